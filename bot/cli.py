@@ -1,0 +1,53 @@
+"""`countybot` command line. Each subcommand lives in bot/commands/<name>.py with
+`configure(parser)` and `run(args) -> int`; heavy libraries are imported inside run() so that
+`countybot summarize --offline` starts fast (no Telegram, openai or database import)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, str] = {
+    "normalize": "print the normalised text of a report (--json: the Document)",
+    "summarize": "print a digest per report",
+    "eval": "score the pipeline against a gold file",
+    "ingest": "store reports (files or folders) and digest them",
+    "targets": "a county's key targets across stored reports",
+    "digest": "the stored reports of a period, grouped by county",
+    "serve": "run the Telegram bot",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="countybot", description="Digests of Chinese county-government reports.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        try:
+            module = importlib.import_module(f"bot.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"bot.commands.{name}":
+                raise
+            continue  # command not built yet
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.configure(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_module", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._module.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `countybot ... | head`
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

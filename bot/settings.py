@@ -1,0 +1,93 @@
+"""All settings, from the environment and an optional .env (pydantic-settings).
+
+Names are prefixed COUNTYBOT_ except the standard OPENAI_API_KEY, OPENAI_BASE_URL,
+TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL. Secrets are SecretStr so they never print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from extract.llm.config import LLMConfig, LLMMode
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="COUNTYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # LLM (any OpenAI-compatible server)
+    openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
+    model: str = "gpt-4o-mini"
+    llm_mode: LLMMode = "auto"
+    llm_timeout_s: float = 30.0
+    llm_deadline_s: float = 60.0
+    llm_max_chars: int = 12000
+    llm_max_output_tokens: int = 1500
+
+    # Input
+    max_upload_mb: float = 20.0
+
+    # Store
+    db: str = "sqlite:///data/countybot.sqlite3"
+
+    # Telegram
+    telegram_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", validation_alias=AliasChoices("TELEGRAM_API_URL")
+    )
+    allowed_chats: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Asia/Shanghai"
+    digest_time: str = "08:00"
+    daily_llm_limit: int = 50
+    admin_chat: int | None = None
+    join_window_s: float = 2.0  # pasted messages this close together are one report
+
+    @field_validator("allowed_chats", mode="before")
+    @classmethod
+    def _split_ids(cls, v: object) -> object:
+        # "123, -456" in the environment -> [123, -456]
+        if isinstance(v, str):
+            return [int(x) for x in v.replace(";", ",").split(",") if x.strip()]
+        if isinstance(v, int):
+            return [v]
+        return v
+
+    @field_validator("openai_api_key", "telegram_bot_token", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("openai_base_url", mode="before")
+    @classmethod
+    def _blank_url_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path("data")
+
+    def llm_config(self) -> LLMConfig:
+        return LLMConfig(
+            api_key=self.openai_api_key,
+            base_url=self.openai_base_url,
+            model=self.model,
+            mode=self.llm_mode,
+            timeout_s=self.llm_timeout_s,
+            deadline_s=self.llm_deadline_s,
+            max_chars=self.llm_max_chars,
+            max_output_tokens=self.llm_max_output_tokens,
+        )
+
+
+def get_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

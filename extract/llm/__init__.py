@@ -1,0 +1,1 @@
+"""LLM backend: candidate-anchored prompts to any OpenAI-compatible server, validated and grounded."""

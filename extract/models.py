@@ -1,0 +1,85 @@
+"""Pydantic models at the pipeline's boundaries. Conventions follow seeds/gold.json's `about`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Kind = Literal["target", "result"]
+Script = Literal["simplified", "traditional"]
+
+
+def _tidy_number(v: float | int) -> float | int:
+    # 28100000000.0 -> 28100000000 so JSON and comparisons read like the gold file
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    return v
+
+
+class Document(BaseModel):
+    """A report after loading and normalisation: simplified body text plus the metadata kept aside."""
+
+    text: str
+    title: str | None = None
+    published: date | None = None
+    source: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    script: Script = "simplified"  # the script the input was written in
+    glosses_stripped: int = 0
+    encoding: str | None = None
+    file_type: str = "txt"
+    warnings: list[str] = Field(default_factory=list)
+
+
+class Figure(BaseModel):
+    """One key figure: a number with its unit, what it measures, and target/result."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    surface: str  # as written in the normalised text, e.g. "281亿元"
+    value: float | int  # normalised: money in yuan, 万 multiplied out
+    unit: str  # 元, %, 个百分点, 个, 项, 亩, 公里, 吨, 兆瓦 ...
+    label: str | None = None  # what it measures, e.g. "年度计划投资"
+    kind: Kind | None = None
+    period: str | None = None  # "2024年", "1-4月", ...
+    quote: str = ""  # the clause it stands in
+    start: int = -1  # offsets in Document.text
+    end: int = -1
+
+    @field_validator("value", mode="after")
+    @classmethod
+    def _tidy(cls, v: float | int) -> float | int:
+        return _tidy_number(v)
+
+
+class County(BaseModel):
+    name: str  # full official name, e.g. 维西傈僳族自治县
+    city: str | None = None
+    province: str | None = None
+
+
+class Person(BaseModel):
+    name: str
+    role: str | None = None
+
+
+class Digest(BaseModel):
+    """What a user is shown for one report."""
+
+    title: str | None = None
+    published: date | None = None
+    source: str | None = None
+    counties: list[County] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    summary: str = ""
+    highlights: list[str] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    backend: str = "rules"  # "rules" or "llm:<model>"
+    prompt_version: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def targets(self) -> list[Figure]:
+        return [f for f in self.figures if f.kind == "target"]
