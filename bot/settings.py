@@ -17,7 +17,11 @@ from extract.llm.config import LLMConfig, LLMMode
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="COUNTYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="COUNTYBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `COUNTYBOT_ADMIN_CHAT=` in a copied .env.example means "unset"
+        extra="ignore",
     )
 
     # LLM (any OpenAI-compatible server)
