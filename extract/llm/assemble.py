@@ -1,0 +1,331 @@
+"""From the model's answer to digest parts the report supports — and the list of what it did not.
+
+Nothing the model says is taken on trust: figures come from the finder's candidates by id (value,
+unit, surface, offsets never from the model) or from verbatim surfaces found in the text; counties
+through the gazetteer; people only when their names occur in the text; free text only sentences
+whose every number the report states. The problems found are both the re-ask's error list and,
+when they survive the re-asks, the digest's warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extract.grounding import number_forms, ungrounded_numbers
+from extract.llm.prompt import Candidate
+from extract.llm.schema import AddedFigure, Answer
+from extract.models import County, Digest, Document, Figure, Person
+
+SUMMARY_MAX = 200
+HIGHLIGHTS_MIN, HIGHLIGHTS_MAX = 3, 5
+LABEL_MAX = 40
+# units that make a "figure" a date or a duration, never a key figure
+_TIME_UNITS = {"年", "月", "日", "号", "时", "点", "分", "秒", "周年", "个月", "季度", "世纪"}
+_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*")
+_CLAUSE_STOPS = "。！？!?；;，,\n"
+_NUMERAL_CHARS = set("0123456789.,零〇一二两三四五六七八九十百千万亿")
+
+
+def _load_parse_quantity() -> Callable[[str], tuple[float, str] | None] | None:
+    try:
+        from extract.numerals import parse_quantity
+
+        return parse_quantity
+    except ImportError:
+        pass
+    try:
+        from extract.figures import parse_quantity  # type: ignore[no-redef]
+
+        return parse_quantity
+    except ImportError:
+        return None
+
+
+def _load_lookup() -> Callable[[str], list[County]] | None:
+    try:
+        from extract.gazetteer import lookup
+
+        return lookup
+    except ImportError:
+        return None
+
+
+class Grounder:
+    """Per report: the number forms of the text, computed once for every sentence checked."""
+
+    def __init__(self, doc: Document, rules: Digest) -> None:
+        self.doc = doc
+        self.rules = rules
+        self.forms = number_forms(doc.text)
+        self.parse_quantity = _load_parse_quantity()
+        self.lookup = _load_lookup()
+
+    def ungrounded(self, sentence: str) -> list[str]:
+        return ungrounded_numbers(sentence, self.doc.text, forms=self.forms)
+
+
+@dataclass
+class Part:
+    """One chunk's answer after review."""
+
+    summary: list[str] = field(default_factory=list)  # kept sentences
+    highlights: list[str] = field(default_factory=list)
+    counties: list[County] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | None:
+    if not label:
+        return fallback
+    label = label.strip()[:LABEL_MAX]
+    return fallback if g.ungrounded(label) else label
+
+
+def _find_surface(text: str, surface: str, lo: int, hi: int) -> int:
+    """Offset of `surface` as a whole number (not the tail of a longer one: 81亿元 inside 281亿元),
+    preferring an occurrence inside [lo, hi)."""
+    best = -1
+    start = text.find(surface)
+    while start >= 0:
+        before = text[start - 1] if start > 0 else ""
+        if not (before and before in _NUMERAL_CHARS and surface[0] in _NUMERAL_CHARS):
+            if lo <= start < hi:
+                return start
+            if best < 0:
+                best = start
+        start = text.find(surface, start + 1)
+    return best
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    i = max(text.rfind(c, 0, start) for c in _CLAUSE_STOPS) + 1
+    stops = [j for j in (text.find(c, end) for c in _CLAUSE_STOPS) if j >= 0]
+    j = min(stops) if stops else len(text)
+    return text[i:j].strip()
+
+
+def _added(g: Grounder, a: AddedFigure, lo: int, hi: int) -> tuple[Figure | None, str | None]:
+    text = g.doc.text
+    surface = a.surface.strip()
+    if not surface:
+        return None, "added figure with an empty surface"
+    pos = _find_surface(text, surface, lo, hi)
+    if pos < 0:
+        return None, f"added figure {surface!r} does not occur in the report text"
+    parsed = g.parse_quantity(surface) if g.parse_quantity else None
+    if parsed is None:
+        return None, f"added figure {surface!r} is not a number with a unit"
+    value, unit = parsed
+    if unit in _TIME_UNITS:
+        return None, f"added figure {surface!r} is a date or duration, not a key figure"
+    period = a.period if a.period and not g.ungrounded(a.period) else None
+    fig = Figure(
+        surface=surface,
+        value=value,
+        unit=unit,
+        label=_clean_label(g, a.label, None),
+        kind=a.kind,
+        period=period,
+        quote=_clause(text, pos, pos + len(surface)),
+        start=pos,
+        end=pos + len(surface),
+    )
+    return fig, None
+
+
+def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
+    rules_by_name = {c.name: c for c in g.rules.counties}
+    out: list[County] = []
+    problems: list[str] = []
+    for raw in names:
+        name = raw.strip()
+        if not name:
+            continue
+        found: County | None = rules_by_name.get(name)
+        if found is None and g.lookup is not None and name in g.doc.text:
+            hits = g.lookup(name)
+            hits_in_rules = [h for h in hits if h.name in rules_by_name]
+            if hits_in_rules:
+                found = rules_by_name[hits_in_rules[0].name]
+            elif len(hits) == 1:
+                found = hits[0]
+            else:  # several counties share the name: keep the one whose city or province the text names
+                placed = [
+                    h
+                    for h in hits
+                    if (h.city and h.city in g.doc.text) or (h.province and h.province in g.doc.text)
+                ]
+                found = placed[0] if len(placed) == 1 else None
+        elif found is None:
+            found = next((c for c in g.rules.counties if name in c.name or c.name in name), None)
+        if found is None:
+            problems.append(f"county {name!r} is not a county named in the report")
+        elif all(c.name != found.name for c in out):
+            out.append(found)
+    return out, problems
+
+
+def _people(g: Grounder, people: list) -> tuple[list[Person], list[str]]:
+    text = g.doc.text
+    rules_roles = {p.name: p.role for p in g.rules.people}
+    out: list[Person] = []
+    problems: list[str] = []
+    for p in people:
+        name = p.name.strip()
+        if not name:
+            continue
+        if not (2 <= len(name) <= 10) or name not in text or any(ch.isdigit() for ch in name):
+            problems.append(f"person {name!r} does not occur in the report")
+            continue
+        role = p.role.strip() if p.role else None
+        if role and role not in text:
+            role = rules_roles.get(name)
+        if any(q.name == name for q in out):
+            continue
+        out.append(Person(name=name, role=role or rules_roles.get(name)))
+    return out, problems
+
+
+def review(
+    answer: Answer, candidates: list[Candidate], g: Grounder, lo: int = 0, hi: int | None = None
+) -> Part:
+    """Keep what the report supports; every drop becomes a problem line (re-ask, then warning)."""
+    hi = len(g.doc.text) if hi is None else hi
+    part = Part()
+    by_id = {c.id: c for c in candidates}
+
+    for s in sentences(answer.summary):
+        bad = g.ungrounded(s)
+        if bad:
+            part.problems.append(f"summary sentence has numbers not in the report ({', '.join(bad)}): {s}")
+        else:
+            part.summary.append(s)
+    for h in answer.highlights:
+        h = h.strip()
+        if not h:
+            continue
+        bad = g.ungrounded(h)
+        if bad:
+            part.problems.append(f"highlight has numbers not in the report ({', '.join(bad)}): {h}")
+        elif h not in part.highlights:
+            part.highlights.append(h)
+
+    seen: set[tuple[float, str]] = set()
+    for choice in answer.figures:
+        cand = by_id.get(choice.id)
+        if cand is None:
+            part.problems.append(f"figures: {choice.id} is not one of the candidate ids")
+            continue
+        f = cand.figure
+        if (f.value, f.unit) in seen:
+            continue
+        seen.add((f.value, f.unit))
+        period = choice.period if choice.period and not g.ungrounded(choice.period) else f.period
+        part.figures.append(
+            f.model_copy(
+                update={
+                    "label": _clean_label(g, choice.label, f.label),
+                    "kind": choice.kind,
+                    "period": period,
+                }
+            )
+        )
+    for a in answer.added:
+        fig, problem = _added(g, a, lo, hi)
+        if problem:
+            part.problems.append(problem)
+        elif fig is not None and (fig.value, fig.unit) not in seen:
+            seen.add((fig.value, fig.unit))
+            part.figures.append(fig)
+
+    part.counties, problems = _counties(g, answer.counties)
+    part.problems += problems
+    part.people, problems = _people(g, answer.people)
+    part.problems += problems
+    return part
+
+
+def _fit(sents: list[str], limit: int) -> str:
+    out = ""
+    for s in sents:
+        if len(out) + len(s) <= limit:
+            out += s
+        elif not out:
+            # one over-long sentence: cut at the last clause break so no number is split
+            cut = max(s.rfind(c, 0, limit - 1) for c in "，,、；;")
+            out = s[:cut] + "。" if cut > 0 else s[: limit - 1] + "…"
+            break
+    return out
+
+
+def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) -> Digest:
+    """One digest from the chunks' parts, without another call: first part's summary, then one
+    sentence from each later part while it fits; highlights round-robin; figures first by (value, unit)."""
+    rules = g.rules
+    warnings = list(dict.fromkeys([*rules.warnings, *(p for part in parts for p in part.problems)]))
+
+    sents = list(parts[0].summary) if parts else []
+    for part in parts[1:]:
+        if part.summary and part.summary[0] not in sents:
+            sents.append(part.summary[0])
+    summary = _fit(sents, SUMMARY_MAX)
+    if summary and g.ungrounded(summary):  # only possible if a cut went wrong
+        summary = ""
+    if not summary:
+        summary = rules.summary
+        warnings.append("no grounded LLM summary left; rules summary shown")
+
+    highlights: list[str] = []
+    for i in range(max((len(p.highlights) for p in parts), default=0)):
+        for part in parts:
+            if i < len(part.highlights) and part.highlights[i] not in highlights:
+                highlights.append(part.highlights[i])
+    highlights = highlights[:HIGHLIGHTS_MAX]
+    for h in rules.highlights:  # top up from the rules digest (grounded by construction)
+        if len(highlights) >= HIGHLIGHTS_MIN:
+            break
+        if h not in highlights:
+            highlights.append(h)
+
+    figures: list[Figure] = []
+    seen: set[tuple[float, str]] = set()
+    for part in parts:
+        for f in part.figures:
+            if (f.value, f.unit) not in seen:
+                seen.add((f.value, f.unit))
+                figures.append(f)
+
+    counties: list[County] = []
+    people: list[Person] = []
+    for part in parts:
+        counties += [c for c in part.counties if all(c.name != x.name for x in counties)]
+        for p in part.people:
+            known = next((x for x in people if x.name == p.name), None)
+            if known is None:
+                people.append(p)
+            elif known.role is None and p.role:
+                known.role = p.role
+    if not counties:  # the model confirmed none: the gazetteer's pick stands
+        counties = list(rules.counties)
+
+    return Digest(
+        title=g.doc.title,
+        published=g.doc.published,
+        source=g.doc.source,
+        counties=counties,
+        people=people,
+        summary=summary,
+        highlights=highlights,
+        figures=figures,
+        backend=backend,
+        prompt_version=prompt_version,
+        warnings=warnings,
+    )

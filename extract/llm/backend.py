@@ -1,0 +1,536 @@
+"""The LLM backend: one report in, one grounded digest out — or the rules digest with a warning.
+
+Failure policy, split by cause (each HTTP call goes through `AsyncOpenAI(max_retries=0)`, so the only
+retry layer is ours and every attempt is counted and logged):
+- connection errors, timeouts, 408/409/429/5xx: exponential backoff with jitter, Retry-After honoured,
+  all under one deadline per report (config.deadline_s);
+- 400/422 rejecting response_format (auto mode): next mode, remembered per base URL + model; 400 naming
+  max_tokens or temperature: the parameter is adapted, remembered;
+- invalid output (not JSON, wrong shape, claims the report does not support): re-ask with the exact
+  errors, at most config.max_repairs times, within config.repair_token_budget; after that the last
+  answer is used with every unsupported part dropped (and warned about);
+- finish_reason "length" or a context-length 400: the input is split, never resent as is;
+- refusals: final for the report; empty answers: re-asked like invalid output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import ValidationError
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+
+from extract.llm import modes, prompt
+from extract.llm.assemble import Grounder, Part, merge, review
+from extract.llm.cache import DigestCache, JsonDirCache, MemoryCache, cache_key, text_sha256
+from extract.llm.calllog import CallLog, CallRecord, JsonlCallLog, Outcome
+from extract.llm.chunking import Chunk, split_in_two, split_text
+from extract.llm.config import LLMConfig
+from extract.llm.prompt import Candidate, prompt_version
+from extract.llm.schema import Answer, validation_errors
+from extract.llm.tokens import estimate_messages, estimate_tokens
+from extract.models import Digest, Document
+
+__all__ = ["CallLog", "DigestCache", "LLMBackend", "RetryPolicy", "cache_key", "prompt_version"]
+
+log = logging.getLogger(__name__)
+
+MIN_SPLIT_CHARS = 600  # below this a "length" answer is not worth another split
+MAX_SPLIT_DEPTH = 3
+PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, llama.cpp, vLLM) take no key; the SDK wants one
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff for transient errors. Tests pass tiny values; production keeps the defaults."""
+
+    base_s: float = 1.0  # first wait ~ base_s, doubling, with full jitter
+    max_s: float = 20.0  # longest single wait (Retry-After may ask for more; the deadline decides)
+    max_attempts: int = 8  # per request
+    min_call_s: float = 0.5  # don't start a request with less time than this left
+
+
+class LLMFailure(Exception):
+    """The LLM cannot give this report a digest; `reason` goes into the fallback warning."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _NeedSplit(Exception):
+    pass
+
+
+class _BadResponse(Exception):
+    """A 2xx whose body is not a chat completion (an HTML error page from a proxy): retried like a 5xx."""
+
+
+@dataclass
+class _Completion:
+    content: str | None
+    finish_reason: str | None
+    refusal: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    latency_ms: float
+    mode: str
+
+
+def _redact(url: str | None) -> str:
+    """Base URL for the log, without any user:password part."""
+    if not url:
+        return modes.OPENAI_URL
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def _status(exc: BaseException) -> int | None:
+    return getattr(exc, "status_code", None)
+
+
+def _retry_after(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    with contextlib.suppress(TypeError, ValueError):
+        ms = headers.get("retry-after-ms")
+        if ms is not None:
+            return max(0.0, float(ms) / 1000)
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    with contextlib.suppress(TypeError, ValueError):
+        when = email.utils.parsedate_to_datetime(raw)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return None
+
+
+def _is_transient(exc: BaseException) -> bool:
+    import openai
+
+    if isinstance(exc, openai.APIConnectionError | _BadResponse):  # includes APITimeoutError
+        return True
+    status = _status(exc)
+    if status is None:
+        return False
+    if status == 429 and "insufficient_quota" in modes.error_text(exc):
+        return False  # billing, not load: waiting will not help
+    return status in (408, 409, 429) or status >= 500
+
+
+class LLMBackend:
+    def __init__(
+        self,
+        config: LLMConfig,
+        *,
+        cache: DigestCache | None = None,
+        call_log: CallLog | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        import openai
+
+        self.config = config
+        self.policy = policy or RetryPolicy()
+        if cache is None:
+            cache = JsonDirCache(config.cache_dir / "digests") if config.cache_dir else MemoryCache()
+        if call_log is None and config.cache_dir:
+            call_log = JsonlCallLog(config.cache_dir / "llm_calls.jsonl")
+        self.cache = cache
+        self.call_log = call_log
+        self.model = config.model
+        self.backend_name = f"llm:{config.model}"
+        self._log_url = _redact(config.base_url)
+        self._official = config.base_url is None or "api.openai.com" in (config.base_url or "")
+        key = config.api_key.get_secret_value() if config.api_key else PLACEHOLDER_KEY
+        self._client = openai.AsyncOpenAI(
+            api_key=key or PLACEHOLDER_KEY,
+            base_url=config.base_url,
+            timeout=config.timeout_s,
+            max_retries=0,  # tenacity below is the only retry layer
+        )
+
+    async def aclose(self) -> None:
+        await self._client.close()
+
+    async def digest(self, doc: Document, rules: Digest) -> Digest:
+        """The LLM digest, or `rules` with a warning when the LLM cannot give one. Never raises for LLM
+        trouble (network, server, quota, bad answers)."""
+        if not doc.text.strip():
+            return self._fallback(rules, "empty report")
+        key = cache_key(doc, self.config)
+        with contextlib.suppress(Exception):
+            cached = await self.cache.get(key)
+            if cached is not None:
+                return cached
+        run = _Run(self, doc, rules)
+        try:
+            # safety net only: every wait and request below is already bounded by the deadline
+            async with asyncio.timeout(self.config.deadline_s + 2.0):
+                digest = await run.execute()
+        except Exception as exc:  # TaskGroups wrap failures in ExceptionGroups: unwrap for the reason
+            return self._fallback(rules, _failure_reason(exc))
+        try:
+            await self.cache.put(key, digest)
+        except Exception:
+            log.warning("digest cache put failed", exc_info=True)
+        return digest
+
+    def _fallback(self, rules: Digest, reason: str) -> Digest:
+        return rules.model_copy(
+            update={"warnings": [*rules.warnings, f"LLM unavailable ({reason}), rules digest shown"]},
+            deep=True,
+        )
+
+    async def _record(self, rec: CallRecord) -> None:
+        if self.call_log is None:
+            return
+        try:
+            await self.call_log.record(rec)
+        except Exception:
+            log.warning("call log record failed", exc_info=True)
+
+
+class _Run:
+    """State for one report: deadline, repair budget, grounding context."""
+
+    def __init__(self, backend: LLMBackend, doc: Document, rules: Digest) -> None:
+        self.b = backend
+        self.cfg = backend.config
+        self.doc = doc
+        self.rules = rules
+        self.deadline = time.monotonic() + self.cfg.deadline_s
+        self.repair_tokens = 0
+        self.doc_sha = text_sha256(doc.text)
+        self.pv = prompt_version()
+        self.grounder = Grounder(doc, rules)
+        self.candidates = prompt.number_candidates(rules.figures)
+        self.quirks = modes.quirks_for(self.cfg.base_url, self.cfg.model)
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    async def execute(self) -> Digest:
+        chunks = split_text(self.doc.text, self.cfg.max_chars)
+        async with asyncio.TaskGroup() as tg:
+            tasks = [tg.create_task(self._chunk(c, whole=len(chunks) == 1)) for c in chunks]
+        parts = [p for t in tasks for p in t.result()]
+        return merge(parts, self.grounder, backend=self.b.backend_name, prompt_version=self.pv)
+
+    def _candidates_in(self, chunk: Chunk) -> list[Candidate]:
+        first = chunk.start == 0
+        return [
+            c
+            for c in self.candidates
+            if chunk.start <= c.figure.start < chunk.end or (first and c.figure.start < 0)
+        ]
+
+    async def _chunk(self, chunk: Chunk, *, whole: bool, depth: int = 0) -> list[Part]:
+        try:
+            return [await self._extract(chunk, whole=whole)]
+        except _NeedSplit:
+            if depth >= MAX_SPLIT_DEPTH or len(chunk.text) < MIN_SPLIT_CHARS:
+                raise LLMFailure("answer too long even for a short part of the report") from None
+            halves = split_in_two(chunk)
+            if len(halves) < 2:
+                raise LLMFailure("answer too long and the report cannot be split further") from None
+            async with asyncio.TaskGroup() as tg:
+                tasks = [tg.create_task(self._chunk(h, whole=False, depth=depth + 1)) for h in halves]
+            return [p for t in tasks for p in t.result()]
+
+    async def _extract(self, chunk: Chunk, *, whole: bool) -> Part:
+        candidates = self._candidates_in(chunk)
+        task = prompt.task_message(self.doc, self.rules, chunk.text, candidates, "" if whole else "（节选）")
+        turns: list[prompt.Message] = []
+        repairs = 0
+        best: Part | None = None
+        while True:
+            comp = await self._complete(task, turns)
+            if repairs:
+                self.repair_tokens += comp.prompt_tokens + comp.completion_tokens
+            outcome, part, problems = self._judge(comp, candidates, chunk)
+            await self._log(comp, outcome, "; ".join(problems)[:500] or None)
+            if outcome == "refusal":
+                raise LLMFailure("the model refused")
+            if outcome == "length":
+                raise _NeedSplit
+            if part is not None and (best is None or len(part.problems) <= len(best.problems)):
+                best = part
+            if not problems:
+                return part  # type: ignore[return-value]
+            if repairs >= self.cfg.max_repairs or not self._can_repair(task, turns, comp, problems):
+                if best is not None:
+                    return best  # unsupported parts already dropped; problems become warnings
+                raise LLMFailure(f"invalid answer after {repairs} re-asks: {problems[0][:120]}")
+            repairs += 1
+            turns = [
+                *turns,
+                {"role": "assistant", "content": comp.content or ""},
+                {"role": "user", "content": prompt.repair_message(problems)},
+            ]
+
+    def _judge(
+        self, comp: _Completion, candidates: list[Candidate], chunk: Chunk
+    ) -> tuple[Outcome, Part | None, list[str]]:
+        if comp.refusal or comp.finish_reason == "content_filter":
+            return "refusal", None, [f"refusal: {(comp.refusal or 'content_filter')[:200]}"]
+        if comp.finish_reason == "length":
+            return "length", None, ["answer cut off at the output token limit"]
+        content = (comp.content or "").strip()
+        if not content:
+            return "empty", None, ["the answer was empty; answer with the JSON object"]
+        raw = _simplified(modes.extract_json(content))
+        try:
+            answer = Answer.model_validate_json(raw)
+        except ValidationError as exc:
+            errors = validation_errors(exc)
+            return "invalid", None, errors
+        part = review(answer, candidates, self.grounder, chunk.start, chunk.end)
+        return ("invalid" if part.problems else "ok"), part, part.problems
+
+    def _can_repair(
+        self, task: str, turns: list[prompt.Message], comp: _Completion, problems: list[str]
+    ) -> bool:
+        if self.remaining() < self.b.policy.min_call_s:
+            return False
+        nxt = prompt.build_messages(
+            comp.mode,
+            task,
+            [
+                *turns,
+                {"role": "assistant", "content": comp.content or ""},
+                {"role": "user", "content": prompt.repair_message(problems)},
+            ],
+        )
+        expected = estimate_messages(nxt) + comp.completion_tokens
+        return self.repair_tokens + expected <= self.cfg.repair_token_budget
+
+    async def _complete(self, task: str, turns: list[prompt.Message]) -> _Completion:
+        """One answer, whatever mode and parameters this server accepts."""
+        import openai
+
+        mode = modes.first_mode(self.cfg.mode, self.quirks)
+        while True:
+            messages = prompt.build_messages(mode, task, turns)
+            try:
+                comp = await self._with_retries(messages, mode)
+            except openai.APIStatusError as exc:
+                status = exc.status_code
+                text = modes.error_text(exc)
+                if status in (400, 413, 422) and modes.context_exceeded(text):
+                    raise _NeedSplit from None
+                if status in (400, 422):
+                    if modes.rejects_max_tokens(text) and self.quirks.max_tokens_param is None:
+                        self.quirks.max_tokens_param = (
+                            "max_completion_tokens" if not self.b._official else "max_tokens"
+                        )
+                        continue
+                    if modes.rejects_temperature(text) and not self.quirks.no_temperature:
+                        self.quirks.no_temperature = True
+                        continue
+                    nxt = modes.next_mode(mode)
+                    if self.cfg.mode == "auto" and nxt is not None:
+                        self.quirks.failed_modes.add(mode)
+                        mode = nxt
+                        continue
+                raise LLMFailure(f"HTTP {status}: {_short(exc)}") from None
+            except openai.APITimeoutError:
+                raise LLMFailure("timed out") from None
+            except openai.APIConnectionError:
+                raise LLMFailure("cannot connect") from None
+            except _BadResponse:
+                raise LLMFailure("unreadable responses from the server") from None
+            if self.cfg.mode == "auto":
+                self.quirks.mode = mode
+            return comp
+
+    async def _with_retries(self, messages: list[prompt.Message], mode: str) -> _Completion:
+        policy = self.b.policy
+
+        def wait(rs: RetryCallState) -> float:
+            exc = rs.outcome.exception() if rs.outcome else None
+            after = _retry_after(exc)
+            jitter = random.uniform(0, policy.base_s * 0.1)
+            if after is not None:
+                return after + jitter
+            return random.uniform(0, min(policy.max_s, policy.base_s * 2 ** (rs.attempt_number - 1))) + jitter
+
+        def stop(rs: RetryCallState) -> bool:
+            return (
+                rs.attempt_number >= policy.max_attempts
+                or self.remaining() - rs.upcoming_sleep < policy.min_call_s
+            )
+
+        result: _Completion | None = None
+        async for attempt in AsyncRetrying(
+            retry=retry_if_exception(_is_transient), wait=wait, stop=stop, reraise=True
+        ):
+            with attempt:
+                result = await self._request(messages, mode)
+        assert result is not None
+        return result
+
+    async def _request(self, messages: list[prompt.Message], mode: str) -> _Completion:
+        import openai
+
+        remaining = self.remaining()
+        if remaining < 0.05:
+            raise LLMFailure("deadline exceeded")
+        params: dict = {
+            "model": self.cfg.model,
+            "messages": messages,
+            "timeout": min(self.cfg.timeout_s, remaining),
+        }
+        rf = modes.response_format(mode)
+        if rf is not None:
+            params["response_format"] = rf
+        token_param = self.quirks.max_tokens_param or (
+            "max_completion_tokens" if self.b._official else "max_tokens"
+        )
+        params[token_param] = self.cfg.max_output_tokens
+        if not self.quirks.no_temperature:
+            params["temperature"] = 0
+        t0 = time.perf_counter()
+        try:
+            resp = await self.b._client.chat.completions.create(**params)
+        except openai.APIError as exc:
+            latency = (time.perf_counter() - t0) * 1000
+            await self._log_error(exc, mode, messages, latency)
+            raise
+        except ValueError as exc:  # the SDK could not decode the body
+            bad = _BadResponse(f"unreadable response body: {exc}")
+            await self._log_error(bad, mode, messages, (time.perf_counter() - t0) * 1000)
+            raise bad from exc
+        latency = (time.perf_counter() - t0) * 1000
+        choices = getattr(resp, "choices", None) or []
+        choice = choices[0] if choices else None
+        message = getattr(choice, "message", None)
+        content = getattr(message, "content", None)
+        usage = getattr(resp, "usage", None)
+        prompt_tokens = getattr(usage, "prompt_tokens", None) or estimate_messages(messages)
+        completion_tokens = getattr(usage, "completion_tokens", None) or estimate_tokens(content or "")
+        return _Completion(
+            content=content if isinstance(content, str) else None,
+            finish_reason=getattr(choice, "finish_reason", None),
+            refusal=getattr(message, "refusal", None),
+            prompt_tokens=int(prompt_tokens),
+            completion_tokens=int(completion_tokens),
+            latency_ms=latency,
+            mode=mode,
+        )
+
+    async def _log(self, comp: _Completion, outcome: Outcome, error: str | None) -> None:
+        await self.b._record(
+            CallRecord(
+                base_url=self.b._log_url,
+                model=self.cfg.model,
+                mode=comp.mode,
+                prompt_tokens=comp.prompt_tokens,
+                completion_tokens=comp.completion_tokens,
+                latency_ms=round(comp.latency_ms, 1),
+                outcome=outcome,
+                error=error,
+                prompt_version=self.pv,
+                doc_sha256=self.doc_sha,
+            )
+        )
+
+    async def _log_error(
+        self, exc: Exception, mode: str, messages: list[prompt.Message], latency: float
+    ) -> None:
+        await self.b._record(
+            CallRecord(
+                base_url=self.b._log_url,
+                model=self.cfg.model,
+                mode=mode,
+                prompt_tokens=None,
+                completion_tokens=None,
+                latency_ms=round(latency, 1),
+                outcome=_classify(exc, mode, self.cfg.mode),
+                error=_short(exc),
+                prompt_version=self.pv,
+                doc_sha256=self.doc_sha,
+            )
+        )
+
+
+def _simplified(raw: str) -> str:
+    """A model may answer a traditional-script report in traditional script: the digest is 简体中文, and
+    the answer's names and numbers are matched against the simplified text."""
+    try:
+        from extract.script import to_simplified
+    except ImportError:  # pragma: no cover - the normaliser's module is part of the pipeline
+        return raw
+    return to_simplified(raw)
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for e in exc.exceptions for leaf in _leaves(e)]
+    return [exc]
+
+
+def _failure_reason(exc: Exception) -> str:
+    leaves = _leaves(exc)
+    for leaf in leaves:
+        if isinstance(leaf, LLMFailure):
+            return leaf.reason
+    if any(isinstance(leaf, TimeoutError) for leaf in leaves):
+        return "deadline exceeded"
+    log.error("LLM digest failed unexpectedly", exc_info=exc)
+    return "internal error"
+
+
+def _classify(exc: BaseException, mode: str, configured: str) -> Outcome:
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection_error"
+    if isinstance(exc, _BadResponse):
+        return "server_error"
+    status = _status(exc) or 0
+    text = modes.error_text(exc)
+    if status == 429:
+        return "rate_limited"
+    if status in (408, 409) or status >= 500:
+        return "server_error"
+    if status in (400, 413, 422) and modes.context_exceeded(text):
+        return "context_exceeded"
+    if status in (400, 422) and (modes.rejects_max_tokens(text) or modes.rejects_temperature(text)):
+        return "param_rejected"
+    if status in (400, 422) and configured == "auto" and mode != "text":
+        return "format_rejected"
+    return "client_error"
+
+
+def _short(exc: BaseException) -> str:
+    """An error line for logs and warnings: status and the server's message, never request headers."""
+    body = getattr(exc, "body", None)
+    msg = None
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        msg = err.get("message") if isinstance(err, dict) else None
+    if msg is None:
+        msg = str(exc)
+    if not isinstance(msg, str):
+        msg = json.dumps(msg, ensure_ascii=False)
+    return f"{type(exc).__name__}: {msg}"[:300]
