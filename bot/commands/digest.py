@@ -1,0 +1,65 @@
+"""`countybot digest`: the stored reports of a period (by received time), grouped by county."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+
+def _hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}") from None
+    if not 0 < value <= 24 * 3660:
+        raise argparse.ArgumentTypeError("hours must be above 0 (and below ten years)")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", type=_hours, default=24.0, metavar="HOURS", help="the last HOURS (24)")
+    parser.add_argument(
+        "--scope",
+        action="append",
+        metavar="SCOPE",
+        help="'public' (default), 'chat:<id>' or a chat id; repeat for several",
+    )
+    parser.add_argument("--json", action="store_true", help="print the digest as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.service import parse_scope
+
+    try:
+        scopes = [parse_scope(s) for s in (args.scope or ["public"])]
+    except ValueError as exc:
+        print(f"countybot digest: {exc}", file=sys.stderr)
+        return 2
+    return asyncio.run(_digest(args.since, scopes, as_json=args.json))
+
+
+async def _digest(hours: float, scopes: list[str], *, as_json: bool) -> int:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from bot.period_digest import render_period_digest
+    from bot.service import Service, StoreOpenError
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    try:
+        service = await Service.create(settings)
+    except StoreOpenError as exc:
+        print(f"countybot digest: {exc}", file=sys.stderr)
+        return 2
+    try:  # times shown in the bot's time zone
+        until = datetime.now(ZoneInfo(settings.timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        until = datetime.now(UTC)
+    try:
+        pd = await service.period_digest(scopes, until - timedelta(hours=hours), until)
+    finally:
+        await service.close()
+    print(pd.model_dump_json(indent=2) if as_json else render_period_digest(pd))
+    return 0

@@ -1,0 +1,53 @@
+"""`countybot targets COUNTY`: a county's key targets across the stored reports (newest first).
+
+Exit code 0 when the county was found (even with no targets yet), 1 when the name is unknown or
+ambiguous (the candidates are listed with their province and city), 2 for a store that cannot open."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("county", metavar="COUNTY", help="full or short name, simplified or traditional")
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    parser.add_argument(
+        "--scope",
+        action="append",
+        metavar="SCOPE",
+        help="'public' (default), 'chat:<id>' or a chat id; repeat for several",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from bot.service import parse_scope
+
+    try:
+        scopes = [parse_scope(s) for s in (args.scope or ["public"])]
+    except ValueError as exc:
+        print(f"countybot targets: {exc}", file=sys.stderr)
+        return 2
+    return asyncio.run(_targets(args.county, scopes, as_json=args.json))
+
+
+async def _targets(query: str, scopes: list[str], *, as_json: bool) -> int:
+    from bot.service import Service, StoreOpenError
+    from bot.settings import get_settings
+    from bot.targets import render_targets
+
+    try:
+        service = await Service.create(get_settings())
+    except StoreOpenError as exc:
+        print(f"countybot targets: {exc}", file=sys.stderr)
+        return 2
+    try:
+        answer = await service.targets(query, scopes)
+    finally:
+        await service.close()
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print(render_targets(answer), file=sys.stdout if answer.status == "ok" else sys.stderr)
+    return 0 if answer.status == "ok" else 1

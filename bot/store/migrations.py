@@ -1,0 +1,83 @@
+"""Numbered schema migrations, applied at start-up (Store.open).
+
+`schema_version` holds one row per applied migration. Each migration is a function of a sync
+Connection (run through AsyncConnection.run_sync) and runs in its own transaction. Migration 1 builds the
+schema from bot/store/tables.py; a later schema change adds migration N+1 (e.g. op `ALTER TABLE ... ADD
+COLUMN` through SQLAlchemy DDL constructs, never dialect-specific SQL) and the matching change in tables.py
+(migration 1 uses checkfirst, so a fresh database followed by N+1 must stay consistent: write N+1 so it
+skips work already present, using sqlalchemy.inspect).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, inspect, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.store.tables import Base, SchemaVersion
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[Connection], None]
+
+
+def _m001_initial(conn: Connection) -> None:
+    Base.metadata.create_all(conn, checkfirst=True)
+
+
+MIGRATIONS: list[tuple[int, str, Migration]] = [
+    (
+        1,
+        "initial schema: reports, digests, figures, counties, chats, subscriptions, LLM log and cache",
+        _m001_initial,
+    ),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def _current(conn: Connection) -> int:
+    if not inspect(conn).has_table(SchemaVersion.__tablename__):
+        SchemaVersion.__table__.create(conn, checkfirst=True)
+        return 0
+    return conn.execute(select(SchemaVersion.version).order_by(SchemaVersion.version.desc())).scalar() or 0
+
+
+async def migrate(engine: AsyncEngine) -> int:
+    """Apply every migration newer than the database; returns the schema version reached."""
+    attempts = 5
+    for attempt in range(attempts):
+        try:
+            return await _migrate_once(engine)
+        except DBAPIError:
+            # another process migrating the same database at the same moment: re-read and retry
+            if attempt == attempts - 1:
+                raise
+            log.info("migration raced with another process; retrying")
+            await asyncio.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+async def _migrate_once(engine: AsyncEngine) -> int:
+    async with engine.begin() as conn:
+        version = await conn.run_sync(_current)
+    for number, description, fn in MIGRATIONS:
+        if number <= version:
+            continue
+        async with engine.begin() as conn:
+            # the version row first: its primary key makes a concurrent migrator fail fast (and retry)
+            # instead of applying the same step twice
+            await conn.execute(
+                SchemaVersion.__table__.insert().values(
+                    version=number, description=description, applied=datetime.now(UTC).replace(tzinfo=None)
+                )
+            )
+            await conn.run_sync(fn)
+        log.info("store schema migrated to version %d (%s)", number, description)
+        version = number
+    return version

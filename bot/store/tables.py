@@ -1,0 +1,174 @@
+"""SQLAlchemy 2 declarative models. Times are naive UTC (portable across SQLite and PostgreSQL).
+
+Changing a table here needs a new numbered migration in bot/store/migrations.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchemaVersion(Base):
+    __tablename__ = "schema_version"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    description: Mapped[str] = mapped_column(String(200))
+    applied: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Report(Base):
+    """One submission. The raw bytes are written first (status pending) so a crash loses nothing."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        # same normalised text in the same scope is stored once; NULLs (pending/failed/duplicate) never clash
+        UniqueConstraint("scope", "sha256", name="uq_reports_scope_sha256"),
+        Index("ix_reports_scope_received", "scope", "received"),
+        Index("ix_reports_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64))  # "public" or "chat:<id>"
+    sender: Mapped[str | None] = mapped_column(String(200))
+    received: Mapped[datetime] = mapped_column(DateTime)
+    filename: Mapped[str | None] = mapped_column(String(500))
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)  # cleared for duplicates (stored once)
+    normalized: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/done/failed/duplicate
+    error: Mapped[str | None] = mapped_column(Text)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    title: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)  # last time a worker started on it
+    processed: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class DigestRow(Base):
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    backend: Mapped[str] = mapped_column(String(100))
+    prompt_version: Mapped[str | None] = mapped_column(String(50))
+    created: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[str] = mapped_column(Text)  # Digest.model_dump_json()
+
+
+class FigureRow(Base):
+    __tablename__ = "figures"
+    __table_args__ = (
+        # the targets query: one county's figures of one kind
+        Index("ix_figures_county_kind", "county", "kind", "report_id"),
+        Index("ix_figures_report", "report_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # order in the digest
+    county: Mapped[str | None] = mapped_column(String(100))  # full name
+    # city and province tell apart same-named districts (鼓楼区 of 南京市 and of 徐州市)
+    city: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    label: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[float] = mapped_column(Double)
+    unit: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str | None] = mapped_column(String(10))
+    period: Mapped[str | None] = mapped_column(String(100))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    surface: Mapped[str] = mapped_column(String(100))
+
+
+class ReportCounty(Base):
+    __tablename__ = "report_counties"
+    __table_args__ = (Index("ix_report_counties_county", "county"),)
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    county: Mapped[str] = mapped_column(String(100), primary_key=True)
+    city: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChatSettingsRow(Base):
+    __tablename__ = "chat_settings"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    script: Mapped[str] = mapped_column(String(16), default="simplified")
+    updated: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LLMQuota(Base):
+    """LLM digests used per chat and day (the chat-settings quota)."""
+
+    __tablename__ = "llm_quota"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SubscriptionRow(Base):
+    __tablename__ = "subscriptions"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    time: Mapped[str] = mapped_column(String(5))  # "HH:MM"
+    timezone: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FollowedCounty(Base):
+    __tablename__ = "followed_counties"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    county: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SentDigest(Base):
+    __tablename__ = "sent_digests"
+
+    # the primary key is the uniqueness that makes mark_digest_sent atomic
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LLMCall(Base):
+    __tablename__ = "llm_calls"
+    __table_args__ = (Index("ix_llm_calls_at", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    model: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str | None] = mapped_column(String(30))  # "ok", "timeout", "invalid", ...
+    doc_sha256: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)  # the whole CallRecord as JSON
+
+
+class LLMCacheRow(Base):
+    __tablename__ = "llm_cache"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created: Mapped[datetime] = mapped_column(DateTime)
+    data: Mapped[str] = mapped_column(Text)  # Digest JSON

@@ -1,0 +1,225 @@
+"""The store on real SQLite files: URLs, migrations, WAL, atomic chat operations, the LLM cache and log."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from bot.store import Store, database_url
+from bot.store.llm import StoreCallLog, StoreDigestCache
+from bot.store.migrations import LATEST
+from extract.llm.calllog import CallRecord
+from extract.models import County, Digest, Figure
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    s = await Store.open(f"sqlite:///{tmp_path / 'db' / 'store.sqlite3'}")
+    yield s
+    await s.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "driver", "database"),
+    [
+        ("sqlite:///data/countybot.sqlite3", "sqlite+aiosqlite", "data/countybot.sqlite3"),
+        ("sqlite:////abs/x.db", "sqlite+aiosqlite", "/abs/x.db"),
+        ("data/x.sqlite3", "sqlite+aiosqlite", "data/x.sqlite3"),
+        ("/var/lib/countybot.db", "sqlite+aiosqlite", "/var/lib/countybot.db"),
+        ("postgresql://u:secret@db:5432/countybot", "postgresql+asyncpg", "countybot"),
+        ("postgres://u@db/countybot", "postgresql+asyncpg", "countybot"),
+        ("postgresql+asyncpg://u@db/countybot", "postgresql+asyncpg", "countybot"),
+        ("sqlite+aiosqlite:///already.db", "sqlite+aiosqlite", "already.db"),
+    ],
+)
+def test_database_url_mapping(raw: str, driver: str, database: str) -> None:
+    url = database_url(raw)
+    assert url.drivername == driver
+    assert url.database == database
+
+
+def test_database_url_rejects_empty() -> None:
+    with pytest.raises(ValueError):
+        database_url("  ")
+
+
+async def test_open_creates_folder_wal_and_schema(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "deeper" / "c.sqlite3"
+    store = await Store.open(str(path))  # a plain path is an SQLite file
+    try:
+        assert path.exists()
+        async with store.engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    finally:
+        await store.close()
+    assert {
+        "reports",
+        "digests",
+        "figures",
+        "report_counties",
+        "chat_settings",
+        "llm_quota",
+        "subscriptions",
+        "followed_counties",
+        "sent_digests",
+        "llm_calls",
+        "llm_cache",
+        "schema_version",
+    } <= tables
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")]
+    finally:
+        con.close()
+    assert versions == list(range(1, LATEST + 1))
+
+
+async def test_migrations_run_once_and_keep_data(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    store = await Store.open(url)
+    rid = await store.insert_report(scope="public", sender=None, filename="a.txt", raw=b"x")
+    await store.close()
+    store = await Store.open(url)  # second start-up: nothing re-applied, nothing lost
+    try:
+        assert (await store.report(rid)).status == "pending"
+        assert await store.count_reports() == 1
+    finally:
+        await store.close()
+    con = sqlite3.connect(tmp_path / "m.sqlite3")
+    try:
+        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == LATEST
+    finally:
+        con.close()
+
+
+async def test_concurrent_first_open_of_one_file(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    stores = await asyncio.gather(*(Store.open(url) for _ in range(3)))
+    try:
+        assert await asyncio.gather(*(s.count_reports() for s in stores)) == [0, 0, 0]
+    finally:
+        for s in stores:
+            await s.close()
+    con = sqlite3.connect(tmp_path / "race.sqlite3")
+    try:
+        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == LATEST
+    finally:
+        con.close()
+
+
+def _finish_kwargs(sha: str, scope: str = "public") -> dict:
+    digest = Digest(title="t", counties=[County(name="大宁县", city="临汾市", province="山西省")])
+    return dict(
+        scope=scope,
+        sha256=sha,
+        normalized="text",
+        title="t",
+        published=None,
+        source=None,
+        backend="rules",
+        prompt_version=None,
+        digest_json=digest.model_dump_json(),
+        figures=[
+            dict(
+                position=0,
+                county="大宁县",
+                city="临汾市",
+                province="山西省",
+                label="年度计划投资",
+                value=4.5e9,
+                unit="元",
+                kind="target",
+                period="2024年",
+                quote="年度计划投资45亿元",
+                surface="45亿元",
+            )
+        ],
+        counties=[dict(county="大宁县", city="临汾市", province="山西省", position=0)],
+    )
+
+
+async def test_same_text_same_scope_is_stored_once(store: Store) -> None:
+    a = await store.insert_report(scope="public", sender=None, filename="a.txt", raw=b"a")
+    b = await store.insert_report(scope="public", sender=None, filename="b.txt", raw=b"b")
+    c = await store.insert_report(scope="chat:1", sender=None, filename="c.txt", raw=b"c")
+    assert (await store.finish_report(a, **_finish_kwargs("f" * 64))).status == "done"
+    # b raced a: the unique (scope, sha256) key turns it into a duplicate instead of a second copy
+    res = await store.finish_report(b, **_finish_kwargs("f" * 64))
+    assert (res.status, res.duplicate_of) == ("duplicate", a)
+    assert (await store.report(b)).status == "duplicate"
+    assert await store.raw(b) is None  # the text is kept once, under the first report
+    # another scope is another store
+    assert (await store.finish_report(c, **_finish_kwargs("f" * 64, scope="chat:1"))).status == "done"
+    assert await store.count_reports(status="done") == 2
+    # finishing twice is a no-op that reports who won
+    again = await store.finish_report(a, **_finish_kwargs("e" * 64))
+    assert again.by_other and again.status == "done"
+    rows = await store.target_rows("大宁县", "临汾市", "山西省", ["public"])
+    assert [r.surface for r in rows] == ["45亿元"]
+
+
+async def test_claim_is_compare_and_swap(store: Store) -> None:
+    rid = await store.insert_report(scope="public", sender=None, filename=None, raw=b"x")
+    [row] = await store.pending(claimed_before=datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1))
+    assert await store.claim(rid, row.claimed_at)
+    assert not await store.claim(rid, row.claimed_at)  # a second resumer saw the old claim: loses
+    assert not await store.pending(claimed_before=row.claimed_at)  # freshly claimed: not stale
+
+
+async def test_quota_is_atomic_under_concurrency(store: Store) -> None:
+    day = date(2024, 5, 1)
+    results = await asyncio.gather(*(store.take_quota(7, day, 5) for _ in range(12)))
+    assert sum(results) == 5
+    assert await store.quota_used(7, day) == 5
+    assert await store.take_quota(7, day + timedelta(days=1), 5)  # a new day starts from zero
+    assert not await store.take_quota(8, day, 0)
+
+
+async def test_sent_digest_marked_once(store: Store) -> None:
+    day = date(2024, 5, 1)
+    results = await asyncio.gather(*(store.mark_sent(-100, day) for _ in range(4)))
+    assert sorted(results) == [False, False, False, True]
+    assert await store.was_sent(-100, day)
+    assert not await store.was_sent(-100, day + timedelta(days=1))
+
+
+async def test_subscriptions_and_follows(store: Store) -> None:
+    await store.upsert_subscription(1, "08:00", "Asia/Shanghai")
+    await store.upsert_subscription(1, "09:30", "Asia/Shanghai")  # moving it, not a second row
+    assert await store.add_follow(1, "大宁县")
+    assert not await store.add_follow(1, "大宁县")
+    rows = await store.subscription_rows()
+    assert [(r.chat_id, r.time) for r in rows] == [(1, "09:30")]
+    assert (await store.follows())[1] == ["大宁县"]
+    assert await store.delete_subscription(1)
+    assert not await store.delete_subscription(1)
+
+
+async def test_store_backed_llm_cache_and_call_log(store: Store) -> None:
+    cache = StoreDigestCache(store)
+    assert await cache.get("k") is None
+    d = Digest(summary="摘要", figures=[Figure(surface="45亿元", value=4.5e9, unit="元", kind="target")])
+    await cache.put("k", d)
+    await cache.put("k", d.model_copy(update={"summary": "新摘要"}))  # overwrite, not a key clash
+    got = await cache.get("k")
+    assert got is not None and got.summary == "新摘要" and got.figures[0].value == 4500000000
+
+    calls = StoreCallLog(store)
+    rec = CallRecord(
+        base_url="http://127.0.0.1:1/v1",
+        model="m",
+        mode="json_schema",
+        latency_ms=12.5,
+        outcome="timeout",
+        prompt_version="p1",
+        doc_sha256="a" * 64,
+    )
+    await calls.record(rec)
+    [back] = await calls.read()
+    assert back == rec
