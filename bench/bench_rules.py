@@ -1,0 +1,56 @@
+"""Rules backend speed: reports per second (normalise + rules_digest, one process) and the cold
+start of `countybot summarize --offline <seed>` as a subprocess (median of 5)."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+GOAL_PER_S = 300
+GOAL_COLD_S = 0.6
+
+
+def throughput(seconds: float = 3.0) -> tuple[float, int]:
+    from extract.pipeline import document_from_bytes, rules_digest
+
+    blobs = [(p.read_bytes(), p.name) for p in SEEDS]
+    for data, name in blobs:  # warm up: gazetteer, OpenCC, regexes
+        rules_digest(document_from_bytes(data, name))
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        for data, name in blobs:
+            rules_digest(document_from_bytes(data, name))
+            n += 1
+    return n / (time.perf_counter() - t0), n
+
+
+def cold_start(runs: int = 5) -> float:
+    exe = Path(sys.executable).with_name("countybot")
+    cmd = [str(exe), "summarize", "--offline", str(SEEDS[0])]
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    rate, n = throughput()
+    print(
+        f"   normalise + rules_digest: {rate:7.0f} reports/s over {n} seed reports   (goal >= {GOAL_PER_S}/s)"
+    )
+    cold = cold_start()
+    print(
+        f"   cold start `countybot summarize --offline {SEEDS[0].name}`: {cold:.2f} s median of 5"
+        f"   (goal <= {GOAL_COLD_S} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

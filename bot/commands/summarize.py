@@ -1,0 +1,139 @@
+"""`countybot summarize [--json] [--offline] PATH|- ...`: a digest per report.
+
+Rules backend when no LLM is configured or with --offline; the LLM backend otherwise. The
+offline path imports neither pydantic-settings nor openai, so it starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from extract.models import Digest, Document
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="report files (.txt .docx .pdf .html), or - for stdin"
+    )
+    parser.add_argument("--json", action="store_true", help="one Digest JSON object per line")
+    parser.add_argument("--offline", action="store_true", help="rules only, even when an LLM is configured")
+    parser.add_argument(
+        "--color", choices=("auto", "always", "never"), default="auto", help="colour the text output"
+    )
+
+
+def _fail(label: str, message: str) -> None:
+    print(f"countybot: {label}: {message}", file=sys.stderr, flush=True)
+
+
+def read_documents(paths: list[str], max_bytes: int) -> Iterator[tuple[str, Document | None]]:
+    """(label, Document) per path; (label, None) after printing one clear line for a bad input."""
+    from extract.errors import InputError
+    from extract.pipeline import document_from_bytes
+
+    for raw in paths:
+        label = "stdin" if raw == "-" else raw
+        try:
+            if raw == "-":
+                data, name = sys.stdin.buffer.read(), None
+            else:
+                path = Path(raw)
+                if path.is_dir():
+                    _fail(label, "是一个目录，不是文件（is a directory）")
+                    yield label, None
+                    continue
+                data, name = path.read_bytes(), path.name
+            yield label, document_from_bytes(data, name, max_bytes=max_bytes)
+        except FileNotFoundError:
+            _fail(label, "文件不存在（no such file）")
+            yield label, None
+        except PermissionError:
+            _fail(label, "没有读取权限（permission denied）")
+            yield label, None
+        except InputError as exc:
+            _fail(label, exc.user_message)
+            yield label, None
+        except OSError as exc:
+            _fail(label, f"无法读取（{exc.strerror or exc}）")
+            yield label, None
+
+
+def _use_color(choice: str) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _emit(digest: Digest, *, as_json: bool, color: bool, first: bool) -> None:
+    if as_json:
+        print(digest.model_dump_json(), flush=True)
+        return
+    from bot.render_text import render_digest_text
+
+    if not first:
+        print("\n" + "─" * 40)
+    print(render_digest_text(digest, color=color), flush=True)
+
+
+def run(args: argparse.Namespace) -> int:
+    from extract.pipeline import DEFAULT_MAX_BYTES
+
+    config = None
+    max_bytes = DEFAULT_MAX_BYTES
+    if not args.offline:
+        from bot.settings import Settings
+
+        settings = Settings()
+        max_bytes = settings.max_upload_bytes
+        if settings.llm_config().enabled:
+            config = settings.llm_config()
+    color = _use_color(args.color)
+    docs = read_documents(args.paths, max_bytes)
+    if config is None:
+        return _run_rules(docs, args, color)
+    return _run_llm(docs, args, color, config)
+
+
+def _run_rules(docs: Iterator[tuple[str, Document | None]], args: argparse.Namespace, color: bool) -> int:
+    from extract.pipeline import rules_digest
+
+    status, first = 0, True
+    for _label, doc in docs:
+        if doc is None:
+            status = 1
+            continue
+        _emit(rules_digest(doc), as_json=args.json, color=color, first=first)
+        first = False
+    return status
+
+
+def _run_llm(
+    docs: Iterator[tuple[str, Document | None]], args: argparse.Namespace, color: bool, config
+) -> int:
+    import asyncio
+
+    from extract.llm.backend import LLMBackend
+    from extract.pipeline import make_digest
+
+    async def go() -> int:
+        backend = LLMBackend(config)
+        status, first = 0, True
+        try:
+            for _label, doc in docs:
+                if doc is None:
+                    status = 1
+                    continue
+                digest = await make_digest(doc, backend)
+                _emit(digest, as_json=args.json, color=color, first=first)
+                first = False
+        finally:
+            await backend.aclose()
+        return status
+
+    return asyncio.run(go())

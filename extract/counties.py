@@ -1,0 +1,308 @@
+"""Which county a report is about: gazetteer names found in the title, source, bylines and body.
+
+The county the report is about comes first (title, source, first paragraph, most mentions),
+then others the report is clearly also about. A name mentioned once in passing is not enough,
+a person's name is not a place (县长黄龙新 is not 黄龙县), and a bare short name that is also an
+ordinary word (新兴, 延长, 复兴…) needs context: the full name, its city or province nearby, or
+repeated mentions with the county's province or city named in the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from extract.gazetteer import FULL, SHORT, Entry, index
+from extract.models import County, Document
+
+# Where a mention stands and how much it says about the subject of the report.
+ZONE_WEIGHT = {"title": 3.0, "source": 2.0, "lead": 2.0, "authors": 1.0, "body": 1.0}
+WEAK_FACTOR = 0.5
+COMMON_WORD = 50  # jieba frequency above which a short name is also an everyday word
+VERY_COMMON_WORD = 300  # ... so common that a bare mention never names a county by itself
+# After a bare short name these characters make it part of another place name (永春河, 城关镇).
+_TOPONYM_NEXT = set("镇乡村街路道巷桥河江湖溪泉山岭峰寺庙园湾港站口渠坝库洞寨屯堡沟坪场")
+# Before a bare short name these make it part of a person's name (县长黄龙新).
+_PERSON_BEFORE = (
+    "书记",
+    "县长",
+    "市长",
+    "区长",
+    "旗长",
+    "州长",
+    "主任",
+    "主席",
+    "部长",
+    "局长",
+    "同志",
+    "记者",
+    "通讯员",
+    "委员",
+    "常委",
+    "经理",
+    "董事长",
+    "校长",
+    "院长",
+    "组长",
+)
+
+
+_GENERIC_CHARS = set("新老城市中东西南北关上下前后内外郊矿")
+# A bare name that starts with one of these, right after another character, is usually the
+# conjunction plus a word (发展和安全感: not 和安县).
+_CONJUNCTIONS = set("和与及或并在对是的为向从")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@dataclass(slots=True)
+class _Hit:
+    form: str
+    how: str  # FULL / ALIAS / SHORT
+    zone: str
+    start: int
+    end: int
+    text: str  # the zone's text, for context checks
+    candidates: list[Entry]
+
+
+@dataclass(slots=True)
+class _Tally:
+    entry: Entry | None  # None: a name shared by several counties that the text does not resolve
+    name: str
+    score: float = 0.0
+    strong: int = 0
+    weak: int = 0
+    first: tuple[int, int] = (99, 10**9)
+    zones: set[str] = field(default_factory=set)
+    weak_freq: int = 0
+    forms: set[str] = field(default_factory=set)
+
+
+@cache
+def _finder_forms() -> tuple[dict[str, tuple[tuple[Entry, str], ...]], frozenset[str], int]:
+    """The gazetteer forms used to scan text: no bare short names of city districts (鼓楼, 新华,
+    城中…) — a district is read only by its full name."""
+    idx = index()
+    forms: dict[str, tuple[tuple[Entry, str], ...]] = {}
+    for form, hits in idx.forms.items():
+        keep = tuple((e, how) for e, how in hits if not (how == SHORT and e.kind == "市辖区"))
+        if keep:
+            forms[form] = keep
+    return forms, frozenset(f[:2] for f in forms), max(len(f) for f in forms)
+
+
+def _scan(text: str) -> Iterable[tuple[int, int, str, tuple[tuple[Entry, str], ...]]]:
+    """Leftmost-longest matches of gazetteer forms (so 吉县 is not read inside 永吉县)."""
+    forms, prefixes, max_len = _finder_forms()
+    i, n = 0, len(text)
+    while i < n - 1:
+        if text[i : i + 2] in prefixes:
+            for length in range(min(max_len, n - i), 1, -1):
+                hits = forms.get(text[i : i + length])
+                if hits:
+                    yield i, i + length, text[i : i + length], hits
+                    i += length
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
+
+
+def _zones(doc: Document) -> list[tuple[str, str]]:
+    zones: list[tuple[str, str]] = []
+    body = doc.text
+    if doc.title:
+        zones.append(("title", doc.title))
+        head = body.lstrip()
+        if head.startswith(doc.title):
+            body = head[len(doc.title) :]
+    paras = [p for p in body.split("\n") if p.strip()]
+    if not doc.title and paras and len(paras[0]) <= 60 and len(paras) > 1:
+        zones.append(("title", paras.pop(0)))  # an untitled document's short first line is its title
+    if paras:
+        zones.append(("lead", paras[0]))
+        zones.append(("body", "\n".join(paras[1:])))
+    if doc.source:
+        zones.append(("source", doc.source))
+    if doc.authors:
+        zones.append(("authors", "\n".join(doc.authors)))
+    return zones
+
+
+def _mask(text: str, names: Iterable[str]) -> str:
+    for name in names:
+        if len(name) >= 2:
+            text = text.replace(name, "□" * len(name))
+    return text
+
+
+def _named_before(text: str, start: int, entry: Entry) -> bool:
+    """湖南省双牌县, 临汾大宁: the county's own province or city written just before it."""
+    before = text[max(0, start - 8) : start]
+    names = (entry.province, entry.province_short, entry.city, entry.city_short)
+    return any(n and before.endswith(n) for n in names)
+
+
+def _is_weak(hit: _Hit) -> bool:
+    if hit.how == SHORT:
+        return True
+    if hit.start == 0 and hit.zone in ("title", "lead"):  # 和县召开…: a name opening the report
+        return False
+    if len(hit.form) <= 2:  # 吉县, 和县, 城区: one character plus a suffix reads as ordinary text too
+        return True
+    # 新城区, 老城区, 城关区, 市中区: names made of generic words are also plain phrases
+    return hit.how == FULL and all(c in _GENERIC_CHARS for c in hit.form[:-1])
+
+
+def _keep_hit(hit: _Hit) -> bool:
+    after = hit.text[hit.end : hit.end + 1]
+    before = hit.text[max(0, hit.start - 4) : hit.start]
+    if any(_named_before(hit.text, hit.start, e) for e in hit.candidates):
+        return True  # 安徽省和县, 临汾大宁: its own province or city right before it
+    if len(hit.form) <= 2 and after == "域":  # 振兴县域 is not 兴县
+        return False
+    if (hit.how == SHORT or len(hit.form) <= 2) and hit.form[0] in _CONJUNCTIONS and _is_han(before[-1:]):
+        return False  # 党性和政绩观 is not 和政(县)
+    if hit.how == SHORT:
+        if after in _TOPONYM_NEXT:
+            return False
+        if any(before.endswith(w) for w in _PERSON_BEFORE):
+            return False
+    return True
+
+
+class _Context:
+    """Which provinces and cities the document names (anywhere), computed on demand."""
+
+    def __init__(self, zones: list[tuple[str, str]]) -> None:
+        self.all_text = "\n".join(t for _, t in zones)
+        self._seen: dict[str, bool] = {}
+
+    def named(self, name: str | None) -> bool:
+        if not name or len(name) < 2:
+            return False
+        if name not in self._seen:
+            self._seen[name] = name in self.all_text
+        return self._seen[name]
+
+    def city(self, e: Entry) -> bool:
+        return self.named(e.city) or self.named(e.city_short)
+
+    def province(self, e: Entry) -> bool:
+        return self.named(e.province) or self.named(e.province_short)
+
+
+def _resolve(candidates: list[Entry], ctx: _Context, anchors: set[str]) -> list[Entry]:
+    """Narrow a name shared by several counties using the places the report names."""
+    if len(candidates) <= 1:
+        return candidates
+    for test in (
+        lambda e: e.code in anchors,
+        lambda e: ctx.city(e),
+        lambda e: ctx.province(e) and any(a[:2] == e.code[:2] for a in anchors),
+        lambda e: ctx.province(e),
+    ):
+        narrowed = [e for e in candidates if test(e)]
+        if narrowed:
+            candidates = narrowed
+            if len(candidates) == 1:
+                break
+    return candidates
+
+
+def _accept(t: _Tally, ctx: _Context) -> bool:
+    if t.strong:
+        return True
+    if t.entry is None:
+        return False
+    if t.weak_freq >= VERY_COMMON_WORD or _names_a_city_or_province(t.forms):
+        return False
+    context = ctx.city(t.entry) or ctx.province(t.entry)
+    if t.weak_freq >= COMMON_WORD:
+        return context and t.weak >= 2
+    return t.weak >= 2 or "title" in t.zones or context
+
+
+def _names_a_city_or_province(forms: set[str]) -> bool:
+    idx = index()
+    return any(f in idx.cities or f in idx.provinces for f in forms)
+
+
+def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tally]:
+    zones = _zones(doc)
+    names = [n for n in person_names if n]
+    hits: list[_Hit] = []
+    for zone, text in zones:
+        masked = _mask(text, names)
+        for start, end, form, found in _scan(masked):
+            full = [e for e, how in found if how == FULL]
+            how = FULL if full else found[0][1]
+            hit = _Hit(form, how, zone, start, end, masked, full or [e for e, _ in found])
+            if _keep_hit(hit):
+                hits.append(hit)
+    ctx = _Context(zones)
+    # unambiguous strong mentions anchor the resolution of shared names
+    anchors = {h.candidates[0].code for h in hits if len(h.candidates) == 1 and h.how != SHORT}
+    tallies: dict[str, _Tally] = {}
+    order = {z: i for i, (z, _) in enumerate(zones)}
+    for h in hits:
+        resolved = _resolve(h.candidates, ctx, anchors)
+        names_ = {e.name for e in resolved}
+        if len(resolved) == 1:
+            entry: Entry | None = resolved[0]
+            key = resolved[0].code
+        elif len(names_) == 1:
+            entry, key = None, "?" + resolved[0].name  # same name, several places: keep the name only
+        else:
+            continue
+        probe = resolved[0]
+        weak = _is_weak(h) and not _named_before(h.text, h.start, probe)
+        t = tallies.setdefault(key, _Tally(entry=entry, name=probe.name))
+        t.score += ZONE_WEIGHT[h.zone] * (WEAK_FACTOR if weak else 1.0)
+        t.zones.add(h.zone)
+        t.first = min(t.first, (order[h.zone], h.start))
+        t.forms.add(h.form)
+        if weak:
+            t.weak += 1
+            freq = probe.short_freq if h.how == SHORT else probe.name_freq
+            t.weak_freq = max(t.weak_freq, freq)
+        else:
+            t.strong += 1
+    accepted = [t for t in tallies.values() if _accept(t, ctx)]
+    accepted.sort(key=lambda t: (-t.score, t.first))
+    return accepted
+
+
+def _is_subject(t: _Tally, top: _Tally) -> bool:
+    if t is top:
+        return True
+    if t.entry is None:
+        return False
+    mentions = t.strong + t.weak
+    return "title" in t.zones or (mentions >= 2 and t.strong >= 1 and t.score >= 0.3 * top.score)
+
+
+def find_counties(doc: Document) -> list[County]:
+    """The county the report is about first, then others it is clearly about too."""
+    from extract.people import find_people
+
+    return counties_from_tallies(county_tallies(doc, [p.name for p in find_people(doc)]))
+
+
+def counties_from_tallies(tallies: list[_Tally]) -> list[County]:
+    if not tallies:
+        return []
+    top = tallies[0]
+    if top.strong + top.weak < 2 and not top.zones & {"title", "lead", "source", "authors"}:
+        return []  # one mention deep in the body: a place named in passing (a city report, say)
+    out: list[County] = []
+    for t in tallies:
+        if not _is_subject(t, top):
+            continue
+        out.append(t.entry.county() if t.entry else County(name=t.name))
+    return out

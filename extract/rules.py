@@ -1,0 +1,46 @@
+"""The rules backend: a complete digest without an LLM, and the LLM's starting point.
+
+Everything in it is read off the report: counties from the gazetteer, people after their
+roles, every candidate figure from extract.figures, and a summary and highlights that are
+slices of the report's own sentences.
+"""
+
+from __future__ import annotations
+
+from extract.counties import counties_from_tallies, county_tallies
+from extract.gazetteer import lookup_entries
+from extract.models import Digest, Document
+from extract.people import find_people
+from extract.summary import attach_figures, make_highlights, make_summary, split_units
+
+
+def _body_offset(doc: Document) -> int:
+    """Where the body starts: after the title line when the text repeats the title."""
+    if doc.title:
+        stripped = doc.text.lstrip()
+        if stripped.startswith(doc.title.strip()):
+            return len(doc.text) - len(stripped) + len(doc.title.strip())
+    return 0
+
+
+def rules_digest(doc: Document) -> Digest:
+    from extract.figures import find_figures  # the finder is its own module (and its own owner)
+
+    people = find_people(doc)
+    counties = counties_from_tallies(county_tallies(doc, [p.name for p in people]))
+    figures = find_figures(doc.text, published=doc.published)
+    units = split_units(doc.text, _body_offset(doc))
+    attach_figures(units, figures)
+    names = [c.name for c in counties] + [e.short for c in counties for e in lookup_entries(c.name)[:1]]
+    return Digest(
+        title=doc.title,
+        published=doc.published,
+        source=doc.source,
+        counties=counties,
+        people=people,
+        summary=make_summary(doc.title, units, names),
+        highlights=make_highlights(units),
+        figures=figures,
+        backend="rules",
+        warnings=list(doc.warnings),
+    )
