@@ -1,0 +1,316 @@
+"""target / result / None for each figure, from cue words and their scope.
+
+A cascade, first decisive step wins:
+1. the figure's own words: the segment before it in its clause (from the clause start or the previous
+   figure) — a share of plan reached (占年度计划的80%) or a measured rate (办结率82.5%) is a result; else
+   the leftmost strong cue (力争 确保 计划 拟 将… -> target; 已 累计 同比 截至 以来… -> result, so
+   力争完成 is a target and 累计争取 a result); 预计 is a result when its period has ended by the
+   publication date, and 谋划 a target only for a coming period;
+2. a definite cue right after it (9个项目顺利通过 -> result);
+3. another figure of the same clause decided by 1-2;
+4. a clause opening with 其中 continues the previous figure's kind;
+5. going left clause by clause in its clause group (；-delimited), the first decided figure or cue;
+   else the scope the sentence opens with: the first cue of its first clause group before its first
+   figure (`2025年计划实施项目80个…其中续建项目30个，新建项目50个` makes all targets);
+6. the period the figure states (ended -> result, coming -> target);
+7. the paragraph's running frame, set by sentences that open with a cue (今年以来…, 下一步…,
+   会议明确，2024年全县计划…) and kept until another does;
+8. a plain action verb before it (完成, 新增, 签约, 开工 …) -> result;
+9. the kind of the previous figure in the same sentence;
+10. a definite result cue later in the sentence (…,截至目前已全部完成); else None.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from datetime import date
+from typing import Literal
+
+from extract.labels import Layout, period_range, tense_of
+
+Kind = Literal["target", "result"]
+TARGET: Kind = "target"
+RESULT: Kind = "result"
+FOLLOW = "follow"  # own() only: takes the kind of the figure before it in the sentence
+
+_VERBS_AFTER_JIANG = (
+    "完成|达到|实现|新增|新建|建成|突破|超过|投入|投资|实施|开工|新开工|启动|力争|确保|继续|进一步|持续|全面|"
+    "重点|加快|加大|推进|推动|抓好|建设|带动|形成|增加|聚焦|紧盯|打造|于|围绕|着力|坚持|深入|大力|积极|争取|"
+    "计划|按照|不断|开展|引进|对标|提供|为签约|新开|扩大"
+)
+_STRONG = re.compile(
+    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|预期|有望|冲刺|"
+    rf"(?<!即)将(?={_VERBS_AFTER_JIANG})|"
+    r"(?<![主重需纲摘提简只必首紧])要(?=[确力实新完达突加全进抓推坚])|要求(?=[，,：:各]|$)|下一步|今后|明年|来年|"
+    r"工作安排|工作打算|工作思路|主要任务)"
+    r"|(?P<r>已经|已(?!经)|累计|同比|比上年|较上年|比去年|较去年|较年初|比年初|上年末|截至|截止|以来|(?<!项)目前|先后|"
+    r"净增|共计|顺利|建成(?!后)|竣工|投产(?!后)|荣获|获批|取得(?!了?新)|实现了|完成了|近年来|连续)"
+    r"|(?P<yj>预计)|(?P<mh>谋划|到(?=(?:19|20)\d\d年))"
+)
+_WEAK = re.compile(
+    r"完成|实现|达到|达|新增|新建|新开工|开工|签约|引进|落地(?!见效|生根)|投资|投入|建设|组建|召开|明确|细化|分解|"
+    r"培育|带动|推广|收获|接待|举办|兑现|减免|开通|改造|实施|发展|吸纳|办理|通过|增长|提高|增加|突破|新认定|"
+    r"新登记|销售|种植|播种|吊装|发电|扩大到|稳定在|恢复到|占|推出|策划|入驻|改扩建|改建|扩建|在建|覆盖|"
+    r"出动|检查|发放|开放|吸引|帮助|解决|培训|走访|排查|整改|化解|办结|受理|救助|慰问|开展|组织|建立|成立|"
+    r"认定|创建|打造|修建|铺设|安装|栽植|治理|清理|拆除|收购|加工|生产|出口|进口|获得|招引|落户|注册|净增|"
+    r"减少|下降|提升|降低|共有|拥有|迎来|累计|建成|选派|派驻|选聘|招聘|招录|安置|转移|培训"
+)
+# A share of a plan already reached (占年度计划的80%, 完成全年目标任务的70%) or of a whole (占总产量的55%).
+_SHARE = re.compile(
+    r"(?:(?:占|完成|达到|为)[^，,。；;\d]{0,10}?(?:计划|目标|任务)(?:投资)?的?|占[^，,。；;\d]{1,12}的)\s*$"
+)
+# Growth stated right after a figure belongs to it: 预计突破110亿元,同比增长9.2% is a forecast too.
+_FOLLOWS = re.compile(r"^\s*(?:同比|比上年|较上年|比去年|较去年)")
+# A measured rate with its number right after it: 前期手续办结率82.5%, 收获进度53.8%.
+_RATE = re.compile(r"(?:率|进度)\s*$")
+_POST_RESULT = re.compile(r"已|顺利|建成(?!后)|竣工|投产(?!后)|通过")
+# Clauses that only report who speaks or when: skipped when looking for a sentence's opening cue.
+_REPORTING = re.compile(
+    r"^(?:据悉|据了解|据介绍|据统计|近日|日前|会上|会议指出|会议强调|.{0,24}(?:表示|指出|强调|介绍|说|称|透露|获悉|了解到|宣布|提到|明确))$"
+    r"|^[”\"]|^\d{1,2}月\d{1,2}日(?:上午|下午|晚上?)?$|^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$"
+)
+_FRAME_TAGS = {
+    "以来", "截至", "截止", "目前", "近年来", "下一步", "今后", "明年", "来年", "period",
+    "工作安排", "工作打算", "工作思路", "主要任务",
+}
+_YEAR_AT_CLAUSE = re.compile(r"(?:19|20)\d{2}(?=年)")
+_CLAUSE_LEAD = {"", "在", "于", "到", "截至", "自", "从"}
+_ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、])?\s*")
+
+
+class _Doc:
+    def __init__(self, text: str, layout: Layout, published: date | None) -> None:
+        self.text = text
+        self.layout = layout
+        self.published = published
+        self._scopes: dict[tuple[int, int, int], tuple[Kind | None, int]] = {}
+        self._cues: dict[tuple[int, int], tuple[Kind | None, str | None]] = {}
+        self._clause_periods: dict[tuple[int, int], Kind | None] = {}
+        # Years that open a clause ("2023年,全县…", "2024年全县计划…") set the year 全年 refers to.
+        self.years: list[tuple[int, int]] = []
+        for m in _YEAR_AT_CLAUSE.finditer(text):
+            cs = layout.span("clause", m.start())[0]
+            if text[cs : m.start()].strip() in _CLAUSE_LEAD:
+                self.years.append((m.start(), int(m.group(0))))
+        self._year_pos = [p for p, _ in self.years]
+
+    def context_year(self, pos: int) -> int | None:
+        i = bisect_right(self._year_pos, pos) - 1
+        return self.years[i][1] if i >= 0 else None
+
+    def _tense_of(self, m: re.Match[str]) -> str | None:
+        return tense_of(period_range(m, self.published, self.context_year(m.start())), self.published)
+
+    def tense(self, lo: int, hi: int) -> str | None:
+        """past/future/current of the last period stated in text[lo:hi]."""
+        found = self.layout.periods(lo, hi)
+        return self._tense_of(found[-1]) if found else None
+
+    def cue_kind(self, lo: int, hi: int) -> tuple[Kind | None, str | None]:
+        """Leftmost strong cue in text[lo:hi] -> (kind, tag)."""
+        key = (lo, hi)
+        if key not in self._cues:
+            self._cues[key] = self._cue_kind(lo, hi)
+        return self._cues[key]
+
+    def _cue_kind(self, lo: int, hi: int) -> tuple[Kind | None, str | None]:
+        for m in _STRONG.finditer(self.text, lo, hi):
+            tag = m.group(0)
+            if tag == "要求" and m.start() - lo > 6:
+                continue  # 落实部署要求 is a noun; 会议要求, / 他要求, open a list of tasks
+            if m.group("t"):
+                return TARGET, tag
+            if m.group("r"):
+                return RESULT, tag
+            if m.group("yj"):  # 预计: a forecast about an ended period (预计全年… after the year) is a result
+                cs, ce = self.layout.span("clause", m.start())
+                t = self.tense(cs, ce)
+                return (RESULT if t == "past" else TARGET), tag
+            if self.tense(m.end(), max(hi, m.end() + 8)) == "future":  # 谋划/到 + a coming period
+                return TARGET, tag
+        return None, None
+
+    def own(self, lo: int, start: int, end: int, post_end: int) -> str | None:
+        """Steps 1-2: the figure's own words before and right after it."""
+        pre = self.text[lo:start]
+        share = _SHARE.search(pre)
+        if share:  # 占年度计划的80% is reached, unless a target word comes before it (力争完成计划的…)
+            kind, _ = self.cue_kind(lo, lo + share.start())
+            return TARGET if kind == TARGET else RESULT
+        kind, _ = self.cue_kind(lo, start)
+        if kind is None and _RATE.search(pre):
+            return RESULT
+        if kind == RESULT and _FOLLOWS.search(pre):
+            return FOLLOW
+        if kind is not None:
+            return kind
+        if _POST_RESULT.search(self.text, end, post_end):
+            return RESULT
+        return None
+
+    def clause_cue(self, cs: int, ce: int) -> tuple[Kind | None, str | None]:
+        """A period opening the clause (2023年,… / 1-10月,… / 明年…) if ended or coming, else its cue."""
+        period = self._clause_period(cs, ce)
+        if period is not None:
+            return period, "period"
+        return self.cue_kind(cs, ce)
+
+    def nearest(self, lo: int, pos: int, decided: list[tuple[int, Kind | None]]) -> Kind | None:
+        """Step 5a: going left from pos within text[lo:pos], the first clause with a decided figure
+        (its kind) or, for a clause without figures, a cue."""
+        for cs, ce in reversed(self.layout.clauses(lo, pos)):
+            kinds = [k for p, k in decided if cs <= p < ce]
+            if kinds and kinds[-1] is not None:
+                return kinds[-1]
+            if _REPORTING.search(self.text[cs:ce].strip()):
+                continue
+            kind, _ = self.clause_cue(cs, min(ce, pos))
+            if kind is not None:
+                return kind
+        return None
+
+    def scope(self, lo: int, hi: int, first_figure: int) -> tuple[Kind | None, int]:
+        """Kind a sentence opens with (first cue of its first clause group, before its first figure), and
+        how far it frames what follows: 2 = a time frame (今年以来, 下一步, 2024年,…: the rest of the
+        report), 1 = a cue in its first clause that is not a 'he said' or a date (the rest of the
+        paragraph), 0 = nothing."""
+        key = (lo, hi, first_figure)
+        if key in self._scopes:
+            return self._scopes[key]
+        result: tuple[Kind | None, int] = (None, 0)
+        first_real = True
+        opener_end = min(hi, first_figure, self.layout.span("part", lo)[1])  # its first clause group
+        for cs, ce in self.layout.clauses(lo, opener_end):
+            if _REPORTING.search(self.text[cs:ce].strip()):
+                continue
+            kind, tag = self.clause_cue(cs, ce)
+            if kind is not None:
+                result = (kind, 2 if tag in _FRAME_TAGS else 1 if first_real else 0)
+                break
+            first_real = False
+        self._scopes[key] = result
+        return result
+
+    def _clause_period(self, cs: int, ce: int) -> Kind | None:
+        key = (cs, ce)
+        if key not in self._clause_periods:
+            self._clause_periods[key] = self._opening_period(cs, ce)
+        return self._clause_periods[key]
+
+    def _opening_period(self, cs: int, ce: int) -> Kind | None:
+        lead = _ENUM.sub("", self.text[cs:ce])
+        offset = ce - cs - len(lead)
+        for prefix in ("在", "于", "到", "截至", "自", "从"):
+            if lead.startswith(prefix):
+                offset += len(prefix)
+                break
+        found = self.layout.periods(cs + offset, ce)
+        if not found or found[0].start() != cs + offset:
+            return None
+        t = self._tense_of(found[0])
+        return RESULT if t == "past" else TARGET if t == "future" else None
+
+
+def assign_kinds(
+    text: str, layout: Layout, spans: list[tuple[int, int]], published: date | None = None
+) -> list[Kind | None]:
+    """Kind of each figure span (sorted by position)."""
+    doc = _Doc(text, layout, published)
+    n = len(spans)
+    clauses = [layout.span("clause", s) for s, _ in spans]
+    sentences = [layout.span("sentence", s) for s, _ in spans]
+    own: list[str | None] = []
+    for i, (s, e) in enumerate(spans):
+        cs, ce = clauses[i]
+        lo = spans[i - 1][1] if i and spans[i - 1][1] > cs else cs
+        post_end = spans[i + 1][0] if i + 1 < n and spans[i + 1][0] < ce else ce
+        own.append(doc.own(lo, s, e, post_end))
+
+    by_clause: dict[tuple[int, int], list[int]] = {}
+    for i, clause in enumerate(clauses):
+        by_clause.setdefault(clause, []).append(i)
+    kinds: list[Kind | None] = [None] * n
+    # The running frame: a time frame holds across paragraphs (a heading "二、2024年工作安排" frames
+    # what follows); a cue opening a sentence holds to the end of its paragraph.
+    frame = _Frame(doc, layout)
+    first_in_sentence = 0
+    for i, (s, _e) in enumerate(spans):
+        sent = sentences[i]
+        if i == 0 or sentences[i - 1] != sent:
+            if i:
+                prev = sentences[i - 1]
+                frame.apply(*doc.scope(prev[0], prev[1], spans[first_in_sentence][0]), prev[0])
+            frame.sentences_between(sentences[i - 1][1] + 1 if i else 0, sent[0])
+            frame.at(sent[0])
+            first_in_sentence = i
+        running = frame.kind
+        cs, ce = clauses[i]
+        mine = own[i]
+        kind: Kind | None = None if mine == FOLLOW else mine  # type: ignore[assignment]
+        if mine == FOLLOW:
+            kind = kinds[i - 1] if i > first_in_sentence and kinds[i - 1] else RESULT
+        if kind is None:  # 3: clause-mates
+            kind = next((own[j] for j in by_clause[clauses[i]] if own[j] in (TARGET, RESULT)), None)  # type: ignore[assignment]
+        if kind is None and i and kinds[i - 1] and _opens_with_qizhong(text, layout, cs, sent[0]):
+            kind = kinds[i - 1]  # 4
+        if kind is None:  # 5a: nearest decided figure or cue to the left in the clause group
+            part = layout.span("part", s)
+            decided = [(spans[j][0], kinds[j]) for j in range(first_in_sentence, i) if spans[j][0] >= part[0]]
+            kind = doc.nearest(part[0], s, decided)
+        if kind is None:  # 5b: what the sentence opens with (or 其中 continuing the sentence before)
+            kind = doc.scope(sent[0], sent[1], spans[first_in_sentence][0])[0]
+            if kind is None and text.startswith("其中", sent[0]) and i and kinds[i - 1]:
+                kind = kinds[i - 1]
+        if kind is None:  # 6: the figure's own period
+            t = doc.tense(cs, s)
+            kind = RESULT if t == "past" else TARGET if t == "future" else None
+        if kind is None:
+            kind = running  # 7
+        if kind is None and _WEAK.search(text, cs, ce):
+            kind = RESULT  # 8
+        if kind is None and i > first_in_sentence and kinds[i - 1]:
+            kind = kinds[i - 1]  # 9
+        if kind is None and doc.cue_kind(ce, sent[1])[0] == RESULT:
+            kind = RESULT  # 10: 把10件实事作为重点,截至目前已全部完成
+        kinds[i] = kind
+    return kinds
+
+
+def _opens_with_qizhong(text: str, layout: Layout, cs: int, sent_start: int) -> bool:
+    if text.startswith("其中", cs):
+        return True
+    if cs > sent_start:  # "其中," as a clause of its own
+        pcs, pce = layout.span("clause", cs - 1)
+        return text[pcs:pce].strip() == "其中"
+    return False
+
+
+class _Frame:
+    def __init__(self, doc: _Doc, layout: Layout) -> None:
+        self.doc, self.layout = doc, layout
+        self.report: Kind | None = None  # set by time frames
+        self.kind: Kind | None = None  # the paragraph's, falls back to the report's
+        self.paragraph = (-1, -1)
+
+    def at(self, pos: int) -> None:
+        para = self.layout.span("paragraph", pos)
+        if para != self.paragraph:
+            self.paragraph, self.kind = para, self.report
+
+    def apply(self, kind: Kind | None, level: int, pos: int) -> None:
+        if kind is None or level == 0:
+            return
+        self.at(pos)
+        self.kind = kind
+        if level == 2:
+            self.report = kind
+
+    def sentences_between(self, lo: int, hi: int) -> None:
+        """Let the figure-less sentences in text[lo:hi] frame what follows."""
+        pos = lo
+        while pos < hi:
+            sent = self.layout.span("sentence", pos)
+            if sent[1] > sent[0]:
+                self.apply(*self.doc.scope(sent[0], sent[1], sent[1]), sent[0])
+            pos = sent[1] + 1
