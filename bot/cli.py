@@ -20,7 +20,9 @@ COMMANDS: dict[str, str] = {
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="countybot", description="Digests of Chinese county-government reports.")
+    parser = argparse.ArgumentParser(
+        prog="countybot", description="Digests of Chinese county-government reports."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
         try:

@@ -35,7 +35,9 @@ class DecodeError(InputError):
 
 
 class ScannedPdfError(InputError):
-    user_message = "scanned PDF: no text layer; OCR is not supported（扫描版 PDF 没有文字层，暂不支持识别图片文字）。"
+    user_message = (
+        "scanned PDF: no text layer; OCR is not supported（扫描版 PDF 没有文字层，暂不支持识别图片文字）。"
+    )
 
 
 class CorruptFileError(InputError):

@@ -16,7 +16,9 @@ if TYPE_CHECKING:  # the LLM stack (openai) is imported only when a backend is a
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
-def document_from_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def document_from_bytes(
+    data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Document:
     from extract.normalize import normalize_bytes
 
     return normalize_bytes(data, filename, max_bytes=max_bytes)

@@ -1,0 +1,82 @@
+"""`countybot serve [--webhook URL]`: run the Telegram bot (long polling by default)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import sys
+from urllib.parse import urlsplit
+
+log = logging.getLogger("countybot.serve")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="public HTTPS URL Telegram posts updates to (PTB's webhook server, secret token); "
+        "default: long polling",
+    )
+    parser.add_argument("--listen", default="0.0.0.0", help="webhook server address (default 0.0.0.0)")
+    parser.add_argument("--port", type=int, default=8443, help="webhook server port (default 8443)")
+
+
+def webhook_secret(token: str) -> str:
+    # derived, not random: every worker behind the same URL must agree on it; never the token itself
+    return hashlib.sha256(f"countybot-webhook:{token}".encode()).hexdigest()[:48]
+
+
+def run(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from bot.settings import get_settings
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        print(
+            f"countybot serve: invalid settings: {exc.errors()[0].get('msg')} "
+            f"({'.'.join(str(x) for x in exc.errors()[0].get('loc', ()))})",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.telegram_bot_token is None:
+        print(
+            "countybot serve: TELEGRAM_BOT_TOKEN is not set "
+            "(create a bot with @BotFather and export its token)",
+            file=sys.stderr,
+        )
+        return 2
+    if args.webhook and urlsplit(args.webhook).scheme not in ("http", "https"):
+        print(f"countybot serve: --webhook needs an http(s) URL, got {args.webhook!r}", file=sys.stderr)
+        return 2
+    token = settings.telegram_bot_token.get_secret_value()
+
+    from bot.telegram.app import build_application
+    from bot.telegram.errors import configure_logging
+
+    configure_logging(token)
+    if settings.allowed_chats:
+        log.info("allowed chats: %s", ", ".join(str(c) for c in settings.allowed_chats))
+    else:
+        log.warning("COUNTYBOT_ALLOWED_CHATS is empty: the bot is open to every chat")
+    try:
+        app = build_application(settings)
+    except Exception as exc:  # e.g. an unknown COUNTYBOT_TIMEZONE
+        print(f"countybot serve: {exc}", file=sys.stderr)
+        return 2
+    if args.webhook:
+        path = urlsplit(args.webhook).path.strip("/")
+        log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
+        app.run_webhook(
+            listen=args.listen,
+            port=args.port,
+            url_path=path,
+            webhook_url=args.webhook,
+            secret_token=webhook_secret(token),
+        )
+    else:
+        log.info("long polling %s", settings.telegram_api_url)
+        app.run_polling()
+    return 0

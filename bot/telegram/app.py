@@ -1,0 +1,138 @@
+"""The one Application builder, its start-up/shutdown hooks, and an in-process runner.
+
+`countybot serve` calls build_application() then run_polling()/run_webhook(), which call on_startup /
+on_shutdown as PTB's post_init / post_shutdown. Tests and the bench use `running()`, which drives
+the same application through the same hooks without taking over the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application
+
+from bot.telegram import handlers, schedule
+from bot.telegram.errors import install_token_redaction, on_error
+from bot.telegram.joiner import MessageJoiner
+from bot.telegram.state import BotState
+
+if TYPE_CHECKING:
+    from bot.service import Service
+    from bot.settings import Settings
+
+log = logging.getLogger("countybot.telegram")
+
+CONCURRENT_UPDATES = 256
+RATE_LIMIT_RETRIES = 3  # RetryAfter: wait as told, then try again
+
+_COMMON = [
+    ("targets", "查询某县的重点目标，如 /targets 大宁"),
+    ("digest", "本聊天过去 24 小时的报告摘要"),
+    ("figures", "上一份报告的全部数字"),
+    ("script", "回复用简体或繁体：/script 简 或 /script 繁"),
+    ("subscribe", "订阅每日摘要，如 /subscribe 08:00"),
+    ("follow", "每日摘要加入某县的公开报告"),
+    ("unsubscribe", "取消每日摘要"),
+    ("help", "使用说明"),
+]
+PRIVATE_COMMANDS = [("start", "开始使用"), *_COMMON]
+GROUP_COMMANDS = [("report", "把回复的消息或文件作为报告"), *_COMMON]
+
+
+class RateLimiter(AIORateLimiter):
+    """AIORateLimiter for messages. Chat actions ("typing…", one per chat every few seconds) are not
+    messages: queueing them behind a burst would only delay the digests waiting behind them."""
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # type: ignore[override]
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
+def build_application(settings: Settings, *, service: Service | None = None) -> Application:
+    """Bot API root from TELEGRAM_API_URL (`<root>/bot`, `<root>/file/bot`), flood limits with
+    AIORateLimiter, updates handled concurrently (one report at a time per chat: BotState.locks)."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    token = settings.telegram_bot_token.get_secret_value()
+    install_token_redaction(token)
+    ZoneInfo(settings.timezone)  # a wrong COUNTYBOT_TIMEZONE fails here, not at the first digest
+    api = settings.telegram_api_url.rstrip("/")
+    app = (
+        Application.builder()
+        .token(token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(RateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .read_timeout(30)  # file downloads up to 20 MB
+        .write_timeout(30)
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+        .build()
+    )
+    app.bot_data["state"] = BotState(
+        settings=settings,
+        service=service,
+        owns_service=service is None,
+        joiner=MessageJoiner(settings.join_window_s),
+    )
+    handlers.register(app)
+    app.add_error_handler(on_error)
+    return app
+
+
+async def set_commands(app: Application) -> None:
+    for scope, commands in (
+        (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+        (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+    ):
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands], scope=scope)
+
+
+async def on_startup(app: Application) -> None:
+    state: BotState = app.bot_data["state"]
+    if state.service is None:
+        from bot.service import Service
+
+        state.service = await Service.create(state.settings)
+    resumed = await state.svc.resume_pending()
+    if resumed:
+        log.info("finished %d report(s) left pending by an earlier run", resumed)
+    try:
+        await set_commands(app)
+    except TelegramError as exc:  # the menu is a convenience: never a reason not to start
+        log.warning("could not register the command menu: %s", exc)
+    await schedule.restore(app)
+    log.info("countybot is up as @%s", app.bot.username)
+
+
+async def on_shutdown(app: Application) -> None:
+    state: BotState = app.bot_data["state"]
+    if state.owns_service and state.service is not None:
+        await state.service.close()
+        state.service = None
+
+
+@asynccontextmanager
+async def running(app: Application, *, poll_timeout: float = 10) -> AsyncIterator[Application]:
+    """Run the application with long polling inside the current event loop (tests, bench)."""
+    await app.initialize()
+    try:
+        await on_startup(app)
+        await app.start()
+        await app.updater.start_polling(timeout=int(poll_timeout), poll_interval=0)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await on_shutdown(app)
+        await app.shutdown()

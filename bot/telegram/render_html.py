@@ -1,0 +1,257 @@
+"""Telegram HTML for digests, targets answers and period digests, and a splitter for the 4096 limit.
+
+Every piece of report text goes through `esc` (html.escape): reports contain `<`, `&` and quotes.
+Only tags that open and close inside one rendered block are used, and `split_html` re-balances any
+that a split would cut, so each chunk is valid Telegram HTML on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from extract.models import County, Digest, Figure
+
+if TYPE_CHECKING:
+    from bot.period_digest import PeriodDigest
+    from bot.targets import TargetItem, TargetsAnswer
+
+MAX_MESSAGE = 4096  # Telegram's limit per message
+KEY_FIGURES = 8  # figures shown in a digest before "show all"
+HIGHLIGHTS = 4  # a digest stays scannable: a few short highlights
+HIGHLIGHT_CHARS = 90
+SUMMARY_CHARS = 400
+_KIND_ICON = {"target": "🎯", "result": "✅"}
+_KIND_RANK = {"target": 0, "result": 1}
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def utf16_len(text: str) -> int:
+    # Telegram counts UTF-16 code units: 🎯 is two
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _day(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def county_text(c: County) -> str:
+    where = "，".join(x for x in (c.city, c.province) if x)
+    return f"{c.name}（{where}）" if where else c.name
+
+
+def rank_figures(figures: Sequence[Figure]) -> list[Figure]:
+    """Most important first: targets, then results, then the rest; labelled before unlabelled;
+    the pipeline's order otherwise (stable)."""
+    order = sorted(
+        enumerate(figures), key=lambda p: (_KIND_RANK.get(p[1].kind or "", 2), p[1].label is None, p[0])
+    )
+    return [f for _, f in order]
+
+
+def figure_line(f: Figure, *, indent: str = "") -> str:
+    icon = _KIND_ICON.get(f.kind or "", "▫️")
+    line = f"{indent}{icon} <b>{esc(f.surface)}</b>"
+    if f.label:
+        line += f" {esc(f.label)}"
+    if f.period:
+        line += f"（{esc(f.period)}）"
+    return line
+
+
+def hidden_figures(digest: Digest, limit: int = KEY_FIGURES) -> int:
+    return max(0, len(digest.figures) - limit)
+
+
+def backend_text(backend: str) -> str:
+    if backend.startswith("llm"):
+        model = backend.partition(":")[2]
+        return f"AI 摘要（{model}），数字均摘自原文" if model else "AI 摘要，数字均摘自原文"
+    return "规则摘要（未使用 AI）"
+
+
+def render_digest(
+    digest: Digest, *, limit: int = KEY_FIGURES, notes: Sequence[str] = (), more_hint: bool = True
+) -> str:
+    """Title, county, date and source, people, summary, highlights, key figures, warnings, backend."""
+    lines: list[str] = [f"<b>{esc(digest.title or '（无标题）')}</b>"]
+    if digest.counties:
+        lines.append("📍 " + "；".join(esc(county_text(c)) for c in digest.counties))
+    meta = [x for x in (_day(digest.published), f"来源：{digest.source}" if digest.source else None) if x]
+    if meta:
+        lines.append("🗓 " + esc(" · ".join(meta)))
+    if digest.people:
+        people = [f"{p.name}（{p.role}）" if p.role else p.name for p in digest.people[:3]]
+        lines.append("👤 " + esc("；".join(people)))
+    if digest.summary:
+        lines += ["", esc(_clip(digest.summary, SUMMARY_CHARS))]
+    if digest.highlights:
+        lines += ["", "<b>要点</b>"]
+        lines += [f"• {esc(_clip(h, HIGHLIGHT_CHARS))}" for h in digest.highlights[:HIGHLIGHTS]]
+    if digest.figures:
+        ranked = rank_figures(digest.figures)
+        lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 完成）"]
+        lines += [figure_line(f) for f in ranked[:limit]]
+        more = len(ranked) - limit
+        if more > 0 and more_hint:
+            lines.append(f"<i>……另有 {more} 个数字：点下方按钮或发送 /figures 查看全部</i>")
+    if digest.warnings:
+        lines.append("")
+        lines += [f"⚠️ {esc(w)}" for w in digest.warnings[:5]]
+    lines += ["", f"<i>{esc(backend_text(digest.backend))}</i>"]
+    for note in notes:
+        lines.append(f"ℹ️ {esc(note)}")
+    return "\n".join(lines)
+
+
+def render_figures(digest: Digest) -> str:
+    """The full list of figures of one report, with the clause each stands in."""
+    lines = [f"<b>全部数字</b>：{esc(digest.title or '（无标题）')}", ""]
+    if not digest.figures:
+        lines.append("这份报告没有找到数字。")
+    for f in rank_figures(digest.figures):
+        lines.append(figure_line(f))
+        if f.quote:
+            lines.append(f"   <i>「{esc(_clip(f.quote, 80))}」</i>")
+    return "\n".join(lines)
+
+
+def _target_source(t: TargetItem) -> str:
+    bits = [
+        x for x in (_day(t.report_date), t.report_title and f"《{_clip(t.report_title, 40)}》", t.source) if x
+    ]
+    return " · ".join(bits)
+
+
+def render_targets(answer: TargetsAnswer) -> str:
+    if answer.status == "unknown":
+        return f"没有找到「{esc(answer.query)}」。请确认县名，例如 /targets 大宁县。"
+    if answer.status == "ambiguous":
+        lines = [f"「{esc(answer.query)}」可能指以下几个地方，请用全名再问一次："]
+        lines += [f"• {esc(county_text(c))}" for c in answer.candidates]
+        return "\n".join(lines)
+    county = answer.county
+    name = county_text(county) if county else answer.query
+    if not answer.targets:
+        seen = f"（已查看 {answer.reports} 份报告）" if answer.reports else "（还没有收到关于它的报告）"
+        return f"<b>{esc(name)}</b> 暂无记录的目标{seen}。"
+    lines = [f"<b>{esc(name)}</b> 的重点目标（来自 {answer.reports} 份报告，最新在前）", ""]
+    for t in answer.targets:
+        line = f"🎯 <b>{esc(t.surface)}</b>"
+        if t.label:
+            line += f" {esc(t.label)}"
+        if t.period:
+            line += f"（{esc(t.period)}）"
+        lines.append(line)
+        if t.earlier:
+            lines.append(f"   ↪ 此前：{esc('；'.join(t.earlier))}")
+        src = _target_source(t)
+        if src:
+            lines.append(f"   <i>{esc(src)}</i>")
+    return "\n".join(lines)
+
+
+def _when(dt: datetime, tz: tzinfo | None) -> str:
+    return (dt.astimezone(tz) if tz else dt).strftime("%m-%d %H:%M")
+
+
+def render_period(
+    digest: PeriodDigest, *, title: str = "过去 24 小时的报告", tz: tzinfo | None = None, per_report: int = 3
+) -> str:
+    t = digest.totals
+    lines = [
+        f"<b>📰 {esc(title)}</b>",
+        f"{_when(digest.since, tz)} — {_when(digest.until, tz)}："
+        f"{t.get('reports', 0)} 份报告 · {t.get('counties', 0)} 个县 · {t.get('targets', 0)} 个目标",
+    ]
+    for group in digest.groups:
+        lines += ["", f"<b>📍 {esc(county_text(group.county)) if group.county else '未识别县'}</b>"]
+        for r in group.reports:
+            meta = " · ".join(x for x in (_day(r.published), r.source) if x)
+            head = f"▪️ <b>{esc(r.title or '（无标题）')}</b>"
+            lines.append(head + (f"（{esc(meta)}）" if meta else ""))
+            if r.summary:
+                lines.append(esc(_clip(r.summary, 160)))
+            lines += [figure_line(f, indent="   ") for f in r.figures[:per_report]]
+    return "\n".join(lines)
+
+
+# --- splitting ---------------------------------------------------------------------------------
+
+# a tag, an entity, a newline, or one character: the units a split may fall between
+_ATOM = re.compile(r"<[^<>]*>|&#?\w+;|\n|.", re.S)
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)")
+
+
+def _closers(stack: Sequence[tuple[str, str]]) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(stack))
+
+
+def _openers(stack: Sequence[tuple[str, str]]) -> str:
+    return "".join(tag for _, tag in stack)
+
+
+def split_html(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split Telegram HTML into chunks of at most `limit` UTF-16 units (tags included, so the
+    real text is shorter still). Cuts at the last line break that fits; a line longer than a whole
+    message is cut between characters. Never inside a tag or an entity: tags open at a cut are
+    closed at the end of the chunk and reopened at the start of the next."""
+    atoms = _ATOM.findall(text)
+    chunks: list[str] = []
+    stack: list[tuple[str, str]] = []
+    buf: list[str] = []
+    size = 0  # utf16 size of prefix + buf
+    prefix = ""
+    last_break: tuple[int, int, list[tuple[str, str]]] | None = None  # atom index, len(buf), stack
+    i = 0
+
+    def flush(parts: list[str], open_tags: list[tuple[str, str]]) -> None:
+        body = "".join(parts).strip("\n")
+        if body.strip():
+            chunks.append(prefix + body + _closers(open_tags))
+
+    while i < len(atoms):
+        atom = atoms[i]
+        new_stack = stack
+        m = _TAG.match(atom) if atom.startswith("<") else None
+        if m:
+            name = m.group(2).lower()
+            if m.group(1):
+                new_stack = stack[:-1] if stack and stack[-1][0] == name else stack
+            else:
+                new_stack = [*stack, (name, atom)]
+        need = size + utf16_len(atom) + utf16_len(_closers(new_stack))
+        if need > limit and buf:
+            if last_break is not None:
+                at, cut, snap = last_break
+                flush(buf[:cut], snap)
+                stack, i = list(snap), at + 1
+            else:
+                flush(buf, stack)
+            prefix = _openers(stack)
+            buf, size, last_break = [], utf16_len(prefix), None
+            continue
+        stack = new_stack
+        if atom == "\n":
+            last_break = (i, len(buf), list(stack))
+        buf.append(atom)
+        size += utf16_len(atom)
+        i += 1
+    flush(buf, stack)
+    return chunks
+
+
+def html_to_plain(text: str) -> str:
+    """The same message without markup, for when Telegram rejects the HTML."""
+    return html.unescape(re.sub(r"<[^<>]*>", "", text))

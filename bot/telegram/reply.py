@@ -1,0 +1,86 @@
+"""Sending replies: the chat's script, 4096-character chunks, plain-text fallback, typing action."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Literal
+
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
+
+from bot.telegram.render_html import html_to_plain, split_html
+
+log = logging.getLogger("countybot.telegram")
+
+TYPING_EVERY_S = 4.5  # Telegram shows "typing…" for 5 s per action
+Script = Literal["simplified", "traditional"]
+
+
+def convert(text: str, script: Script) -> str:
+    """Replies are written in simplified Chinese; a chat may ask for traditional (OpenCC s2tw).
+    Tags and entities are ASCII, so converting HTML is safe."""
+    if script != "traditional":
+        return text
+    from extract.script import to_script
+
+    return to_script(text, "traditional")
+
+
+def _is_parse_error(exc: BadRequest) -> bool:
+    return "parse entities" in str(exc).lower() or "unsupported start tag" in str(exc).lower()
+
+
+async def send_html(
+    bot: Bot,
+    chat_id: int,
+    text: str,
+    *,
+    script: Script = "simplified",
+    reply_to: int | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> int:
+    """Send Telegram HTML in as many messages as needed (the button goes on the last); returns how many.
+    If Telegram rejects the HTML, the same chunk goes again as plain text."""
+    chunks = split_html(convert(text, script))
+    for n, chunk in enumerate(chunks):
+        kwargs: dict = {
+            "reply_markup": markup if n == len(chunks) - 1 else None,
+            "link_preview_options": LinkPreviewOptions(is_disabled=True),
+        }
+        if n == 0 and reply_to:
+            kwargs["reply_parameters"] = ReplyParameters(
+                message_id=reply_to, allow_sending_without_reply=True
+            )
+        try:
+            await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML, **kwargs)
+        except BadRequest as exc:
+            if not _is_parse_error(exc):
+                raise
+            log.warning("Telegram rejected our HTML in chat %s (%s); sending plain text", chat_id, exc)
+            await bot.send_message(chat_id, html_to_plain(chunk), **kwargs)
+    return len(chunks)
+
+
+@contextlib.asynccontextmanager
+async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
+    """Keep "typing…" showing while a report is processed; failures here never matter."""
+
+    async def keep() -> None:
+        while True:
+            try:
+                await bot.send_chat_action(chat_id, ChatAction.TYPING)
+            except Exception as exc:
+                log.debug("typing action failed in chat %s: %s", chat_id, exc)
+            await asyncio.sleep(TYPING_EVERY_S)
+
+    task = asyncio.create_task(keep())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

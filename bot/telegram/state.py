@@ -1,0 +1,79 @@
+"""What the handlers share, kept in application.bot_data["state"]."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.telegram.joiner import MessageJoiner
+
+if TYPE_CHECKING:
+    from bot.service import Service
+    from bot.settings import Settings
+    from extract.models import Digest
+
+RECENT_DIGESTS = 2000  # digests kept for the "all figures" button; older buttons ask to resend
+
+
+class ChatLocks:
+    """One report at a time per chat; a chat's lock lives only while someone holds or awaits it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    @asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._users[chat_id] = self._users.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[chat_id] -= 1
+            if not self._users[chat_id]:
+                del self._users[chat_id], self._locks[chat_id]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+@dataclass
+class BotState:
+    settings: Settings
+    service: Service | None = None
+    owns_service: bool = True
+    joiner: MessageJoiner = field(default_factory=lambda: MessageJoiner(2.0))
+    locks: ChatLocks = field(default_factory=ChatLocks)
+    refused: set[int] = field(default_factory=set)  # chats outside the allowlist already told once
+    digests: OrderedDict[int, tuple[int, Digest]] = field(
+        default_factory=OrderedDict
+    )  # report -> chat, digest
+    last_report: dict[int, int] = field(default_factory=dict)  # chat -> report id
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    @property
+    def svc(self) -> Service:
+        if self.service is None:
+            raise RuntimeError("the service is not open yet (on_startup has not run)")
+        return self.service
+
+    def remember(self, chat_id: int, report_id: int, digest: Digest) -> None:
+        self.digests[report_id] = (chat_id, digest)
+        self.digests.move_to_end(report_id)
+        while len(self.digests) > RECENT_DIGESTS:
+            self.digests.popitem(last=False)
+        self.last_report[chat_id] = report_id
+
+    def recall(self, chat_id: int, report_id: int | None) -> Digest | None:
+        entry = self.digests.get(report_id) if report_id is not None else None
+        # a report sent in one chat is never shown in another
+        return entry[1] if entry and entry[0] == chat_id else None
