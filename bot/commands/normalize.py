@@ -1,0 +1,41 @@
+"""`countybot normalize PATH|-`: print a report's normalised text (`--json`: the whole Document)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="report file (.txt .md .html .docx .pdf), or - to read standard input")
+    parser.add_argument("--json", action="store_true", help="print the Document as JSON (text and metadata)")
+
+
+def run(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from bot.settings import get_settings
+    from extract.errors import InputError
+    from extract.normalize import normalize_bytes
+
+    if args.path == "-":
+        stdin = getattr(sys.stdin, "buffer", None)
+        data = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
+        filename = None
+    else:
+        try:
+            data, filename = Path(args.path).read_bytes(), Path(args.path).name
+        except OSError as exc:
+            print(f"countybot normalize: cannot read {args.path}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+    try:
+        doc = normalize_bytes(data, filename, max_bytes=get_settings().max_upload_bytes)
+    except InputError as exc:
+        print(f"countybot normalize: {args.path}: {exc.user_message} ({exc})", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print(doc.text)
+    return 0

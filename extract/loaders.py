@@ -1,0 +1,393 @@
+"""Bytes + file name -> text. Plain text in UTF-8 / GB18030 / Big5 / UTF-16, HTML, .docx and .pdf.
+
+Every failure is an extract.errors.InputError subclass with a message a user can read; no library
+exception escapes (python-docx, pypdf, zip and lxml errors become CorruptFileError). The Telegram bot
+calls this from a worker thread: nothing here keeps state between calls.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import itertools
+import re
+import statistics
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
+
+from extract.errors import (
+    BinaryContentError,
+    CorruptFileError,
+    DecodeError,
+    EmptyInputError,
+    InputError,
+    ScannedPdfError,
+    TooLargeError,
+    UnsupportedTypeError,
+)
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+_TEXT_TYPES = {"": "txt", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
+_HTML_EXTS = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".docx", ".pdf"} | _HTML_EXTS
+)
+
+# Charsets charset-normalizer may choose between (everything a Chinese report is realistically in).
+_DETECT_CHARSETS = ["utf_8", "gb18030", "big5"]
+_MAX_UNZIPPED = 400 * 1024 * 1024  # a .docx that inflates beyond this is a zip bomb, not a report
+
+_MAGIC = (
+    (b"%PDF-", "a PDF"),
+    (b"PK\x03\x04", "a zip archive (.docx/.xlsx?)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7z archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+
+
+_HTML_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL
+)
+
+
+class LoadedText(BaseModel):
+    text: str
+    encoding: str | None = None
+    file_type: str  # "txt", "md", "html", "docx", "pdf"
+    warnings: list[str] = Field(default_factory=list)
+
+
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
+
+
+def _extension(filename: str | None) -> str:
+    """".docx" for "报告.DOCX"; "" for no name, no dot, or a dotted name that is not an extension
+    ("讲话2023.12.29")."""
+    if not filename:
+        return ""
+    name = re.split(r"[\\/]", filename)[-1].strip()
+    m = _EXTENSION.search(name)
+    return m.group().lower() if m and m.start() > 0 else ""
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
+    """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text."""
+    if len(data) > max_bytes:
+        raise TooLargeError(
+            f"file is {_mb(len(data))}, over the {_mb(max_bytes)} limit",
+            user_message=f"文件太大（{_mb(len(data))}），超过了 {_mb(max_bytes)} 的上限。",
+        )
+    if not data or not data.strip():
+        raise EmptyInputError("empty file")
+    ext = _extension(filename)
+    if ext in _TEXT_TYPES:
+        if _HTML_START.match(data[:1024]):  # a saved web page without its .html name
+            return _checked(_load_html(data))
+        text, encoding = decode_text(data)
+        file_type = _TEXT_TYPES[ext]
+        if file_type == "md":
+            text = _markdown_to_text(text)
+        return _checked(LoadedText(text=text, encoding=encoding, file_type=file_type))
+    if ext in _HTML_EXTS:
+        return _checked(_load_html(data))
+    if ext == ".docx":
+        return _checked(LoadedText(text=_docx_text(data), encoding=None, file_type="docx"))
+    if ext == ".pdf":
+        text, warnings = _pdf_text(data)
+        return _checked(LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings))
+    if ext == ".doc":
+        raise UnsupportedTypeError(
+            "unsupported file type '.doc' (old Word format)",
+            user_message="不支持旧版 Word (.doc) 文件，请另存为 .docx 后再发送。",
+        )
+    supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+    raise UnsupportedTypeError(f"unsupported file type {ext!r}; supported: {supported}")
+
+
+def _checked(loaded: LoadedText) -> LoadedText:
+    if not loaded.text.strip():
+        raise EmptyInputError(f"no text in this {loaded.file_type} file")
+    return loaded
+
+
+# --- plain text -----------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: FF FE 00 00 starts with FF FE
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What a binary file looks like, or None when it may be text."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    head = data[:8192]
+    if b"\x00" in head:
+        return "binary data"
+    controls = sum(1 for b in head if b < 0x20 and b not in b"\t\n\r\x0c\x1b")
+    return "binary data" if controls > max(2, len(head) // 100) else None
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding): BOM, then strict UTF-8, then charset-normalizer among UTF-8 / GB18030 / Big5."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), codec.removesuffix("-sig")
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"invalid {codec} after a byte-order mark: {exc.reason}") from None
+    kind = _binary_kind(data)
+    if kind:
+        raise BinaryContentError(f"this looks like {kind}, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_DETECT_CHARSETS).best()
+    if best is None:
+        raise DecodeError("not valid UTF-8, GB18030 or Big5")
+    return str(best), best.encoding
+
+
+_MD_RULES = (
+    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M), ""),  # heading markers
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> their text
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
+    (re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.M), ""),  # horizontal rules
+    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # block quotes
+)
+
+
+def _markdown_to_text(text: str) -> str:
+    for pattern, repl in _MD_RULES:
+        text = pattern.sub(repl, text)
+    return text
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+
+
+def _load_html(data: bytes) -> LoadedText:
+    from extract.html_text import declared_charset, html_to_text
+
+    warnings: list[str] = []
+    encoding = None
+    text = None
+    if data.startswith(tuple(bom for bom, _ in _BOMS)):
+        text, encoding = decode_text(data)
+    else:
+        declared = declared_charset(data)
+        if declared:
+            with contextlib.suppress(UnicodeDecodeError):
+                text, encoding = data.decode(declared), declared
+        if text is None:
+            try:
+                text, encoding = decode_text(data)
+            except DecodeError:
+                if not declared:
+                    raise
+                text, encoding = data.decode(declared, errors="replace"), declared
+                warnings.append(f"some bytes are not valid {declared} and were replaced")
+    try:
+        body = html_to_text(text)
+    except Exception as exc:  # lxml failure on hostile markup: the page cannot be read
+        raise CorruptFileError(f"cannot parse HTML: {exc}") from exc
+    return LoadedText(text=body, encoding=encoding, file_type="html", warnings=warnings)
+
+
+# --- .docx ----------------------------------------------------------------------------------------
+
+
+def _docx_text(data: bytes) -> str:
+    """Paragraphs and table rows in document order (a row's cells joined by a space)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "word/document.xml" not in names:
+                raise CorruptFileError("not a Word document (no word/document.xml)")
+            if sum(i.file_size for i in zf.infolist()) > _MAX_UNZIPPED:
+                raise CorruptFileError("the .docx inflates to an implausible size")
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        _docx_blocks(document, lines)
+    except InputError:
+        raise
+    except Exception as exc:  # python-docx / zipfile / lxml: any failure means an unreadable file
+        raise CorruptFileError(f"cannot open .docx: {type(exc).__name__}: {exc}") from exc
+    return "\n".join(lines)
+
+
+def _docx_blocks(container, lines: list[str]) -> None:
+    from docx.table import Table
+
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                seen: set[int] = set()
+                cells: list[str] = []
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is listed once per grid column it spans
+                        continue
+                    seen.add(id(cell._tc))
+                    inner: list[str] = []
+                    _docx_blocks(cell, inner)
+                    text = " ".join(t.strip() for t in inner if t.strip())
+                    if text:
+                        cells.append(text)
+                if cells:
+                    lines.append(" ".join(cells))
+        else:
+            lines.append(block.text)
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+_SENTENCE_END = tuple("。！？!?；;：:”’」』")
+
+
+@dataclass
+class _Line:
+    x: float
+    y: float
+    size: float
+    text: str
+
+    @property
+    def right(self) -> float:
+        """Estimated right edge: CJK glyphs are one em wide, others about half."""
+        wide = sum(1 for ch in self.text if unicodedata.east_asian_width(ch) in "WF")
+        return self.x + (wide + 0.5 * (len(self.text) - wide)) * self.size
+
+
+def _page_lines(page) -> list[_Line]:
+    lines: list[_Line] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, font_size: float) -> None:
+        if not text or text == "\n":
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+        size = abs(font_size * scale) or 10.0
+        for i, part in enumerate(text.split("\n")):
+            if not part:
+                continue
+            py = y - i * size * 1.2
+            last = lines[-1] if lines else None
+            if last is not None and i == 0 and abs(last.y - py) < 0.4 * max(size, last.size):
+                last.text += part
+                last.size = max(last.size, size)
+            else:
+                lines.append(_Line(x, py, size, part))
+
+    page.extract_text(visitor_text=visit)
+    return [ln for ln in lines if ln.text.strip()]
+
+
+def _join_space(a: str, b: str) -> str:
+    """" " between two wrapped Latin words; nothing inside CJK text or inside a split `(pin yin)` gloss."""
+    last, first = a.rstrip()[-1:], b[:1]
+    if not (last.isascii() and last.isalpha() and first.isascii() and first.isalnum()):
+        return ""
+    tail = a[-12:]
+    opened = max(tail.rfind("("), tail.rfind("（"))
+    return "" if opened > max(tail.rfind(")"), tail.rfind("）")) else " "
+
+
+def _join_pdf_lines(pages: list[list[_Line]]) -> str:
+    """Rejoin lines the PDF wrapped; a paragraph ends at a vertical gap, an indent or a short line."""
+    out: list[str] = []
+    prev: _Line | None = None
+    for lines in pages:
+        if not lines:
+            continue
+        body = [ln for ln in lines if len(ln.text.strip()) >= 5] or lines
+        left = min(ln.x for ln in body)
+        rights = sorted(ln.right for ln in body)
+        right = rights[int(0.9 * (len(rights) - 1))]
+        gaps = [a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y > 0]
+        pitch = statistics.median(gaps) if gaps else 1.2 * lines[0].size
+        for i, line in enumerate(lines):
+            if prev is None:
+                out.append(line.text)
+                prev = line
+                continue
+            em = line.size
+            same_page = i > 0
+            new_para = (
+                line.text[0].isspace()
+                or line.x > left + 0.9 * em
+                or (same_page and (prev.y - line.y > 1.6 * pitch or prev.y < line.y))
+            )
+            if not new_para:
+                # Measured on wrapped CJK text: wrapped lines fill >= ~0.89 of the column (estimate noise
+                # from half-width glyphs), a paragraph's last line usually less.
+                fill = (prev.right - left) / max(right - left, em)
+                new_para = fill < 0.7 or (prev.text.rstrip().endswith(_SENTENCE_END) and fill < 0.88)
+            if new_para:
+                out.append("\n" + line.text)
+            else:
+                out.append(_join_space(prev.text, line.text) + line.text)
+            prev = line
+    return "".join(out)
+
+
+def _pdf_text(data: bytes) -> tuple[str, list[str]]:
+    warnings: list[str] = []
+    try:
+        import pypdf
+
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except Exception:
+                opened = 0
+            if not opened:
+                raise CorruptFileError(
+                    "the PDF is password-protected", user_message="PDF 文件有密码保护，无法读取。"
+                )
+        pages = list(reader.pages)
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many types for broken files
+        raise CorruptFileError(f"cannot open PDF: {type(exc).__name__}: {exc}") from exc
+    page_lines: list[list[_Line]] = []
+    empty_pages: list[int] = []
+    for number, page in enumerate(pages, start=1):
+        try:
+            lines = _page_lines(page)
+        except Exception:
+            lines = []
+        if not lines:
+            empty_pages.append(number)
+        page_lines.append(lines)
+    if len(empty_pages) == len(pages):
+        raise ScannedPdfError("scanned PDF: no text layer; OCR is not supported")
+    if empty_pages:
+        warnings.append(f"PDF pages without a text layer (skipped): {', '.join(map(str, empty_pages))}")
+    return _join_pdf_lines(page_lines), warnings

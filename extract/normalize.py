@@ -1,0 +1,138 @@
+"""Text -> normalised simplified `Document`, in the order that matters:
+
+1. Unicode clean-up (extract.textclean)
+2. pinyin glosses stripped (extract.pinyin)
+3. traditional -> simplified when the text is traditional (extract.script)
+4. boilerplate lines dropped (extract.boilerplate) and
+5. metadata kept aside while its lines go (extract.metadata)
+
+The body keeps one paragraph per line, the headline (if the report opens with one) as its first line.
+Every rule is line-local and reaches a fixed point, so normalising a normalised text changes nothing.
+"""
+
+from __future__ import annotations
+
+from extract.boilerplate import COPYRIGHT_MAX_LEN, is_boilerplate
+from extract.boilerplate import HAS_WORD as _HAS_WORD
+from extract.errors import EmptyInputError
+from extract.loaders import DEFAULT_MAX_BYTES, load_bytes
+from extract.metadata import (
+    byline_authors,
+    is_headline,
+    parse_breadcrumb,
+    parse_meta_line,
+    strip_trailing_credits,
+)
+from extract.models import Document
+from extract.pinyin import strip_glosses
+from extract.script import simplify
+from extract.textclean import clean_unicode
+
+# A line goes through the line rules when it may be metadata, a byline, a breadcrumb or boilerplate: short,
+# without sentence punctuation, opening with a bracket, starting like a notice or a footer, or
+# (up to the length of a copyright notice) holding one of the copyright tells. Without these no rule
+# fires on a long line, so most body paragraphs skip the rules (`in` is cheaper than a regex).
+_COPYRIGHT_TELLS = ("版权", "opyright", "©", "转载", "侵权", "未经", "ICP", "公网安备", "网站标识码")
+_RULE_STARTS = (
+    "主办", "承办", "技术支持", "维护单位", "网站维护", "温馨提示", "友情提示", "特别提示", "免责声明",
+    "特别声明", "网站声明", "【", "[", "(", "（",
+)  # fmt: skip
+_SHORT = 80  # longer than any widget, counter, editor or byline line
+
+
+def _lines(text: str) -> list[str]:
+    """Non-blank lines, stripped, with runs of spaces and tabs made one space."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        s = line.strip()
+        if s:
+            if "  " in s or "\t" in s:
+                s = " ".join(s.split())
+            out.append(s)
+    return out
+
+
+class _Meta:
+    __slots__ = ("authors", "breadcrumb_source", "published", "source")
+
+    def __init__(self) -> None:
+        self.published = None
+        self.source: str | None = None
+        self.breadcrumb_source: str | None = None
+        self.authors: list[str] = []
+
+
+def _classify(lines: list[str], meta: _Meta) -> list[str]:
+    body: list[str] = []
+    joined = "\n".join(lines)
+    tells = [t for t in _COPYRIGHT_TELLS if t in joined]  # usually none or a few: checked per line below
+    for line in lines:
+        if line[-1] in ")）】]":
+            line, credit = strip_trailing_credits(line)
+            meta.authors.extend(credit.authors)
+            if credit.source and meta.source is None:
+                meta.source = credit.source
+            if not line:
+                continue
+        n = len(line)
+        if (
+            n > _SHORT
+            and ("。" in line or "，" in line or "," in line)  # sentence punctuation: not metadata
+            and not line.startswith(_RULE_STARTS)
+            and (n > COPYRIGHT_MAX_LEN or not tells or not any(t in line for t in tells))
+            and _HAS_WORD.search(line)
+        ):
+            body.append(line)  # an ordinary paragraph: no line rule can fire
+            continue
+        fields = parse_meta_line(line)
+        if fields is not None:
+            meta.published = meta.published or fields.published
+            meta.source = meta.source or fields.source
+            meta.authors.extend(fields.authors)
+            continue
+        names = byline_authors(line)
+        if names is not None:
+            meta.authors.extend(names)
+            continue
+        is_crumb, site = parse_breadcrumb(line)
+        if is_crumb:
+            meta.breadcrumb_source = meta.breadcrumb_source or site
+            continue
+        if not is_boilerplate(line):
+            body.append(line)
+    return body
+
+
+def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt") -> Document:
+    """Normalise report text (already decoded) into a `Document`. Never raises on any str."""
+    text = clean_unicode(text)
+    text, glosses = strip_glosses(text)
+    text, script = simplify(text)
+    meta = _Meta()
+    body = _classify(_lines(text), meta)
+    title = body[0] if len(body) > 1 and is_headline(body[0]) else None
+    return Document(
+        text="\n".join(body),
+        title=title,
+        published=meta.published,
+        source=meta.source or meta.breadcrumb_source,
+        authors=list(dict.fromkeys(meta.authors)),
+        script=script,
+        glosses_stripped=glosses,
+        encoding=encoding,
+        file_type=file_type,
+    )
+
+
+def normalize_bytes(
+    data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Document:
+    """Load a file's bytes (txt/md/html/docx/pdf) and normalise it. Raises extract.errors.InputError,
+    EmptyInputError too when nothing but page furniture (or invisible characters) is left."""
+    loaded = load_bytes(data, filename, max_bytes=max_bytes)
+    doc = normalize(loaded.text, encoding=loaded.encoding, file_type=loaded.file_type)
+    if not doc.text:
+        raise EmptyInputError(f"no report text in this {loaded.file_type} file, only page furniture")
+    if loaded.warnings:
+        doc.warnings = [*loaded.warnings, *doc.warnings]
+    return doc

@@ -1,0 +1,156 @@
+"""Step 3 of normalisation: traditional -> simplified with the official OpenCC binding, only when needed.
+
+`tw2s` runs only when the text is actually traditional: the share of CJK characters that OpenCC `t2s`
+would change is at least 2 %. tw2s on simplified text damages it (显著 -> 显着) and tw2sp rewrites
+vocabulary (文件 -> 文档), so simplified input is left alone. In a traditional text, a line that has no
+traditional character but one that tw2s would still change (著, 么 ...) is a simplified quote and is kept
+as it is; every other line is converted, so mixed input comes out fully simplified.
+
+Replies go the other way with `to_script(text, "traditional")` (OpenCC `s2tw`). Converters are built once
+and cached: the bot converts every reply.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import opencc
+
+Script = Literal["simplified", "traditional"]
+
+TRADITIONAL_SHARE = 0.02  # share of CJK characters t2s would change that makes a text traditional
+_SAMPLE_CHARS = 200_000  # longer texts are judged on evenly spread slices of this many characters
+_SAMPLE_SLICES = 20
+
+_BMP_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_BMP_CJK}]")
+
+_lock = threading.Lock()
+_converters: dict[str, opencc.OpenCC] = {}
+
+
+def converter(config: str) -> opencc.OpenCC:
+    """The OpenCC converter for `config` ("tw2s", "t2s", "s2tw" ...), built once per process."""
+    conv = _converters.get(config)
+    if conv is None:
+        import opencc  # the dictionaries load here, not at import time
+
+        with _lock:
+            conv = _converters.get(config)
+            if conv is None:
+                conv = _converters[config] = opencc.OpenCC(config)
+    return conv
+
+
+def _char_class(chars: set[str]) -> str:
+    cps = sorted(ord(c) for c in chars)
+    parts: list[str] = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        parts.append(re.escape(chr(cps[i])) + ("-" + re.escape(chr(cps[j])) if j > i else ""))
+        i = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+@lru_cache(maxsize=1)
+def _char_sets() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(traditional characters, characters only tw2s changes), derived from the installed OpenCC.
+
+    Only the BMP blocks: a regex class over them is a fast bitmap; traditional characters outside the BMP
+    are too rare to move a 2 % share.
+    """
+    blocks = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+    chars = [chr(c) for lo, hi in blocks for c in range(lo, hi + 1)]
+    joined = "\n".join(chars)  # one character per segment: no phrase spans a newline
+    by_t2s = converter("t2s").convert(joined).split("\n")
+    by_tw2s = converter("tw2s").convert(joined).split("\n")
+    if len(by_t2s) != len(chars) or len(by_tw2s) != len(chars):  # pragma: no cover - defensive
+        by_t2s = [converter("t2s").convert(c) for c in chars]
+        by_tw2s = [converter("tw2s").convert(c) for c in chars]
+    traditional = {c for c, s in zip(chars, by_t2s, strict=True) if s != c}
+    tw2s_only = {c for c, s in zip(chars, by_tw2s, strict=True) if s != c} - traditional
+    return re.compile(_char_class(traditional)), re.compile(_char_class(tw2s_only or {"\uffff"}))
+
+
+def _sample(text: str) -> str:
+    if len(text) <= _SAMPLE_CHARS:
+        return text
+    step = len(text) // _SAMPLE_SLICES
+    size = _SAMPLE_CHARS // _SAMPLE_SLICES
+    return "".join(text[i : i + size] for i in range(0, len(text), step))
+
+
+def traditional_share(text: str) -> float:
+    """Share of CJK characters that OpenCC t2s would change (0.0 when there is no CJK)."""
+    sample = _sample(text)
+    trad_re, _ = _char_sets()
+    trad = len(trad_re.findall(sample))
+    if not trad:
+        return 0.0
+    return trad / max(1, len(_CJK_RE.findall(sample)))
+
+
+def is_traditional(text: str) -> bool:
+    """True when at least ~2 % of the CJK characters are traditional forms."""
+    sample = _sample(text)
+    trad_re, _ = _char_sets()
+    # Enough traditional characters to be 2 % of ALL characters is enough for 2 % of the CJK ones:
+    # stop counting there (the common case for a traditional report) without counting CJK at all.
+    needed = max(1, math.ceil(TRADITIONAL_SHARE * len(sample)))
+    found = 0
+    for _ in trad_re.finditer(sample):
+        found += 1
+        if found >= needed:
+            return True
+    if not found:
+        return False
+    return found / max(1, len(_CJK_RE.findall(sample))) >= TRADITIONAL_SHARE
+
+
+def _tw2s_lines(text: str) -> str:
+    """tw2s on every line except simplified lines that tw2s would damage (no traditional char, but 著 ...)."""
+    trad_re, tw2s_only_re = _char_sets()
+    tw2s = converter("tw2s")
+    out: list[str] = []
+    done = 0  # text[:done] is handled
+    for m in tw2s_only_re.finditer(text):
+        if m.start() < done:
+            continue  # a line already looked at
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        if not trad_re.search(text, start, end):  # a simplified line: keep it as it is
+            out.append(tw2s.convert(text[done:start]) if start > done else "")
+            out.append(text[start:end])
+        else:
+            out.append(tw2s.convert(text[done:end]))
+        done = end
+    out.append(tw2s.convert(text[done:]) if done < len(text) else "")
+    return "".join(out)
+
+
+def simplify(text: str) -> tuple[str, Script]:
+    """(simplified text, script the input was written in)."""
+    if not is_traditional(text):
+        return text, "simplified"
+    return _tw2s_lines(text), "traditional"
+
+
+def to_simplified(text: str) -> str:
+    """Traditional text -> simplified (tw2s); simplified text is returned unchanged."""
+    return simplify(text)[0]
+
+
+def to_script(text: str, script: Script) -> str:
+    """Simplified text in the reader's script: s2tw for "traditional", identity for "simplified"."""
+    if script == "traditional" and text:
+        return converter("s2tw").convert(text)
+    return text
