@@ -1,8 +1,8 @@
 """Is every number in a sentence said by the report? One normal form for each written number.
 
-`281亿` ≈ `281亿元` ≈ `281億元` ≈ `28100000000`; `1,500` ≈ `1500`; `三个` ≈ `3个`. Units are ignored
-(the value with its multiplier is what must match), so a model that turns 281亿元 into 281万元 or
-rounds 66.7% to 67% is caught. Both sides are parsed by the same code, so whatever a sentence copies
+`350亿` ≈ `350亿元` ≈ `350億元` ≈ `35000000000`; `2,400` ≈ `2400`; `三个` ≈ `3个`. Units are ignored
+(the value with its multiplier is what must match), so a model that turns 350亿元 into 350万元 or
+rounds 12.5% to 13% is caught. Both sides are parsed by the same code, so whatever a sentence copies
 verbatim from the report is grounded by construction.
 """
 

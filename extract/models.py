@@ -12,7 +12,7 @@ Script = Literal["simplified", "traditional"]
 
 
 def _tidy_number(v: float | int) -> float | int:
-    # 28100000000.0 -> 28100000000 so JSON and comparisons read like the gold file
+    # 35000000000.0 -> 35000000000 so JSON and comparisons read like the gold file
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
         return int(v)
     return v
@@ -38,7 +38,7 @@ class Figure(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    surface: str  # as written in the normalised text, e.g. "281亿元"
+    surface: str  # as written in the normalised text, e.g. "350亿元"
     value: float | int  # normalised: money in yuan, 万 multiplied out
     unit: str  # 元, %, 个百分点, 个, 项, 亩, 公里, 吨, 兆瓦 ...
     label: str | None = None  # what it measures, e.g. "年度计划投资"
@@ -55,7 +55,7 @@ class Figure(BaseModel):
 
 
 class County(BaseModel):
-    name: str  # full official name, e.g. 维西傈僳族自治县
+    name: str  # full official name, e.g. 贡山独龙族怒族自治县
     city: str | None = None
     province: str | None = None
 

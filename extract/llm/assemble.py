@@ -90,7 +90,7 @@ def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | 
 
 
 def _find_surface(text: str, surface: str, lo: int, hi: int) -> int:
-    """Offset of `surface` as a whole number (not the tail of a longer one: 81亿元 inside 281亿元),
+    """Offset of `surface` as a whole number (not the tail of a longer one: 50亿元 inside 350亿元),
     preferring an occurrence inside [lo, hi)."""
     best = -1
     start = text.find(surface)
