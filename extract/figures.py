@@ -2,9 +2,9 @@
 
 One regex pass finds every number (Arabic or Chinese, with 万/亿 multipliers, 余/多 and a unit); a
 number without a unit is never a figure, which already rules out dates (2023年, 12月23日, 1-4月),
-durations (15天, 前8个月), floors (五楼), anniversaries (70周年), codes (“567”, 5G, 3A级) and phone,
-ICP and page numbers. The remaining exclusions:
-- ordinals and rankings: 第5, 第十一次, 前3名;
+durations (15天, 前8个月; but N天 after 天数 counts days: 优良天数351天), floors (五楼),
+anniversaries (70周年), codes (“567”, 5G, 3A级) and phone, ICP and page numbers. The remaining exclusions:
+- ordinals and rankings: 第5, 第十一次, 前3名, 后3位;
 - numbers glued to a Latin letter, digit or + before them, or to + after them (G352, 6+1, ICP备…);
 - anything inside a short quotation, which names a slogan or plan (“八项规定”, “五个一”, “十四五”);
 - Chinese numerals: never 一 (一项, 一批, 一张蓝图); with a measure word only when the count comes after
@@ -32,6 +32,7 @@ __all__ = ["find_figures", "parse_quantity"]
 _QUOTE_RE = re.compile(r"[“「『‘\"][^“”「」『』‘’\"\n]{1,10}[”」』’\"]")
 _POSTPOSED_END = set("，,。；;、)）!！?？\n")
 _RANKING_UNITS = {"名", "位"}
+_DAY_COUNT = re.compile(r"天数[^，,。；;：:\n\d]{0,10}$")
 _GLUE = set("+._/#")
 
 
@@ -57,9 +58,11 @@ def _candidates(text: str) -> list[tuple[int, int, float | int, str]]:
     out = []
     n = len(text)
     for m in QUANTITY_RE.finditer(text):
-        if not m.group("unit") and m.group("pct") is None:
-            continue
         s, e = m.span()
+        if not m.group("unit") and m.group("pct") is None:
+            if not _day_count(text, m, e):
+                continue
+            e += 1
         prev = text[s - 1] if s else ""
         nxt = text[e] if e < n else ""
         if prev and prev in " \u3000" and s >= 2:  # "第 3 名", "G 352" as PDFs space them
@@ -70,7 +73,9 @@ def _candidates(text: str) -> list[tuple[int, int, float | int, str]]:
         if parsed is None:
             continue
         value, unit = parsed
-        if prev == "前" and unit in _RANKING_UNITS:
+        if not unit:
+            unit = "天"
+        if prev in "前后" and unit in _RANKING_UNITS:
             continue
         if m.group("unit") == "分" and prev and prev in "时点":  # 9时30分 is a time
             continue
@@ -84,6 +89,16 @@ def _candidates(text: str) -> list[tuple[int, int, float | int, str]]:
             continue
         out.append((s, e, tidy(value), unit))
     return out
+
+
+def _day_count(text: str, m: re.Match[str], end: int) -> bool:
+    """优良天数达到351天: days counted, not a duration (an Arabic number right before 天, 天数 before it)."""
+    return (
+        m.group("ar") is not None
+        and not m.group("mult")
+        and text.startswith("天", end)
+        and _DAY_COUNT.search(text, max(0, m.start() - 14), m.start()) is not None
+    )
 
 
 def _chinese_counts(text: str, end: int, value: Decimal, unit: str) -> bool:

@@ -8,7 +8,8 @@ A cascade, first decisive step wins:
    publication date, and 谋划 a target only for a coming period;
 2. a definite cue right after it (9个项目顺利通过 -> result);
 3. another figure of the same clause decided by 1-2;
-4. a clause opening with 其中 continues the previous figure's kind;
+4. a clause opening with 其中 continues the previous figure's kind (a sentence opening with 其中 or
+   同时 too, in step 5b, within the paragraph);
 5. going left clause by clause in its clause group (；-delimited), the first decided figure or cue;
    else the scope the sentence opens with: the first cue of its first clause group before its first
    figure (`2025年计划实施项目80个…其中续建项目30个，新建项目50个` makes all targets);
@@ -17,7 +18,10 @@ A cascade, first decisive step wins:
    会议明确，2024年全县计划…) and kept until another does;
 8. a plain action verb before it (完成, 新增, 签约, 开工 …) -> result;
 9. the kind of the previous figure in the same sentence;
-10. a definite result cue later in the sentence (…,截至目前已全部完成); else None.
+10. a definite result cue later in the sentence (…,截至目前已全部完成);
+11. the kind of the next figure in the same sentence; else None.
+建成/竣工/投产 are results, but a target right after a target in the same clause group (计划新增装机
+200万千瓦,建成储能电站2座); 在建/现有 state a result; 谋划 with this year's period is a plan.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ Kind = Literal["target", "result"]
 TARGET: Kind = "target"
 RESULT: Kind = "result"
 FOLLOW = "follow"  # own() only: takes the kind of the figure before it in the sentence
+SOFT = "soft"  # 建成/竣工/投产: a result, but a target among the plans of a sentence (计划新增…,建成…2座)
 
 _VERBS_AFTER_JIANG = (
     "完成|达到|实现|新增|新建|建成|突破|超过|投入|投资|实施|开工|新开工|启动|力争|确保|继续|进一步|持续|全面|"
@@ -45,7 +50,8 @@ _STRONG = re.compile(
     r"(?<![主重需纲摘提简只必首紧])要(?=[确力实新完达突加全进抓推坚])|要求(?=[，,：:各]|$)|下一步|今后|明年|来年|"
     r"工作安排|工作打算|工作思路|主要任务)"
     r"|(?P<r>已经|已(?!经)|累计|同比|比上年|较上年|比去年|较去年|较年初|比年初|上年末|截至|截止|以来|(?<!项)目前|先后|"
-    r"净增|共计|顺利|建成(?!后)|竣工|投产(?!后)|荣获|获批|取得(?!了?新)|实现了|完成了|近年来|连续)"
+    r"净增|共计|顺利|荣获|获批|取得(?!了?新)|实现了|完成了|近年来|连续|在建|现有)"
+    r"|(?P<soft>建成(?!后)|竣工|投产(?!后))"
     r"|(?P<yj>预计)|(?P<mh>谋划|到(?=(?:19|20)\d\d年))"
 )
 _WEAK = re.compile(
@@ -76,6 +82,8 @@ _FRAME_TAGS = {
 }
 _YEAR_AT_CLAUSE = re.compile(r"(?:19|20)\d{2}(?=年)")
 _CLAUSE_LEAD = {"", "在", "于", "到", "截至", "自", "从"}
+# Sentences that carry on the one before them (其中…, 同时,…): same kind as its last figure.
+_CONTINUES = ("其中", "同时")
 _ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、])?\s*")
 
 
@@ -85,7 +93,7 @@ class _Doc:
         self.layout = layout
         self.published = published
         self._scopes: dict[tuple[int, int, int], tuple[Kind | None, int]] = {}
-        self._cues: dict[tuple[int, int], tuple[Kind | None, str | None]] = {}
+        self._cues: dict[tuple[int, int], tuple[Kind | str | None, str | None]] = {}
         self._clause_periods: dict[tuple[int, int], Kind | None] = {}
         # Years that open a clause ("2023年,全县…", "2024年全县计划…") set the year 全年 refers to.
         self.years: list[tuple[int, int]] = []
@@ -94,10 +102,22 @@ class _Doc:
             if text[cs : m.start()].strip() in _CLAUSE_LEAD:
                 self.years.append((m.start(), int(m.group(0))))
         self._year_pos = [p for p, _ in self.years]
+        self._plan_pos: list[int] | None = None  # target cues, found on first need
 
     def context_year(self, pos: int) -> int | None:
+        """The year a clause-opening 2023年 set; a paragraph that turns to plans (会议要求,…/下一步,…)
+        before pos no longer hears an earlier paragraph's year, so its 全年 is the publication's."""
         i = bisect_right(self._year_pos, pos) - 1
-        return self.years[i][1] if i >= 0 else None
+        if i < 0:
+            return None
+        para = self.layout.span("paragraph", pos)[0]
+        if self._year_pos[i] < para:
+            if self._plan_pos is None:
+                self._plan_pos = [m.start() for m in _STRONG.finditer(self.text) if m.group("t")]
+            j = bisect_right(self._plan_pos, pos) - 1
+            if j >= 0 and self._plan_pos[j] >= para:
+                return None
+        return self.years[i][1]
 
     def _tense_of(self, m: re.Match[str]) -> str | None:
         return tense_of(period_range(m, self.published, self.context_year(m.start())), self.published)
@@ -107,14 +127,17 @@ class _Doc:
         found = self.layout.periods(lo, hi)
         return self._tense_of(found[-1]) if found else None
 
-    def cue_kind(self, lo: int, hi: int) -> tuple[Kind | None, str | None]:
-        """Leftmost strong cue in text[lo:hi] -> (kind, tag)."""
+    def cue_kind(self, lo: int, hi: int, soft: bool = False) -> tuple[Kind | None, str | None]:
+        """Leftmost strong cue in text[lo:hi] -> (kind, tag); SOFT only when asked for, else a result."""
         key = (lo, hi)
         if key not in self._cues:
             self._cues[key] = self._cue_kind(lo, hi)
-        return self._cues[key]
+        kind, tag = self._cues[key]
+        if kind == SOFT and not soft:
+            return RESULT, tag
+        return kind, tag
 
-    def _cue_kind(self, lo: int, hi: int) -> tuple[Kind | None, str | None]:
+    def _cue_kind(self, lo: int, hi: int) -> tuple[Kind | str | None, str | None]:
         for m in _STRONG.finditer(self.text, lo, hi):
             tag = m.group(0)
             if tag == "要求" and m.start() - lo > 6:
@@ -123,12 +146,18 @@ class _Doc:
                 return TARGET, tag
             if m.group("r"):
                 return RESULT, tag
+            if m.group("soft"):  # done, unless the sentence is a list of plans (see assign_kinds)
+                return SOFT, tag
             if m.group("yj"):  # 预计: a forecast about an ended period (预计全年… after the year) is a result
                 cs, ce = self.layout.span("clause", m.start())
                 t = self.tense(cs, ce)
                 return (RESULT if t == "past" else TARGET), tag
             if self.tense(m.end(), max(hi, m.end() + 8)) == "future":  # 谋划/到 + a coming period
                 return TARGET, tag
+            if tag == "谋划":  # 今年共谋划实施项目106个: this year's plan
+                cs, ce = self.layout.span("clause", m.start())
+                if self.tense(cs, ce) in ("future", "current"):
+                    return TARGET, tag
         return None, None
 
     def own(self, lo: int, start: int, end: int, post_end: int) -> str | None:
@@ -138,7 +167,7 @@ class _Doc:
         if share:  # 占年度计划的80% is reached, unless a target word comes before it (力争完成计划的…)
             kind, _ = self.cue_kind(lo, lo + share.start())
             return TARGET if kind == TARGET else RESULT
-        kind, _ = self.cue_kind(lo, start)
+        kind, _ = self.cue_kind(lo, start, soft=True)
         if kind is None and _RATE.search(pre):
             return RESULT
         if kind == RESULT and _FOLLOWS.search(pre):
@@ -247,6 +276,10 @@ def assign_kinds(
         running = frame.kind
         cs, ce = clauses[i]
         mine = own[i]
+        if mine == SOFT:  # 计划新增装机200万千瓦,建成储能电站2座: a plan like the figure before it
+            part = layout.span("part", s)
+            before = [kinds[j] for j in range(first_in_sentence, i) if spans[j][0] >= part[0]]
+            mine = own[i] = TARGET if before and before[-1] == TARGET else RESULT
         kind: Kind | None = None if mine == FOLLOW else mine  # type: ignore[assignment]
         if mine == FOLLOW:
             kind = kinds[i - 1] if i > first_in_sentence and kinds[i - 1] else RESULT
@@ -260,8 +293,10 @@ def assign_kinds(
             kind = doc.nearest(part[0], s, decided)
         if kind is None:  # 5b: what the sentence opens with (or 其中 continuing the sentence before)
             kind = doc.scope(sent[0], sent[1], spans[first_in_sentence][0])[0]
-            if kind is None and text.startswith("其中", sent[0]) and i and kinds[i - 1]:
-                kind = kinds[i - 1]
+            if kind is None and first_in_sentence and text.startswith(_CONTINUES, sent[0]):
+                last = first_in_sentence - 1  # the sentence before's last figure, not a mate in this one
+                if spans[last][0] >= layout.span("paragraph", s)[0]:
+                    kind = kinds[last]
         if kind is None:  # 6: the figure's own period
             t = doc.tense(cs, s)
             kind = RESULT if t == "past" else TARGET if t == "future" else None
@@ -274,6 +309,10 @@ def assign_kinds(
         if kind is None and doc.cue_kind(ce, sent[1])[0] == RESULT:
             kind = RESULT  # 10: 把10件实事作为重点,截至目前已全部完成
         kinds[i] = kind
+    # 11: nothing decided it: the sentence's next figure speaks for it (为老人体检2.1万人次,新建卫生室18个)
+    for i in range(n - 2, -1, -1):
+        if kinds[i] is None and kinds[i + 1] is not None and sentences[i + 1] == sentences[i]:
+            kinds[i] = kinds[i + 1]
     return kinds
 
 

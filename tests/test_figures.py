@@ -38,6 +38,8 @@ def surfaces(text: str, **kw: object) -> list[str]:
         "全市排名第2。",
         "位列全省第3位。",
         "居全国前10名。",
+        "对排名后3位的乡镇进行约谈。",
+        "PM2.5浓度持续下降。",
         "传达省第十一次党代会精神和市委七届四次全会精神。",
         "一是明目标,二要抓落实,三要转变作风。",
         # floors, anniversaries, plan names and coded slogans

@@ -146,3 +146,52 @@ def test_a_result_stated_later_in_the_sentence() -> None:
 
 def test_null_when_nothing_decides() -> None:
     assert kinds("紧盯智慧城市平台等46个专项债项目。", None) == [("46个", None)]
+
+
+def test_built_after_a_plan_in_the_same_clause_group_is_a_plan() -> None:
+    text = "今年,全县计划完成营造林10万亩,新增光伏装机200万千瓦,建成储能电站2座、总容量40万千瓦时。"
+    assert [k for _, k in kinds(text, date(2024, 6, 6))] == ["target"] * 4
+    # ... but after a result, or on its own, 建成 is done
+    text = "2024年计划实施项目80个,目前已开工45个,建成投产12个。"
+    assert kinds(text, date(2024, 9, 1))[1:] == [("45个", "result"), ("12个", "result")]
+    assert kinds("建成标准化厂房6栋。") == [("6栋", "result")]
+
+
+def test_projects_under_construction_are_a_state() -> None:
+    text = "他要求,要紧盯在建的87个项目,确保8月底前68个续建项目全部复工。"
+    assert kinds(text, date(2024, 7, 25)) == [("87个", "result"), ("68个", "target")]
+
+
+def test_mouhua_for_this_year_is_a_plan() -> None:
+    text = "会议通报,今年全县共谋划实施重点项目106个,总投资236.5亿元。"
+    assert kinds(text, date(2024, 4, 10)) == [("106个", "target"), ("236.5亿元", "target")]
+    assert kinds("2022年谋划实施项目98个。", date(2024, 4, 10)) == [("98个", "result")]
+
+
+def test_last_years_frame_ends_where_a_paragraph_turns_to_plans() -> None:
+    text = (
+        "会议指出,2023年全县经济运行稳中向好,全年地区生产总值预计增长6.8%。\n"
+        "会议要求,一季度要实现增长7%以上,预计全年实施重点项目87个,总投资超过150亿元。\n"
+    )
+    assert kinds(text, date(2024, 2, 20)) == [
+        ("6.8%", "result"), ("7%", "target"), ("87个", "target"), ("150亿元", "target"),
+    ]
+    # without a plan cue the next paragraph still speaks of the year before
+    text = "2023年,全县交通建设提速。\n预计全年完成公路水运投资16.2亿元。\n"
+    assert kinds(text, date(2024, 1, 3)) == [("16.2亿元", "result")]
+
+
+def test_a_sentence_opening_with_tongshi_carries_on() -> None:
+    text = "琼中将力争一季度接待游客45万人次,实现旅游收入3.6亿元。同时,推进国家公园建设,完成生态搬迁128户。"
+    assert kinds(text, date(2024, 2, 20))[-1] == ("128户", "target")
+    # 其中 opening a sentence follows the sentence before, not a projection inside its own sentence
+    text = (
+        "全年签约项目14个。\n其中,总投资6.2亿元的康养项目建成后预计年接待游客50万人次;"
+        "总投资2.8亿元的加工项目年加工能力达到1.5万吨。"
+    )
+    assert dict(kinds(text, date(2024, 9, 27)))["2.8亿元"] == "result"
+
+
+def test_an_undecided_figure_takes_its_sentence_mates_kind() -> None:
+    text = "医疗卫生方面,为老年人免费体检2.1万人次,新建标准化村卫生室18个。"
+    assert kinds(text, date(2023, 12, 28)) == [("2.1万人次", "result"), ("18个", "result")]

@@ -74,6 +74,10 @@ from extract.units import COUNT, MEASURE, MONEY, RATE, family
         ("126起", 126, "起"),
         ("4.6万件", 46_000, "件"),
         ("150万株", 1_500_000, "株"),
+        ("1.6万把", 16_000, "把"),
+        # concentrations as written
+        ("26微克/立方米", 26, "微克/立方米"),
+        ("0.5毫克/升", 0.5, "毫克/升"),
     ],
 )
 def test_unit_families(surface: str, value: float, unit: str) -> None:
@@ -121,3 +125,11 @@ def test_families() -> None:
 )
 def test_latin_symbols_and_scores(text: str, expected: list[tuple[str, float, str]]) -> None:
     assert [(f.surface, f.value, f.unit) for f in find_figures(text)] == expected
+
+
+def test_days_count_only_after_tianshu() -> None:
+    figs = find_figures("空气质量优良天数达到351天,优良天数比例96.2%。")
+    assert [(f.surface, f.value, f.unit) for f in figs] == [("351天", 351, "天"), ("96.2%", 96.2, "%")]
+    assert find_figures("项目建设工期300天。") == []  # a duration
+    assert find_figures("优良天数比上年增加了15天以上") != []
+    assert find_figures("坚持“一把手”负总责,把实事办好。") == []  # 把 as a preposition or in 一把手
