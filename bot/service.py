@@ -35,6 +35,7 @@ __all__ = [
     "PeriodDigest",
     "ReportBrief",
     "ReportOutcome",
+    "ResumedReport",
     "Service",
     "StoreOpenError",
     "Subscription",
@@ -42,6 +43,7 @@ __all__ = [
     "TargetsAnswer",
     "chat_scope",
     "parse_scope",
+    "scope_chat",
 ]
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,20 @@ class ReportOutcome(BaseModel):
     digest: Digest | None  # the (first) digest; for "duplicate", the earlier report's digest
     error: str | None = None  # user-facing Chinese message when failed
     duplicate_of: int | None = None
+
+
+class ResumedReport(BaseModel):
+    """A report left pending by a crash and finished at start-up (Service.resume_pending_outcomes)."""
+
+    scope: str
+    sender: str | None = None
+    outcome: ReportOutcome
+
+
+def scope_chat(scope: str) -> int | None:
+    """The chat id of a "chat:<id>" scope; None for public (or anything else)."""
+    m = re.fullmatch(r"chat:(-?\d+)", scope)
+    return int(m.group(1)) if m else None
 
 
 class ChatSettings(BaseModel):
@@ -236,18 +252,25 @@ class Service:
 
         older_than_s: only reports claimed at least that long ago — a second process (CLI beside the bot)
         passes a few minutes so it never takes over a report another live process is still working on."""
+        return len(await self.resume_pending_outcomes(older_than_s=older_than_s, use_llm=use_llm))
+
+    async def resume_pending_outcomes(
+        self, *, older_than_s: float = 0.0, use_llm: bool = True
+    ) -> list[ResumedReport]:
+        """resume_pending, returning each finished report's outcome with its scope and sender, so the
+        bot can send chat reports their digest."""
         cutoff = utcnow() - timedelta(seconds=older_than_s)
-        finished = 0
+        finished: list[ResumedReport] = []
         for row in await self.store.pending(claimed_before=cutoff):
             if row.id in self._busy or not await self.store.claim(row.id, row.claimed_at):
                 continue
             data = await self.store.raw(row.id)
             if data is None:
-                await self.store.mark_failed(row.id, GENERIC_ERROR)
-                continue
-            outcome = await self._process(row.id, row.scope, data, row.filename, use_llm)
+                outcome = await self._fail(row.id, GENERIC_ERROR)
+            else:
+                outcome = await self._process(row.id, row.scope, data, row.filename, use_llm)
             log.info("resumed report %d: %s", row.id, outcome.status)
-            finished += 1
+            finished.append(ResumedReport(scope=row.scope, sender=row.sender, outcome=outcome))
         return finished
 
     async def _process(
@@ -324,6 +347,18 @@ class Service:
         return ReportOutcome(
             report_id=report_id, status="duplicate", digest=await self.digest_of(first), duplicate_of=first
         )
+
+    async def report_digest(self, report_id: int, scope: str | list[str]) -> Digest | None:
+        """A report's digest for a chat: only when the report is in `scope` (a scope or a list of them)
+        or public; a duplicate gives its first report's digest. None for a report of another chat, an
+        unknown id, or one without a digest (pending/failed)."""
+        scopes = [scope] if isinstance(scope, str) else list(scope)
+        found = await self.store.report_digest(report_id, scopes)
+        return Digest.model_validate_json(found.data) if found else None
+
+    async def latest_report(self, scope: str) -> int | None:
+        """The newest report of a scope that has a digest (done, or a duplicate of a done one)."""
+        return await self.store.latest_report(scope)
 
     async def digest_of(self, report_id: int) -> Digest | None:
         data = await self.store.digest_json(report_id)

@@ -4,6 +4,7 @@ The query itself lives in bot.service.Service.targets; this module is pure (no d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Literal
@@ -57,8 +58,13 @@ def _unique(counties: Iterable[County]) -> list[County]:
     return out
 
 
+_QUALIFIED_MAX = 30  # longer queries are not a place name with its city/province
+_NOISE = re.compile(r"[\s()（）\[\]【】,，、·/]+")
+
+
 def resolve_county(query: str) -> tuple[Literal["ok", "ambiguous", "unknown"], list[County]]:
-    """Gazetteer lookup (full or short name, either script)."""
+    """Gazetteer lookup (full or short name, either script). A name several places share can be told
+    apart by its city and/or province written around it: 南京市鼓楼区, 南京鼓楼, 鼓楼区（南京市）."""
     from extract.gazetteer import lookup
 
     q = query.strip()
@@ -67,7 +73,42 @@ def resolve_county(query: str) -> tuple[Literal["ok", "ambiguous", "unknown"], l
     found = _unique(lookup(q))
     if len(found) == 1:
         return "ok", found
+    qualified = _qualified(q, lookup)
+    if len(qualified) == 1 or (qualified and not found):
+        found = qualified
+    if len(found) == 1:
+        return "ok", found
     return ("ambiguous", found) if found else ("unknown", [])
+
+
+def _qualified(query: str, lookup: Any) -> list[County]:
+    """Counties named inside the query whose city/province (or a 2+ character prefix of them, 南京 for
+    南京市) make up all the rest of it."""
+    from extract.script import to_script
+
+    q = _NOISE.sub("", to_script(query, "simplified"))
+    if len(q) > _QUALIFIED_MAX:
+        return []
+    out: list[County] = []
+    for i in range(len(q)):
+        for j in range(i + 2, len(q) + 1):
+            rest = q[:i] + q[j:]
+            if not rest or (i and j < len(q)):
+                continue  # the name first or last, its context on the other side
+            for c in lookup(q[i:j]):
+                if _is_context(rest, [x for x in (c.province, c.city) if x]):
+                    out.append(c)
+    return _unique(out)
+
+
+def _is_context(text: str, fields: list[str]) -> bool:
+    if not text:
+        return True
+    for n, field in enumerate(fields):
+        for k in range(len(field), 1, -1):
+            if text.startswith(field[:k]) and _is_context(text[k:], fields[:n] + fields[n + 1 :]):
+                return True
+    return False
 
 
 def _report_date(published: date | None, received: datetime | None) -> date | None:

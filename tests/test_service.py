@@ -298,3 +298,47 @@ async def test_llm_digest_is_stored_cached_in_the_store_and_logged(tmp_path: Pat
             assert len(server.requests) == 1
         finally:
             await service.close()
+
+
+async def test_report_digest_is_scope_checked_and_follows_duplicates(service: Service) -> None:
+    mine = await _submit(service, DANING_SEED, scope=chat_scope(1))
+    twin = await _submit(service, DANING_SEED, scope=chat_scope(1))
+    public = await _submit(service, PINGLU_SEED)
+    failed = await service.submit(scope=chat_scope(1), sender="t", data=b"\x00\x01", filename="x.pdf")
+    assert (mine.status, twin.status, public.status, failed.status) == ("done", "duplicate", "done", "failed")
+
+    own = await service.report_digest(mine.report_id, chat_scope(1))
+    assert own is not None and "281亿元" in {f.surface for f in own.figures}
+    assert await service.report_digest(mine.report_id, chat_scope(2)) is None  # another chat: never
+    assert await service.report_digest(mine.report_id, [chat_scope(2), chat_scope(3)]) is None
+    assert await service.report_digest(mine.report_id, [chat_scope(2), chat_scope(1)]) == own
+    assert await service.report_digest(twin.report_id, chat_scope(1)) == own  # the first one's digest
+    assert await service.report_digest(twin.report_id, chat_scope(2)) is None
+    assert await service.report_digest(public.report_id, chat_scope(2)) is not None  # public: anyone
+    assert await service.report_digest(failed.report_id, chat_scope(1)) is None
+    assert await service.report_digest(99_999, chat_scope(1)) is None
+    assert await service.latest_report(chat_scope(1)) == twin.report_id  # newest with a digest
+    assert await service.latest_report(chat_scope(2)) is None
+
+
+async def test_resume_pending_outcomes_carry_scope_and_sender(tmp_path: Path) -> None:
+    first = await Service.create(_settings(tmp_path))
+    chat = await first.store_raw(scope=chat_scope(-100), sender="tg:7", data=DANING_SEED.read_bytes())
+    public = await first.store_raw(scope="public", sender="cli", data=PINGLU_SEED.read_bytes())
+    await first.close()
+
+    restarted = await Service.create(_settings(tmp_path))
+    try:
+        resumed = await restarted.resume_pending_outcomes()
+        by_id = {r.outcome.report_id: r for r in resumed}
+        assert set(by_id) == {chat, public}
+        assert (by_id[chat].scope, by_id[chat].sender, by_id[chat].outcome.status) == (
+            "chat:-100",
+            "tg:7",
+            "done",
+        )
+        assert "281亿元" in {f.surface for f in by_id[chat].outcome.digest.figures}
+        assert by_id[public].scope == "public"
+        assert await restarted.resume_pending_outcomes() == []
+    finally:
+        await restarted.close()

@@ -223,3 +223,44 @@ async def test_store_backed_llm_cache_and_call_log(store: Store) -> None:
     await calls.record(rec)
     [back] = await calls.read()
     assert back == rec
+
+
+async def test_take_quota_is_one_statement(store: Store) -> None:
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        day = date(2024, 6, 1)
+        assert await store.take_quota(9, day, 2)  # the day's first use: an insert
+        assert await store.take_quota(9, day, 2)  # under the limit: the conflict's update
+        assert not await store.take_quota(9, day, 2)  # at the limit: nothing changes
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", seen)
+    assert len(statements) == 3 and all("ON CONFLICT" in s.upper() for s in statements), statements
+    assert await store.quota_used(9, day) == 2
+
+
+def test_quota_upsert_compiles_for_postgresql() -> None:
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.dialects.postgresql import insert
+
+    from bot.store.tables import LLMQuota
+
+    stmt = (
+        insert(LLMQuota)
+        .values(chat_id=1, day=date(2024, 6, 1), used=1)
+        .on_conflict_do_update(
+            index_elements=[LLMQuota.chat_id, LLMQuota.day],
+            set_={"used": LLMQuota.used + 1},
+            where=LLMQuota.used < 3,
+        )
+        .returning(LLMQuota.used)
+    )
+    sql = str(stmt.compile(dialect=postgresql.dialect()))
+    assert "ON CONFLICT (chat_id, day) DO UPDATE SET used = (llm_quota.used + " in sql
+    assert "WHERE llm_quota.used < " in sql and "RETURNING llm_quota.used" in sql

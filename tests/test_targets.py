@@ -212,3 +212,19 @@ async def test_service_targets_across_reports_scopes_and_same_named_districts(se
     rows = await service.store.target_rows("鼓楼区", "南京市", "江苏省", ["public"])
     assert [r.surface for r in rows] == ["10个"]  # same name, same province, another city: kept apart
     assert (await service.targets("不存在县", ["public"])).status == "unknown"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["南京市鼓楼区", "南京鼓楼", "江苏省南京市鼓楼区", "鼓楼区（南京市）", "鼓楼区 南京市", "鼓樓區 南京"],
+)
+def test_a_shared_name_is_told_apart_by_its_city_or_province(query: str) -> None:
+    status, found = resolve_county(query)
+    assert status == "ok" and [(c.name, c.city) for c in found] == [("鼓楼区", "南京市")]
+
+
+def test_qualifying_narrows_but_never_invents() -> None:
+    status, found = resolve_county("江苏鼓楼")  # 南京 and 徐州 both lie in 江苏
+    assert status == "ambiguous" and {c.city for c in found} == {"南京市", "徐州市"}
+    assert resolve_county("平陆县 今年") == ("unknown", [])  # the rest must be a city or province
+    assert resolve_county("北京鼓楼") == ("unknown", [])

@@ -377,3 +377,59 @@ async def test_reports_in_one_chat_each_get_their_digest_in_order(env, tg):
         await tg.wait_for("sendMessage", 6, chat_id=USER, timeout=30)
         ds = digests(tg, USER)
         assert "浮山县" in ds[1] and "平陆县" in ds[2]
+
+
+async def test_all_figures_work_after_a_restart_and_only_in_their_chat(env, tg):
+    async with bot():
+        await send_report(tg, USER, SEED0)
+    markup = next(c.json("reply_markup") for c in tg.calls_of("sendMessage", USER) if DIGEST_MARK in c.text)
+    data = markup["inline_keyboard"][0][0]["callback_data"]
+    async with bot():  # a new Application and a new Service on the same SQLite file
+        tg.press_button(USER, USER, data)
+        full = await tg.wait_text(USER, "全部数字")
+        assert "281亿元" in full and "「" in full
+        tg.send_text(USER, USER, "/figures")
+        await tg.wait_for("sendMessage", len(tg.texts(USER)) + 1, chat_id=USER)
+        assert sum("全部数字" in t for t in tg.texts(USER)) == 2
+        # the same button data pressed in another chat shows nothing of this one
+        tg.press_button(43, 43, data)
+        answers = await tg.wait_for("answerCallbackQuery", 2)
+        assert "找不到" in answers[-1].params.get("text", "")
+        tg.send_text(43, 43, "/figures")
+        await tg.wait_text(43, "还没有可以显示的报告")
+        assert not any("281亿元" in t for t in tg.texts(43))
+
+
+async def test_report_left_pending_by_a_crash_is_sent_at_start_up(env, tg):
+    # the "crash": raw reports stored, never processed
+    service = await Service.create(get_settings())
+    try:
+        await service.store_raw(scope=f"chat:{USER}", sender=f"tg:{USER}", data=SEED0.encode("utf-8"))
+        await service.store_raw(scope="public", sender="cli", data=SEED2.encode("utf-8"))
+    finally:
+        await service.close()
+    async with bot():
+        digest = await tg.wait_text(USER, "重启后补发", timeout=30)
+        assert DIGEST_MARK in digest and "大宁县" in digest and "281亿元" in digest
+    assert len(digests(tg, USER)) == 1
+    assert not any("平陆县" in t for t in tg.texts())  # public reports have nobody to tell
+
+
+async def test_bad_arguments_get_short_friendly_replies(env, tg):
+    async with bot():
+        for command, needle in (
+            ("/targets", "用法：/targets 县名"),
+            ("/follow", "用法：/follow 县名"),
+            ("/follow 不存在县", "没有找到「不存在县」"),
+            ("/follow 鼓楼", "有好几个地方"),
+            ("/subscribe 25:99", "时间「25:99」看不懂"),
+            ("/subscribe 明天", "例如 /subscribe 08:00"),
+            ("/script 英文", "用法：/script 简"),
+        ):
+            tg.send_text(USER, USER, command)
+            text = await tg.wait_text(USER, needle)
+            assert len(text) < 400 and "Traceback" not in text, command
+        assert "/follow 南京市鼓楼区" in await tg.wait_text(USER, "有好几个地方")
+        assert "/follow 大宁县" in await tg.wait_text(USER, "没有找到")
+        tg.send_text(USER, USER, "/follow 南京鼓楼")
+        await tg.wait_text(USER, "已关注 鼓楼区")

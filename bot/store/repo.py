@@ -1,9 +1,17 @@
-"""Queries. Everything goes through SQLAlchemy constructs (no dialect-specific SQL) so a PostgreSQL URL
-works as well as the SQLite default. Atomic operations rely on unique keys, not on locks."""
+"""Queries. Everything goes through SQLAlchemy constructs (no hand-written SQL) so a PostgreSQL URL
+works as well as the SQLite default; the one dialect-specific construct (the quota upsert) is picked per
+dialect with a portable fallback. Atomic operations rely on unique keys and conditional statements.
+
+SQLite has one writer at a time. Writers of this process queue on an asyncio lock (woken the moment the
+previous one commits) rather than on the file lock, where SQLite's busy handler polls with sleeps of
+up to 25 ms or more: under a burst of 50 chats that polling, not the writes, was the cost. Other
+processes (the CLI beside the bot) still meet the file lock and busy_timeout."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,7 +19,8 @@ from typing import Any
 from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.orm import aliased
 
 from bot.store.db import make_engine
 from bot.store.migrations import migrate
@@ -46,9 +55,29 @@ class FinishResult:
     by_other: bool = False  # another worker finished this report first
 
 
+@dataclass(frozen=True)
+class ReportDigest:
+    """A report's digest as one chat may see it (Store.report_digest)."""
+
+    report_id: int  # the report whose digest this is (the first one, for a duplicate)
+    scope: str
+    data: str  # Digest JSON
+
+
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        """A write transaction; on SQLite, one at a time within this process (see the module doc)."""
+        if self._write_lock is None:
+            async with self.engine.begin() as conn:
+                yield conn
+        else:
+            async with self._write_lock, self.engine.begin() as conn:
+                yield conn
 
     @classmethod
     async def open(cls, url: str | URL) -> Store:
@@ -75,7 +104,7 @@ class Store:
         received: datetime | None = None,
     ) -> int:
         now = utcnow()
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             res = await conn.execute(
                 insert(Report).values(
                     scope=scope,
@@ -123,7 +152,7 @@ class Store:
     async def pending(self, *, claimed_before: datetime) -> list[Row]:
         async with self.engine.connect() as conn:
             res = await conn.execute(
-                select(Report.id, Report.scope, Report.filename, Report.claimed_at)
+                select(Report.id, Report.scope, Report.sender, Report.filename, Report.claimed_at)
                 .where(Report.status == "pending")
                 .where(or_(Report.claimed_at.is_(None), Report.claimed_at <= claimed_before))
                 .order_by(Report.id)
@@ -133,7 +162,7 @@ class Store:
     async def claim(self, report_id: int, seen_claim: datetime | None) -> bool:
         """Compare-and-swap on claimed_at so two resuming processes do not both take the report."""
         cond = Report.claimed_at.is_(None) if seen_claim is None else Report.claimed_at == seen_claim
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.status == "pending", cond)
@@ -142,7 +171,7 @@ class Store:
             return res.rowcount == 1
 
     async def mark_failed(self, report_id: int, error: str) -> bool:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.status == "pending")
@@ -161,7 +190,7 @@ class Store:
 
     async def mark_duplicate(self, report_id: int, first_id: int) -> bool:
         # the text is kept once, under the first report
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.status == "pending")
@@ -189,7 +218,7 @@ class Store:
         concurrent twins safe: the loser gets an IntegrityError and becomes a duplicate."""
         now = utcnow()
         try:
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 res = await conn.execute(
                     update(Report)
                     .where(Report.id == report_id, Report.status == "pending")
@@ -235,6 +264,38 @@ class Store:
             return (
                 await conn.execute(select(DigestRow.data).where(DigestRow.report_id == report_id))
             ).scalar()
+
+    async def report_digest(self, report_id: int, scopes: Sequence[str]) -> ReportDigest | None:
+        """The digest of a report in one of `scopes` or public, following a duplicate to its first
+        report; None otherwise. One query: the report, and the digest of it or of its first."""
+        first = aliased(Report)
+        stmt = (
+            select(Report.scope, Report.status, Report.id, first.id, first.scope, DigestRow.data)
+            .outerjoin(first, and_(Report.status == "duplicate", first.id == Report.duplicate_of))
+            .outerjoin(DigestRow, DigestRow.report_id == func.coalesce(first.id, Report.id))
+            .where(Report.id == report_id)
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        if row is None or row[5] is None:
+            return None
+        scope, _status, own_id, first_id, first_scope, data = row
+        allowed = {*scopes, "public"}
+        # the report itself must be visible; a duplicate's first report lives in the same scope
+        if scope not in allowed or (first_scope is not None and first_scope not in allowed):
+            return None
+        return ReportDigest(report_id=first_id or own_id, scope=scope, data=data)
+
+    async def latest_report(self, scope: str) -> int | None:
+        """The newest report in the scope that has a digest to show (done, or a duplicate of one)."""
+        stmt = (
+            select(Report.id)
+            .where(Report.scope == scope, Report.status.in_(("done", "duplicate")))
+            .order_by(Report.id.desc())
+            .limit(1)
+        )
+        async with self.engine.connect() as conn:
+            return (await conn.execute(stmt)).scalar()
 
     # ---- targets and digests -------------------------------------------------------------------
 
@@ -342,7 +403,7 @@ class Store:
             return (await conn.execute(stmt)).scalar()
 
     async def set_script(self, chat_id: int, script: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             res = await conn.execute(
                 update(ChatSettingsRow)
                 .where(ChatSettingsRow.chat_id == chat_id)
@@ -351,12 +412,12 @@ class Store:
             if res.rowcount:
                 return
         try:
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 await conn.execute(
                     insert(ChatSettingsRow).values(chat_id=chat_id, script=script, updated=utcnow())
                 )
         except IntegrityError:  # created concurrently: update it instead
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 await conn.execute(
                     update(ChatSettingsRow)
                     .where(ChatSettingsRow.chat_id == chat_id)
@@ -364,11 +425,34 @@ class Store:
                 )
 
     async def take_quota(self, chat_id: int, day: date, limit: int) -> bool:
-        """Atomic: a conditional increment, or the first insert of the day (unique key decides races)."""
+        """Atomic, one statement on SQLite and PostgreSQL: insert the day's first use, or add one while
+        under the limit (`ON CONFLICT DO UPDATE ... WHERE used < limit RETURNING`); no row back means
+        the limit was reached. Other databases: a conditional update, else the first insert."""
         if limit <= 0:
             return False
+        dialect = self.engine.dialect.name
+        if dialect in ("sqlite", "postgresql"):
+            if dialect == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert as upsert
+            else:
+                from sqlalchemy.dialects.postgresql import insert as upsert
+            stmt = (
+                upsert(LLMQuota)
+                .values(chat_id=chat_id, day=day, used=1)
+                .on_conflict_do_update(
+                    index_elements=[LLMQuota.chat_id, LLMQuota.day],
+                    set_={"used": LLMQuota.used + 1},
+                    where=LLMQuota.used < limit,
+                )
+                .returning(LLMQuota.used)
+            )
+            async with self._write() as conn:
+                return (await conn.execute(stmt)).first() is not None
+        return await self._take_quota_portable(chat_id, day, limit)
+
+    async def _take_quota_portable(self, chat_id: int, day: date, limit: int) -> bool:
         for _ in range(2):
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 res = await conn.execute(
                     update(LLMQuota)
                     .where(LLMQuota.chat_id == chat_id, LLMQuota.day == day, LLMQuota.used < limit)
@@ -384,7 +468,7 @@ class Store:
                 if exists is not None:
                     return False
             try:
-                async with self.engine.begin() as conn:
+                async with self._write() as conn:
                     await conn.execute(insert(LLMQuota).values(chat_id=chat_id, day=day, used=1))
                 return True
             except IntegrityError:
@@ -399,7 +483,7 @@ class Store:
     # ---- subscriptions -------------------------------------------------------------------------
 
     async def upsert_subscription(self, chat_id: int, time: str, timezone: str) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             res = await conn.execute(
                 update(SubscriptionRow)
                 .where(SubscriptionRow.chat_id == chat_id)
@@ -408,14 +492,14 @@ class Store:
             if res.rowcount:
                 return
         try:
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 await conn.execute(
                     insert(SubscriptionRow).values(
                         chat_id=chat_id, time=time, timezone=timezone, created=utcnow()
                     )
                 )
         except IntegrityError:
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 await conn.execute(
                     update(SubscriptionRow)
                     .where(SubscriptionRow.chat_id == chat_id)
@@ -423,13 +507,13 @@ class Store:
                 )
 
     async def delete_subscription(self, chat_id: int) -> bool:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             res = await conn.execute(delete(SubscriptionRow).where(SubscriptionRow.chat_id == chat_id))
             return res.rowcount > 0
 
     async def add_follow(self, chat_id: int, county: str) -> bool:
         try:
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 await conn.execute(
                     insert(FollowedCounty).values(chat_id=chat_id, county=county, created=utcnow())
                 )
@@ -438,7 +522,7 @@ class Store:
             return False  # already followed
 
     async def remove_follow(self, chat_id: int, county: str) -> bool:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             res = await conn.execute(
                 delete(FollowedCounty).where(
                     FollowedCounty.chat_id == chat_id, FollowedCounty.county == county
@@ -469,7 +553,7 @@ class Store:
 
     async def mark_sent(self, chat_id: int, day: date) -> bool:
         try:
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 await conn.execute(insert(SentDigest).values(chat_id=chat_id, day=day, sent_at=utcnow()))
             return True
         except IntegrityError:
@@ -488,10 +572,10 @@ class Store:
 
     async def cache_put(self, key: str, data: str) -> None:
         try:
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 await conn.execute(insert(LLMCacheRow).values(key=key, data=data, created=utcnow()))
         except IntegrityError:
-            async with self.engine.begin() as conn:
+            async with self._write() as conn:
                 await conn.execute(
                     update(LLMCacheRow).where(LLMCacheRow.key == key).values(data=data, created=utcnow())
                 )
@@ -505,7 +589,7 @@ class Store:
         doc_sha256: str | None,
         data: str,
     ) -> None:
-        async with self.engine.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 insert(LLMCall).values(
                     at=to_naive_utc(at) if at else utcnow(),

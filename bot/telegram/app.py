@@ -23,7 +23,7 @@ from bot.telegram.joiner import MessageJoiner
 from bot.telegram.state import BotState
 
 if TYPE_CHECKING:
-    from bot.service import Service
+    from bot.service import ResumedReport, Service
     from bot.settings import Settings
 
 log = logging.getLogger("countybot.telegram")
@@ -102,15 +102,43 @@ async def on_startup(app: Application) -> None:
         from bot.service import Service
 
         state.service = await Service.create(state.settings)
-    resumed = await state.svc.resume_pending()
+    resumed = await state.svc.resume_pending_outcomes()
     if resumed:
-        log.info("finished %d report(s) left pending by an earlier run", resumed)
+        log.info("finished %d report(s) left pending by an earlier run", len(resumed))
+        await send_resumed(app, resumed)
     try:
         await set_commands(app)
     except TelegramError as exc:  # the menu is a convenience: never a reason not to start
         log.warning("could not register the command menu: %s", exc)
     await schedule.restore(app)
     log.info("countybot is up as @%s", app.bot.username)
+
+
+RESUMED_NOTE = "🔄 重启后补发：这份报告在机器人重启前没来得及处理，以下是它的结果。\n\n"
+
+
+async def send_resumed(app: Application, resumed: list[ResumedReport]) -> int:
+    """A user who sent a report gets its result even when the bot crashed before answering: each chat
+    report finished at start-up goes to its chat (public ones, from the CLI, have nobody to tell).
+    Returns how many were sent."""
+    from bot.service import scope_chat
+
+    state: BotState = app.bot_data["state"]
+    allowed = state.settings.allowed_chats
+    sent = 0
+    for item in resumed:
+        chat_id = scope_chat(item.scope)
+        if chat_id is None or (allowed and chat_id not in allowed):
+            continue
+        try:
+            script = (await state.svc.chat_settings(chat_id)).script
+            await handlers.send_outcome(app.bot, chat_id, item.outcome, script=script, lead=RESUMED_NOTE)
+            sent += 1
+        except TelegramError as exc:  # the chat may be gone (bot removed, user blocked it)
+            log.warning(
+                "could not send resumed report %d to chat %s: %s", item.outcome.report_id, chat_id, exc
+            )
+    return sent
 
 
 async def on_shutdown(app: Application) -> None:

@@ -7,8 +7,10 @@ import logging
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import (
+    Bot,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -45,6 +47,9 @@ from bot.telegram.render_html import (
 )
 from bot.telegram.reply import Script, send_html, typing
 from bot.telegram.state import BotState
+
+if TYPE_CHECKING:
+    from bot.service import ReportOutcome
 
 log = logging.getLogger("countybot.telegram")
 
@@ -208,9 +213,11 @@ async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def cmd_figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """All figures of this chat's latest report, read from the store (so it survives restarts)."""
     state = get_state(context)
-    chat_id = update.effective_chat.id
-    digest = state.recall(chat_id, state.last_report.get(chat_id))
+    scope = _chat_scope(update.effective_chat.id)
+    report_id = await state.svc.latest_report(scope)
+    digest = await state.svc.report_digest(report_id, scope) if report_id is not None else None
     if digest is None:
         await reply(update, context, "还没有可以显示的报告。请先发送一份报告。")
         return
@@ -220,18 +227,15 @@ async def cmd_figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def on_figures_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     state = get_state(context)
+    chat_id = update.effective_chat.id
     report_id = int(query.data.partition(":")[2])
-    digest = state.recall(update.effective_chat.id, report_id)
+    # scope-checked: a button copied into another chat shows nothing of this one
+    digest = await state.svc.report_digest(report_id, _chat_scope(chat_id))
     if digest is None:
-        await query.answer("这份摘要已过期，请重新发送报告。")
+        await query.answer("找不到这份报告的数字，请重新发送报告。")
         return
     await query.answer()
-    await send_html(
-        context.bot,
-        update.effective_chat.id,
-        render_figures(digest),
-        script=await _script(state, update.effective_chat.id),
-    )
+    await send_html(context.bot, chat_id, render_figures(digest), script=await _script(state, chat_id))
 
 
 # --- subscriptions ---------------------------------------------------------------------------------
@@ -246,7 +250,10 @@ async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     m = _HHMM.match(raw)
     if not m:
         await reply(
-            update, context, f"用法：/subscribe 08:00（时间可省略，默认 {esc(state.settings.digest_time)}）"
+            update,
+            context,
+            f"时间「{esc(raw[:20])}」看不懂。用法：/subscribe HH:MM（24 小时制），例如 /subscribe 08:00；"
+            f"不写时间则默认 {esc(state.settings.digest_time)}。",
         )
         return
     at = f"{int(m.group(1)):02d}:{m.group(2)}"
@@ -283,7 +290,7 @@ async def cmd_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat_id = update.effective_chat.id
     answer = await state.svc.targets(query, [_chat_scope(chat_id), "public"])
     if answer.status != "ok" or answer.county is None:
-        await reply(update, context, render_targets(answer))
+        await reply(update, context, render_targets(answer, command="/follow"))
         return
     await state.svc.follow(chat_id, answer.county.name)
     tail = "" if await _subscription(state, chat_id) else "\n发送 /subscribe 开启每日摘要。"
@@ -498,22 +505,30 @@ async def process_report(
     if outcome is None:
         return
     script = script or await _script(state, chat.id)
-    notes: list[str] = []
+    notes = [QUOTA_NOTE] if not use_llm and outcome.status == "done" else []
+    await send_outcome(context.bot, chat.id, outcome, script=script, reply_to=reply_to, notes=notes)
+
+
+async def send_outcome(
+    bot: Bot,
+    chat_id: int,
+    outcome: ReportOutcome,
+    *,
+    script: Script,
+    reply_to: int | None = None,
+    notes: list[str] | None = None,
+    lead: str = "",
+) -> None:
+    """The digest (with the all-figures button when some are hidden), or the failure's message.
+    `lead`: Telegram HTML put before it (e.g. the note on a digest sent after a restart)."""
     if outcome.status == "failed" or outcome.digest is None:
-        await send_html(
-            context.bot,
-            chat.id,
-            "⚠️ " + esc(outcome.error or "无法处理这份报告。"),
-            script=script,
-            reply_to=reply_to,
-        )
+        text = lead + "⚠️ " + esc(outcome.error or "无法处理这份报告。")
+        await send_html(bot, chat_id, text, script=script, reply_to=reply_to)
         return
+    notes = list(notes or [])
     if outcome.status == "duplicate":
-        notes.append(DUPLICATE_NOTE)
-    if not use_llm and outcome.status == "done":
-        notes.append(QUOTA_NOTE)
+        notes.insert(0, DUPLICATE_NOTE)
     digest = outcome.digest
-    state.remember(chat.id, outcome.report_id, digest)
     markup = None
     if hidden_figures(digest):
         label = f"📊 全部 {len(digest.figures)} 个数字"
@@ -525,9 +540,9 @@ async def process_report(
             [[InlineKeyboardButton(label, callback_data=f"figs:{outcome.report_id}")]]
         )
     await send_html(
-        context.bot,
-        chat.id,
-        render_digest(digest, notes=notes),
+        bot,
+        chat_id,
+        lead + render_digest(digest, notes=notes),
         script=script,
         reply_to=reply_to,
         markup=markup,

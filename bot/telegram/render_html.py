@@ -134,12 +134,21 @@ def _target_source(t: TargetItem) -> str:
     return " · ".join(bits)
 
 
-def render_targets(answer: TargetsAnswer) -> str:
+AMBIGUOUS_SHOWN = 8
+
+
+def render_targets(answer: TargetsAnswer, *, command: str = "/targets") -> str:
+    """`command`: the command the user can retry with (/targets, /follow)."""
+    query = esc(_clip(answer.query.strip(), 20))
     if answer.status == "unknown":
-        return f"没有找到「{esc(answer.query)}」。请确认县名，例如 /targets 大宁县。"
+        return f"没有找到「{query}」这个县（区）。请检查县名，例如 {command} 大宁县。"
     if answer.status == "ambiguous":
-        lines = [f"「{esc(answer.query)}」可能指以下几个地方，请用全名再问一次："]
-        lines += [f"• {esc(county_text(c))}" for c in answer.candidates]
+        first = answer.candidates[0] if answer.candidates else None
+        example = f"{first.city or first.province or ''}{first.name}" if first else "南京市鼓楼区"
+        lines = [f"「{query}」有好几个地方，请连同市或省名再发一次，例如 {command} {esc(example)}："]
+        lines += [f"• {esc(county_text(c))}" for c in answer.candidates[:AMBIGUOUS_SHOWN]]
+        if len(answer.candidates) > AMBIGUOUS_SHOWN:
+            lines.append(f"……共 {len(answer.candidates)} 个")
         return "\n".join(lines)
     county = answer.county
     name = county_text(county) if county else answer.query

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -15,9 +14,6 @@ from bot.telegram.joiner import MessageJoiner
 if TYPE_CHECKING:
     from bot.service import Service
     from bot.settings import Settings
-    from extract.models import Digest
-
-RECENT_DIGESTS = 2000  # digests kept for the "all figures" button; older buttons ask to resend
 
 
 class ChatLocks:
@@ -51,10 +47,6 @@ class BotState:
     joiner: MessageJoiner = field(default_factory=lambda: MessageJoiner(2.0))
     locks: ChatLocks = field(default_factory=ChatLocks)
     refused: set[int] = field(default_factory=set)  # chats outside the allowlist already told once
-    digests: OrderedDict[int, tuple[int, Digest]] = field(
-        default_factory=OrderedDict
-    )  # report -> chat, digest
-    last_report: dict[int, int] = field(default_factory=dict)  # chat -> report id
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,15 +57,3 @@ class BotState:
         if self.service is None:
             raise RuntimeError("the service is not open yet (on_startup has not run)")
         return self.service
-
-    def remember(self, chat_id: int, report_id: int, digest: Digest) -> None:
-        self.digests[report_id] = (chat_id, digest)
-        self.digests.move_to_end(report_id)
-        while len(self.digests) > RECENT_DIGESTS:
-            self.digests.popitem(last=False)
-        self.last_report[chat_id] = report_id
-
-    def recall(self, chat_id: int, report_id: int | None) -> Digest | None:
-        entry = self.digests.get(report_id) if report_id is not None else None
-        # a report sent in one chat is never shown in another
-        return entry[1] if entry and entry[0] == chat_id else None
