@@ -90,6 +90,8 @@ class Settings(BaseSettings):
             deadline_s=self.llm_deadline_s,
             max_chars=self.llm_max_chars,
             max_output_tokens=self.llm_max_output_tokens,
+            # the CLI's digest cache and JSONL call log; the bot's Service uses the store's tables instead
+            cache_dir=self.data_dir / "llm",
         )
 
 

@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from extract.kinds import assign_kinds
-from extract.labels import Layout, label_for, period_for, quote_for
+from extract.labels import Labeller, Layout, period_for, quote_for
 from extract.models import Figure
 from extract.numerals import QUANTITY_RE, parse_quantity, quantity_from_match, tidy
 from extract.units import COUNT, family
@@ -118,9 +118,11 @@ def find_figures(text: str, *, published: date | None = None) -> list[Figure]:
     layout = Layout(text)
     spans = [(s, e) for s, e, _, _ in cands]
     kinds = assign_kinds(text, layout, spans, published)
+    labeller = Labeller(layout, spans, [family(u) == COUNT for _, _, _, u in cands])
     figures: list[Figure] = []
     seen: dict[tuple[float | int, str], int] = {}
     for i, (s, e, value, unit) in enumerate(cands):
+        label = labeller.label(i)  # every candidate, in order: later labels may borrow from earlier ones
         key = (value, unit)
         if key in seen:
             first = figures[seen[key]]
@@ -128,16 +130,15 @@ def find_figures(text: str, *, published: date | None = None) -> list[Figure]:
                 first.kind = kinds[i]
             continue
         clause = layout.span("clause", s)
-        prev_end = cands[i - 1][1] if i and cands[i - 1][1] > clause[0] else clause[0]
         seen[key] = len(figures)
         figures.append(
             Figure(
                 surface=text[s:e],
                 value=value,
                 unit=unit,
-                label=label_for(text, clause[0], prev_end, s, e, family(unit) == COUNT),
+                label=label,
                 kind=kinds[i],
-                period=period_for(layout, layout.span("part", s)[0], clause[0], s),
+                period=period_for(layout, s),
                 quote=quote_for(text, clause),
                 start=s,
                 end=e,

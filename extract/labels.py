@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from datetime import date
+from functools import cache
 
 _CLAUSE_END = re.compile(r"[，,。；;！!？?：:\n]")
 _PART_END = re.compile(r"[。；;！!？?\n]")
@@ -30,6 +32,7 @@ class Layout:
         }
         self._spans: dict[tuple[str, int], tuple[int, int]] = {}
         self._periods: list[re.Match[str]] | None = None
+        self.frames: dict[int, list[tuple[int, str]]] = {}  # sentence start -> (clause start, period)
         self._period_starts: list[int] = []
 
     def periods(self, lo: int, hi: int) -> list[re.Match[str]]:
@@ -156,66 +159,341 @@ def tense_of(rng: tuple[date, date] | None, published: date | None) -> str | Non
     return "current"
 
 
-# Labels: the metric phrase before the number, without the cue and period words around it.
-_LEAD_STRIP = re.compile(
-    r"^(?:[其此]中|另外|同时|全县|全市|全区|全旗|全省|共|累计|已经|已|目前|力争|确保|预计|计划(?=新|实施|完成)|拟|"
-    r"争取|力促|力推|谋划|将|要|并|和|及|与|在|为|对|把|了|的|、|今年以来|以来|[,，\s])+"
-)
-_TAIL_STRIP = re.compile(
-    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|稳定在|扩大到|恢复到|提高到|增至|至|了|共|的|和|及|与|完成|实现)+$"
-)
-# The last cue word ends whatever came before it (正蓝旗将力争新能源装机规模 -> 新能源装机规模).
+# ---- labels ---------------------------------------------------------------------------------------
+# A label is the short metric phrase a figure measures. Three shapes occur in reports:
+#   metric before the number:   总投资50亿元, 全年完成地区生产总值80亿元      -> the words before it
+#   number before its noun:     12个新建项目…, 抓好某某50兆瓦农光互补光伏发电  -> the noun after it
+#   a bare change:              …80亿元,同比增长6%                               -> subject + 同比增长
+# Cue words, action verbs, places, period words and comparison bases are kept out of the label.
+
+_MAX_LABEL = 14
+
+# The last cue word ends whatever came before it (某旗将力争新能源装机规模 -> 新能源装机规模).
 _LAST_CUE = re.compile(
     r".*(?:力争|确保|预计|计划(?=新|实施|完成)|拟|争取|力促|力推|将|(?<![主重需纲摘提简只必首紧])要|累计|已经|已|"
-    r"(?<!项)目前|共有|以来)"
+    r"(?<!项)目前|共有|现有|以来|截至|截止)"
 )
-_POST_NOUN = re.compile(
-    r"(?!以上|左右|以下|之多)[^\s，,。；;：:！!？?、“”\"（）()\d]{2,10}?(?=[，,。；;：:！!？?、（(“”和及与的\d]|$)"
+_CUE_END = re.compile(
+    r"(?:力争|确保|预计|计划|拟|争取|力促|力推|将|要|累计|已经|已|目前|共有|现有|以来|截至|截止)$"
 )
+_LEAD_WORDS = re.compile(
+    r"^(?:[其此]中|此外|另外|同时|计划(?=到)|到(?=(?:19|20)\d{2}年|今年|明年|年底|年末)|总共|共计|共|累计|已经|已|目前|力争|确保|预计|计划(?=新|实施|完成)|拟|争取|力促|"
+    r"力推|谋划|将|要|并|和|及|与|在|为|对|把|了|的|、|今年以来|以来|截至|截止|该项目|该|此次|本次|分别|"
+    r"全县|全市|全区|全旗|全州|全省|全镇|全乡|全村|我县|我市|我区|我旗|[,，\s])+"
+)
+# Action verbs that open a metric phrase; dropped only when a metric of two characters or more remains
+# (完成投资 -> 投资, but 完成率 stays). Flow words (新增, 新建, 新开工, 净增) are kept: 新增企业 ≠ 企业.
+_LEAD_VERB = re.compile(
+    r"^(?:完成|实现|达到|抓好|抓实|做好|实施|打造|培育|推广|推动|加快|推进|开展|举办|组织|带动|先后|主动|全力|持续|"
+    r"紧盯|谋划|引进落地|成功)"
+)
+# Verbs that make the words after them an object: the figure then names its own noun after it.
+_OBJECT_VERB = re.compile(
+    r"^(?:抓好|抓实|加快|推进|建设|实施|谋划|紧盯|引进|打造|争取|推动|开工|签约|力促|确保|力争)"
+)
+_TAIL_STRIP = re.compile(
+    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|稳定在|保持在|扩大到|恢复到|提高到|增至|降至|至|了|共|的|和|及|与|完成|"
+    r"实现|分别|中有|常年|始终|一直|保持|均|每(?:公斤|千克|斤|吨|亩|人|户|平方米))+$"
+)
+# 较上年, 比2020年, 比去年全年, 较年初, 是去年同期: the base of a comparison, not part of the metric
+_COMPARE = re.compile(
+    r"(?:较|比|与|是)(?:去年|上年|前年|上半年|[一二三四]季度|年初|上月|(?:19|20)\d{2}年)(?:同期|末|底|全年)?"
+    r"|(?:到|至)(?:去年|上年|(?:19|20)\d{2}年)同期"
+)
+_CHANGE = re.compile(r"^(?:同比)?(?:增长|下降|提高|提升|减少|增加|降低|上涨|下跌|回落|净增|增速)$")
+# Enumerated modifiers: 省、市、县重点项目 -> 重点项目, 水泥、电力等重点行业 -> 重点行业
+_PAIRED = ("城镇", "农村", "城市", "乡村", "国家", "省级", "市级", "县级")
+_GENERIC_PLACES = {"城区", "市区", "地区", "郊区", "矿区", "新区", "园区", "景区", "社区", "山区", "林区"}
+
+# The noun after a number: up to punctuation or another number, cut at a verb or adverb.
+_POST_RAW = re.compile(r"[^\s，,。；;：:！!？?、“”\"‘’（）()《》\d]{1,16}")
+_POST_STOP = re.compile(
+    r"超序时|超额|超过|超出|顺利|全面|全部|通过|落地|已|正在|均|实现|完成|累计|共|达到|达|获得|获|被|参与|推行|落实|入驻|经营|开放|办理|"
+    r"中有|迎来|涵盖|开展|纳入|争取|用于|覆盖|相继|陆续|先后|将|要|的|等|以上|以下|左右|之多|为|是|在|发展|实施|建设"
+    r"|打造|推进|进行|提供|带动|惠及|增收|稳定|作为|同比|比|较"
+)
+# Nouns that head a counted phrase (12个新建项目前期手续办结率60%: the count is of 新建项目)
+_HEAD_NOUN = re.compile(
+    r"项目|企业|部门|单位|任务|乡镇|社区|学校|基地|园区|景区|合作社|农场|农户|群众|人员|工人|岗位|村民|行政村|"
+    r"工作组|专班"
+)
+_CONNECTOR = re.compile(r"^(?:和|及|与|、|至|到|-|—|~|或)$")
+_THRESHOLD_BEFORE = "超过逾"
+
+
+@cache
+def _places() -> tuple[Mapping[str, object], frozenset[str]]:
+    from extract.gazetteer import index  # lazily: the gazetteer loads once per process
+
+    idx = index()
+    return idx.forms, idx.prefixes
+
+
+def _strip_place(label: str) -> str:
+    """Drop a county-level place name that opens a label (某某县地区生产总值 -> 地区生产总值)."""
+    forms, prefixes = _places()
+    if label[:2] not in prefixes:
+        return label
+    for k in range(min(len(label) - 2, 9), 1, -1):
+        head = label[:k]
+        if head[-1] in "县市区旗" and head not in _GENERIC_PLACES and head in forms:
+            return label[k:]
+    return label
+
+
+def _strip_periods(label: str) -> str:
+    # 当年签约当年开工率 names a rate; elsewhere a period word is the figure's period, not its metric
+    if label.count("当年") >= 2:
+        return label
+    return _PERIOD_RE.sub("", label)
 
 
 def _strip_lead(pre: str) -> str:
     while True:
         before = pre
-        pre = _LEAD_STRIP.sub("", pre)
+        pre = _LEAD_WORDS.sub("", pre)
+        pre = _strip_place(pre) if len(pre) > 3 else pre
         m = _PERIOD_RE.match(pre)
-        if m and m.end():
+        if m and m.end() and not (m.group(0) == "当年" and pre.count("当年") >= 2):
             pre = pre[m.end() :]
+        v = _LEAD_VERB.match(pre)
+        if v and len(_TAIL_STRIP.sub("", pre[v.end() :])) >= 2:
+            pre = pre[v.end() :]
         if pre == before:
             return pre
 
 
-def label_for(text: str, clause_start: int, prev_end: int, start: int, end: int, count: bool) -> str | None:
-    """The metric a figure measures: for a count the noun after it (组建12个工作专班 -> 工作专班), else
-    the words before it in its clause (年度计划投资38亿元 -> 年度计划投资), cue and period words dropped."""
-    post = _POST_NOUN.match(text, end, min(len(text), end + 12))
-    noun = post.group(0) if post else ""
-    if count and noun:
-        return noun
-    pre = text[max(clause_start, prev_end) : start].replace("“", "").replace("”", "").strip()
-    after_cue = _TAIL_STRIP.sub("", _strip_lead(_LAST_CUE.sub("", pre)))
-    if len(after_cue) < 2:  # 发电量累计完成52.8亿千瓦时: the metric is before the cue
-        m = _LAST_CUE.match(pre)
-        after_cue = _TAIL_STRIP.sub("", _strip_lead(_LAST_CUE.sub("", pre[: m.end() - 1]) if m else pre))
-    pre = after_cue
-    for sep in ("的", "、"):
-        if sep in pre:
-            head, _, tail = pre.rpartition(sep)
-            pre = tail if len(tail) >= 2 else head
-    pre = pre[-14:].strip("、 ")
-    if len(pre) >= 2:
-        return pre
-    return noun or pre or None
+def _drop_enumeration(pre: str) -> str:
+    if "等" in pre:
+        head, _, tail = pre.rpartition("等")
+        if tail.startswith("地"):  # 赴某某、某某等地开展招商活动
+            tail = tail[1:]
+        if len(tail) >= 2 and head:
+            pre = tail
+    if "、" in pre:
+        head, _, tail = pre.rpartition("、")
+        items = head.split("、")
+        if all(len(i) == 1 for i in items) and len(tail) >= 3:
+            tail = tail[1:]  # 省、市、县重点项目: 县 is the last item of the list
+        elif tail.startswith(_PAIRED) and any(i.endswith(_PAIRED) for i in items):
+            tail = tail[2:]  # 城镇、农村居民人均可支配收入
+        pre = tail if len(tail) >= 2 else head
+    return pre
+
+
+def clean_label(pre: str) -> str:
+    """The metric phrase in the words before a number (its clause, after the previous figure)."""
+    pre = re.sub(r"[“”\"‘’《》\s]", "", pre)
+    pre = _COMPARE.sub("", pre)
+    cut = _LAST_CUE.match(pre)
+    after = pre[cut.end() :] if cut else pre
+    label = _TAIL_STRIP.sub("", _strip_lead(_drop_enumeration(after)))
+    if len(label) < 2 and cut:  # 发电量累计完成52.8亿千瓦时: the metric is before the cue
+        before = _CUE_END.sub("", pre[: cut.end()])
+        earlier = _LAST_CUE.match(before)
+        before = before[earlier.end() :] if earlier else before
+        label = _TAIL_STRIP.sub("", _strip_lead(_drop_enumeration(before)))
+    label = _strip_periods(label).replace("分别", "")
+    label = _TAIL_STRIP.sub("", _strip_lead(label))
+    if "的" in label:
+        head, _, tail = label.rpartition("的")
+        label = tail if len(tail) >= 2 else head
+    if len(label) > _MAX_LABEL:
+        label = _strip_place(label[-_MAX_LABEL:]) if not label.endswith(("率", "额")) else label[-_MAX_LABEL:]
+    label = label.strip("、，, ")
+    return label if len(label) >= 2 else ""
+
+
+def post_noun(text: str, end: int) -> str:
+    """The noun right after a number (组建19个工作专班和3个工作组 -> 工作专班), or "" when a verb follows."""
+    m = _POST_RAW.match(text, end)
+    if not m:
+        return ""
+    raw = m.group(0)
+    stop = _POST_STOP.search(raw)
+    if stop and stop.start() == 0:
+        return ""
+    if stop:
+        raw = raw[: stop.start()]
+    raw = re.sub(r"(?:和|及|与|或)$", "", raw)
+    if len(raw) > 6 or (m.end() < len(text) and text[m.end()].isdigit()):
+        head = _HEAD_NOUN.search(raw)
+        if head and head.end() >= 2:
+            raw = raw[: head.end()]
+    return raw if len(raw) >= 2 else ""
+
+
+class Labeller:
+    """Labels for the candidate figures of one text, in order (a label may borrow from earlier figures)."""
+
+    def __init__(self, layout: Layout, spans: list[tuple[int, int]], counts: list[bool]) -> None:
+        self.layout = layout
+        self.text = layout.text
+        self.spans = spans
+        self.counts = counts
+        self.labels: list[str | None] = []
+        self.subjects: list[str | None] = []  # what a figure is about: its label, or a change's subject
+        self._forced: dict[int, str] = {}
+
+    def label(self, i: int) -> str | None:
+        """Label of candidate i; call for i = 0, 1, 2 ... in order."""
+        label, subject = self._label(i)
+        self.labels.append(label or None)
+        self.subjects.append(subject or label or None)
+        return label or None
+
+    def _label(self, i: int) -> tuple[str, str]:
+        text = self.text
+        s, e = self.spans[i]
+        clause = self.layout.span("clause", s)
+        prev = self.spans[i - 1] if i else None
+        adjacent = prev is not None and prev[1] > clause[0]
+        lo = prev[1] if adjacent and prev else clause[0]
+        raw = text[lo:s].strip()
+        if i in self._forced:
+            return self._forced[i], self.subjects[i - 1] or ""
+        post = post_noun(text, e)
+        if not post and self.counts[i] and i + 1 < len(self.spans) and self.spans[i + 1][0] == e:
+            post = post_noun(text, self.spans[i + 1][1])  # 细化93项307条任务: both count 任务
+        if self.counts[i] and post:
+            return self._yearly(raw, post), ""
+        if adjacent and _CONNECTOR.match(raw) and self.labels[i - 1]:
+            return self.labels[i - 1] or "", self.subjects[i - 1] or ""  # 4.5元至6元, 5.5%和7.5%
+        # 其中5亿元以上项目6个 / 超10亿元项目3个: the earlier number is a size class of the noun
+        near = adjacent and prev is not None and len(raw) <= 8 and "、" not in raw
+        money_before = prev is not None and self.counts[i] and text[prev[1] - 1] == "元"
+        if near and prev and (raw.startswith(("以上", "以下")) or money_before):
+            threshold = text[prev[0] - 1 : prev[0]] in _THRESHOLD_BEFORE and prev[0] > clause[0]
+            raw = text[prev[0] - 1 if threshold else prev[0] : s]
+        label = clean_label(raw)
+        if post and (not label or _OBJECT_VERB.match(raw) or _strip_place(label) == ""):
+            return self._yearly(raw, post), ""
+        if post and re.search(r"年(?:产|处理|加工)$", label):
+            return self._yearly(raw, post), ""
+        bare = label.replace("分别", "")
+        if _CHANGE.match(bare):
+            return self._change(i, raw, bare)
+        return label, ""
+
+    @staticmethod
+    def _yearly(raw: str, post: str) -> str:
+        m = re.search(r"年(?:产|处理|加工)$", raw)
+        return m.group(0) + post if m else post
+
+    def _change(self, i: int, raw: str, bare: str) -> tuple[str, str]:
+        """同比增长 after a figure: the change of that figure's metric (…80亿元,同比增长6%)."""
+        part = self.layout.span("part", self.spans[i][0])
+        before = [j for j in range(i) if self.spans[j][0] >= part[0]]
+        if "分别" in raw:  # 分别增长4.6%、7.3%: one earlier figure per figure of the group
+            group = [i]
+            while group[-1] + 1 < len(self.spans):
+                nxt = group[-1] + 1
+                gap = self.text[self.spans[group[-1]][1] : self.spans[nxt][0]].strip()
+                if not _CONNECTOR.match(gap):
+                    break
+                group.append(nxt)
+            subjects = [self.subjects[j] for j in before[-len(group) :]]
+            if len(subjects) == len(group) and all(subjects):
+                for j, subj in zip(group[1:], subjects[1:], strict=True):
+                    self._forced[j] = self._join(subj, bare)
+                return self._join(subjects[0], bare), subjects[0] or ""
+        # 占年度计划的22.8%,同比增长16.5%: a share is not what grew
+        before = [j for j in before if not (self.labels[j] or "").startswith("占")]
+        subject = self.subjects[before[-1]] if before else None
+        if subject:
+            return self._join(subject, bare), subject
+        return bare, ""
+
+    @staticmethod
+    def _join(subject: str | None, change: str) -> str:
+        subject = re.sub(r"(?:同比)?(?:增长|下降|提高|提升|增速)$", "", subject or "")
+        return subject + change if subject else change
 
 
 def quote_for(text: str, clause: tuple[int, int]) -> str:
     return text[clause[0] : clause[1]].strip()
 
 
-def period_for(layout: Layout, part_start: int, clause_start: int, start: int) -> str | None:
-    """The period stated for a figure: in its clause before it, else earlier in its clause group."""
-    for lo in (clause_start, part_start):
-        found = layout.periods(lo, start)
+# ---- periods --------------------------------------------------------------------------------------
+_FRAME_CLAUSE = re.compile(r"^(?:到|截至|截止|至|自|今年以来|[\s]*)")
+
+
+def _is_base(text: str, m: re.Match[str]) -> bool:
+    """较上年, 比2020年, 是去年同期, 恢复到2019年同期: a comparison base, not the figure's period."""
+    s = m.start()
+    return (s > 0 and text[s - 1] in "较比与是") or text.startswith("同期", m.end())
+
+
+_COUNT_START = re.compile(r"\s*(?:\d|[两二三四五六七八九十百千万]+[个项条次户人名家座处所台辆场批万亿])")
+
+
+def _starts_with_number(text: str, clause: tuple[int, int]) -> bool:
+    """12个新建项目…: a clause opening with a count starts a new subject (a period such as 2024年 not)."""
+    if not _COUNT_START.match(text, clause[0]):
+        return False
+    m = _PERIOD_RE.match(text, clause[0])
+    return not (m and m.end() > m.start())
+
+
+def period_for(layout: Layout, start: int) -> str | None:
+    """The period stated for a figure: in its own clause; else in earlier clauses of its ；-part while
+    they keep one subject (a clause opening with a number starts a new one); else a period framing
+    its sentence (2023年,… / 截至2月底,…); else, for a sentence opening with 其中, the previous one's."""
+    text = layout.text
+    found = _own_period(layout, start)
+    if found is not None:
+        return found
+    sent = layout.span("sentence", start)
+    frame = _frame(layout, sent, start)
+    if frame is not None:
+        return frame
+    if text.startswith("其中", sent[0]) and sent[0] > 0:
+        prev = layout.span("sentence", sent[0] - 1)
+        if prev[1] > prev[0]:
+            return _own_period(layout, prev[1]) or _frame(layout, prev, prev[1])
+    return None
+
+
+def _own_period(layout: Layout, pos: int) -> str | None:
+    text = layout.text
+    part_start = layout.span("part", pos)[0]
+    cs, hi = layout.span("clause", pos)[0], pos
+    while True:
+        compound = text.count("当年", cs, hi) >= 2  # 当年签约当年开工率 is a rate's name
+        found = [
+            m
+            for m in layout.periods(cs, hi)
+            if not _is_base(text, m) and not (compound and m.group(0) == "当年")
+        ]
         if found:
             return found[-1].group(0)
-    return None
+        if cs <= part_start or _starts_with_number(text, (cs, hi)):
+            return None
+        hi = cs - 1  # the previous clause, up to its closing mark
+        cs = layout.span("clause", hi)[0]
+
+
+def _frame(layout: Layout, sent: tuple[int, int], pos: int) -> str | None:
+    """A period opening the sentence, or a clause holding nothing but a period, before pos."""
+    frames = layout.frames.get(sent[0])
+    if frames is None:
+        frames = layout.frames[sent[0]] = _sentence_frames(layout, sent)
+    found = None
+    for cs, period in frames:
+        if cs >= pos:
+            break
+        found = period
+    return found
+
+
+def _sentence_frames(layout: Layout, sent: tuple[int, int]) -> list[tuple[int, str]]:
+    text = layout.text
+    out = []
+    for cs, ce in layout.clauses(sent[0], sent[1]):
+        body = text[cs:ce].strip()
+        lead = _FRAME_CLAUSE.match(body)
+        rest = body[lead.end() :] if lead else body
+        m = _PERIOD_RE.match(rest)
+        if m and m.end() and (cs == sent[0] or not rest[m.end() :].strip("以来前底末 ")):
+            out.append((cs, m.group(0)))
+    return out

@@ -39,3 +39,8 @@ def test_environment_overrides_and_parsing(monkeypatch: pytest.MonkeyPatch) -> N
     cfg = s.llm_config()
     assert cfg.enabled and cfg.model == "qwen-plus" and cfg.base_url == "http://127.0.0.1:9/v1"
     assert "SECRET" not in repr(s) and "SECRET" not in str(s.model_dump())
+
+
+def test_cli_llm_cache_and_call_log_live_under_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert Settings().llm_config().cache_dir == Path("data") / "llm"

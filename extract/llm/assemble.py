@@ -174,7 +174,8 @@ def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
 
 
 def _people(g: Grounder, people: list) -> tuple[list[Person], list[str]]:
-    text = g.doc.text
+    # bylines are kept aside from the body (Document.credits), yet the report does say them
+    text = "\n".join([g.doc.text, *g.doc.authors, *g.doc.credits])
     rules_roles = {p.name: p.role for p in g.rules.people}
     out: list[Person] = []
     problems: list[str] = []
