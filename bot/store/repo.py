@@ -10,7 +10,7 @@ processes (the CLI beside the bot) still meet the file lock and busy_timeout."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -41,6 +41,23 @@ from bot.store.tables import (
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _clip(col: Any, value: Any) -> Any:
+    """A string made storable in `col` on any database: NUL removed (PostgreSQL text cannot hold it) and
+    cut to the column's VARCHAR length (PostgreSQL enforces it where SQLite does not), so a long LLM label
+    or file name never fails a report."""
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    length = getattr(col.type, "length", None)
+    return value[:length] if length and len(value) > length else value
+
+
+def _fit(model: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    cols = model.__table__.c
+    return {k: _clip(cols[k], v) if k in cols else v for k, v in values.items()}
 
 
 def to_naive_utc(dt: datetime) -> datetime:
@@ -107,13 +124,18 @@ class Store:
         async with self._write() as conn:
             res = await conn.execute(
                 insert(Report).values(
-                    scope=scope,
-                    sender=sender,
-                    filename=filename,
-                    raw=raw,
-                    received=to_naive_utc(received) if received else now,
-                    status="pending",
-                    claimed_at=now,
+                    _fit(
+                        Report,
+                        dict(
+                            scope=scope,
+                            sender=sender,
+                            filename=filename,
+                            raw=raw,
+                            received=to_naive_utc(received) if received else now,
+                            status="pending",
+                            claimed_at=now,
+                        ),
+                    )
                 )
             )
             return int(res.inserted_primary_key[0])
@@ -175,7 +197,7 @@ class Store:
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.status == "pending")
-                .values(status="failed", error=error, processed=utcnow())
+                .values(status="failed", error=_clip(Report.error, error), processed=utcnow())
             )
             return res.rowcount == 1
 
@@ -223,14 +245,19 @@ class Store:
                     update(Report)
                     .where(Report.id == report_id, Report.status == "pending")
                     .values(
-                        status="done",
-                        sha256=sha256,
-                        normalized=normalized,
-                        title=title,
-                        published=published,
-                        source=source,
-                        processed=now,
-                        error=None,
+                        _fit(
+                            Report,
+                            dict(
+                                status="done",
+                                sha256=sha256,
+                                normalized=normalized,
+                                title=title,
+                                published=published,
+                                source=source,
+                                processed=now,
+                                error=None,
+                            ),
+                        )
                     )
                 )
                 if res.rowcount != 1:
@@ -238,18 +265,26 @@ class Store:
                     return FinishResult(status=state or "missing", by_other=True)
                 await conn.execute(
                     insert(DigestRow).values(
-                        report_id=report_id,
-                        backend=backend,
-                        prompt_version=prompt_version,
-                        created=now,
-                        data=digest_json,
+                        _fit(
+                            DigestRow,
+                            dict(
+                                report_id=report_id,
+                                backend=backend,
+                                prompt_version=prompt_version,
+                                created=now,
+                                data=digest_json,
+                            ),
+                        )
                     )
                 )
                 if figures:
-                    await conn.execute(insert(FigureRow), [{**f, "report_id": report_id} for f in figures])
+                    await conn.execute(
+                        insert(FigureRow), [_fit(FigureRow, {**f, "report_id": report_id}) for f in figures]
+                    )
                 if counties:
                     await conn.execute(
-                        insert(ReportCounty), [{**c, "report_id": report_id} for c in counties]
+                        insert(ReportCounty),
+                        [_fit(ReportCounty, {**c, "report_id": report_id}) for c in counties],
                     )
         except IntegrityError:
             first = await self.find_done(scope, sha256)
@@ -512,6 +547,7 @@ class Store:
             return res.rowcount > 0
 
     async def add_follow(self, chat_id: int, county: str) -> bool:
+        county = _clip(FollowedCounty.county, county)
         try:
             async with self._write() as conn:
                 await conn.execute(
@@ -522,6 +558,7 @@ class Store:
             return False  # already followed
 
     async def remove_follow(self, chat_id: int, county: str) -> bool:
+        county = _clip(FollowedCounty.county, county)
         async with self._write() as conn:
             res = await conn.execute(
                 delete(FollowedCounty).where(
@@ -567,10 +604,12 @@ class Store:
     # ---- LLM cache and call log ----------------------------------------------------------------
 
     async def cache_get(self, key: str) -> str | None:
+        key = _clip(LLMCacheRow.key, key)
         async with self.engine.connect() as conn:
             return (await conn.execute(select(LLMCacheRow.data).where(LLMCacheRow.key == key))).scalar()
 
     async def cache_put(self, key: str, data: str) -> None:
+        key = _clip(LLMCacheRow.key, key)
         try:
             async with self._write() as conn:
                 await conn.execute(insert(LLMCacheRow).values(key=key, data=data, created=utcnow()))
@@ -592,11 +631,16 @@ class Store:
         async with self._write() as conn:
             await conn.execute(
                 insert(LLMCall).values(
-                    at=to_naive_utc(at) if at else utcnow(),
-                    model=model,
-                    outcome=outcome,
-                    doc_sha256=doc_sha256,
-                    data=data,
+                    _fit(
+                        LLMCall,
+                        dict(
+                            at=to_naive_utc(at) if at else utcnow(),
+                            model=model,
+                            outcome=outcome,
+                            doc_sha256=doc_sha256,
+                            data=data,
+                        ),
+                    )
                 )
             )
 
