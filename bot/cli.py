@@ -19,12 +19,17 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; with `only`, just that command's module is imported and configured (the
+    others are listed for --help but not imported), which keeps a single command's start fast."""
     parser = argparse.ArgumentParser(
         prog="countybot", description="Digests of Chinese county-government reports."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, help_text in COMMANDS.items():
+        if only is not None and name != only:
+            sub.add_parser(name, help=help_text, description=help_text)
+            continue
         try:
             module = importlib.import_module(f"bot.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -38,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    args_list = sys.argv[1:] if argv is None else argv
+    chosen = args_list[0] if args_list and args_list[0] in COMMANDS else None
+    parser = build_parser(chosen)
     args = parser.parse_args(argv)
     if not getattr(args, "_module", None):
         parser.print_help()

@@ -45,6 +45,7 @@ class Index:
     entries: tuple[Entry, ...]
     forms: dict[str, tuple[tuple[Entry, str], ...]]  # written form -> (entry, FULL/ALIAS/SHORT)
     prefixes: frozenset[str]  # first two characters of every form: a cheap pre-filter for scans
+    names: frozenset[str]  # forms that name a county in full (FULL or ALIAS), not by a bare short name
     max_len: int
     cities: dict[str, tuple[str, ...]]  # city name or short -> province names (context for short names)
     provinces: frozenset[str]  # province names and shorts
@@ -52,59 +53,50 @@ class Index:
 
 @cache
 def index() -> Index:
-    entries: list[Entry] = []
-    lines = [ln for ln in DATA_FILE.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
-    header = lines[0].split("\t")
-    if tuple(header) != Entry._fields:
+    text = DATA_FILE.read_text(encoding="utf-8")
+    rows = [ln.split("\t") for ln in text.splitlines() if ln and not ln.startswith("#")]
+    if tuple(rows[0]) != Entry._fields:
         raise RuntimeError(
-            f"{DATA_FILE}: unexpected columns {header}; rebuild with scripts/build_gazetteer.py"
+            f"{DATA_FILE}: unexpected columns {rows[0]}; rebuild with scripts/build_gazetteer.py"
         )
-    for line in lines[1:]:  # plain split: csv.DictReader costs a cold start several times more
-        code, name, short, kind, city, city_short, province, province_short, nf, sf = line.split("\t")
-        entries.append(
-            Entry(
-                code,
-                name,
-                short,
-                kind,
-                city or None,
-                city_short or None,
-                province,
-                province_short,
-                int(nf),
-                int(sf),
-            )
-        )
+    # plain split and tuples: csv.DictReader or dataclasses cost a cold start several times more
+    entries = [
+        Entry(code, name, short, kind, city or None, city_short or None, prov, prov_short, int(nf), int(sf))
+        for code, name, short, kind, city, city_short, prov, prov_short, nf, sf in rows[1:]
+    ]
     full_names = {e.name for e in entries}
     forms: dict[str, list[tuple[Entry, str]]] = {}
-
-    def add(form: str, entry: Entry, how: str) -> None:
-        bucket = forms.setdefault(form, [])
-        if all(x.code != entry.code for x, _ in bucket):
-            bucket.append((entry, how))
-
     for e in entries:
-        add(e.name, e, FULL)
+        forms.setdefault(e.name, []).append((e, FULL))
+    generic_of = {"自治县": "县", "自治旗": "旗"}
+    aliases: set[str] = set()
     for e in entries:
         if not e.short:
             continue
-        add(e.short, e, SHORT)
+        bucket = forms.setdefault(e.short, [])
+        if all(x.code != e.code for x, _ in bucket):
+            bucket.append((e, SHORT))
         # 维西县 / 莫力达瓦旗: what reports call an autonomous county in running text
-        generic = {"自治县": "县", "自治旗": "旗"}.get(e.kind)
+        generic = generic_of.get(e.kind)
         if generic and e.short + generic not in full_names:
-            add(e.short + generic, e, ALIAS)
+            bucket = forms.setdefault(e.short + generic, [])
+            if all(x.code != e.code for x, _ in bucket):
+                bucket.append((e, ALIAS))
+                aliases.add(e.short + generic)
     cities: dict[str, set[str]] = {}
     for e in entries:
-        for c in (e.city, e.city_short):
-            if c:
-                cities.setdefault(c, set()).add(e.province)
+        if e.city:
+            cities.setdefault(e.city, set()).add(e.province)
+        if e.city_short:
+            cities.setdefault(e.city_short, set()).add(e.province)
     provinces = frozenset({e.province for e in entries} | {e.province_short for e in entries})
     frozen = {k: tuple(v) for k, v in forms.items()}
     return Index(
         entries=tuple(entries),
         forms=frozen,
         prefixes=frozenset(k[:2] for k in frozen),
-        max_len=max(len(k) for k in frozen),
+        names=frozenset(full_names | aliases),
+        max_len=max(map(len, frozen)),
         cities={k: tuple(sorted(v)) for k, v in cities.items()},
         provinces=provinces,
     )

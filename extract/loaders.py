@@ -10,14 +10,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
-import itertools
 import re
-import statistics
 import unicodedata
-import zipfile
-from dataclasses import dataclass
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass, field
 
 from extract.errors import (
     BinaryContentError,
@@ -60,11 +55,12 @@ _HTML_START = re.compile(
 )
 
 
-class LoadedText(BaseModel):
+@dataclass(slots=True, kw_only=True)
+class LoadedText:  # internal (loaders -> normalisation): a dataclass, cheaper than a model to build
     text: str
     encoding: str | None = None
     file_type: str  # "txt", "md", "html", "docx", "pdf"
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -135,6 +131,11 @@ _BOMS = (
 )
 
 
+# Every byte but the control characters a text file should not hold (tab, newlines, form feed and
+# ESC are fine): deleting these leaves the suspicious ones.
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in b"\t\n\r\x0c\x1b"))
+
+
 def _binary_kind(data: bytes) -> str | None:
     """What a binary file looks like, or None when it may be text."""
     for magic, kind in _MAGIC:
@@ -143,7 +144,7 @@ def _binary_kind(data: bytes) -> str | None:
     head = data[:8192]
     if b"\x00" in head:
         return "binary data"
-    controls = sum(1 for b in head if b < 0x20 and b not in b"\t\n\r\x0c\x1b")
+    controls = len(head.translate(None, _NOT_CONTROL))  # in C: what is left are the control bytes
     return "binary data" if controls > max(2, len(head) // 100) else None
 
 
@@ -222,6 +223,8 @@ def _load_html(data: bytes) -> LoadedText:
 
 def _docx_text(data: bytes) -> str:
     """Paragraphs and table rows in document order (a row's cells joined by a space)."""
+    import zipfile
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
@@ -320,6 +323,9 @@ def _join_space(a: str, b: str) -> str:
 
 def _join_pdf_lines(pages: list[list[_Line]]) -> str:
     """Rejoin lines the PDF wrapped; a paragraph ends at a vertical gap, an indent or a short line."""
+    import itertools
+    import statistics
+
     out: list[str] = []
     prev: _Line | None = None
     for lines in pages:

@@ -26,6 +26,9 @@ class Document(BaseModel):
     published: date | None = None
     source: str | None = None
     authors: list[str] = Field(default_factory=list)
+    # each byline or credit as written, label and office kept ("记者 张三", "作者X县委书记 李四",
+    # "张三 李四"): what tells a reporter or an official author from an unlabelled credit
+    credits: list[str] = Field(default_factory=list)
     script: Script = "simplified"  # the script the input was written in
     glosses_stripped: int = 0
     encoding: str | None = None

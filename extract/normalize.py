@@ -53,13 +53,14 @@ def _lines(text: str) -> list[str]:
 
 
 class _Meta:
-    __slots__ = ("authors", "breadcrumb_source", "published", "source")
+    __slots__ = ("authors", "breadcrumb_source", "credits", "published", "source")
 
     def __init__(self) -> None:
         self.published = None
         self.source: str | None = None
         self.breadcrumb_source: str | None = None
         self.authors: list[str] = []
+        self.credits: list[str] = []  # bylines and credits as written, label and office kept
 
 
 def _classify(lines: list[str], meta: _Meta) -> list[str]:
@@ -70,6 +71,7 @@ def _classify(lines: list[str], meta: _Meta) -> list[str]:
         if line[-1] in ")）】]":
             line, credit = strip_trailing_credits(line)
             meta.authors.extend(credit.authors)
+            meta.credits.extend(credit.written)
             if credit.source and meta.source is None:
                 meta.source = credit.source
             if not line:
@@ -89,10 +91,12 @@ def _classify(lines: list[str], meta: _Meta) -> list[str]:
             meta.published = meta.published or fields.published
             meta.source = meta.source or fields.source
             meta.authors.extend(fields.authors)
+            meta.credits.extend(fields.credits)
             continue
         names = byline_authors(line)
         if names is not None:
             meta.authors.extend(names)
+            meta.credits.append(line.strip("()（） "))
             continue
         is_crumb, site = parse_breadcrumb(line)
         if is_crumb:
@@ -117,6 +121,7 @@ def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt")
         published=meta.published,
         source=meta.source or meta.breadcrumb_source,
         authors=list(dict.fromkeys(meta.authors)),
+        credits=list(dict.fromkeys(meta.credits)),
         script=script,
         glosses_stripped=glosses,
         encoding=encoding,

@@ -2,7 +2,8 @@
 
     县委副书记、县长王志华表示…      -> Person(王志华, 县委副书记、县长)  (大宁县委… when so written)
     县人民政府副县长李建新传达…      -> Person(李建新, 副县长)
-    authors: 记者 赵俊堂             -> Person(赵俊堂, 记者)
+    credits: 记者 赵俊堂             -> Person(赵俊堂, 记者)
+    credits: 江龙 赵李明             -> nobody (a credit without a role)
 
 A name is only read right after a role (or in a byline) and must end where the sentence
 goes on (表示, 主持, 出席, punctuation…): a person the text never gives a role is not reported,
@@ -133,7 +134,13 @@ _ORG_RE = (
     r"|政府|党组|党委|人大常委会)"
 )
 _SEG_RE = rf"(?:{_ORG_RE})?(?:党组)?(?:常务)?副?(?:{_TITLE_RE})"
-_ROLE_RE = re.compile(rf"(?:中共)?{_SEG_RE}(?:[、兼]{_SEG_RE})*")
+
+
+@cache
+def _role_re() -> re.Pattern[str]:  # compiled on first use: only credits without a label need it
+    return re.compile(rf"(?:中共)?{_SEG_RE}(?:[、兼]{_SEG_RE})*")
+
+
 _ROLE_AT_END = re.compile(rf"(?:中共)?{_SEG_RE}(?:[、兼]{_SEG_RE})*$")
 _TITLE_ANY = re.compile(_TITLE_RE)
 _ROLE_WINDOW = 40  # characters before a title that a role (中共X县委常委、常务副县长) may span
@@ -248,16 +255,23 @@ _NEXT_WORDS = sorted(
 _VERBISH = set("说在和与及对作做等到向为是将就率也还又讲谈称以任兼的")
 _WEAK_NEXT = set("在和与及对等到向为是将就率也还又以任兼的")  # joining characters, not verbs
 _BYLINE_ROLES = ("记者", "通讯员", "特约记者", "实习记者", "本报记者", "作者", "撰稿", "摄影")
-_BYLINE_RE = re.compile(
-    r"(?:(?<=[\s(（])|^)(本报记者|特约记者|实习记者|记者|通讯员)[ \u3000]*"
-    r"([\u4e00-\u9fff]{2,4})(?=[\s)）,，。]|$)",
-    re.M,
+# A byline label and the name after it. It must open a line or follow a space or "(": checked in
+# _bylines_in(), because a regex that starts with that look-behind cannot skip ahead to the labels.
+_BYLINE = r"(本报记者|特约记者|实习记者|记者|通讯员)[ \u3000]*([\u4e00-\u9fff]{2,4})(?=[\s)）,，。]|$)"
+_BYLINE_BEFORE = re.compile(r"[\s(（]")
+# Labels that make a credit a byline: reporters, photographers, writers.
+_CREDIT_LABELS = sorted(
+    {*_BYLINE_ROLES, "本台记者", "本网记者", "见习记者", "撰文", "实习生"}, key=len, reverse=True
 )
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_CREDIT_SPLIT = re.compile(r"[\s、,，;；]+")
+@cache
+def _byline_re() -> re.Pattern[str]:  # compiled on first use: reports with credits never need it
+    return re.compile(_BYLINE, re.M)
 
 
 def _is_han(s: str) -> bool:
-    return bool(s) and all(_HAN.fullmatch(c) for c in s)
+    """Every character in U+4E00..U+9FFF (min/max in C: no regex to compile at start-up)."""
+    return bool(s) and min(s) >= "\u4e00" and max(s) <= "\u9fff"
 
 
 _NEXT_RE = re.compile("|".join(_NEXT_WORDS))
@@ -337,17 +351,19 @@ def _clean_role(role: str) -> str:
 
 
 @cache
-def _county_names() -> tuple[frozenset[str], int]:
-    from extract.gazetteer import SHORT, index
+def _county_names() -> tuple[frozenset[str], frozenset[str], int]:
+    """(county names that are not bare short names, their first two characters, longest length)."""
+    from extract.gazetteer import index
 
     idx = index()
-    names = frozenset(f for f, hits in idx.forms.items() if any(how != SHORT for _, how in hits))
-    return names, idx.max_len
+    return idx.names, frozenset(n[:2] for n in idx.names), idx.max_len
 
 
 def _starts_place_name(text: str, pos: int) -> bool:
     """上海市长宁区, 湖南省长沙县: the title's last character opens a county's name."""
-    names, max_len = _county_names()
+    names, prefixes, max_len = _county_names()
+    if text[pos : pos + 2] not in prefixes:
+        return False
     return any(text[pos : pos + n] in names for n in range(2, max_len + 1))
 
 
@@ -370,24 +386,61 @@ def _officials(text: str) -> list[tuple[int, Person]]:
     return found
 
 
-def _parse_byline(credit: str) -> Person | None:
-    """`记者 赵俊堂`, `作者中共X县委副书记、政府县长 翟纪亭` -> Person; a bare name -> None."""
+def parse_credit(credit: str) -> list[Person]:
+    """The people a byline or credit names with a role, as written in the report:
+
+        记者 赵俊堂                         -> [赵俊堂 (记者)]
+        本报记者 张三 通讯员 李四           -> [张三 (本报记者), 李四 (通讯员)]
+        作者中共X县委副书记、政府县长 翟纪亭 -> [翟纪亭 (中共X县委副书记、政府县长)]
+        江龙 赵李明                         -> []   (names without a role are not reported)
+    """
     credit = credit.strip().strip("()（）[]【】").strip()
     credit = re.sub(r"^作者[:：]?\s*", "", credit)
     parts = credit.split()
+    # an author with an office: 中共X县委副书记、政府县长 翟纪亭
     if len(parts) >= 2 and plausible_name(parts[-1]):
         role = "".join(parts[:-1]).strip("：: ")
-        if role and (role in _BYLINE_ROLES or _ROLE_RE.search(role)):
-            return Person(name=parts[-1], role=role)
-        return None
-    m = _BYLINE_RE.search(credit)
-    if m and plausible_name(m.group(2)):
-        return Person(name=m.group(2), role=m.group(1))
-    for m in _ROLE_RE.finditer(credit):  # 中共X县委书记张三 written without a space
+        if role and role not in _CREDIT_LABELS and _role_re().search(role):
+            return [Person(name=parts[-1], role=role)]
+    # labelled bylines: 记者 张三, 本报记者张三, 记者:张三 通讯员:李四
+    people: list[Person] = []
+    label: str | None = None
+    for tok in _CREDIT_SPLIT.split(credit.replace("：", " ").replace(":", " ")):
+        if not tok:
+            continue
+        if tok in _CREDIT_LABELS:
+            label = tok
+            continue
+        for lab in _CREDIT_LABELS:  # 本报记者张三
+            if tok.startswith(lab) and plausible_name(tok[len(lab) :]):
+                label, tok = lab, tok[len(lab) :]
+                break
+        if label is None or not plausible_name(tok):
+            people = []
+            break  # not a byline of labels and names
+        people.append(Person(name=tok, role=label))
+    if people:
+        return people
+    for m in _role_re().finditer(credit):  # 中共X县委书记张三 written without a space
         name = name_at(credit, m.end())
         if name and m.end() + len(name) >= len(credit.rstrip()):
-            return Person(name=name, role=credit[: m.end()].strip())
-    return None
+            return [Person(name=name, role=credit[: m.end()].strip())]
+    return []
+
+
+def _bylines_in(text: str) -> list[Person]:
+    """Bylines left in the body: (记者 张三 通讯员 李四)."""
+    found: list[Person] = []
+    pos = 0
+    while (m := _byline_re().search(text, pos)) is not None:
+        start = m.start()
+        if start > 0 and not _BYLINE_BEFORE.match(text, start - 1):
+            pos = start + 1  # not a byline here; one may still start inside this match
+            continue
+        if plausible_name(m.group(2)):
+            found.append(Person(name=m.group(2), role=m.group(1)))
+        pos = m.end()
+    return found
 
 
 def find_people(doc: Document) -> list[Person]:
@@ -408,13 +461,11 @@ def find_people(doc: Document) -> list[Person]:
     for text in texts:
         for _, person in _officials(text):
             add(person)
-    bylines = [p for p in (_parse_byline(a) for a in doc.authors) if p]
-    if not bylines:  # bylines left in the body: (记者 张三 通讯员 李四)
-        bylines = [
-            Person(name=m.group(2), role=m.group(1))
-            for m in _BYLINE_RE.finditer(doc.text)
-            if plausible_name(m.group(2))
-        ]
+    # Bylines and credits as normalisation kept them (Document.credits); a labelled entry in
+    # authors is read too (a bare name there says nothing about a role).
+    bylines = [p for credit in (*doc.credits, *doc.authors) for p in parse_credit(credit)]
+    if not bylines:
+        bylines = _bylines_in(doc.text)
     for p in bylines:
         add(p)
     return [Person(name=n, role=merged[n]) for n in order]

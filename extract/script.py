@@ -16,6 +16,7 @@ import math
 import re
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -28,7 +29,12 @@ _SAMPLE_CHARS = 200_000  # longer texts are judged on evenly spread slices of th
 _SAMPLE_SLICES = 20
 
 _BMP_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RE = re.compile(f"[{_BMP_CJK}]")
+
+
+@lru_cache(maxsize=1)
+def _cjk_re() -> re.Pattern[str]:  # compiled on first use: a traditional text never needs it
+    return re.compile(f"[{_BMP_CJK}]")
+
 
 _lock = threading.Lock()
 _converters: dict[str, opencc.OpenCC] = {}
@@ -48,20 +54,28 @@ def converter(config: str) -> opencc.OpenCC:
 
 
 def _char_class(chars: set[str]) -> str:
-    cps = sorted(ord(c) for c in chars)
+    """A regex class of ranges. The characters are CJK ideographs: none needs escaping."""
+    if not chars:
+        return "[\uffff]"  # matches nothing in a report
+    cps = sorted(map(ord, chars))
     parts: list[str] = []
-    i = 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        parts.append(re.escape(chr(cps[i])) + ("-" + re.escape(chr(cps[j])) if j > i else ""))
-        i = j + 1
+    start = prev = cps[0]
+    for cp in cps[1:]:
+        if cp != prev + 1:
+            parts.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
+            start = cp
+        prev = cp
+    parts.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
     return "[" + "".join(parts) + "]"
 
 
-@lru_cache(maxsize=1)
-def _char_sets() -> tuple[re.Pattern[str], re.Pattern[str]]:
+# The two character sets below, derived once from OpenCC and shipped: deriving them converts every
+# BMP ideograph with two converters (~45 ms), most of a cold start's normalisation. The file names the
+# OpenCC version it came from; with another version installed they are derived at run time instead.
+CHAR_DATA = Path(__file__).resolve().parent / "data" / "opencc_chars.tsv"
+
+
+def derive_char_sets() -> tuple[set[str], set[str]]:
     """(traditional characters, characters only tw2s changes), derived from the installed OpenCC.
 
     Only the BMP blocks: a regex class over them is a fast bitmap; traditional characters outside the BMP
@@ -77,7 +91,48 @@ def _char_sets() -> tuple[re.Pattern[str], re.Pattern[str]]:
         by_tw2s = [converter("tw2s").convert(c) for c in chars]
     traditional = {c for c, s in zip(chars, by_t2s, strict=True) if s != c}
     tw2s_only = {c for c, s in zip(chars, by_tw2s, strict=True) if s != c} - traditional
-    return re.compile(_char_class(traditional)), re.compile(_char_class(tw2s_only or {"\uffff"}))
+    return traditional, tw2s_only
+
+
+def _opencc_version() -> str:
+    import opencc
+
+    return str(getattr(opencc, "__version__", "unknown"))
+
+
+def write_char_data(path: Path = CHAR_DATA) -> None:
+    """Regenerate the shipped sets after an OpenCC upgrade (a test says when):
+    `python -c "import extract.script as s; s.write_char_data()"`."""
+    traditional, tw2s_only = derive_char_sets()
+    path.write_text(
+        "# Characters OpenCC changes (BMP ideographs), written by extract.script.write_char_data().\n"
+        f"opencc\t{_opencc_version()}\n"
+        f"traditional\t{''.join(sorted(traditional))}\n"
+        f"tw2s_only\t{''.join(sorted(tw2s_only))}\n",
+        encoding="utf-8",
+    )
+
+
+def read_char_data(path: Path = CHAR_DATA) -> tuple[set[str], set[str]] | None:
+    """The shipped sets when they were derived from the installed OpenCC version, else None."""
+    try:
+        fields = dict(
+            line.split("\t", 1)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")
+        )
+    except (OSError, ValueError):
+        return None
+    if fields.get("opencc") != _opencc_version() or "traditional" not in fields:
+        return None
+    return set(fields["traditional"]), set(fields.get("tw2s_only", ""))
+
+
+@lru_cache(maxsize=1)
+def _char_sets() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(traditional characters, characters only tw2s changes) as regex classes."""
+    traditional, tw2s_only = read_char_data() or derive_char_sets()
+    return re.compile(_char_class(traditional)), re.compile(_char_class(tw2s_only))
 
 
 def _sample(text: str) -> str:
@@ -95,7 +150,7 @@ def traditional_share(text: str) -> float:
     trad = len(trad_re.findall(sample))
     if not trad:
         return 0.0
-    return trad / max(1, len(_CJK_RE.findall(sample)))
+    return trad / max(1, len(_cjk_re().findall(sample)))
 
 
 def is_traditional(text: str) -> bool:
@@ -112,7 +167,7 @@ def is_traditional(text: str) -> bool:
             return True
     if not found:
         return False
-    return found / max(1, len(_CJK_RE.findall(sample))) >= TRADITIONAL_SHARE
+    return found / max(1, len(_cjk_re().findall(sample))) >= TRADITIONAL_SHARE
 
 
 def _tw2s_lines(text: str) -> str:

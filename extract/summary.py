@@ -24,6 +24,7 @@ _UNIT_END = re.compile(r"[。！？!?；;]+[”’\"]?")
 # Clause boundaries inside a unit; an ASCII comma or colon between digits belongs to a number.
 _CLAUSE_END = re.compile(r"[，：]|(?<!\d)[,:]|[,:](?!\d)")
 _TIME_CUES = ("全年", "今年", "明年", "年度", "下一步", "目前", "截至")
+_TIME_CUE_RE = re.compile("|".join(_TIME_CUES))  # one scan instead of one per cue
 
 
 @dataclass(slots=True)
@@ -124,8 +125,11 @@ def _shorten(unit: Unit, budget: int) -> tuple[str, float]:
     return piece, best_key[0]
 
 
+_UNIT_WEIGHT = {"元": 1.5, "%": 1.2, "个百分点": 1.2}  # money and rates lead a report
+
+
 def _figure_weight(f: Figure) -> float:
-    w = {"元": 1.5, "%": 1.2, "个百分点": 1.2}.get(f.unit, 1.0)  # money and rates lead a report
+    w = _UNIT_WEIGHT.get(f.unit, 1.0)
     return w + (0.5 if f.kind else 0.0)
 
 
@@ -147,14 +151,16 @@ def clip(text: str, limit: int) -> str:
 
 
 def _unit_score(u: Unit, index: int, county_names: list[str]) -> float:
-    # the two strongest figures count fully, a third a little: a focused sentence beats a list
-    weights = sorted((_figure_weight(f) for f in u.figures), reverse=True)
-    score = sum(weights[:2]) + 0.25 * sum(weights[2:3])
+    score = 0.0
+    if u.figures:
+        # the two strongest figures count fully, a third a little: a focused sentence beats a list
+        weights = sorted((_figure_weight(f) for f in u.figures), reverse=True)
+        score = sum(weights[:2]) + 0.25 * sum(weights[2:3])
     if u.para == 0:
         score += 1.0
     if index == 0:
         score += 0.5
-    if any(c in u.text for c in _TIME_CUES):
+    if _TIME_CUE_RE.search(u.text):
         score += 0.3
     if any(n and n in u.text for n in county_names):
         score += 0.3

@@ -149,6 +149,30 @@ def test_real_subprocess_summarize_offline(tmp_path) -> None:
     assert proc.stderr == b""
 
 
+def test_offline_summarize_imports_only_what_it_needs(tmp_path) -> None:
+    """Cold start: no asyncio, Telegram, openai, database layer, settings or other commands."""
+    code = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"rc = main(['summarize', '--offline', {str(SEED0)!r}])\n"
+        "heavy = ['asyncio', 'telegram', 'openai', 'sqlalchemy', 'httpx', 'bot.settings',"
+        " 'bot.commands.serve', 'bot.commands.ingest', 'statistics']\n"
+        "print(rc, [m for m in heavy if m in sys.modules])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=tmp_path, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().splitlines()[-1] == "0 []"
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(name in out for name in ("normalize", "summarize", "eval", "ingest", "targets", "serve"))
+
+
 def test_summarize_uses_the_configured_llm_and_offline_skips_it(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

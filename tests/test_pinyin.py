@@ -108,6 +108,13 @@ def test_real_parentheticals_survive(kept: str) -> None:
         ("長(zhǎng)(zhang3)期", "長期", 2),  # a run of glosses goes in one pass
         ("A(zhǎng)", "A(zhǎng)", 0),  # a gloss follows a CJK character
         ("長 (zhǎng)", "長 (zhǎng)", 0),
+        # the slower paths: a real parenthetical among glosses, runs, mixed brackets, rare ideographs
+        ("縣長(zhǎng)生产总值(GDP)", "縣長生产总值(GDP)", 1),
+        ("縣(xiàn)长(GDP)(zhang)", "縣长(GDP)(zhang)", 1),
+        ("長(zhǎng)(GDP)(zhang3)", "長(GDP)(zhang3)", 1),  # after a real one the run stays
+        ("長（zhǎng）(zhang3)（km）", "長（km）", 2),
+        ("縣（xiàn）長(zhǎng)", "縣長", 2),
+        ("\U00020000(zhang3)", "\U00020000", 1),
     ],
 )
 def test_gloss_spellings(text: str, expected: str, n: int) -> None:

@@ -72,3 +72,25 @@ def test_to_script_for_replies() -> None:
 def test_converters_are_built_once() -> None:
     assert converter("s2tw") is converter("s2tw")
     assert converter("tw2s") is not converter("s2tw")
+
+
+def test_shipped_char_data_matches_the_installed_opencc() -> None:
+    from extract.script import derive_char_sets, read_char_data
+
+    shipped = read_char_data()
+    assert shipped is not None, "extract/data/opencc_chars.tsv is stale: run extract.script.write_char_data()"
+    assert shipped == derive_char_sets()
+    traditional, tw2s_only = shipped
+    assert {"縣", "長", "會"} <= traditional and "县" not in traditional
+    assert "著" in tw2s_only  # tw2s alone changes it: the reason simplified quotes are kept
+
+
+def test_char_data_from_another_opencc_version_is_not_used(tmp_path) -> None:
+    from extract.script import CHAR_DATA, read_char_data
+
+    stale = tmp_path / "chars.tsv"
+    stale.write_text(
+        CHAR_DATA.read_text(encoding="utf-8").replace("opencc\t", "opencc\t0.0.0-"), encoding="utf-8"
+    )
+    assert read_char_data(stale) is None
+    assert read_char_data(tmp_path / "missing.tsv") is None

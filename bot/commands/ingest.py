@@ -10,7 +10,6 @@ unsupported one is listed as failed. Exit code 1 when any file failed (the batch
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -56,6 +55,8 @@ def collect(paths: list[str], recursive: bool) -> tuple[list[Path], list[tuple[s
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: the CLI imports every command module to build its parser
+
     from bot.service import parse_scope
 
     try:

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
-import logging
 import sys
-from urllib.parse import urlsplit
-
-log = logging.getLogger("countybot.serve")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,11 +18,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def webhook_secret(token: str) -> str:
+    import hashlib  # here, not at the top: the CLI imports every command module to build its parser
+
     # derived, not random: every worker behind the same URL must agree on it; never the token itself
     return hashlib.sha256(f"countybot-webhook:{token}".encode()).hexdigest()[:48]
 
 
 def run(args: argparse.Namespace) -> int:
+    import logging
+    from urllib.parse import urlsplit
+
     from pydantic import ValidationError
 
     from bot.settings import get_settings
@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.telegram.errors import configure_logging
 
     configure_logging(token)
+    log = logging.getLogger("countybot.serve")
     if settings.allowed_chats:
         log.info("allowed chats: %s", ", ".join(str(c) for c in settings.allowed_chats))
     else:

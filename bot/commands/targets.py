@@ -6,7 +6,6 @@ ambiguous (the candidates are listed with their province and city), 2 for a stor
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 
@@ -22,6 +21,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio  # here, not at the top: the CLI imports every command module to build its parser
+
     from bot.service import parse_scope
 
     try:
