@@ -9,21 +9,17 @@ tests/reports_blind/build_raw.py rebuilds the raw files from normalized/.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from datetime import date
 
 import pytest
 
-from extract.evaluate import DocScore, load_gold, overall, score_document
-from extract.figures import find_figures
-from extract.models import Digest
+from extract.evaluate import load_gold
 from tests.conftest import ROOT
+from tests.report_sets import check_annotations, check_scores, score_set
 
 BLIND = ROOT / "tests" / "reports_blind"
 GOLD = load_gold(BLIND / "gold.json")
 OWN = load_gold(ROOT / "tests" / "reports" / "gold.json")
-HAVE_NORMALIZE = importlib.util.find_spec("extract.normalize") is not None
 
 
 def test_the_set_is_broad_and_new() -> None:
@@ -42,48 +38,12 @@ def test_the_set_is_broad_and_new() -> None:
 
 @pytest.mark.parametrize("doc", GOLD.documents, ids=lambda d: d.file)
 def test_annotations_are_consistent(doc) -> None:  # type: ignore[no-untyped-def]
-    raw = (BLIND / doc.file).read_text(encoding="utf-8")
-    text = (BLIND / "normalized" / doc.file).read_text(encoding="utf-8")
-    for g in doc.figures + doc.optional:
-        assert g.surface in text and g.context in text, g
-    keys = [(g.value, g.unit) for g in doc.figures + doc.optional]
-    assert len(keys) == len(set(keys))
-    assert doc.title is None or doc.title in text
-    assert raw.strip() and raw != text
-
-
-def _score(texts: dict[str, tuple[str, date | None]]) -> list[DocScore]:
-    scores = []
-    for doc in GOLD.documents:
-        text, published = texts[doc.file]
-        figures = find_figures(text, published=published)
-        scores.append(score_document(Digest(figures=figures, published=published), doc))
-    return scores
-
-
-def _check(scores: list[DocScore]) -> None:
-    total = overall(scores)
-    detail = {s.file: (s.false_positive_surfaces, s.missed_surfaces, s.kind_errors) for s in scores
-              if s.false_positive_surfaces or s.missed_surfaces or s.kind_errors}
-    assert total.f1 >= 0.9, detail
-    assert total.kind_accuracy is not None and total.kind_accuracy >= 0.85, detail
-    for s in scores:
-        assert s.f1 >= 0.75, (s.file, detail.get(s.file))
+    check_annotations(doc, BLIND)
 
 
 def test_reference_texts() -> None:
-    texts = {d.file: ((BLIND / "normalized" / d.file).read_text(encoding="utf-8"), d.published)
-             for d in GOLD.documents}
-    _check(_score(texts))
+    check_scores(score_set(GOLD, BLIND, through_normalize=False))
 
 
-@pytest.mark.skipif(not HAVE_NORMALIZE, reason="extract.normalize not there yet")
 def test_through_normalisation() -> None:
-    from extract.normalize import normalize
-
-    texts = {}
-    for d in GOLD.documents:
-        doc = normalize((BLIND / d.file).read_text(encoding="utf-8"))
-        assert doc.published == d.published, d.file
-        texts[d.file] = (doc.text, doc.published)
-    _check(_score(texts))
+    check_scores(score_set(GOLD, BLIND, through_normalize=True))
