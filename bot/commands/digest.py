@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.commands import add_scope_option, scopes_or_none
+
 
 def _hours(text: str) -> float:
     try:
@@ -18,24 +20,15 @@ def _hours(text: str) -> float:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", type=_hours, default=24.0, metavar="HOURS", help="the last HOURS (24)")
-    parser.add_argument(
-        "--scope",
-        action="append",
-        metavar="SCOPE",
-        help="'public' (default), 'chat:<id>' or a chat id; repeat for several",
-    )
+    add_scope_option(parser)
     parser.add_argument("--json", action="store_true", help="print the digest as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio  # here, not at the top: the CLI imports every command module to build its parser
 
-    from bot.service import parse_scope
-
-    try:
-        scopes = [parse_scope(s) for s in (args.scope or ["public"])]
-    except ValueError as exc:
-        print(f"countybot digest: {exc}", file=sys.stderr)
+    scopes = scopes_or_none(args, "digest")
+    if scopes is None:
         return 2
     return asyncio.run(_digest(args.since, scopes, as_json=args.json))
 

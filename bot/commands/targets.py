@@ -8,27 +8,20 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot.commands import add_scope_option, scopes_or_none
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("county", metavar="COUNTY", help="full or short name, simplified or traditional")
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
-    parser.add_argument(
-        "--scope",
-        action="append",
-        metavar="SCOPE",
-        help="'public' (default), 'chat:<id>' or a chat id; repeat for several",
-    )
+    add_scope_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     import asyncio  # here, not at the top: the CLI imports every command module to build its parser
 
-    from bot.service import parse_scope
-
-    try:
-        scopes = [parse_scope(s) for s in (args.scope or ["public"])]
-    except ValueError as exc:
-        print(f"countybot targets: {exc}", file=sys.stderr)
+    scopes = scopes_or_none(args, "targets")
+    if scopes is None:
         return 2
     return asyncio.run(_targets(args.county, scopes, as_json=args.json))
 
