@@ -56,6 +56,24 @@ _COPYRIGHT = re.compile(
 _FOOTER = re.compile(r"^(?:主办单位|承办单位|技术支持|主办|承办|维护单位|网站维护)\s*[:：]")
 COPYRIGHT_MAX_LEN = 400
 
+# A site footer's contact line: "联系电话：0564-5022345", "电话：… 传真：…" (a label, then a phone number).
+_CONTACT = re.compile(
+    r"^(?:联系电话|联系方式|咨询电话|服务电话|值班电话|电话|传真|邮编|邮政编码)\s*[:：].*?\d[\d\-－— ]{5,}"
+)
+_CONTACT_MAX_LEN = 80
+
+# A site's menu bar copied with the page: "首页 | 政务公开 | 政务服务 | 互动交流" (short items between bars).
+_MENU_SEP = re.compile(r"\s*[|｜丨]\s*")
+_MENU_ITEM = re.compile(r"[^\W\d_]{2,8}")
+_MENU_MAX_LEN = 80
+
+# A line naming only the site or office that publishes it ("某某县人民政府", "某某县政府门户网站"): the
+# page header a browser copy starts with. An official notice's signature line (落款) goes with it: it
+# names the issuer, which the report's metadata and counties do not need.
+_SITE_HEADER = re.compile(
+    r"^[\u4e00-\u9fff]{2,16}(?:人民政府|政府)(?:门户网站|门户网|网站|网)?$|^[\u4e00-\u9fff]{2,16}门户网站?$"
+)
+
 
 def is_boilerplate(line: str) -> bool:
     """True when a (stripped, simplified) line is page furniture and not report text."""
@@ -76,4 +94,18 @@ def is_boilerplate(line: str) -> bool:
         return True
     if _FOOTER.match(line):
         return True
+    if n <= _CONTACT_MAX_LEN and _CONTACT.match(line):
+        return True
+    if n <= _MENU_MAX_LEN and _is_menu(line):
+        return True
+    if _SITE_HEADER.match(line):
+        return True
     return n <= COPYRIGHT_MAX_LEN and _COPYRIGHT.search(line) is not None
+
+
+def _is_menu(line: str) -> bool:
+    """Four or more short word items between bars, or three with 首页 among them."""
+    items = [i for i in _MENU_SEP.split(line) if i]
+    if len(items) < 3 or not all(_MENU_ITEM.fullmatch(i) for i in items):
+        return False
+    return len(items) >= 4 or any(i in ("首页", "网站首页") for i in items)

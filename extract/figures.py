@@ -9,7 +9,8 @@ anniversaries (70周年), codes (“567”, 5G, 3A级) and phone, ICP and page n
 - anything inside a short quotation, which names a slogan or plan (“八项规定”, “五个一”, “十四五”);
 - Chinese numerals: never 一 (一项, 一批, 一张蓝图); with a measure word only when the count comes after
   its noun (新建学校三所、) or is 100 or more — before a noun a small Chinese count is a slogan
-  (三件实事, 七届四次全会, 两张“清单”); with money/area/weight/rate units always (一千五百万元).
+  (三件实事, 七届四次全会, 两张“清单”); never with 期, which names a phase (项目二期正在建设, 产业园三期,);
+  with money/area/weight/rate units always (一千五百万元).
 One figure per (value, unit): the first occurrence is kept; when it has no kind, the first later
 occurrence that has one lends it.
 """
@@ -103,7 +104,7 @@ def _day_count(text: str, m: re.Match[str], end: int) -> bool:
 
 def _chinese_counts(text: str, end: int, value: Decimal, unit: str) -> bool:
     """Whether a Chinese numeral quantifies (新建学校三所) rather than names (三件实事)."""
-    if value <= 1:
+    if value <= 1 or unit == "期":  # 二期/三期 name a project's phase wherever they stand
         return False
     if family(unit) != COUNT or value >= 100:
         return True

@@ -7,7 +7,8 @@ A cascade, first decisive step wins:
    力争完成 is a target and 累计争取 a result); 预计 is a result when its period has ended by the
    publication date, and 谋划 a target only for a coming period;
 2. a definite cue right after it (9个项目顺利通过 -> result);
-3. another figure of the same clause decided by 1-2;
+3. another figure of the same clause decided by 1-2 (only an earlier one for a figure followed by 的:
+   投资5亿元的项目计划年出栏生猪10万头 - the plan is the project's, its investment was signed);
 4. a clause opening with 其中 continues the previous figure's kind (a sentence opening with 其中 or
    同时 too, in step 5b, within the paragraph);
 5. going left clause by clause in its clause group (；-delimited), the first decided figure or cue;
@@ -42,7 +43,7 @@ SOFT = "soft"  # 建成/竣工/投产: a result, but a target among the plans of
 _VERBS_AFTER_JIANG = (
     "完成|达到|实现|新增|新建|建成|突破|超过|投入|投资|实施|开工|新开工|启动|力争|确保|继续|进一步|持续|全面|"
     "重点|加快|加大|推进|推动|抓好|建设|带动|形成|增加|聚焦|紧盯|打造|于|围绕|着力|坚持|深入|大力|积极|争取|"
-    "计划|按照|不断|开展|引进|对标|提供|为签约|新开|扩大"
+    "计划|按照|不断|开展|引进|对标|提供|为签约|新开|扩大|再|陆续|逐步|尽快|分批|全力"
 )
 _STRONG = re.compile(
     r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|预期|有望|冲刺|"
@@ -60,7 +61,7 @@ _WEAK = re.compile(
     r"新登记|销售|种植|播种|吊装|发电|扩大到|稳定在|恢复到|占|推出|策划|入驻|改扩建|改建|扩建|在建|覆盖|"
     r"出动|检查|发放|开放|吸引|帮助|解决|培训|走访|排查|整改|化解|办结|受理|救助|慰问|开展|组织|建立|成立|"
     r"认定|创建|打造|修建|铺设|安装|栽植|治理|清理|拆除|收购|加工|生产|出口|进口|获得|招引|落户|注册|净增|"
-    r"减少|下降|提升|降低|共有|拥有|迎来|累计|建成|选派|派驻|选聘|招聘|招录|安置|转移|培训"
+    r"减少|下降|提升|降低|共有|拥有|迎来|累计|建成|选派|派驻|选聘|招聘|招录|安置|转移|培训|进入"
 )
 # A share of a plan already reached (占年度计划的80%, 完成全年目标任务的70%) or of a whole (占总产量的55%).
 _SHARE = re.compile(
@@ -264,7 +265,7 @@ def assign_kinds(
     # what follows); a cue opening a sentence holds to the end of its paragraph.
     frame = _Frame(doc, layout)
     first_in_sentence = 0
-    for i, (s, _e) in enumerate(spans):
+    for i, (s, e) in enumerate(spans):
         sent = sentences[i]
         if i == 0 or sentences[i - 1] != sent:
             if i:
@@ -283,8 +284,12 @@ def assign_kinds(
         kind: Kind | None = None if mine == FOLLOW else mine  # type: ignore[assignment]
         if mine == FOLLOW:
             kind = kinds[i - 1] if i > first_in_sentence and kinds[i - 1] else RESULT
-        if kind is None:  # 3: clause-mates
-            kind = next((own[j] for j in by_clause[clauses[i]] if own[j] in (TARGET, RESULT)), None)  # type: ignore[assignment]
+        if kind is None:  # 3: clause-mates, but a figure that modifies a noun (投资5亿元的项目计划…)
+            # is not governed by a cue that comes after it
+            mates = by_clause[clauses[i]]
+            if text.startswith("的", e):
+                mates = [j for j in mates if j < i]
+            kind = next((own[j] for j in mates if own[j] in (TARGET, RESULT)), None)  # type: ignore[assignment]
         if kind is None and i and kinds[i - 1] and _opens_with_qizhong(text, layout, cs, sent[0]):
             kind = kinds[i - 1]  # 4
         if kind is None:  # 5a: nearest decided figure or cue to the left in the clause group

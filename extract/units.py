@@ -67,11 +67,12 @@ _UNITS: dict[str, tuple[str, float, str]] = {
 # Measure words that count things (期 too: 培训42期; 一期/二期工程 are Chinese numerals before a noun,
 # which the finder drops; 分 is a score, 综合得分92.6分, never 分钟 nor the minutes of 9时30分).
 # 把 counts silkworm lots and tools (柞蚕1.6万把); 一把手 has a value of one, which is never a figure.
+# 盘 (秧盘2亿盘), 枚, 颗, 粒, 匹, 床, 瓶, 桶 count things too; 块 does not (多卖2块多钱 is colloquial money).
 # Deliberately absent: 届/级/楼/层 (ordinals), 年/月/天/周 (durations: 天 only with 天数, see figures.py),
 # 大 (五大发展优势).
 COUNT_WORDS = [
     "人次", "场次", "户次", "架次", "家次", "件次", "批次", "车次", "班次",
-    *"个项条次户人名家座处套所辆台件场批间张支架株棵头只口艘栋幢宗笔类种款位例份本篇部盏根片组队轮趟期分起单眼羽尾箱袋把",
+    *"个项条次户人名家座处套所辆台件场批间张支架株棵头只口艘栋幢宗笔类种款位例份本篇部盏根片组队轮趟期分起单眼羽尾箱袋把盘枚颗粒匹床瓶桶",
 ]
 for _w in COUNT_WORDS:
     _UNITS.setdefault(_w, (_w, 1, COUNT))

@@ -109,6 +109,18 @@ def test_small_chinese_counts_before_a_noun_or_of_one_are_names(text: str) -> No
     assert surfaces(text) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["项目一期已建成投产,二期正在加紧建设。", "同时建设家居产业园三期,规划面积较大。", "二期工程即将开工。"],
+)
+def test_phases_with_chinese_numerals_are_names(text: str) -> None:
+    assert surfaces(text) == []
+
+
+def test_arabic_periods_still_count() -> None:
+    assert [(f.value, f.unit) for f in find_figures("全年举办培训班42期。")] == [(42, "期")]
+
+
 # ---- surfaces, values, approximations ---------------------------------------------------------------
 
 def test_approximations_keep_the_written_number() -> None:

@@ -195,3 +195,23 @@ def test_a_sentence_opening_with_tongshi_carries_on() -> None:
 def test_an_undecided_figure_takes_its_sentence_mates_kind() -> None:
     text = "医疗卫生方面,为老年人免费体检2.1万人次,新建标准化村卫生室18个。"
     assert kinds(text, date(2023, 12, 28)) == [("2.1万人次", "result"), ("18个", "result")]
+
+
+def test_jiang_before_zai_and_other_adverbs_is_a_plan() -> None:
+    pub = date(2024, 10, 9)
+    assert kinds("四季度全区将再开工亿元以上项目20个。", pub) == [("20个", "target")]
+    assert kinds("下半年将陆续建成冷库12座。", pub) == [("12座", "target")]
+    assert kinds("去年已开工亿元以上项目20个。", pub) == [("20个", "result")]
+
+
+def test_a_later_cue_does_not_govern_an_attributive_figure() -> None:
+    # the project was signed (result); 计划 is the project's capacity plan, which governs its own figure
+    text = "此次集中签约。投资8.6亿元的肉牛养殖项目计划年出栏肉牛3万头。"
+    assert kinds(text, date(2024, 5, 20)) == [("8.6亿元", "result"), ("3万头", "target")]
+    # without 的 a clause-mate's cue still speaks for the figure before it
+    expected = [("150个", "target"), ("300亿元", "target")]
+    assert kinds("全县150个项目计划总投资300亿元。", date(2024, 1, 5)) == expected
+
+
+def test_jinru_states_a_current_state() -> None:
+    assert kinds("谷雨前后,全县18万亩茶园进入采摘高峰期。", date(2024, 4, 25)) == [("18万亩", "result")]

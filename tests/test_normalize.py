@@ -113,6 +113,12 @@ def test_normalize_bytes_records_encoding_and_type() -> None:
         "未经本网书面授权，不得转载、摘编或利用其它方式使用上述作品。",
         "友情提示：本页面仅供参考",
         "上一篇：某镇召开春耕生产部署会",
+        "联系电话：0564-5022345",
+        "电话：0471-6623456 传真：0471-6623457",
+        "首页 | 政务公开 | 政务服务 | 互动交流 | 走进某县",
+        "首页｜新闻中心｜政务公开",
+        "某某县人民政府",
+        "某某县人民政府门户网站",
         "手机扫一扫",
         "——",
         "|",
@@ -133,6 +139,9 @@ def test_boilerplate_of_other_sites_is_dropped(line: str) -> None:
         "项目总投资5.2亿元（其中中央预算内投资1亿元）。",
         "坚持目标导向，会谋事",
         "一是抓项目。",
+        "电话：请拨打热线咨询，工作人员将及时答复。",
+        "县人民政府召开常务会议",
+        "甲|乙",
     ],
 )
 def test_body_sentences_are_never_dropped(line: str) -> None:
@@ -168,6 +177,18 @@ def test_trailing_credits_go_to_authors_and_ordinary_parentheses_stay() -> None:
     doc = normalize("全年完成投资。（作者单位：某县发展和改革局 作者 孙七）")
     assert doc.text == "全年完成投资。"
     assert doc.authors == ["孙七"]
+
+
+def test_browser_copied_page_header_is_not_the_title() -> None:
+    raw = (
+        "某某县人民政府\n首页 | 政务公开 | 政务服务 | 互动交流\n当前位置：首页 > 新闻中心 > 部门动态\n"
+        "某某县春茶开采量价齐升\n发布日期：2024-04-25 10:12  信息来源：某某县农业农村局  阅读次数：\n"
+        "全县已采制春茶4860吨，实现产值7.6亿元。\n分享到：\n联系电话：0564-5022345\n"
+    )
+    doc = normalize(raw)
+    assert doc.title == "某某县春茶开采量价齐升"
+    assert doc.source == "某某县农业农村局" and str(doc.published) == "2024-04-25"
+    assert doc.text == "某某县春茶开采量价齐升\n全县已采制春茶4860吨，实现产值7.6亿元。"
 
 
 def test_no_headline_no_title() -> None:

@@ -75,6 +75,9 @@ from extract.units import COUNT, MEASURE, MONEY, RATE, family
         ("4.6万件", 46_000, "件"),
         ("150万株", 1_500_000, "株"),
         ("1.6万把", 16_000, "把"),
+        ("1.65亿盘", 165_000_000, "盘"),  # seedling trays
+        ("300枚", 300, "枚"),
+        ("1200床", 1200, "床"),
         # concentrations as written
         ("26微克/立方米", 26, "微克/立方米"),
         ("0.5毫克/升", 0.5, "毫克/升"),
@@ -133,3 +136,8 @@ def test_days_count_only_after_tianshu() -> None:
     assert find_figures("项目建设工期300天。") == []  # a duration
     assert find_figures("优良天数比上年增加了15天以上") != []
     assert find_figures("坚持“一把手”负总责,把实事办好。") == []  # 把 as a preposition or in 一把手
+
+
+def test_kuai_is_not_a_count() -> None:
+    # 块 is colloquial money (一斤能多卖1块多钱), not a measure word the finder should read
+    assert find_figures("一斤能多卖1块多钱。") == []
