@@ -11,7 +11,13 @@ from extract.counties import counties_from_tallies, county_tallies
 from extract.gazetteer import lookup_entries
 from extract.models import Digest, Document
 from extract.people import find_people
-from extract.summary import attach_figures, make_highlights, make_summary, split_units
+from extract.summary import (
+    attach_figures,
+    highlight_candidates,
+    make_summary,
+    select_highlights,
+    split_units,
+)
 
 
 def _body_offset(doc: Document) -> int:
@@ -31,6 +37,7 @@ def rules_digest(doc: Document) -> Digest:
     figures = find_figures(doc.text, published=doc.published)
     units = split_units(doc.text, _body_offset(doc))
     attach_figures(units, figures)
+    cands = highlight_candidates(units)  # shared: the summary quotes the strongest highlights
     names = [c.name for c in counties] + [e.short for c in counties for e in lookup_entries(c.name)[:1]]
     return Digest(
         title=doc.title,
@@ -38,8 +45,8 @@ def rules_digest(doc: Document) -> Digest:
         source=doc.source,
         counties=counties,
         people=people,
-        summary=make_summary(doc.title, units, names),
-        highlights=make_highlights(units),
+        summary=make_summary(doc.title, units, names, cands=cands),
+        highlights=[c.text for c in select_highlights(units, cands)],
         figures=figures,
         backend="rules",
         warnings=list(doc.warnings),
