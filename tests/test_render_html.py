@@ -217,3 +217,18 @@ def test_split_property_valid_chunks_same_text(pieces, limit):
     # nothing lost but the line breaks a cut fell on, and blank space at cuts
     squash = "".join(html_to_plain(text).split())
     assert "".join("".join(html_to_plain(c).split()) for c in chunks) == squash
+
+
+def test_clipping_never_cuts_inside_a_number() -> None:
+    import re
+
+    from bot.telegram.render_html import _clip
+
+    text = "力争全年招商项目达到50个,协议总投资达到200亿元以上"
+    for limit in range(5, len(text)):
+        out = _clip(text, limit)
+        assert len(out) <= limit
+        body = out.rstrip("…")
+        # a cut number would leave a digit run that is not one of the report's numbers
+        for run in re.findall(r"\d+", body):
+            assert run in {"50", "200"}, (limit, out)

@@ -14,6 +14,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from extract.models import County, Digest, Figure
+from extract.summary import clip
 
 if TYPE_CHECKING:
     from bot.period_digest import PeriodDigest
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 MAX_MESSAGE = 4096  # Telegram's limit per message
 KEY_FIGURES = 8  # figures shown in a digest before "show all"
-HIGHLIGHTS = 4  # a digest stays scannable: a few short highlights
+HIGHLIGHTS = 5  # rules and LLM both give ≤ 5 short highlights, most important first
 HIGHLIGHT_CHARS = 90
 SUMMARY_CHARS = 400
 _KIND_ICON = {"target": "🎯", "result": "✅"}
@@ -38,8 +39,8 @@ def utf16_len(text: str) -> int:
 
 
 def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    # never cut inside a number: a clipped "28…" would show a figure the report never said
+    return clip(" ".join(text.split()), limit)
 
 
 def _day(d: date | None) -> str | None:
@@ -191,7 +192,7 @@ def render_period(
             head = f"▪️ <b>{esc(r.title or '（无标题）')}</b>"
             lines.append(head + (f"（{esc(meta)}）" if meta else ""))
             if r.summary:
-                lines.append(esc(_clip(r.summary, 160)))
+                lines.append(esc(_clip(r.summary, 200)))
             lines += [figure_line(f, indent="   ") for f in r.figures[:per_report]]
     return "\n".join(lines)
 
