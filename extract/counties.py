@@ -2,7 +2,7 @@
 
 The county the report is about comes first (title, source, first paragraph, most mentions),
 then others the report is clearly also about. A name mentioned once in passing is not enough,
-a person's name is not a place (县长黄龙新 is not 黄龙县), and a bare short name that is also an
+a person's name is not a place (县长黄龙飞 is not 黄龙县), and a bare short name that is also an
 ordinary word (新兴, 延长, 复兴…) needs context: the full name, its city or province nearby, or
 repeated mentions with the county's province or city named in the report.
 """
@@ -24,7 +24,7 @@ COMMON_WORD = 50  # jieba frequency above which a short name is also an everyday
 VERY_COMMON_WORD = 300  # ... so common that a bare mention never names a county by itself
 # After a bare short name these characters make it part of another place name (永春河, 城关镇).
 _TOPONYM_NEXT = set("镇乡村街路道巷桥河江湖溪泉山岭峰寺庙园湾港站口渠坝库洞寨屯堡沟坪场")
-# Before a bare short name these make it part of a person's name (县长黄龙新).
+# Before a bare short name these make it part of a person's name (县长黄龙飞).
 _PERSON_BEFORE = (
     "书记",
     "县长",
@@ -160,7 +160,7 @@ def _mask(text: str, names: Iterable[str]) -> str:
 
 
 def _named_before(text: str, start: int, entry: Entry) -> bool:
-    """湖南省双牌县, 临汾大宁: the county's own province or city written just before it."""
+    """河南省兰考县, 开封兰考: the county's own province or city written just before it."""
     before = text[max(0, start - 8) : start]
     names = (entry.province, entry.province_short, entry.city, entry.city_short)
     return any(n and before.endswith(n) for n in names)
@@ -181,7 +181,7 @@ def _keep_hit(hit: _Hit) -> bool:
     after = hit.text[hit.end : hit.end + 1]
     before = hit.text[max(0, hit.start - 4) : hit.start]
     if any(_named_before(hit.text, hit.start, e) for e in hit.candidates):
-        return True  # 安徽省和县, 临汾大宁: its own province or city right before it
+        return True  # 安徽省和县, 开封兰考: its own province or city right before it
     if len(hit.form) <= 2 and after == "域":  # 振兴县域 is not 兴县
         return False
     if (hit.how == SHORT or len(hit.form) <= 2) and hit.form[0] in _CONJUNCTIONS and _is_han(before[-1:]):

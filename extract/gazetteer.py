@@ -3,8 +3,8 @@
 Data: extract/data/counties.tsv, built by scripts/build_gazetteer.py from the official
 行政区划代码 list (see that script for provenance). Loaded once, lazily, into dict indexes.
 
-    lookup("维西")    -> [维西傈僳族自治县 (迪庆藏族自治州, 云南省)]
-    lookup("大寧縣")  -> [大宁县 (临汾市, 山西省)]     # either script
+    lookup("贡山")    -> [贡山独龙族怒族自治县 (怒江傈僳族自治州, 云南省)]
+    lookup("蘭考縣")  -> [兰考县 (开封市, 河南省)]     # either script
     lookup("朝阳区")  -> several: the name is shared by districts of different cities
 """
 
@@ -19,8 +19,8 @@ from extract.models import County
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "counties.tsv"
 
-# How a form names its county: the full official name, a colloquial alias (维西县 for
-# 维西傈僳族自治县) or the bare short name (维西), which may also be an ordinary word.
+# How a form names its county: the full official name, a colloquial alias (贡山县 for
+# 贡山独龙族怒族自治县) or the bare short name (贡山), which may also be an ordinary word.
 FULL, ALIAS, SHORT = "full", "alias", "short"
 
 
@@ -76,7 +76,7 @@ def index() -> Index:
         bucket = forms.setdefault(e.short, [])
         if all(x.code != e.code for x, _ in bucket):
             bucket.append((e, SHORT))
-        # 维西县 / 莫力达瓦旗: what reports call an autonomous county in running text
+        # 贡山县 / 莫力达瓦旗: what reports call an autonomous county in running text
         generic = generic_of.get(e.kind)
         if generic and e.short + generic not in full_names:
             bucket = forms.setdefault(e.short + generic, [])
@@ -133,7 +133,7 @@ def lookup_entries(name: str) -> list[Entry]:
 
 
 def lookup(name: str) -> list[County]:
-    """Counties called `name`: exact full name, short name (`维西`) or alias (`维西县`), either script.
+    """Counties called `name`: exact full name, short name (`贡山`) or alias (`贡山县`), either script.
 
     Several results when the name is shared (城关区, 朝阳区...); [] when unknown."""
     return [e.county() for e in lookup_entries(name)]

@@ -354,7 +354,7 @@ class Labeller:
             return self._forced[i], self.subjects[i - 1] or ""
         post = post_noun(text, e)
         if not post and self.counts[i] and i + 1 < len(self.spans) and self.spans[i + 1][0] == e:
-            post = post_noun(text, self.spans[i + 1][1])  # 细化93项307条任务: both count 任务
+            post = post_noun(text, self.spans[i + 1][1])  # 修订12项240条措施: both count 措施
         if self.counts[i] and post:
             return self._yearly(raw, post), ""
         if adjacent and _CONNECTOR.match(raw) and self.labels[i - 1]:

@@ -1,9 +1,9 @@
 """Who spoke and who wrote: officials named after their role, and bylines.
 
-    县委副书记、县长王志华表示…      -> Person(王志华, 县委副书记、县长)  (大宁县委… when so written)
-    县人民政府副县长李建新传达…      -> Person(李建新, 副县长)
-    credits: 记者 赵俊堂             -> Person(赵俊堂, 记者)
-    credits: 江龙 赵李明             -> nobody (a credit without a role)
+    县委副书记、县长刘建国表示…      -> Person(刘建国, 县委副书记、县长)  (兰考县委… when so written)
+    县人民政府副县长陈志远传达…      -> Person(陈志远, 副县长)
+    credits: 记者 孙立平             -> Person(孙立平, 记者)
+    credits: 周敏 吴海涛             -> nobody (a credit without a role)
 
 A name is only read right after a role (or in a byline) and must end where the sentence
 goes on (表示, 主持, 出席, punctuation…): a person the text never gives a role is not reported,
@@ -251,7 +251,7 @@ _NEXT_WORDS = sorted(
     reverse=True,
 )
 # Single characters that, at the end of a three-character candidate, are more likely the verb
-# after a two-character name (王兴说 -> 王兴 + 说).
+# after a two-character name (王强说 -> 王强 + 说).
 _VERBISH = set("说在和与及对作做等到向为是将就率也还又讲谈称以任兼的")
 _WEAK_NEXT = set("在和与及对等到向为是将就率也还又以任兼的")  # joining characters, not verbs
 _BYLINE_ROLES = ("记者", "通讯员", "特约记者", "实习记者", "本报记者", "作者", "撰稿", "摄影")
@@ -298,7 +298,7 @@ def plausible_name(name: str) -> bool:
 
 def name_at(text: str, pos: int) -> str | None:
     """The person's name starting at `pos` (right after a role), or None."""
-    if pos < len(text) and text[pos] in " \u3000":  # 政府县长 翟纪亭
+    if pos < len(text) and text[pos] in " \u3000":  # 政府县长 郑永安
         pos += 1
     if text[pos : pos + 2] in _NOT_NAME_STARTS:
         return None
@@ -313,7 +313,7 @@ def name_at(text: str, pos: int) -> str | None:
     if not candidates:
         return None
     best = candidates[0]
-    # 王兴说, -> 王兴: a verb-like last character that a shorter valid candidate explains
+    # 王强说, -> 王强: a verb-like last character that a shorter valid candidate explains
     if len(best) == 3 and best[-1] in _VERBISH and best[:2] in candidates:
         best = best[:2]
     return best
@@ -328,14 +328,14 @@ def _location_forms() -> frozenset[str]:
 
 
 def _qualifier_before(text: str, start: int) -> int:
-    """Extend a role leftwards over the place it belongs to (大宁|县委…, 中共平陆|县委…)."""
+    """Extend a role leftwards over the place it belongs to (兰考|县委…, 中共兰考|县委…)."""
     forms = _location_forms()
     new_start = start
     for k in range(8, 1, -1):
         if start - k < 0:
             continue
         loc = text[start - k : start]
-        # 大宁 + 县委; or the county's full name ends with the role's own first char (维西傈僳族自治县委)
+        # 兰考 + 县委; or the county's full name ends with the role's own first char (贡山独龙族怒族自治县委)
         if loc in forms or text[start - k : start + 1] in forms:
             new_start = start - k
             break
@@ -389,15 +389,15 @@ def _officials(text: str) -> list[tuple[int, Person]]:
 def parse_credit(credit: str) -> list[Person]:
     """The people a byline or credit names with a role, as written in the report:
 
-        记者 赵俊堂                         -> [赵俊堂 (记者)]
+        记者 孙立平                         -> [孙立平 (记者)]
         本报记者 张三 通讯员 李四           -> [张三 (本报记者), 李四 (通讯员)]
-        作者中共X县委副书记、政府县长 翟纪亭 -> [翟纪亭 (中共X县委副书记、政府县长)]
-        江龙 赵李明                         -> []   (names without a role are not reported)
+        作者中共X县委副书记、政府县长 郑永安 -> [郑永安 (中共X县委副书记、政府县长)]
+        周敏 吴海涛                         -> []   (names without a role are not reported)
     """
     credit = credit.strip().strip("()（）[]【】").strip()
     credit = re.sub(r"^作者[:：]?\s*", "", credit)
     parts = credit.split()
-    # an author with an office: 中共X县委副书记、政府县长 翟纪亭
+    # an author with an office: 中共X县委副书记、政府县长 郑永安
     if len(parts) >= 2 and plausible_name(parts[-1]):
         role = "".join(parts[:-1]).strip("：: ")
         if role and role not in _CREDIT_LABELS and _role_re().search(role):
@@ -456,7 +456,7 @@ def find_people(doc: Document) -> list[Person]:
             merged[p.name] = p.role
             order.append(p.name)
         elif p.role and len(p.role) > len(merged[p.name] or ""):
-            merged[p.name] = p.role  # the most qualified form (大宁县委副书记 over 县委副书记)
+            merged[p.name] = p.role  # the most qualified form (兰考县委副书记 over 县委副书记)
 
     for text in texts:
         for _, person in _officials(text):

@@ -76,7 +76,7 @@ class FigureChoice(_Model):
 class AddedFigure(_Model):
     """A figure the finder missed: only its verbatim surface text, accepted if the report says it."""
 
-    surface: str = Field(description="原文逐字出现的数字连单位，如 1500余亩")
+    surface: str = Field(description="原文逐字出现的数字连单位，如 2600余亩")
     label: str | None = None
     kind: Kind | None = None
     period: str | None = None
