@@ -41,6 +41,7 @@ def _surface(value: float, unit: str) -> str:
 
 
 def _synthetic(rng: random.Random, rid: int, county: County, now: datetime) -> tuple[dict, dict, list, dict]:
+    from bot.service import figure_row
     from extract.models import Digest, Figure
 
     received = now - timedelta(seconds=rng.uniform(0, DAYS * 86400))
@@ -92,23 +93,7 @@ def _synthetic(rng: random.Random, rid: int, county: County, now: datetime) -> t
         created=report["received"],
         data=digest.model_dump_json(),
     )
-    frows = [
-        dict(
-            report_id=rid,
-            position=i,
-            county=county.name,
-            city=county.city,
-            province=county.province,
-            label=f.label,
-            value=float(f.value),
-            unit=f.unit,
-            kind=f.kind,
-            period=f.period,
-            quote=f.quote,
-            surface=f.surface,
-        )
-        for i, f in enumerate(figures)
-    ]
+    frows = [{"report_id": rid, **figure_row(f, i, county)} for i, f in enumerate(figures)]
     link = dict(report_id=rid, county=county.name, city=county.city, province=county.province, position=0)
     return report, drow, frows, link
 

@@ -24,7 +24,7 @@ from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.repo import Store, utcnow
 from bot.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from extract.errors import InputError, TooLargeError
-from extract.models import County, Digest, Document
+from extract.models import County, Digest, Document, Figure
 
 if TYPE_CHECKING:
     from extract.llm.backend import LLMBackend
@@ -118,6 +118,23 @@ def _complete(county: County) -> County:
     return county
 
 
+def figure_row(f: Figure, position: int, owner: County | None) -> dict:
+    """A figure as a row of the figures table, attributed to the county it is about."""
+    return {
+        "position": position,
+        "county": owner.name if owner else None,
+        "city": owner.city if owner else None,
+        "province": owner.province if owner else None,
+        "label": f.label,
+        "value": float(f.value),
+        "unit": f.unit,
+        "kind": f.kind,
+        "period": f.period,
+        "quote": f.quote,
+        "surface": f.surface,
+    }
+
+
 def _rows_for(digest: Digest, doc: Document) -> tuple[list[dict], list[dict]]:
     counties: list[County] = []
     for c in digest.counties:
@@ -125,22 +142,8 @@ def _rows_for(digest: Digest, doc: Document) -> tuple[list[dict], list[dict]]:
         if all(x.name != c.name for x in counties):
             counties.append(c)
     owners = attribute(digest.figures, counties, doc.text)
-    figures = [
-        {
-            "position": i,
-            "county": owner.name if owner else None,
-            "city": owner.city if owner else None,
-            "province": owner.province if owner else None,
-            "label": f.label,
-            "value": float(f.value),
-            "unit": f.unit,
-            "kind": f.kind,
-            "period": f.period,
-            "quote": f.quote,
-            "surface": f.surface,
-        }
-        for i, (f, owner) in enumerate(zip(digest.figures, owners, strict=True))
-    ]
+    pairs = enumerate(zip(digest.figures, owners, strict=True))
+    figures = [figure_row(f, i, owner) for i, (f, owner) in pairs]
     links = [
         {"county": c.name, "city": c.city, "province": c.province, "position": i}
         for i, c in enumerate(counties)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.service import Service, chat_scope
+from bot.service import Service, chat_scope, figure_row
 from bot.settings import Settings
 from bot.targets import TargetsAnswer, merge_targets, render_targets, resolve_county
 from extract.models import County, Digest, Figure
@@ -140,22 +140,7 @@ async def _stored(service: Service, scope: str, digest: Digest, sha: str) -> int
         backend="rules",
         prompt_version=None,
         digest_json=digest.model_dump_json(),
-        figures=[
-            dict(
-                position=i,
-                county=c.name,
-                city=c.city,
-                province=c.province,
-                label=f.label,
-                value=float(f.value),
-                unit=f.unit,
-                kind=f.kind,
-                period=f.period,
-                quote=f.quote,
-                surface=f.surface,
-            )
-            for i, f in enumerate(digest.figures)
-        ],
+        figures=[figure_row(f, i, c) for i, f in enumerate(digest.figures)],
         counties=[dict(county=c.name, city=c.city, province=c.province, position=0)],
     )
     assert res.status == "done"
