@@ -62,6 +62,14 @@ def backend(
     return LLMBackend(config, call_log=log if log is not None else MemoryCallLog(), policy=policy)
 
 
+async def digest_once(b: LLMBackend, doc: Document, rules: Digest) -> Digest:
+    """One report through a fresh backend, closed afterwards."""
+    try:
+        return await b.digest(doc, rules)
+    finally:
+        await b.aclose()
+
+
 def assert_grounded(digest: Digest, doc: Document) -> None:
     for f in digest.figures:
         assert f.surface == doc.text[f.start : f.end], f
@@ -82,11 +90,7 @@ async def test_happy_path_uses_model_labels_and_kinds(server: FakeOpenAI) -> Non
     assert len(rules.figures) >= 5  # the finder's candidates are what the model picks from
     server.default = grounded_reply
     log = MemoryCallLog()
-    b = backend(server, log)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server, log), doc, rules)
 
     assert d.backend == "llm:test-model"
     assert d.prompt_version == prompt_version()
@@ -151,11 +155,7 @@ async def test_text_mode_reads_a_fenced_block(server: FakeOpenAI) -> None:
     server.default = lambda req: Reply(
         content="好的。\n```json\n" + json.dumps(grounded_answer(req), ensure_ascii=False) + "\n```"
     )
-    b = backend(server)
-    try:
-        d = await b.digest(*seed_doc("000"))
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server), *seed_doc("000"))
     assert d.backend == "llm:test-model"
     assert "response_format" not in server.requests[-1].json
     assert "```json" in server.requests[-1].json["messages"][0]["content"]
@@ -202,11 +202,7 @@ async def test_500_until_the_deadline_gives_rules_digest_within_the_deadline(ser
 async def test_quota_429_is_not_retried(server: FakeOpenAI) -> None:
     server.default = error(429, "You exceeded your current quota", code="insufficient_quota")
     doc, rules = seed_doc("000")
-    b = backend(server)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server), doc, rules)
     assert is_fallback(d, rules) and len(server.requests) == 1
 
 
@@ -215,11 +211,7 @@ async def test_truncated_json_then_valid_reasks_with_the_error(server: FakeOpenA
     server.push(lambda req: Reply(content=json.dumps(grounded_answer(req), ensure_ascii=False)[:70]))
     server.default = grounded_reply
     log = MemoryCallLog()
-    b = backend(server, log)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server, log), doc, rules)
     assert d.backend == "llm:test-model" and len(d.figures) == len(rules.figures)
     assert len(server.requests) == 2
     reask = server.requests[1].messages
@@ -244,11 +236,7 @@ async def test_invented_figures_and_numbers_never_reach_the_digest(server: FakeO
         return Reply(content=json.dumps(a, ensure_ascii=False))
 
     server.default = liar
-    b = backend(server)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server), doc, rules)
     assert d.backend == "llm:test-model"
     assert len(server.requests) == 1 + LLMConfig().max_repairs  # re-asked, then the answer was cleaned
     assert "F99" in server.requests[1].last_user and "500亿元" in server.requests[1].last_user
@@ -266,11 +254,7 @@ async def test_wrong_shape_is_reasked_then_accepted(server: FakeOpenAI) -> None:
         Reply(content=json.dumps({"summary": 42, "highlights": "x", "figures": [{"label": "无编号"}]})),
     )
     server.default = grounded_reply
-    b = backend(server)
-    try:
-        d = await b.digest(*seed_doc("000"))
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server), *seed_doc("000"))
     assert d.backend == "llm:test-model" and len(server.requests) == 3
     second_errors = server.requests[2].last_user
     assert "summary" in second_errors and "figures.0.id" in second_errors
@@ -279,11 +263,7 @@ async def test_wrong_shape_is_reasked_then_accepted(server: FakeOpenAI) -> None:
 async def test_wrong_shape_forever_gives_rules_digest(server: FakeOpenAI) -> None:
     server.default = Reply(content='{"answer": "我不知道"}')
     doc, rules = seed_doc("000")
-    b = backend(server)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server), doc, rules)
     assert is_fallback(d, rules)
     assert len(server.requests) == 1 + LLMConfig().max_repairs
     assert any("invalid answer" in w for w in d.warnings)
@@ -292,11 +272,7 @@ async def test_wrong_shape_forever_gives_rules_digest(server: FakeOpenAI) -> Non
 async def test_repair_token_budget_limits_reasks(server: FakeOpenAI) -> None:
     server.default = Reply(content="{")
     doc, rules = seed_doc("000")
-    b = backend(server, repair_token_budget=100)  # less than one re-ask costs
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server, repair_token_budget=100), doc, rules)  # less than one re-ask costs
     assert is_fallback(d, rules) and len(server.requests) == 1
 
 
@@ -305,11 +281,7 @@ async def test_finish_reason_length_splits_and_never_resends(server: FakeOpenAI)
     server.push(Reply(content='{"summary": "平陆县', finish_reason="length"))
     server.default = grounded_reply
     log = MemoryCallLog()
-    b = backend(server, log)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server, log), doc, rules)
     assert d.backend == "llm:test-model"
     first, *rest = (task_of(r.json) for r in server.requests)
     assert len(rest) == 2 and all(t != first for t in rest)  # two halves, the whole never resent
@@ -325,11 +297,7 @@ async def test_context_length_400_splits(server: FakeOpenAI) -> None:
         error(400, "This model's maximum context length is 4096 tokens", code="context_length_exceeded")
     )
     server.default = grounded_reply
-    b = backend(server)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server), doc, rules)
     assert d.backend == "llm:test-model" and len(server.requests) == 3
 
 
@@ -428,11 +396,7 @@ async def test_max_tokens_param_quirk_is_learned(server: FakeOpenAI) -> None:
                    "Use 'max_completion_tokens' instead.", param="max_tokens")
     )
     server.default = grounded_reply
-    b = backend(server)
-    try:
-        d = await b.digest(*seed_doc("000"))
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server), *seed_doc("000"))
     assert d.backend == "llm:test-model"
     assert "max_tokens" in server.requests[0].json and "max_completion_tokens" in server.requests[1].json
 
@@ -461,11 +425,7 @@ async def test_30000_character_report_is_chunked_merged_and_grounded(server: Fak
 
     server.default = answer
     log = MemoryCallLog()
-    b = backend(server, log, max_repairs=0)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server, log, max_repairs=0), doc, rules)
     assert d.backend == "llm:test-model"
     # chunks are sent concurrently: put them back in report order
     texts = sorted((report_text_of(task_of(r.json)) for r in server.requests), key=doc.text.find)
@@ -495,11 +455,7 @@ async def test_model_added_figure_is_accepted_only_verbatim(server: FakeOpenAI) 
         return Reply(content=json.dumps(a, ensure_ascii=False))
 
     server.default = answer
-    b = backend(server, max_repairs=0)
-    try:
-        d = await b.digest(doc, rules)
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server, max_repairs=0), doc, rules)
     added = [f for f in d.figures if f.surface == "281亿元"]
     assert len(added) == 1
     f = added[0]
@@ -513,11 +469,7 @@ async def test_unreadable_bodies_are_retried_then_answered(server: FakeOpenAI) -
     server.push(Reply(body="<html>502 Bad Gateway</html>"), Reply(body={"object": "not a completion"}))
     server.default = grounded_reply
     log = MemoryCallLog()
-    b = backend(server, log)
-    try:
-        d = await b.digest(*seed_doc("000"))
-    finally:
-        await b.aclose()
+    d = await digest_once(backend(server, log), *seed_doc("000"))
     assert d.backend == "llm:test-model"
     assert [r.outcome for r in log.records] == ["server_error", "empty", "ok"]
 
