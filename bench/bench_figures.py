@@ -15,7 +15,7 @@ def _texts(folder: Path) -> list[str]:
 
 def main() -> None:
     from extract.evaluate import load_gold, overall, score_document
-    from extract.figures import find_figures
+    from extract.figures.finder import find_figures
     from extract.models import Digest
 
     for name, folder in SETS:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from extract.normalize import normalize
-from extract.script import converter
+from extract.text.normalize import normalize
+from extract.text.script import converter
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TARGET_BYTES = 5 * 1024 * 1024

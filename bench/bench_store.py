@@ -128,7 +128,7 @@ def _ms(samples: list[float]) -> str:
 async def _bench(db: Path) -> None:
     from bot.service import Service
     from bot.settings import Settings
-    from extract.gazetteer import all_counties
+    from extract.places.gazetteer import all_counties
 
     rng = random.Random(7)
     counties = rng.sample([c for c in all_counties() if c.name.endswith("县")], N_COUNTIES)

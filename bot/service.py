@@ -19,12 +19,12 @@ from pydantic import BaseModel
 
 from bot.period_digest import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.settings import Settings
-from bot.store.attribution import attribute
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.repo import Store, utcnow
 from bot.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from extract.errors import InputError, TooLargeError
 from extract.models import County, Digest, Document, Figure
+from extract.places.attribution import attribute
 
 if TYPE_CHECKING:
     from extract.llm.backend import LLMBackend
@@ -107,7 +107,7 @@ def _complete(county: County) -> County:
     if county.province and county.city:
         return county
     try:
-        from extract.gazetteer import lookup
+        from extract.places.gazetteer import lookup
 
         found = [c for c in lookup(county.name) if c.name == county.name]
     except Exception:  # the gazetteer is an aid here, never a reason to lose a report

@@ -65,7 +65,7 @@ _NOISE = re.compile(r"[\s()（）\[\]【】,，、·/]+")
 def resolve_county(query: str) -> tuple[Literal["ok", "ambiguous", "unknown"], list[County]]:
     """Gazetteer lookup (full or short name, either script). A name several places share can be told
     apart by its city and/or province written around it: 南京市鼓楼区, 南京鼓楼, 鼓楼区（南京市）."""
-    from extract.gazetteer import lookup
+    from extract.places.gazetteer import lookup
 
     q = query.strip()
     if not q:
@@ -84,7 +84,7 @@ def resolve_county(query: str) -> tuple[Literal["ok", "ambiguous", "unknown"], l
 def _qualified(query: str, lookup: Any) -> list[County]:
     """Counties named inside the query whose city/province (or a 2+ character prefix of them, 南京 for
     南京市) make up all the rest of it."""
-    from extract.script import to_script
+    from extract.text.script import to_script
 
     q = _NOISE.sub("", to_script(query, "simplified"))
     if len(q) > _QUALIFIED_MAX:

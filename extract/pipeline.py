@@ -19,19 +19,19 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 def document_from_bytes(
     data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Document:
-    from extract.normalize import normalize_bytes
+    from extract.text.normalize import normalize_bytes
 
     return normalize_bytes(data, filename, max_bytes=max_bytes)
 
 
 def document_from_text(text: str) -> Document:
-    from extract.normalize import normalize
+    from extract.text.normalize import normalize
 
     return normalize(text)
 
 
 def rules_digest(doc: Document) -> Digest:
-    from extract.rules import rules_digest as _rules
+    from extract.digest.rules import rules_digest as _rules
 
     return _rules(doc)
 

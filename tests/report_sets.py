@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.evaluate import DocScore, GoldDocument, GoldFile, overall, score_document
-from extract.figures import find_figures
+from extract.figures.finder import find_figures
 from extract.models import Digest
-from extract.normalize import normalize
+from extract.text.normalize import normalize
 
 
 def score_set(gold: GoldFile, folder: Path, *, through_normalize: bool) -> list[DocScore]:

@@ -16,8 +16,8 @@ import difflib
 import pytest
 
 from extract.evaluate import load_gold
-from extract.normalize import normalize
 from extract.pipeline import document_from_bytes, rules_digest
+from extract.text.normalize import normalize
 from tests.conftest import ROOT
 from tests.report_sets import check_annotations, check_scores, score_set
 

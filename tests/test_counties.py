@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.counties import find_counties
 from extract.models import Document
+from extract.places.counties import find_counties
 from tests.conftest import SEEDS
 
 # What normalisation keeps aside for each seed (bylines); the body is seeds/normalized/*.txt
@@ -42,7 +42,7 @@ def test_seed_counties_match_gold(gold: dict, i: int, with_meta: bool) -> None:
 
 @pytest.mark.parametrize("i", range(5))
 def test_seed_counties_through_the_real_pipeline(gold: dict, i: int) -> None:
-    pytest.importorskip("extract.normalize")
+    pytest.importorskip("extract.text.normalize")
     from extract.pipeline import document_from_bytes
 
     doc_gold = gold["documents"][i]
@@ -145,7 +145,7 @@ def test_leftmost_longest_does_not_read_short_names_inside_longer_ones() -> None
 def test_every_county_is_found_when_the_report_names_it_plainly() -> None:
     # the whole gazetteer: `<province><county>召开…` and `<city><county>召开…` give that county
     # (or, for a name shared inside one province, the name alone when only the province is given)
-    from extract.gazetteer import index
+    from extract.places.gazetteer import index
 
     entries = index().entries
     shared = {e.name for e in entries if sum(x.name == e.name for x in entries) > 1}

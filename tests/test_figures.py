@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract.evaluate import load_gold, overall, score_document
-from extract.figures import find_figures
+from extract.figures.finder import find_figures
 from extract.models import Digest, Figure
 from tests.conftest import SEEDS
 
@@ -182,10 +182,10 @@ def _seed_documents() -> list[tuple[str, str, date | None]]:
     """(file, text, published) as the pipeline sees them: normalize() if there, else the reference text."""
     gold = load_gold(SEEDS / "gold.json")
     out = []
-    have_normalize = importlib.util.find_spec("extract.normalize") is not None
+    have_normalize = importlib.util.find_spec("extract.text.normalize") is not None
     for doc in gold.documents:
         if have_normalize:
-            from extract.normalize import normalize
+            from extract.text.normalize import normalize
 
             d = normalize((SEEDS / doc.file).read_text(encoding="utf-8"))
             out.append((doc.file, d.text, d.published))

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from extract.gazetteer import DATA_FILE, all_counties, index, lookup
+from extract.places.gazetteer import DATA_FILE, all_counties, index, lookup
 from tests.conftest import ROOT
 
 

@@ -1,4 +1,4 @@
-"""Grounding: every number a digest shows must be a number the report states (extract/grounding.py)."""
+"""Grounding: every number a digest shows must be a number the report states (extract/digest/grounding.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.grounding import number_forms, ungrounded_numbers
+from extract.digest.grounding import number_forms, ungrounded_numbers
 from tests.conftest import SEEDS
 
 SOURCE = (

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from extract.figures import find_figures
+from extract.figures.finder import find_figures
 
 PUB = date(2023, 12, 29)
 

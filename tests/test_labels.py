@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 
 from extract.evaluate import load_gold
-from extract.figures import find_figures
+from extract.figures.finder import find_figures
 from extract.models import Figure
 from tests.conftest import ROOT
 

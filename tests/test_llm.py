@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from extract.grounding import ungrounded_numbers
+from extract.digest.grounding import ungrounded_numbers
 from extract.llm import modes
 from extract.llm.backend import LLMBackend, RetryPolicy
 from extract.llm.cache import MemoryCache, cache_key

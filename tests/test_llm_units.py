@@ -95,7 +95,7 @@ def test_prompt_static_part_and_example() -> None:
         example = json.loads(modes.extract_json(ex_out["content"]))
         Answer.model_validate(example)  # the worked example obeys the schema it teaches
         # every number in the example answer is in the example report
-        from extract.grounding import ungrounded_numbers
+        from extract.digest.grounding import ungrounded_numbers
 
         assert ungrounded_numbers(example["summary"] + "".join(example["highlights"]), ex_in["content"]) == []
     assert answer_schema_text() in prompt.system_message("json_object")

@@ -20,9 +20,9 @@ from extract.errors import (
     TooLargeError,
     UnsupportedTypeError,
 )
-from extract.loaders import SUPPORTED_EXTENSIONS, LoadedText, load_bytes
-from extract.normalize import normalize, normalize_bytes
-from extract.script import to_script
+from extract.text.loaders import SUPPORTED_EXTENSIONS, LoadedText, load_bytes
+from extract.text.normalize import normalize, normalize_bytes
+from extract.text.script import to_script
 from tests.conftest import SEED_FILES
 
 SEED_IDS = [p.name[:3] for p in SEED_FILES]

@@ -15,8 +15,8 @@ from pypinyin import Style, pinyin
 from bot.cli import main
 from extract.errors import EmptyInputError
 from extract.models import Document
-from extract.normalize import normalize, normalize_bytes
-from extract.script import converter
+from extract.text.normalize import normalize, normalize_bytes
+from extract.text.script import converter
 from tests.conftest import SEED_FILES, SEEDS
 
 SEED_IDS = [p.name[:3] for p in SEED_FILES]

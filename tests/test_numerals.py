@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.figures import parse_quantity as parse_quantity_from_figures
-from extract.numerals import parse_chinese, parse_number, parse_quantity
+from extract.figures.finder import parse_quantity as parse_quantity_from_figures
+from extract.figures.numerals import parse_chinese, parse_number, parse_quantity
 
 
 @pytest.mark.parametrize(

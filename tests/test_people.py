@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extract.models import Document
-from extract.people import find_people, name_at, plausible_name
+from extract.places.people import find_people, name_at, plausible_name
 from tests.test_counties import seed_document
 
 
@@ -26,7 +26,7 @@ def test_seed_people_match_gold(gold: dict, i: int) -> None:
 def test_seed_people_through_the_real_pipeline(gold: dict, i: int) -> None:
     """normalize(raw seed) -> find_people: officials and labelled bylines (记者 赵俊堂, an author
     with an office) exactly as gold, unlabelled credits (江龙 赵李明) left out."""
-    from extract.normalize import normalize
+    from extract.text.normalize import normalize
     from tests.conftest import SEEDS
 
     doc_gold = gold["documents"][i]
@@ -38,7 +38,7 @@ def test_seed_people_through_the_real_pipeline(gold: dict, i: int) -> None:
 
 
 def test_seed_credits_are_kept_as_written() -> None:
-    from extract.normalize import normalize
+    from extract.text.normalize import normalize
     from tests.conftest import SEEDS
 
     def credits(stem: str) -> list[str]:

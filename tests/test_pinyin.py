@@ -9,7 +9,7 @@ from pypinyin import Style, pinyin
 from pypinyin.contrib.tone_convert import to_normal
 from pypinyin.pinyin_dict import pinyin_dict
 
-from extract.pinyin import SYLLABLES, is_gloss_syllable, strip_glosses, toned_forms
+from extract.text.pinyin import SYLLABLES, is_gloss_syllable, strip_glosses, toned_forms
 from tests.conftest import SEED_FILES
 
 # Syllables pypinyin knows that we leave out on purpose: consonant-only interjections (嗯 n/ng, 呣 m,

@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.period_digest import CountyGroup, PeriodDigest, ReportBrief
-from bot.targets import TargetItem, TargetsAnswer
-from bot.telegram.render_html import (
+from bot.render.html import (
     KEY_FIGURES,
     html_to_plain,
     rank_figures,
@@ -21,6 +20,7 @@ from bot.telegram.render_html import (
     split_html,
     utf16_len,
 )
+from bot.targets import TargetItem, TargetsAnswer
 from extract.models import County, Digest, Figure, Person
 from tests.fakes.telegram_server import check_html
 
@@ -222,7 +222,7 @@ def test_split_property_valid_chunks_same_text(pieces, limit):
 def test_clipping_never_cuts_inside_a_number() -> None:
     import re
 
-    from bot.telegram.render_html import _clip
+    from bot.render.html import _clip
 
     text = "力争全年招商项目达到50个,协议总投资达到200亿元以上"
     for limit in range(5, len(text)):

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from extract.models import Document, Figure
-from extract.summary import (
+from extract.digest.summary import (
     HIGHLIGHT_MAX,
     SUMMARY_BUDGET,
     Unit,
@@ -21,6 +20,7 @@ from extract.summary import (
     split_units,
     tidy,
 )
+from extract.models import Document, Figure
 from tests.conftest import ROOT, SEEDS
 from tests.test_counties import seed_document
 
@@ -293,8 +293,8 @@ def test_a_sentence_without_commas_is_clipped_not_dumped() -> None:
 
 @pytest.mark.parametrize("i", range(5))
 def test_rules_digest_on_seeds(gold: dict, i: int) -> None:
-    from extract.figures import find_figures
-    from extract.rules import rules_digest
+    from extract.digest.rules import rules_digest
+    from extract.figures.finder import find_figures
 
     doc_gold = gold["documents"][i]
     doc = seed_document(doc_gold)
@@ -365,7 +365,7 @@ def test_rules_digest_contract_on_every_report(path) -> None:
 
 
 def test_rules_digest_of_an_empty_body() -> None:
-    from extract.rules import rules_digest
+    from extract.digest.rules import rules_digest
 
     digest = rules_digest(Document(text="某某会议", title="某某会议"))
     assert digest.summary == "某某会议。"

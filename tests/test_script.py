@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from extract.script import converter, is_traditional, simplify, to_script, to_simplified, traditional_share
+from extract.text.script import (
+    converter,
+    is_traditional,
+    simplify,
+    to_script,
+    to_simplified,
+    traditional_share,
+)
 from tests.conftest import SEEDS
 
 TRADITIONAL_SEEDS = ["000_e5000fd4f8434fdf.txt", "001_85f4f9d88a5ef757.txt", "004_467eb7228c822c6c.txt"]
@@ -75,10 +82,12 @@ def test_converters_are_built_once() -> None:
 
 
 def test_shipped_char_data_matches_the_installed_opencc() -> None:
-    from extract.script import derive_char_sets, read_char_data
+    from extract.text.script import derive_char_sets, read_char_data
 
     shipped = read_char_data()
-    assert shipped is not None, "extract/data/opencc_chars.tsv is stale: run extract.script.write_char_data()"
+    assert shipped is not None, (
+        "extract/data/opencc_chars.tsv is stale: run extract.text.script.write_char_data()"
+    )
     assert shipped == derive_char_sets()
     traditional, tw2s_only = shipped
     assert {"縣", "長", "會"} <= traditional and "县" not in traditional
@@ -86,7 +95,7 @@ def test_shipped_char_data_matches_the_installed_opencc() -> None:
 
 
 def test_char_data_from_another_opencc_version_is_not_used(tmp_path) -> None:
-    from extract.script import CHAR_DATA, read_char_data
+    from extract.text.script import CHAR_DATA, read_char_data
 
     stale = tmp_path / "chars.tsv"
     stale.write_text(

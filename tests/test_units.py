@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract.figures import find_figures
-from extract.numerals import parse_quantity
-from extract.units import COUNT, MEASURE, MONEY, RATE, family
+from extract.figures.finder import find_figures
+from extract.figures.numerals import parse_quantity
+from extract.figures.units import COUNT, MEASURE, MONEY, RATE, family
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bot.settings import get_settings
     from extract.errors import InputError
-    from extract.normalize import normalize_bytes
+    from extract.text.normalize import normalize_bytes
 
     if args.path == "-":
         stdin = getattr(sys.stdin, "buffer", None)

@@ -74,7 +74,7 @@ def _emit(digest: Digest, *, as_json: bool, color: bool, first: bool) -> None:
     if as_json:
         print(digest.model_dump_json(), flush=True)
         return
-    from bot.render_text import render_digest_text
+    from bot.render.text import render_digest_text
 
     if not first:
         print("\n" + "─" * 40)

@@ -35,9 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import schedule
-from bot.telegram.intents import looks_like_report, targets_query
-from bot.telegram.render_html import (
+from bot.render.html import (
     esc,
     hidden_figures,
     render_digest,
@@ -45,6 +43,8 @@ from bot.telegram.render_html import (
     render_period,
     render_targets,
 )
+from bot.telegram import schedule
+from bot.telegram.intents import looks_like_report, targets_query
 from bot.telegram.reply import Script, send_html, typing
 from bot.telegram.state import BotState
 
@@ -379,7 +379,7 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 def _supported_extensions() -> set[str]:
-    from extract.loaders import SUPPORTED_EXTENSIONS
+    from extract.text.loaders import SUPPORTED_EXTENSIONS
 
     return {e.lower() if e.startswith(".") or not e else "." + e.lower() for e in SUPPORTED_EXTENSIONS}
 

@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParamet
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 
-from bot.telegram.render_html import html_to_plain, split_html
+from bot.render.html import html_to_plain, split_html
 
 log = logging.getLogger("countybot.telegram")
 
@@ -25,7 +25,7 @@ def convert(text: str, script: Script) -> str:
     Tags and entities are ASCII, so converting HTML is safe."""
     if script != "traditional":
         return text
-    from extract.script import to_script
+    from extract.text.script import to_script
 
     return to_script(text, "traditional")
 

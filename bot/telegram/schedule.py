@@ -65,8 +65,8 @@ async def daily_digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def send_daily_digest(app: Application, chat_id: int, *, day: date | None = None) -> bool:
     """The chat's last 24 hours plus public reports on the counties it follows; nothing on an empty
     day. Returns whether a digest was sent."""
+    from bot.render.html import render_period
     from bot.service import chat_scope
-    from bot.telegram.render_html import render_period
     from bot.telegram.reply import send_html
 
     state = app.bot_data["state"]

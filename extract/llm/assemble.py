@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extract.grounding import number_forms, ungrounded_numbers
+from extract.digest.grounding import number_forms, ungrounded_numbers
 from extract.llm.prompt import Candidate
 from extract.llm.schema import AddedFigure, Answer
 from extract.models import County, Digest, Document, Figure, Person
@@ -30,13 +30,13 @@ _NUMERAL_CHARS = set("0123456789.,零〇一二两三四五六七八九十百千�
 
 def _load_parse_quantity() -> Callable[[str], tuple[float, str] | None] | None:
     try:
-        from extract.numerals import parse_quantity
+        from extract.figures.numerals import parse_quantity
 
         return parse_quantity
     except ImportError:
         pass
     try:
-        from extract.figures import parse_quantity  # type: ignore[no-redef]
+        from extract.figures.finder import parse_quantity  # type: ignore[no-redef]
 
         return parse_quantity
     except ImportError:
@@ -45,7 +45,7 @@ def _load_parse_quantity() -> Callable[[str], tuple[float, str] | None] | None:
 
 def _load_lookup() -> Callable[[str], list[County]] | None:
     try:
-        from extract.gazetteer import lookup
+        from extract.places.gazetteer import lookup
 
         return lookup
     except ImportError:

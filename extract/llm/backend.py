@@ -475,7 +475,7 @@ def _simplified(raw: str) -> str:
     """A model may answer a traditional-script report in traditional script: the digest is 简体中文, and
     the answer's names and numbers are matched against the simplified text."""
     try:
-        from extract.script import to_simplified
+        from extract.text.script import to_simplified
     except ImportError:  # pragma: no cover - the normaliser's module is part of the pipeline
         return raw
     return to_simplified(raw)

@@ -2,7 +2,7 @@
 
 The raw files imitate the seeds: traditional script with pinyin glosses and a news site's header and
 copyright lines, or a county government site's widgets around simplified text. They go through
-extract.normalize like any upload; normalized/<file> is the text that normalisation should give.
+extract.text.normalize like any upload; normalized/<file> is the text that normalisation should give.
 Run: .venv/bin/python tests/reports/build_raw.py  (needs the dev extras: opencc, pypinyin).
 """
 

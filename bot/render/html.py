@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from extract.digest.summary import clip
 from extract.models import County, Digest, Figure
-from extract.summary import clip
 
 if TYPE_CHECKING:
     from bot.period_digest import PeriodDigest

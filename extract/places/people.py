@@ -321,7 +321,7 @@ def name_at(text: str, pos: int) -> str | None:
 
 @cache
 def _location_forms() -> frozenset[str]:
-    from extract.gazetteer import index
+    from extract.places.gazetteer import index
 
     idx = index()
     return frozenset(set(idx.forms) | set(idx.cities) | set(idx.provinces))
@@ -353,7 +353,7 @@ def _clean_role(role: str) -> str:
 @cache
 def _county_names() -> tuple[frozenset[str], frozenset[str], int]:
     """(county names that are not bare short names, their first two characters, longest length)."""
-    from extract.gazetteer import index
+    from extract.places.gazetteer import index
 
     idx = index()
     return idx.names, frozenset(n[:2] for n in idx.names), idx.max_len

@@ -2,7 +2,7 @@
 
 A line is dropped only when the whole line is page furniture: share/print/font widgets, lone symbols,
 site notices, view counters, editor credits, copyright and reprint notices. Breadcrumbs, metadata and
-bylines are recognised in extract.metadata (their content is kept as metadata). Each rule looks at one
+bylines are recognised in extract.text.metadata (their content is kept as metadata). Each rule looks at one
 line alone, so removing lines never makes another line match: a second pass drops nothing more.
 """
 

@@ -223,7 +223,7 @@ _THRESHOLD_BEFORE = "超过逾"
 
 @cache
 def _places() -> tuple[Mapping[str, object], frozenset[str]]:
-    from extract.gazetteer import index  # lazily: the gazetteer loads once per process
+    from extract.places.gazetteer import index  # lazily: the gazetteer loads once per process
 
     idx = index()
     return idx.forms, idx.prefixes

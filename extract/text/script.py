@@ -72,7 +72,7 @@ def _char_class(chars: set[str]) -> str:
 # The two character sets below, derived once from OpenCC and shipped: deriving them converts every
 # BMP ideograph with two converters (~45 ms), most of a cold start's normalisation. The file names the
 # OpenCC version it came from; with another version installed they are derived at run time instead.
-CHAR_DATA = Path(__file__).resolve().parent / "data" / "opencc_chars.tsv"
+CHAR_DATA = Path(__file__).resolve().parents[1] / "data" / "opencc_chars.tsv"
 
 
 def derive_char_sets() -> tuple[set[str], set[str]]:
@@ -102,10 +102,10 @@ def _opencc_version() -> str:
 
 def write_char_data(path: Path = CHAR_DATA) -> None:
     """Regenerate the shipped sets after an OpenCC upgrade (a test says when):
-    `python -c "import extract.script as s; s.write_char_data()"`."""
+    `python -c "import extract.text.script as s; s.write_char_data()"`."""
     traditional, tw2s_only = derive_char_sets()
     path.write_text(
-        "# Characters OpenCC changes (BMP ideographs), written by extract.script.write_char_data().\n"
+        "# Characters OpenCC changes (BMP ideographs), written by extract.text.script.write_char_data().\n"
         f"opencc\t{_opencc_version()}\n"
         f"traditional\t{''.join(sorted(traditional))}\n"
         f"tw2s_only\t{''.join(sorted(tw2s_only))}\n",

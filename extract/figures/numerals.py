@@ -1,7 +1,7 @@
 """Numbers as Chinese reports write them: 1,500 / 3.5万 / 1.2亿 / 一千五百万 / 两 / 百分之六十.
 
 `parse_quantity` turns one standalone surface ("356亿元", "2,300余亩", "一千五百万元", "2.5个百分点")
-into (value, unit) with the conventions of extract/units.py; the finder and the LLM grounding share it.
+into (value, unit) with the conventions of extract/figures/units.py; the finder and LLM grounding share it.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from extract.units import MULTIPLIER_PATTERN, MULTIPLIERS, UNIT_PATTERN, unit_info
+from extract.figures.units import MULTIPLIER_PATTERN, MULTIPLIERS, UNIT_PATTERN, unit_info
 
 _CN_DIGITS = {"零": 0, "〇": 0, "两": 2} | {c: i for i, c in enumerate("〇一二三四五六七八九") if i}
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from extract.gazetteer import FULL, SHORT, Entry, index
 from extract.models import County, Document
+from extract.places.gazetteer import FULL, SHORT, Entry, index
 
 # Where a mention stands and how much it says about the subject of the report.
 ZONE_WEIGHT = {"title": 3.0, "source": 2.0, "lead": 2.0, "authors": 1.0, "body": 1.0}
@@ -307,7 +307,7 @@ def _is_subject(t: _Tally, top: _Tally) -> bool:
 
 def find_counties(doc: Document) -> list[County]:
     """The county the report is about first, then others it is clearly about too."""
-    from extract.people import find_people
+    from extract.places.people import find_people
 
     return counties_from_tallies(county_tallies(doc, [p.name for p in find_people(doc)]))
 

@@ -191,7 +191,7 @@ def _markdown_to_text(text: str) -> str:
 
 
 def _load_html(data: bytes) -> LoadedText:
-    from extract.html_text import declared_charset, html_to_text
+    from extract.text.html_text import declared_charset, html_to_text
 
     warnings: list[str] = []
     encoding = None

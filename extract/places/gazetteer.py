@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from extract.models import County
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "counties.tsv"
+DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "counties.tsv"
 
 # How a form names its county: the full official name, a colloquial alias (贡山县 for
 # 贡山独龙族怒族自治县) or the bare short name (贡山), which may also be an ordinary word.
@@ -104,7 +104,7 @@ def index() -> Index:
 
 def _simplified(text: str) -> str:
     try:  # the normalisation module's converter when it exists (one OpenCC instance per process)
-        from extract.script import to_simplified  # type: ignore[import-not-found]
+        from extract.text.script import to_simplified  # type: ignore[import-not-found]
     except ImportError:
         return _opencc().convert(text)
     return to_simplified(text)

@@ -1,23 +1,23 @@
 """The rules backend: a complete digest without an LLM, and the LLM's starting point.
 
 Everything in it is read off the report: counties from the gazetteer, people after their
-roles, every candidate figure from extract.figures, and a summary and highlights that are
+roles, every candidate figure from extract.figures.finder, and a summary and highlights that are
 slices of the report's own sentences.
 """
 
 from __future__ import annotations
 
-from extract.counties import counties_from_tallies, county_tallies
-from extract.gazetteer import lookup_entries
-from extract.models import Digest, Document
-from extract.people import find_people
-from extract.summary import (
+from extract.digest.summary import (
     attach_figures,
     highlight_candidates,
     make_summary,
     select_highlights,
     split_units,
 )
+from extract.models import Digest, Document
+from extract.places.counties import counties_from_tallies, county_tallies
+from extract.places.gazetteer import lookup_entries
+from extract.places.people import find_people
 
 
 def _body_offset(doc: Document) -> int:
@@ -30,7 +30,7 @@ def _body_offset(doc: Document) -> int:
 
 
 def rules_digest(doc: Document) -> Digest:
-    from extract.figures import find_figures  # the finder is its own module (and its own owner)
+    from extract.figures.finder import find_figures  # the finder is its own module (and its own owner)
 
     people = find_people(doc)
     counties = counties_from_tallies(county_tallies(doc, [p.name for p in people]))

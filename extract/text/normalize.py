@@ -1,10 +1,10 @@
 """Text -> normalised simplified `Document`, in the order that matters:
 
-1. Unicode clean-up (extract.textclean)
-2. pinyin glosses stripped (extract.pinyin)
-3. traditional -> simplified when the text is traditional (extract.script)
-4. boilerplate lines dropped (extract.boilerplate) and
-5. metadata kept aside while its lines go (extract.metadata)
+1. Unicode clean-up (extract.text.textclean)
+2. pinyin glosses stripped (extract.text.pinyin)
+3. traditional -> simplified when the text is traditional (extract.text.script)
+4. boilerplate lines dropped (extract.text.boilerplate) and
+5. metadata kept aside while its lines go (extract.text.metadata)
 
 The body keeps one paragraph per line, the headline (if the report opens with one) as its first line.
 Every rule is line-local and reaches a fixed point, so normalising a normalised text changes nothing.
@@ -12,21 +12,21 @@ Every rule is line-local and reaches a fixed point, so normalising a normalised 
 
 from __future__ import annotations
 
-from extract.boilerplate import COPYRIGHT_MAX_LEN, is_boilerplate
-from extract.boilerplate import HAS_WORD as _HAS_WORD
 from extract.errors import EmptyInputError
-from extract.loaders import DEFAULT_MAX_BYTES, load_bytes
-from extract.metadata import (
+from extract.models import Document
+from extract.text.boilerplate import COPYRIGHT_MAX_LEN, is_boilerplate
+from extract.text.boilerplate import HAS_WORD as _HAS_WORD
+from extract.text.loaders import DEFAULT_MAX_BYTES, load_bytes
+from extract.text.metadata import (
     byline_authors,
     is_headline,
     parse_breadcrumb,
     parse_meta_line,
     strip_trailing_credits,
 )
-from extract.models import Document
-from extract.pinyin import strip_glosses
-from extract.script import simplify
-from extract.textclean import clean_unicode
+from extract.text.pinyin import strip_glosses
+from extract.text.script import simplify
+from extract.text.textclean import clean_unicode
 
 # A line goes through the line rules when it may be metadata, a byline, a breadcrumb or boilerplate: short,
 # without sentence punctuation, opening with a bracket, starting like a notice or a footer, or

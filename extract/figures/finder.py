@@ -22,11 +22,11 @@ from bisect import bisect_right
 from datetime import date
 from decimal import Decimal
 
-from extract.kinds import assign_kinds
-from extract.labels import Labeller, Layout, period_for, quote_for
+from extract.figures.kinds import assign_kinds
+from extract.figures.labels import Labeller, Layout, period_for, quote_for
+from extract.figures.numerals import QUANTITY_RE, parse_quantity, quantity_from_match, tidy
+from extract.figures.units import COUNT, family
 from extract.models import Figure
-from extract.numerals import QUANTITY_RE, parse_quantity, quantity_from_match, tidy
-from extract.units import COUNT, family
 
 __all__ = ["find_figures", "parse_quantity"]
 

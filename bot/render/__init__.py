@@ -1,0 +1,1 @@
+"""Rendering digests, targets and period digests for users: plain text, Telegram HTML, shared helpers."""

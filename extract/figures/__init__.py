@@ -1,0 +1,1 @@
+"""Candidate figures by rules: numerals, units, labels, kinds and the finder that ties them."""

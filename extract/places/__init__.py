@@ -1,0 +1,1 @@
+"""Places and people: the gazetteer, county detection, officials, and which county a figure is about."""

@@ -1,0 +1,1 @@
+"""Bytes to normalised text: loaders, cleaning, gloss stripping, script conversion, boilerplate, metadata."""
