@@ -269,8 +269,7 @@ def _docx_blocks(container, lines: list[str]) -> None:
 
 # --- PDF ------------------------------------------------------------------------------------------
 
-# a PDF line ending in one of these (and not filled) ends a paragraph
-_SENTENCE_END = tuple(marks("part", lines=False) + COLONS + CLOSING_QUOTES)
+_SENTENCE_END = tuple(marks("part", lines=False) + COLONS + CLOSING_QUOTES)  # may end a paragraph
 
 
 @dataclass
