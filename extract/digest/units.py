@@ -9,7 +9,11 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from extract.models import Figure
-from extract.text import segment
+from extract.text.segment import CLAUSE_END_OUTSIDE_NUMBERS, boundary
+
+# A unit ends at a sentence end or a semicolon (reports chain their results with ；), closing quote kept.
+_UNIT_END = boundary("part", lines=False, runs=True, closer=True)
+_CLAUSE_END = CLAUSE_END_OUTSIDE_NUMBERS
 
 ELLIPSIS = "…"
 _LEADING_CONNECTIVE = re.compile(
@@ -45,7 +49,7 @@ def split_units(text: str, skip_prefix: int = 0) -> list[Unit]:
         if not line.strip():
             continue
         pos = 0
-        ends = segment.ends(line, "part", lines=False, runs=True, closer=True)
+        ends = [m.end() for m in _UNIT_END.finditer(line)]
         if not ends or ends[-1] < len(line):
             ends.append(len(line))
         for end in ends:
@@ -72,7 +76,7 @@ def attach_figures(units: list[Unit], figures: list[Figure]) -> None:
 def clauses(unit: Unit) -> list[tuple[int, int]]:
     """(start, end) offsets of the clauses of a unit, relative to unit.text, separator included."""
     out, pos = [], 0
-    for m in segment.CLAUSE_END_OUTSIDE_NUMBERS.finditer(unit.text):
+    for m in _CLAUSE_END.finditer(unit.text):
         out.append((pos, m.end()))
         pos = m.end()
     if pos < len(unit.text):

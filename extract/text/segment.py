@@ -41,17 +41,20 @@ def marks(level: Level, *, lines: bool = True, colons: bool = True, list_comma: 
 
 
 @cache
-def _pattern(chars: str, runs: bool = False, closer: bool = False) -> re.Pattern[str]:
-    body = f"[{re.escape(chars)}]" + ("+" if runs else "")
+def boundary(
+    level: Level, *, lines: bool = True, runs: bool = False, closer: bool = False
+) -> re.Pattern[str]:
+    """The compiled boundary of `level` (a run of marks with `runs`, and a closing quote after it with
+    `closer`); hot loops keep it instead of calling ends()."""
+    body = f"[{re.escape(marks(level, lines=lines))}]" + ("+" if runs else "")
     return re.compile(body + (f"[{re.escape(CLOSING_QUOTES)}\"]?" if closer else ""))
 
 
 def ends(
     text: str, level: Level, *, lines: bool = True, runs: bool = False, closer: bool = False
 ) -> list[int]:
-    """Offsets just after each boundary of `level` in `text` (after each run of marks with `runs`, and
-    after a closing quote that follows it with `closer`)."""
-    return [m.end() for m in _pattern(marks(level, lines=lines), runs, closer).finditer(text)]
+    """Offsets just after each boundary of `level` in `text`."""
+    return [m.end() for m in boundary(level, lines=lines, runs=runs, closer=closer).finditer(text)]
 
 
 def pieces(text: str, level: Level = "part", *, lines: bool = False) -> list[str]:
