@@ -33,10 +33,20 @@ def rows() -> list[TrackedFigure]:
     for i, text in enumerate((TARGETS, RESULTS), 1):
         out += tracked_from_digest(rules_digest(document_from_text(text)), i, source="县政府网站")
     extra = TrackedFigure(
-        county="蒲县", city="临汾市", province="山西省", report_id=3, report_date=date(2024, 1, 20),
-        title="蒲县人民政府关于失业率的通报（简体繁體）", label="城镇调查失业率", value=5.5, unit="%",
-        surface="5.5%", kind="target", period="2024年", qualifier="以内",
-    )  # fmt: skip
+        county="蒲县",
+        city="临汾市",
+        province="山西省",
+        report_id=3,
+        report_date=date(2024, 1, 20),
+        title="蒲县人民政府关于失业率的通报（简体繁體）",
+        label="城镇调查失业率",
+        value=5.5,
+        unit="%",
+        surface="5.5%",
+        kind="target",
+        period="2024年",
+        qualifier="以内",
+    )
     return [*out, extra]
 
 
