@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.track_periods import Period, parse_period
 from extract.models import Digest
@@ -52,7 +52,10 @@ _EPS = 1e-9
 
 
 class TrackedFigure(BaseModel):
-    """One figure of one report, with the report's county and metadata (a row the store returns)."""
+    """One figure of one report, with the report's county and metadata (a row the store returns:
+    `TrackedFigure.model_validate(row)` reads a SQLAlchemy Row whose columns have these names)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     county: str
     city: str | None = None
@@ -218,20 +221,26 @@ def decide(target: TrackedFigure, result: TrackedFigure, key: str) -> tuple[Stat
     gap = (goal - got) if up else (got - goal)  # > 0: short of the goal
     sign = "≥" if up else "≤"
     if gap <= _EPS:
-        return "已完成", f"实际 {result.surface}，目标 {sign}{_num(goal)}{target.unit}"
+        return "已完成", f"实际 {result.surface}，目标 {sign}{_amount(goal, target.unit)}"
     q = target.qualifier or ""
+    short = f"实际 {result.surface}，差 {_amount(gap, _gap_unit(target.unit))}"
     if any(w in q for w in _APPROX) and gap <= _tolerance(target) + _EPS:
         tol = f"{APPROX_PP:g}个百分点" if target.unit in ("%", "个百分点") else f"{APPROX_REL:.0%}"
-        return "接近目标", f"实际 {result.surface}，差 {_num(gap)}{_gap_unit(target.unit)}（“{q}”容差 {tol}）"
-    return "未完成", f"实际 {result.surface}，差 {_num(gap)}{_gap_unit(target.unit)}"
+        return "接近目标", f"{short}（“{q}”容差 {tol}）"
+    return "未完成", short
 
 
 def _gap_unit(unit: str) -> str:
     return "个百分点" if unit == "%" else unit
 
 
-def _num(v: float) -> str:
-    return f"{round(v, 4):g}"
+def _amount(v: float, unit: str) -> str:
+    # 8140000000元 reads 81.4亿元; rates and counts stay as they are
+    if unit not in ("%", "个百分点") and abs(v) >= 1e8:
+        return f"{round(v / 1e8, 4):g}亿{unit}"
+    if unit not in ("%", "个百分点") and abs(v) >= 1e4:
+        return f"{round(v / 1e4, 4):g}万{unit}"
+    return f"{round(v, 4):g}{unit}"
 
 
 # ---------------------------------------------------------------- matching

@@ -204,7 +204,8 @@ def build_figure(
     font = {"family": family}
 
     dates = sorted(r.report_date for r in rows if r.report_date)
-    span = f"{dates[0].isoformat()} 至 {dates[-1].isoformat()}" if dates else "报告日期不详"
+    ends = dict.fromkeys(d.isoformat() for d in dates[:1] + dates[-1:])  # one date shown once
+    span = " 至 ".join(ends) or "报告日期不详"
     fig.text(
         0.03,
         1 - 0.45 / height,
