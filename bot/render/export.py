@@ -1,0 +1,140 @@
+"""A county's figures as CSV (for Excel) or JSON (for programs). Pure: bytes in memory, no files.
+
+One row per figure: county, date, report title, source, metric, value, unit, as written, kind, period,
+status, quote. The status of a target comes from bot.track.match_targets (已完成 / 接近目标 / 未完成 /
+进行中 / 无后续数据); a target later revised reads 「已修订，现为 …」; results and untracked figures have
+none. The period is resolved where it can be (今年 in a 2025 report → 2025年), else kept as written.
+
+CSV: UTF-8 with a BOM (Excel otherwise reads UTF-8 as the local code page), a Chinese header row,
+kind as 目标/实际, numbers written out in full (3500000000, never 3.5e9). A text cell starting with
+= + - @ gets a leading apostrophe so a spreadsheet never runs report text as a formula.
+JSON: a list of objects with the English keys of `ExportRow`, kind as target/result, UTF-8, no BOM.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel
+
+from bot.track import TargetStatus, TrackedFigure, match_targets
+from bot.track_periods import parse_period
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("county", "县"),
+    ("date", "日期"),
+    ("title", "报告标题"),
+    ("source", "来源"),
+    ("metric", "指标"),
+    ("value", "数值"),
+    ("unit", "单位"),
+    ("as_written", "原文写法"),
+    ("kind", "类型"),
+    ("period", "时期"),
+    ("status", "状态"),
+    ("quote", "原文"),
+)
+KIND_ZH = {"target": "目标", "result": "实际"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportRow(BaseModel):
+    county: str
+    date: str  # ISO date of the report, "" when unknown
+    title: str
+    source: str
+    metric: str
+    value: float | int
+    unit: str
+    as_written: str
+    kind: Literal["target", "result"] | None
+    period: str
+    status: str
+    quote: str
+
+
+def _identity(f: TrackedFigure) -> tuple[object, ...]:
+    return (f.report_id, f.county, f.label, f.value, f.unit, f.period, f.surface, f.quote)
+
+
+def _as_written(f: TrackedFigure) -> str:
+    q = f.qualifier or ""
+    if not q or q in f.surface:
+        return f.surface
+    return f.surface + q if q in ("左右", "以上", "以内", "以下", "上下") else q + f.surface
+
+
+def _period(f: TrackedFigure) -> str:
+    p = parse_period(f.period, f.report_date) if f.period else None
+    return p.text() if p else (f.period or "")
+
+
+def export_rows(
+    figs: Sequence[TrackedFigure], statuses: Sequence[TargetStatus] | None = None
+) -> list[ExportRow]:
+    """Rows in the given order; statuses are computed from `figs` when not given."""
+    if statuses is None:
+        statuses = match_targets(figs)
+    status_of: dict[tuple[object, ...], str] = {}
+    for s in statuses:
+        status_of[_identity(s.target)] = s.status
+        for p in s.previous:
+            status_of.setdefault(_identity(p), f"已修订，现为{_as_written(s.target)}")
+    return [
+        ExportRow(
+            county=f.county,
+            date=f.report_date.isoformat() if f.report_date else "",
+            title=f.title or "",
+            source=f.source or "",
+            metric=f.label or "",
+            value=_tidy(f.value),
+            unit=f.unit,
+            as_written=_as_written(f),
+            kind=f.kind,
+            period=_period(f),
+            status=status_of.get(_identity(f), "") if f.kind == "target" else "",
+            quote=f.quote,
+        )
+        for f in figs
+    ]
+
+
+def _tidy(v: float | int) -> float | int:
+    # stored as a double: 3500000000.0 -> 3500000000
+    return int(v) if isinstance(v, float) and v.is_integer() and abs(v) < 2**53 else v
+
+
+def _number(v: float | int) -> str:
+    return format(Decimal(str(_tidy(v))), "f")
+
+
+def _cell(v: str) -> str:
+    return "'" + v if v.startswith(_FORMULA_START) else v
+
+
+def to_csv(rows: Sequence[ExportRow]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")  # RFC 4180 line ends, as Excel writes them
+    writer.writerow([zh for _, zh in COLUMNS])
+    for r in rows:
+        cells = []
+        for key, _ in COLUMNS:
+            v = getattr(r, key)
+            if key == "value":
+                cells.append(_number(v))
+            elif key == "kind":
+                cells.append(KIND_ZH.get(v or "", ""))
+            else:
+                cells.append(_cell(str(v)))
+        writer.writerow(cells)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def to_json(rows: Sequence[ExportRow]) -> bytes:
+    data = [r.model_dump() for r in rows]
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
