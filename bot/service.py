@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel
 
 from bot.period_digest import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
-from bot.settings import Settings
+from bot.settings import Settings, format_clock, parse_clock
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.repo import Store, utcnow
 from bot.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from extract.errors import InputError, TooLargeError
-from extract.models import County, Digest, Document, Figure
+from extract.models import County, Digest, Document, Figure, Script
 from extract.places.attribution import attribute
 
 if TYPE_CHECKING:
@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 
 PUBLIC = "public"
 GENERIC_ERROR = "处理这份报告时出错了，请稍后再试。"
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
 def chat_scope(chat_id: int) -> str:
@@ -91,7 +90,7 @@ def scope_chat(scope: str) -> int | None:
 
 class ChatSettings(BaseModel):
     chat_id: int
-    script: Literal["simplified", "traditional"] = "simplified"
+    script: Script = "simplified"
 
 
 class Subscription(BaseModel):
@@ -421,7 +420,7 @@ class Service:
         script = await self.store.chat_script(chat_id)
         return ChatSettings(chat_id=chat_id, script=script or "simplified")  # type: ignore[arg-type]
 
-    async def set_script(self, chat_id: int, script: Literal["simplified", "traditional"]) -> None:
+    async def set_script(self, chat_id: int, script: Script) -> None:
         if script not in ("simplified", "traditional"):
             raise ValueError(f"unknown script {script!r}")
         await self.store.set_script(chat_id, script)
@@ -436,11 +435,7 @@ class Service:
 
     async def subscribe(self, chat_id: int, time: str, timezone: str) -> Subscription:
         """Create or move the chat's daily digest. ValueError for a bad time or an unknown time zone."""
-        time = time.strip()
-        m = _TIME.match(time) or re.match(r"^(\d):([0-5]\d)$", time)
-        if not m:
-            raise ValueError(f"time must be HH:MM (00:00-23:59), got {time!r}")
-        time = f"{int(m.group(1)):02d}:{m.group(2)}"
+        time = format_clock(parse_clock(time))
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:

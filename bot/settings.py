@@ -6,6 +6,8 @@ TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL. Secrets are SecretStr so they never pri
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +15,24 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extract.llm.config import LLMConfig, LLMMode
+from extract.text.loaders import DEFAULT_MAX_BYTES
+
+# LLM defaults are the pipeline's own (extract/llm/config.py): one place, read from there
+_LLM = LLMConfig.model_fields
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)(?:[:：]([0-5]\d))?$")
+
+
+def parse_clock(text: str, *, seconds: bool = False) -> time:
+    """The one HH:MM parser (24-hour; "8:05" and a full-width colon accepted; HH:MM:SS only with
+    seconds=True, for times already stored). ValueError otherwise."""
+    m = _CLOCK.match(text.strip())
+    if not m or (m.group(3) is not None and not seconds):
+        raise ValueError(f"time must be HH:MM (00:00-23:59), got {text!r}")
+    return time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+
+
+def format_clock(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"
 
 
 class Settings(BaseSettings):
@@ -27,15 +47,15 @@ class Settings(BaseSettings):
     # LLM (any OpenAI-compatible server)
     openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
-    model: str = "gpt-4o-mini"
-    llm_mode: LLMMode = "auto"
-    llm_timeout_s: float = 30.0
-    llm_deadline_s: float = 60.0
-    llm_max_chars: int = 12000
-    llm_max_output_tokens: int = 1500
+    model: str = _LLM["model"].default
+    llm_mode: LLMMode = _LLM["mode"].default
+    llm_timeout_s: float = _LLM["timeout_s"].default
+    llm_deadline_s: float = _LLM["deadline_s"].default
+    llm_max_chars: int = _LLM["max_chars"].default
+    llm_max_output_tokens: int = _LLM["max_output_tokens"].default
 
     # Input
-    max_upload_mb: float = 20.0
+    max_upload_mb: float = DEFAULT_MAX_BYTES / 2**20
 
     # Store
     db: str = "sqlite:///data/countybot.sqlite3"

@@ -15,9 +15,10 @@ import pytest
 from bot.service import Service, Subscription
 from bot.settings import get_settings
 from bot.telegram import schedule
+from bot.telegram.access import REFUSAL
 from bot.telegram.app import build_application, running
 from bot.telegram.errors import USER_ERROR_TEXT
-from bot.telegram.handlers import QUOTA_NOTE, REFUSAL
+from bot.telegram.reports import QUOTA_NOTE
 from tests.conftest import SEEDS
 from tests.fakes.openai_server import FakeOpenAI, error
 from tests.fakes.telegram_server import FakeTelegram
