@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from extract.text.filetypes import SUPPORTED_DESCRIPTION
+
+# ".txt、.md、.docx、.pdf、.html" -> ".txt、.md、.docx、.pdf 或 .html"
+_SUPPORTED_SPOKEN = " 或 ".join(SUPPORTED_DESCRIPTION.rsplit("、", 1))
+
 
 class InputError(Exception):
     """Base class: bad input, never a bug. `user_message` is safe to show to a user."""
@@ -23,7 +28,7 @@ class TooLargeError(InputError):
 
 
 class UnsupportedTypeError(InputError):
-    user_message = "不支持这种文件类型。请发送 .txt、.md、.docx、.pdf 或 .html 文件，或直接粘贴文字。"
+    user_message = f"不支持这种文件类型。请发送 {_SUPPORTED_SPOKEN} 文件，或直接粘贴文字。"
 
 
 class BinaryContentError(InputError):

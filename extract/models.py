@@ -11,8 +11,8 @@ Kind = Literal["target", "result"]
 Script = Literal["simplified", "traditional"]
 
 
-def _tidy_number(v: float | int) -> float | int:
-    # 35000000000.0 -> 35000000000 so JSON and comparisons read like the gold file
+def tidy_number(v: float | int) -> float | int:
+    """35000000000.0 -> 35000000000 so JSON and comparisons read like the gold file."""
     if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
         return int(v)
     return v
@@ -54,7 +54,7 @@ class Figure(BaseModel):
     @field_validator("value", mode="after")
     @classmethod
     def _tidy(cls, v: float | int) -> float | int:
-        return _tidy_number(v)
+        return tidy_number(v)
 
 
 class County(BaseModel):

@@ -1,19 +1,35 @@
-"""The one-way pipeline in three calls, for the CLI, the store service and the bot.
+"""The one way to the pipeline, for the CLI and the bot.
 
     doc = document_from_bytes(data, filename)        # loaders + normalisation (may raise InputError)
     digest = await make_digest(doc, llm_backend)      # rules, then the LLM when one is given
+    owners = figure_owners(digest, doc.text)          # the county each figure is about
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import TYPE_CHECKING
 
-from extract.models import Digest, Document
+from extract.digest.rules import rules_digest
+from extract.models import County, Digest, Document
+from extract.places.attribution import attribute
+from extract.text.loaders import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # the LLM stack (openai) is imported only when a backend is actually built
     from extract.llm.backend import LLMBackend
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "complete_county",
+    "document_from_bytes",
+    "document_from_text",
+    "figure_owners",
+    "make_digest",
+    "rules_digest",
+]
+
+log = logging.getLogger(__name__)
 
 
 def document_from_bytes(
@@ -30,15 +46,42 @@ def document_from_text(text: str) -> Document:
     return normalize(text)
 
 
-def rules_digest(doc: Document) -> Digest:
-    from extract.digest.rules import rules_digest as _rules
+def complete_county(county: County) -> County:
+    """The county with its city/province from the gazetteer when the name is unambiguous, so the same
+    county always has the same key in the figures table."""
+    if county.province and county.city:
+        return county
+    try:
+        from extract.places.gazetteer import lookup
 
-    return _rules(doc)
+        found = [c for c in lookup(county.name) if c.name == county.name]
+    except Exception:  # the gazetteer is an aid here, never a reason to lose a report
+        log.exception("gazetteer lookup failed for %s", county.name)
+        return county
+    return found[0] if len(found) == 1 else county
+
+
+def _completed(digest: Digest) -> Digest:
+    counties: list[County] = []
+    for c in map(complete_county, digest.counties):
+        if all(x.name != c.name for x in counties):
+            counties.append(c)
+    if counties == digest.counties:
+        return digest
+    return digest.model_copy(update={"counties": counties})
 
 
 async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
-    """Rules digest always (it is the fallback and feeds the LLM its candidates); LLM when given."""
-    rules = rules_digest(doc)
-    if llm is None:
-        return rules
-    return await llm.digest(doc, rules)
+    """Rules digest always (it is the fallback and feeds the LLM its candidates); the LLM's when given.
+    Counties come completed from the gazetteer and deduplicated. LLM trouble is handled (and warned
+    about) by the backend alone: it returns the rules digest with its warning instead of raising."""
+    # CPU-bound parsing in a worker thread so an event loop (the bot) keeps serving
+    digest = await asyncio.to_thread(rules_digest, doc)
+    if llm is not None:
+        digest = await llm.digest(doc, digest)
+    return _completed(digest)
+
+
+def figure_owners(digest: Digest, text: str) -> list[County | None]:
+    """One county per figure of `digest` (None when the digest names none); `text` is the Document's."""
+    return attribute(digest.figures, digest.counties, text)

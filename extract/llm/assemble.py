@@ -10,13 +10,14 @@ when they survive the re-asks, the digest's warnings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extract.digest.grounding import number_forms, ungrounded_numbers
-from extract.llm.prompt import Candidate
+from extract.figures.numerals import parse_quantity
+from extract.llm.prompt import NumberedFigure
 from extract.llm.schema import AddedFigure, Answer
 from extract.models import County, Digest, Document, Figure, Person
+from extract.places.gazetteer import lookup
 
 SUMMARY_MAX = 200
 HIGHLIGHTS_MIN, HIGHLIGHTS_MAX = 3, 5
@@ -28,30 +29,6 @@ _CLAUSE_STOPS = "。！？!?；;，,\n"
 _NUMERAL_CHARS = set("0123456789.,零〇一二两三四五六七八九十百千万亿")
 
 
-def _load_parse_quantity() -> Callable[[str], tuple[float, str] | None] | None:
-    try:
-        from extract.figures.numerals import parse_quantity
-
-        return parse_quantity
-    except ImportError:
-        pass
-    try:
-        from extract.figures.finder import parse_quantity  # type: ignore[no-redef]
-
-        return parse_quantity
-    except ImportError:
-        return None
-
-
-def _load_lookup() -> Callable[[str], list[County]] | None:
-    try:
-        from extract.places.gazetteer import lookup
-
-        return lookup
-    except ImportError:
-        return None
-
-
 class Grounder:
     """Per report: the number forms of the text, computed once for every sentence checked."""
 
@@ -59,8 +36,6 @@ class Grounder:
         self.doc = doc
         self.rules = rules
         self.forms = number_forms(doc.text)
-        self.parse_quantity = _load_parse_quantity()
-        self.lookup = _load_lookup()
 
     def ungrounded(self, sentence: str) -> list[str]:
         return ungrounded_numbers(sentence, self.doc.text, forms=self.forms)
@@ -120,7 +95,7 @@ def _added(g: Grounder, a: AddedFigure, lo: int, hi: int) -> tuple[Figure | None
     pos = _find_surface(text, surface, lo, hi)
     if pos < 0:
         return None, f"added figure {surface!r} does not occur in the report text"
-    parsed = g.parse_quantity(surface) if g.parse_quantity else None
+    parsed = parse_quantity(surface)
     if parsed is None:
         return None, f"added figure {surface!r} is not a number with a unit"
     value, unit = parsed
@@ -150,8 +125,8 @@ def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
         if not name:
             continue
         found: County | None = rules_by_name.get(name)
-        if found is None and g.lookup is not None and name in g.doc.text:
-            hits = g.lookup(name)
+        if found is None and name in g.doc.text:
+            hits = lookup(name)
             hits_in_rules = [h for h in hits if h.name in rules_by_name]
             if hits_in_rules:
                 found = rules_by_name[hits_in_rules[0].name]
@@ -196,7 +171,7 @@ def _people(g: Grounder, people: list) -> tuple[list[Person], list[str]]:
 
 
 def review(
-    answer: Answer, candidates: list[Candidate], g: Grounder, lo: int = 0, hi: int | None = None
+    answer: Answer, candidates: list[NumberedFigure], g: Grounder, lo: int = 0, hi: int | None = None
 ) -> Part:
     """Keep what the report supports; every drop becomes a problem line (re-ask, then warning)."""
     hi = len(g.doc.text) if hi is None else hi

@@ -35,7 +35,7 @@ from extract.llm.cache import DigestCache, JsonDirCache, MemoryCache, cache_key,
 from extract.llm.calllog import CallLog, CallRecord, JsonlCallLog, Outcome
 from extract.llm.chunking import Chunk, split_in_two, split_text
 from extract.llm.config import LLMConfig
-from extract.llm.prompt import Candidate, prompt_version
+from extract.llm.prompt import NumberedFigure, prompt_version
 from extract.llm.schema import Answer, validation_errors
 from extract.llm.tokens import estimate_messages, estimate_tokens
 from extract.models import Digest, Document
@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 MIN_SPLIT_CHARS = 600  # below this a "length" answer is not worth another split
 MAX_SPLIT_DEPTH = 3
+# the one warning for LLM trouble: the backend is the only place that catches it (callers never need to)
+FALLBACK_WARNING = "LLM unavailable ({reason}), rules digest shown"
 PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, llama.cpp, vLLM) take no key; the SDK wants one
 
 
@@ -180,8 +182,8 @@ class LLMBackend:
             cached = await self.cache.get(key)
             if cached is not None:
                 return cached
-        run = _Run(self, doc, rules)
         try:
+            run = _Run(self, doc, rules)
             # safety net only: every wait and request below is already bounded by the deadline
             async with asyncio.timeout(self.config.deadline_s + 2.0):
                 digest = await run.execute()
@@ -195,7 +197,7 @@ class LLMBackend:
 
     def _fallback(self, rules: Digest, reason: str) -> Digest:
         return rules.model_copy(
-            update={"warnings": [*rules.warnings, f"LLM unavailable ({reason}), rules digest shown"]},
+            update={"warnings": [*rules.warnings, FALLBACK_WARNING.format(reason=reason)]},
             deep=True,
         )
 
@@ -234,7 +236,7 @@ class _Run:
         parts = [p for t in tasks for p in t.result()]
         return merge(parts, self.grounder, backend=self.b.backend_name, prompt_version=self.pv)
 
-    def _candidates_in(self, chunk: Chunk) -> list[Candidate]:
+    def _candidates_in(self, chunk: Chunk) -> list[NumberedFigure]:
         first = chunk.start == 0
         return [
             c
@@ -287,7 +289,7 @@ class _Run:
             ]
 
     def _judge(
-        self, comp: _Completion, candidates: list[Candidate], chunk: Chunk
+        self, comp: _Completion, candidates: list[NumberedFigure], chunk: Chunk
     ) -> tuple[Outcome, Part | None, list[str]]:
         if comp.refusal or comp.finish_reason == "content_filter":
             return "refusal", None, [f"refusal: {(comp.refusal or 'content_filter')[:200]}"]

@@ -47,13 +47,13 @@ def prompt_version() -> str:
 
 
 @dataclass(frozen=True)
-class Candidate:
+class NumberedFigure:
     id: str  # "F7"
     figure: Figure
 
 
-def number_candidates(figures: list[Figure]) -> list[Candidate]:
-    return [Candidate(f"F{i}", f) for i, f in enumerate(figures, 1)]
+def number_candidates(figures: list[Figure]) -> list[NumberedFigure]:
+    return [NumberedFigure(f"F{i}", f) for i, f in enumerate(figures, 1)]
 
 
 _STOPS = "。！？；;!?，,、\n"
@@ -74,7 +74,7 @@ def _context(text: str, f: Figure, before: int = 6, after: int = 3) -> str:
     return f"…{left}{text[f.start : f.end]}{right}…"
 
 
-def candidate_lines(candidates: list[Candidate], text: str) -> str:
+def candidate_lines(candidates: list[NumberedFigure], text: str) -> str:
     if not candidates:
         return "（无）"
     return "\n".join(f"[{c.id}] {c.figure.surface} {_context(text, c.figure)}" for c in candidates)
@@ -111,7 +111,9 @@ def static_messages(mode: str) -> tuple[Message, ...]:
     )
 
 
-def task_message(doc: Document, rules: Digest, text: str, candidates: list[Candidate], part: str = "") -> str:
+def task_message(
+    doc: Document, rules: Digest, text: str, candidates: list[NumberedFigure], part: str = ""
+) -> str:
     return Template(_files()["task.md"]).safe_substitute(
         title=doc.title or "（无）",
         published=doc.published.isoformat() if doc.published else "（未知）",

@@ -103,18 +103,10 @@ def index() -> Index:
 
 
 def _simplified(text: str) -> str:
-    try:  # the normalisation module's converter when it exists (one OpenCC instance per process)
-        from extract.text.script import to_simplified  # type: ignore[import-not-found]
-    except ImportError:
-        return _opencc().convert(text)
+    # the normalisation's converter: one OpenCC instance per process
+    from extract.text.script import to_simplified
+
     return to_simplified(text)
-
-
-@cache
-def _opencc():
-    import opencc
-
-    return opencc.OpenCC("tw2s")
 
 
 def lookup_entries(name: str) -> list[Entry]:

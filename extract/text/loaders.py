@@ -24,14 +24,13 @@ from extract.errors import (
     TooLargeError,
     UnsupportedTypeError,
 )
+from extract.text.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_DESCRIPTION", "SUPPORTED_EXTENSIONS", "LoadedText", "load_bytes"]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the one default; bot settings may lower or raise it
 
 _TEXT_TYPES = {"": "txt", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
-_HTML_EXTS = frozenset({".html", ".htm", ".shtml", ".xhtml"})
-SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".docx", ".pdf"} | _HTML_EXTS
-)
 
 # Charsets charset-normalizer may choose between (everything a Chinese report is realistically in).
 _DETECT_CHARSETS = ["utf_8", "gb18030", "big5"]
@@ -98,7 +97,7 @@ def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
         if file_type == "md":
             text = _markdown_to_text(text)
         return _checked(LoadedText(text=text, encoding=encoding, file_type=file_type))
-    if ext in _HTML_EXTS:
+    if ext in HTML_EXTENSIONS:
         return _checked(_load_html(data))
     if ext == ".docx":
         return _checked(LoadedText(text=_docx_text(data), encoding=None, file_type="docx"))

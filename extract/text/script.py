@@ -17,12 +17,14 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from extract.models import Script
 
 if TYPE_CHECKING:
     import opencc
 
-Script = Literal["simplified", "traditional"]
+__all__ = ["Script", "converter", "is_traditional", "simplify", "to_script", "to_simplified"]
 
 TRADITIONAL_SHARE = 0.02  # share of CJK characters t2s would change that makes a text traditional
 _SAMPLE_CHARS = 200_000  # longer texts are judged on evenly spread slices of this many characters

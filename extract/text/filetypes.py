@@ -1,0 +1,10 @@
+"""The file types the loaders read: one list for the loaders, the error message, the CLI and the bot."""
+
+from __future__ import annotations
+
+HTML_EXTENSIONS: frozenset[str] = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".docx", ".pdf"} | HTML_EXTENSIONS
+)
+# what a user is told (the aliases .text/.markdown/.htm... are accepted but not advertised)
+SUPPORTED_DESCRIPTION = ".txt、.md、.docx、.pdf、.html"
