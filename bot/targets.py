@@ -173,7 +173,7 @@ def merge_targets(rows: Sequence[Any]) -> list[TargetItem]:
 
 
 def county_place(c: County) -> str:
-    """"山西省临汾市"; a municipality's district reads "北京市", not "北京市北京市"."""
+    """ "山西省临汾市"; a municipality's district reads "北京市", not "北京市北京市"."""
     parts: list[str] = []
     for p in (c.province, c.city):
         if p and p != c.name and p not in parts:

@@ -44,8 +44,10 @@ async def test_submit_stores_raw_then_digest_figures_and_counties(service: Servi
     assert out.status == "done" and out.error is None and out.digest is not None
     assert [c.name for c in out.digest.counties] == ["大宁县"]
     assert "281亿元" in [f.surface for f in out.digest.figures]
-    assert await service.store.raw(out.report_id) == DANING_SEED.read_bytes()  # the raw bytes, unchanged
-    row = await service.store.report(out.report_id)
+    assert (
+        await service.store.reports.raw(out.report_id) == DANING_SEED.read_bytes()
+    )  # the raw bytes, unchanged
+    row = await service.store.reports.report(out.report_id)
     assert row.status == "done" and row.sha256 and row.published == date(2023, 12, 29)
     stored = await service.digest_of(out.report_id)
     assert stored == out.digest
@@ -59,7 +61,7 @@ async def test_same_text_same_scope_is_a_duplicate_of_the_first(service: Service
     # the same report pasted as text (another file name, same normalised text) is still the same report
     pasted = await service.submit(scope="public", sender=None, data=DANING_SEED.read_bytes(), filename=None)
     assert pasted.status == "duplicate" and pasted.duplicate_of == first.report_id
-    assert await service.store.count_reports(status="done") == 1
+    assert await service.store.reports.count_reports(status="done") == 1
     # another chat is another scope: stored again, on its own
     other = await _submit(service, DANING_SEED, scope=chat_scope(5))
     assert other.status == "done"
@@ -80,7 +82,7 @@ async def test_bad_input_fails_with_a_user_message_and_never_raises(
     out = await service.submit(scope="public", sender=None, data=data, filename=filename)
     assert out.status == "failed" and out.digest is None
     assert out.error and not out.error.startswith("Traceback")
-    row = await service.store.report(out.report_id)
+    row = await service.store.reports.report(out.report_id)
     assert row.status == "failed" and row.error == out.error
 
 
@@ -89,7 +91,7 @@ async def test_oversized_report_fails_without_keeping_the_bytes(tmp_path: Path) 
     try:
         out = await service.submit(scope="public", sender=None, data=b"x" * 5000, filename="big.txt")
         assert out.status == "failed" and out.error == TooLargeError.user_message
-        assert await service.store.raw(out.report_id) == b""
+        assert await service.store.reports.raw(out.report_id) == b""
     finally:
         await service.close()
 
@@ -121,14 +123,14 @@ async def test_parsing_runs_off_the_event_loop(service: Service) -> None:
 async def test_pending_report_is_finished_after_restart(tmp_path: Path) -> None:
     # "crash": the raw report is stored, then the process stops before any processing
     first = await Service.create(_settings(tmp_path))
-    rid = await first.store_raw(scope="public", sender="t", data=PINGLU_SEED.read_bytes(), filename="p.txt")
+    rid = await first.accept(scope="public", sender="t", data=PINGLU_SEED.read_bytes(), filename="p.txt")
     await first.close()
 
     restarted = await Service.create(_settings(tmp_path))
     try:
-        assert (await restarted.store.report(rid)).status == "pending"
+        assert (await restarted.store.reports.report(rid)).status == "pending"
         assert await restarted.resume_pending() == 1
-        assert (await restarted.store.report(rid)).status == "done"
+        assert (await restarted.store.reports.report(rid)).status == "done"
         assert await restarted.resume_pending() == 0
         answer = await restarted.targets("平陆", ["public"])
         assert "407.09亿元" in [t.surface for t in answer.targets]
@@ -148,7 +150,7 @@ async def test_killed_process_leaves_a_pending_report_that_resumes(tmp_path: Pat
         async def main():
             service = await Service.create(Settings(db={str(db)!r}))
             data = Path({str(DANING_SEED)!r}).read_bytes()
-            await service.store_raw(scope="public", sender="child", data=data, filename="d.txt")
+            await service.accept(scope="public", sender="child", data=data, filename="d.txt")
             os.kill(os.getpid(), signal.SIGKILL)  # dies before processing: no close, no cleanup
 
         asyncio.run(main())
@@ -160,7 +162,7 @@ async def test_killed_process_leaves_a_pending_report_that_resumes(tmp_path: Pat
 
     service = await Service.create(Settings(db=str(db)))
     try:
-        assert await service.store.count_reports(status="pending") == 1
+        assert await service.store.reports.count_reports(status="pending") == 1
         # a second process beside a live one only takes over reports abandoned for a while
         assert await service.resume_pending(older_than_s=3600) == 0
         assert await service.resume_pending() == 1
@@ -235,7 +237,7 @@ async def test_llm_backend_built_from_settings_and_use_llm_false_forces_rules(tm
         assert isinstance(service.llm.call_log, StoreCallLog)
         out = await _submit(service, DANING_SEED, use_llm=False)
         assert out.status == "done" and out.digest.backend == "rules"
-        assert await service.store.calls() == []  # no LLM call was attempted
+        assert await service.store.llm.calls() == []  # no LLM call was attempted
     finally:
         await service.close()
     plain = await Service.create(_settings(tmp_path))
@@ -283,7 +285,7 @@ async def test_llm_digest_is_stored_cached_in_the_store_and_logged(tmp_path: Pat
             assert out.status == "done" and out.digest.backend == "llm:test-model"
             assert len(server.requests) == 1
             # the figures table holds the model's labels, attributed to the county
-            rows = await service.store.target_rows("大宁县", "临汾市", "山西省", ["public"])
+            rows = await service.store.reports.target_rows("大宁县", "临汾市", "山西省", ["public"])
             assert rows and {r.label for r in rows} == {"模型指标"}
             [rec] = await StoreCallLog(service.store).read()
             assert (rec.outcome, rec.model) == ("ok", "test-model")
@@ -323,8 +325,8 @@ async def test_report_digest_is_scope_checked_and_follows_duplicates(service: Se
 
 async def test_resume_pending_outcomes_carry_scope_and_sender(tmp_path: Path) -> None:
     first = await Service.create(_settings(tmp_path))
-    chat = await first.store_raw(scope=chat_scope(-100), sender="tg:7", data=DANING_SEED.read_bytes())
-    public = await first.store_raw(scope="public", sender="cli", data=PINGLU_SEED.read_bytes())
+    chat = await first.accept(scope=chat_scope(-100), sender="tg:7", data=DANING_SEED.read_bytes())
+    public = await first.accept(scope="public", sender="cli", data=PINGLU_SEED.read_bytes())
     await first.close()
 
     restarted = await Service.create(_settings(tmp_path))

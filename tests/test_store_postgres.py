@@ -30,7 +30,8 @@ from bot.settings import Settings
 from bot.store import Store
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.migrations import LATEST
-from bot.store.tables import FigureRow, Report, SchemaVersion
+from bot.store.reports import CountyLink, FigureRow
+from bot.store.tables import FigureTable, Report, SchemaVersion
 from extract.llm.calllog import CallRecord
 from extract.models import Digest, Figure
 from tests.conftest import SEED_FILES
@@ -176,13 +177,13 @@ async def test_migrations_at_start_up_and_a_second_open_is_a_no_op(pg_url: str) 
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert {"reports", "digests", "figures", "report_counties", "llm_quota", "sent_digests"} <= tables
         assert await _versions(first.store) == [LATEST]
-        rid = await first.store_raw(scope="public", sender="t", data=b"\x00\xffraw bytes")
+        rid = await first.accept(scope="public", sender="t", data=b"\x00\xffraw bytes")
     finally:
         await first.close()
     again = await Service.create(Settings(db=pg_url))
     try:
         assert await _versions(again.store) == [LATEST]
-        assert await again.store.raw(rid) == b"\x00\xffraw bytes"  # bytea keeps any bytes
+        assert await again.store.reports.raw(rid) == b"\x00\xffraw bytes"  # bytea keeps any bytes
     finally:
         await again.close()
 
@@ -202,16 +203,16 @@ async def test_seed_reports_duplicates_and_targets(service: Service) -> None:
     outs = [await _submit(service, p) for p in SEED_FILES]
     assert [o.status for o in outs] == ["done"] * len(SEED_FILES)
     daning = outs[0]
-    assert await service.store.raw(daning.report_id) == DANING_SEED.read_bytes()
-    row = await service.store.report(daning.report_id)
+    assert await service.store.reports.raw(daning.report_id) == DANING_SEED.read_bytes()
+    row = await service.store.reports.report(daning.report_id)
     assert row.status == "done" and row.published == date(2023, 12, 29) and len(row.sha256) == 64
     assert await service.digest_of(daning.report_id) == daning.digest
 
     again = await _submit(service, DANING_SEED)
     assert (again.status, again.duplicate_of) == ("duplicate", daning.report_id)
     assert again.digest == daning.digest
-    assert await service.store.raw(again.report_id) is None
-    assert await service.store.count_reports(status="done") == len(SEED_FILES)
+    assert await service.store.reports.raw(again.report_id) is None
+    assert await service.store.reports.count_reports(status="done") == len(SEED_FILES)
 
     answer = await service.targets("大寧", ["public"])
     assert answer.status == "ok" and answer.county.name == "大宁县" and answer.reports == 1
@@ -236,7 +237,7 @@ async def test_concurrent_twins_are_stored_once(service: Service) -> None:
     assert sorted(o.status for o in outs) == ["done", "duplicate", "duplicate"]
     first = next(o.report_id for o in outs if o.status == "done")
     assert {o.duplicate_of for o in outs if o.status == "duplicate"} == {first}
-    assert await service.store.count_reports(status="done", scope=chat_scope(4)) == 1
+    assert await service.store.reports.count_reports(status="done", scope=chat_scope(4)) == 1
 
 
 async def test_period_digest_and_scope_isolation(service: Service) -> None:
@@ -338,7 +339,7 @@ async def test_store_backed_llm_cache_and_call_log(service: Service) -> None:
     await calls.record(rec)  # an aware time: stored as naive UTC in a timestamp column
     [back] = await calls.read()
     assert back == rec
-    [row] = await service.store.calls()
+    [row] = await service.store.llm.calls()
     assert row.at == rec.time.astimezone(UTC).replace(tzinfo=None)
 
 
@@ -352,7 +353,7 @@ async def test_llm_digest_through_the_service_is_cached_in_the_store(pg_url: str
         try:
             out = await service.submit(scope="public", sender="t", data=DANING_SEED.read_bytes())
             assert out.status == "done" and out.digest.backend == "llm:test-model"
-            rows = await service.store.target_rows("大宁县", "临汾市", "山西省", ["public"])
+            rows = await service.store.reports.target_rows("大宁县", "临汾市", "山西省", ["public"])
             assert rows and {r.label for r in rows} == {"模型指标"}
             [rec] = await StoreCallLog(service.store).read()
             assert (rec.outcome, rec.model) == ("ok", "test-model")
@@ -369,8 +370,8 @@ async def test_llm_digest_through_the_service_is_cached_in_the_store(pg_url: str
 
 async def test_resume_pending_after_restart_and_by_two_processes_at_once(pg_url: str) -> None:
     first = await Service.create(Settings(db=pg_url))
-    chat = await first.store_raw(scope=chat_scope(-100), sender="tg:7", data=DANING_SEED.read_bytes())
-    public = await first.store_raw(
+    chat = await first.accept(scope=chat_scope(-100), sender="tg:7", data=DANING_SEED.read_bytes())
+    public = await first.accept(
         scope="public", sender="cli", data=PINGLU_SEED.read_bytes(), filename="p.txt"
     )
     await first.close()
@@ -399,10 +400,10 @@ async def test_resume_pending_after_restart_and_by_two_processes_at_once(pg_url:
 async def test_long_and_nul_text_never_fails_a_report(service: Service) -> None:
     # PostgreSQL enforces VARCHAR lengths and rejects NUL in text, where SQLite accepts anything
     long_label = "很长的指标名称" * 60
-    rid = await service.store.insert_report(
+    rid = await service.store.reports.insert_report(
         scope="public", sender="s" * 500, filename="f" * 900 + ".txt", raw=b"raw"
     )
-    res = await service.store.finish_report(
+    res = await service.store.reports.finish_report(
         rid,
         scope="public",
         sha256="c" * 64,
@@ -414,18 +415,18 @@ async def test_long_and_nul_text_never_fails_a_report(service: Service) -> None:
         prompt_version="v" * 80,
         digest_json="{}",
         figures=[
-            dict(
+            FigureRow(
                 position=0, county="大宁县", city="临汾市", province="山西省", label=long_label, value=1.0,
                 unit="个", kind="target", period="2024年" * 50, quote="引文\x00", surface="1个" * 80,
             )
         ],
-        counties=[dict(county="大宁县", city="临汾市", province="山西省", position=0)],
+        counties=[CountyLink(county="大宁县", city="临汾市", province="山西省", position=0)],
     )  # fmt: skip
     assert res.status == "done"
     async with service.store.engine.connect() as conn:
-        label, quote = (await conn.execute(select(FigureRow.label, FigureRow.quote))).one()
+        label, quote = (await conn.execute(select(FigureTable.label, FigureTable.quote))).one()
         title = (await conn.execute(select(Report.title).where(Report.id == rid))).scalar()
-    assert long_label.startswith(label) and len(label) == FigureRow.__table__.c.label.type.length
+    assert long_label.startswith(label) and len(label) == FigureTable.__table__.c.label.type.length
     assert (quote, title) == ("引文", "标题")
     await service.follow(1, "县" * 300)  # a silly /follow argument is not a database error
 

@@ -405,8 +405,8 @@ async def test_report_left_pending_by_a_crash_is_sent_at_start_up(env, tg):
     # the "crash": raw reports stored, never processed
     service = await Service.create(get_settings())
     try:
-        await service.store_raw(scope=f"chat:{USER}", sender=f"tg:{USER}", data=SEED0.encode("utf-8"))
-        await service.store_raw(scope="public", sender="cli", data=SEED2.encode("utf-8"))
+        await service.accept(scope=f"chat:{USER}", sender=f"tg:{USER}", data=SEED0.encode("utf-8"))
+        await service.accept(scope="public", sender="cli", data=SEED2.encode("utf-8"))
     finally:
         await service.close()
     async with bot():
