@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -75,6 +74,8 @@ async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
     """Rules digest always (it is the fallback and feeds the LLM its candidates); the LLM's when given.
     Counties come completed from the gazetteer and deduplicated. LLM trouble is handled (and warned
     about) by the backend alone: it returns the rules digest with its warning instead of raising."""
+    import asyncio  # here, not at import: the offline CLI never starts an event loop
+
     # CPU-bound parsing in a worker thread so an event loop (the bot) keeps serving
     digest = await asyncio.to_thread(rules_digest, doc)
     if llm is not None:

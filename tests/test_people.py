@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extract.models import Document
-from extract.places.people import find_people, name_at, plausible_name
+from extract.places.names import name_at, plausible_name
+from extract.places.people import find_people
 from tests.test_counties import seed_document
 
 

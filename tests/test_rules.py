@@ -6,20 +6,9 @@ import re
 
 import pytest
 
-from extract.digest.summary import (
-    HIGHLIGHT_MAX,
-    SUMMARY_BUDGET,
-    Unit,
-    attach_figures,
-    clauses,
-    clip,
-    figure_weight,
-    highlight_candidates,
-    make_highlights,
-    make_summary,
-    split_units,
-    tidy,
-)
+from extract.digest.highlights import HIGHLIGHT_MAX, figure_weight, highlight_candidates, make_highlights
+from extract.digest.summary import SUMMARY_BUDGET, make_summary
+from extract.digest.units import Unit, attach_figures, clauses, clip, split_units, tidy
 from extract.models import Document, Figure
 from tests.conftest import ROOT, SEEDS
 from tests.test_counties import seed_document

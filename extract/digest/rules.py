@@ -7,13 +7,9 @@ slices of the report's own sentences.
 
 from __future__ import annotations
 
-from extract.digest.summary import (
-    attach_figures,
-    highlight_candidates,
-    make_summary,
-    select_highlights,
-    split_units,
-)
+from extract.digest.highlights import highlight_candidates, select_highlights
+from extract.digest.summary import make_summary
+from extract.digest.units import attach_figures, split_units
 from extract.models import Digest, Document
 from extract.places.counties import counties_from_tallies, county_tallies
 from extract.places.gazetteer import lookup_entries

@@ -23,8 +23,9 @@ from datetime import date
 from decimal import Decimal
 
 from extract.figures.kinds import assign_kinds
-from extract.figures.labels import Labeller, Layout, period_for, quote_for
+from extract.figures.labels import Labeller, quote_for
 from extract.figures.numerals import QUANTITY_RE, parse_quantity, quantity_from_match, tidy
+from extract.figures.periods import Layout, period_for
 from extract.figures.units import COUNT, family
 from extract.models import Figure
 

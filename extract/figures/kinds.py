@@ -32,7 +32,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
-from extract.figures.labels import Layout, period_range, tense_of
+from extract.figures.periods import Layout, period_range, tense_of
 
 Kind = Literal["target", "result"]
 TARGET: Kind = "target"

@@ -1,163 +1,13 @@
-"""Where a figure stands: clause/sentence/paragraph spans, its label, its period and its quote.
-
-Clauses end at ，,。；;！!？?：: and line ends; parts (clause groups) at ；; and sentence ends;
-sentences at 。！!？? and line ends; paragraphs at line ends. Normalised text keeps ASCII , ; : from the
-seeds as well as the Chinese marks, so both count.
-"""
+"""What a figure measures (its label) and the quote it stands in; spans come from extract.text.segment
+and periods from extract.figures.periods."""
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from datetime import date
 from functools import cache
 
-_CLAUSE_END = re.compile(r"[，,。；;！!？?：:\n]")
-_PART_END = re.compile(r"[。；;！!？?\n]")
-_SENT_END = re.compile(r"[。！!？?\n]")
-_PARA_END = re.compile(r"\n")
-
-
-class Layout:
-    """Boundary offsets of one text, computed once; span lookups are bisections."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._bounds = {
-            "clause": self._ends(_CLAUSE_END),
-            "part": self._ends(_PART_END),
-            "sentence": self._ends(_SENT_END),
-            "paragraph": self._ends(_PARA_END),
-        }
-        self._spans: dict[tuple[str, int], tuple[int, int]] = {}
-        self._periods: list[re.Match[str]] | None = None
-        self.frames: dict[int, list[tuple[int, str]]] = {}  # sentence start -> (clause start, period)
-        self._period_starts: list[int] = []
-
-    def periods(self, lo: int, hi: int) -> list[re.Match[str]]:
-        """Period expressions lying inside text[lo:hi] (found once per text)."""
-        if self._periods is None:
-            self._periods = [m for m in _PERIOD_RE.finditer(self.text) if m.end() > m.start()]
-            self._period_starts = [m.start() for m in self._periods]
-        i = bisect_left(self._period_starts, lo)
-        out = []
-        while i < len(self._periods) and self._periods[i].start() < hi:
-            if self._periods[i].end() <= hi:
-                out.append(self._periods[i])
-            i += 1
-        return out
-
-    def _ends(self, pattern: re.Pattern[str]) -> list[int]:
-        return [0] + [m.end() for m in pattern.finditer(self.text)] + [len(self.text) + 1]
-
-    def span(self, level: str, pos: int) -> tuple[int, int]:
-        """[start, end) of the unit containing pos; end excludes the closing punctuation."""
-        key = (level, pos)
-        hit = self._spans.get(key)
-        if hit is None:
-            bounds = self._bounds[level]
-            i = bisect_right(bounds, pos) - 1
-            start, end = bounds[i], min(bounds[i + 1], len(self.text) + 1) - 1
-            hit = self._spans[key] = (start, max(start, end))
-        return hit
-
-    def clauses(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Clause spans inside [start, end)."""
-        bounds = self._bounds["clause"]
-        i = bisect_right(bounds, start) - 1
-        out = []
-        while i + 1 < len(bounds) and bounds[i] < end:
-            s, e = max(bounds[i], start), min(bounds[i + 1] - 1, end)
-            if e > s:
-                out.append((s, e))
-            i += 1
-        return out
-
-
-# Periods: 2024年, 2023年12月, 1-4月, 1月份, 今年1-8月, 全年, 上半年, 前三季度, 一季度, 前8个月 ...
-_CN_SMALL_NUM = "一二三四五六七八九十"
-_PERIOD_START = (
-    r"(?=(?:19|20)\d{2}年|今年|明年|去年|上年|当年|全年|本年|来年|年内|\d{1,2}(?:[-—~至]\d{1,2})?月"
-    r"|上半年|下半年|前三季度|[一二三四1-4]季度|前(?:\d{1,2}|[" + _CN_SMALL_NUM + r"]{1,2})个月)"
-)
-_PERIOD_RE = re.compile(
-    _PERIOD_START
-    + r"(?:(?P<year>(?:19|20)\d{2})年度?|(?P<rel>今年|明年|去年|上年|当年|全年|本年|来年|年内))?"
-    r"(?:(?P<m1>\d{1,2})(?:[-—~至](?P<m2>\d{1,2}))?月(?:份|底|末)?(?!\d{1,2}[日号])"
-    r"|(?P<half>上半年|下半年)|(?P<q3>前三季度)|(?P<q>[一二三四1-4])季度"
-    r"|前(?P<nm>\d{1,2}|[" + _CN_SMALL_NUM + r"]{1,2})个月)?"
-)
-_CN_MONTHS = {c: i + 1 for i, c in enumerate(_CN_SMALL_NUM)}
-
-
-def find_periods(text: str, start: int, end: int) -> list[re.Match[str]]:
-    """Non-empty period expressions in text[start:end]."""
-    return [m for m in _PERIOD_RE.finditer(text, start, end) if m.end() > m.start()]
-
-
-def period_range(
-    m: re.Match[str], published: date | None, context_year: int | None
-) -> tuple[date, date] | None:
-    """The calendar range a period expression covers, or None when the year cannot be known."""
-    year: int | None = None
-    if m.group("year"):
-        year = int(m.group("year"))
-    elif m.group("rel"):
-        rel = m.group("rel")
-        base = published.year if published else None
-        if rel in ("今年", "本年", "年内"):
-            year = base or context_year
-        elif rel in ("明年", "来年"):
-            year = base + 1 if base else None
-        elif rel in ("去年", "上年"):
-            year = base - 1 if base else None
-        else:  # 全年, 当年: the year the paragraph talks about
-            year = context_year or base
-    else:
-        year = context_year or (published.year if published else None)
-    if year is None:
-        return None
-    first, last = 1, 12
-    if m.group("m1"):
-        first = int(m.group("m1"))
-        last = int(m.group("m2") or first)
-        if m.group("m2") is None and m.group(0).startswith(("前",)):
-            first = 1
-    elif m.group("half"):
-        first, last = (1, 6) if m.group("half") == "上半年" else (7, 12)
-    elif m.group("q3"):
-        first, last = 1, 9
-    elif m.group("q"):
-        q = "一二三四".find(m.group("q")) + 1 or int(m.group("q"))
-        first, last = 3 * q - 2, 3 * q
-    elif m.group("nm"):
-        n = m.group("nm")
-        first, last = 1, int(n) if n.isdigit() else _cn_small(n)
-    if not (1 <= first <= last <= 12):
-        return None
-    end = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
-    return date(year, first, 1), end
-
-
-def _cn_small(s: str) -> int:
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + _CN_MONTHS.get(s[1:], 0)
-    return _CN_MONTHS.get(s, 0)
-
-
-def tense_of(rng: tuple[date, date] | None, published: date | None) -> str | None:
-    """"past" when the period ended by the publication date, "future" when it starts after it."""
-    if rng is None or published is None:
-        return None
-    if rng[1] <= published:
-        return "past"
-    if rng[0] > published:
-        return "future"
-    return "current"
-
+from extract.figures.periods import PERIOD_RE, Layout
 
 # ---- labels ---------------------------------------------------------------------------------------
 # A label is the short metric phrase a figure measures. Three shapes occur in reports:
@@ -245,7 +95,7 @@ def _strip_periods(label: str) -> str:
     # 当年签约当年开工率 names a rate; elsewhere a period word is the figure's period, not its metric
     if label.count("当年") >= 2:
         return label
-    return _PERIOD_RE.sub("", label)
+    return PERIOD_RE.sub("", label)
 
 
 def _strip_lead(pre: str) -> str:
@@ -253,7 +103,7 @@ def _strip_lead(pre: str) -> str:
         before = pre
         pre = _LEAD_WORDS.sub("", pre)
         pre = _strip_place(pre) if len(pre) > 3 else pre
-        m = _PERIOD_RE.match(pre)
+        m = PERIOD_RE.match(pre)
         if m and m.end() and not (m.group(0) == "当年" and pre.count("当年") >= 2):
             pre = pre[m.end() :]
         v = _LEAD_VERB.match(pre)
@@ -414,86 +264,3 @@ def quote_for(text: str, clause: tuple[int, int]) -> str:
     return text[clause[0] : clause[1]].strip()
 
 
-# ---- periods --------------------------------------------------------------------------------------
-_FRAME_CLAUSE = re.compile(r"^(?:到|截至|截止|至|自|今年以来|[\s]*)")
-
-
-def _is_base(text: str, m: re.Match[str]) -> bool:
-    """较上年, 比2020年, 是去年同期, 恢复到2019年同期: a comparison base, not the figure's period."""
-    s = m.start()
-    return (s > 0 and text[s - 1] in "较比与是") or text.startswith("同期", m.end())
-
-
-_COUNT_START = re.compile(r"\s*(?:\d|[两二三四五六七八九十百千万]+[个项条次户人名家座处所台辆场批万亿])")
-
-
-def _starts_with_number(text: str, clause: tuple[int, int]) -> bool:
-    """12个新建项目…: a clause opening with a count starts a new subject (a period such as 2024年 not)."""
-    if not _COUNT_START.match(text, clause[0]):
-        return False
-    m = _PERIOD_RE.match(text, clause[0])
-    return not (m and m.end() > m.start())
-
-
-def period_for(layout: Layout, start: int) -> str | None:
-    """The period stated for a figure: in its own clause; else in earlier clauses of its ；-part while
-    they keep one subject (a clause opening with a number starts a new one); else a period framing
-    its sentence (2023年,… / 截至2月底,…); else, for a sentence opening with 其中, the previous one's."""
-    text = layout.text
-    found = _own_period(layout, start)
-    if found is not None:
-        return found
-    sent = layout.span("sentence", start)
-    frame = _frame(layout, sent, start)
-    if frame is not None:
-        return frame
-    if text.startswith("其中", sent[0]) and sent[0] > 0:
-        prev = layout.span("sentence", sent[0] - 1)
-        if prev[1] > prev[0]:
-            return _own_period(layout, prev[1]) or _frame(layout, prev, prev[1])
-    return None
-
-
-def _own_period(layout: Layout, pos: int) -> str | None:
-    text = layout.text
-    part_start = layout.span("part", pos)[0]
-    cs, hi = layout.span("clause", pos)[0], pos
-    while True:
-        compound = text.count("当年", cs, hi) >= 2  # 当年签约当年开工率 is a rate's name
-        found = [
-            m
-            for m in layout.periods(cs, hi)
-            if not _is_base(text, m) and not (compound and m.group(0) == "当年")
-        ]
-        if found:
-            return found[-1].group(0)
-        if cs <= part_start or _starts_with_number(text, (cs, hi)):
-            return None
-        hi = cs - 1  # the previous clause, up to its closing mark
-        cs = layout.span("clause", hi)[0]
-
-
-def _frame(layout: Layout, sent: tuple[int, int], pos: int) -> str | None:
-    """A period opening the sentence, or a clause holding nothing but a period, before pos."""
-    frames = layout.frames.get(sent[0])
-    if frames is None:
-        frames = layout.frames[sent[0]] = _sentence_frames(layout, sent)
-    found = None
-    for cs, period in frames:
-        if cs >= pos:
-            break
-        found = period
-    return found
-
-
-def _sentence_frames(layout: Layout, sent: tuple[int, int]) -> list[tuple[int, str]]:
-    text = layout.text
-    out = []
-    for cs, ce in layout.clauses(sent[0], sent[1]):
-        body = text[cs:ce].strip()
-        lead = _FRAME_CLAUSE.match(body)
-        rest = body[lead.end() :] if lead else body
-        m = _PERIOD_RE.match(rest)
-        if m and m.end() and (cs == sent[0] or not rest[m.end() :].strip("以来前底末 ")):
-            out.append((cs, m.group(0)))
-    return out

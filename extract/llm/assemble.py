@@ -9,7 +9,6 @@ when they survive the re-asks, the digest's warnings.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from extract.digest.grounding import number_forms, ungrounded_numbers
@@ -18,14 +17,14 @@ from extract.llm.prompt import NumberedFigure
 from extract.llm.schema import AddedFigure, Answer
 from extract.models import County, Digest, Document, Figure, Person
 from extract.places.gazetteer import lookup
+from extract.text.segment import marks, sentences
 
 SUMMARY_MAX = 200
 HIGHLIGHTS_MIN, HIGHLIGHTS_MAX = 3, 5
 LABEL_MAX = 40
 # units that make a "figure" a date or a duration, never a key figure
 _TIME_UNITS = {"年", "月", "日", "号", "时", "点", "分", "秒", "周年", "个月", "季度", "世纪"}
-_SENTENCE = re.compile(r"[^。！？!?；;]+[。！？!?；;]*")
-_CLAUSE_STOPS = "。！？!?；;，,\n"
+_CLAUSE_STOPS = marks("clause", colons=False)  # 。！？!?；;，, and the line end
 _NUMERAL_CHARS = set("0123456789.,零〇一二两三四五六七八九十百千万亿")
 
 
@@ -51,10 +50,6 @@ class Part:
     people: list[Person] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
 def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | None:

@@ -17,14 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
-import json
 import logging
 import random
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import ValidationError
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
@@ -37,7 +32,20 @@ from extract.llm.chunking import Chunk, split_in_two, split_text
 from extract.llm.config import LLMConfig
 from extract.llm.prompt import NumberedFigure, prompt_version
 from extract.llm.schema import Answer, validation_errors
-from extract.llm.tokens import estimate_messages, estimate_tokens
+from extract.llm.tokens import estimate_messages
+from extract.llm.transport import (
+    BadResponse,
+    Completion,
+    LLMFailure,
+    RetryPolicy,
+    classify,
+    completion_from,
+    failure_reason,
+    is_transient,
+    redact,
+    retry_after,
+    short_error,
+)
 from extract.models import Digest, Document
 
 __all__ = ["CallLog", "DigestCache", "LLMBackend", "RetryPolicy", "cache_key", "prompt_version"]
@@ -51,91 +59,9 @@ FALLBACK_WARNING = "LLM unavailable ({reason}), rules digest shown"
 PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, llama.cpp, vLLM) take no key; the SDK wants one
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """Backoff for transient errors. Tests pass tiny values; production keeps the defaults."""
-
-    base_s: float = 1.0  # first wait ~ base_s, doubling, with full jitter
-    max_s: float = 20.0  # longest single wait (Retry-After may ask for more; the deadline decides)
-    max_attempts: int = 8  # per request
-    min_call_s: float = 0.5  # don't start a request with less time than this left
-
-
-class LLMFailure(Exception):
-    """The LLM cannot give this report a digest; `reason` goes into the fallback warning."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 class _NeedSplit(Exception):
     pass
 
-
-class _BadResponse(Exception):
-    """A 2xx whose body is not a chat completion (an HTML error page from a proxy): retried like a 5xx."""
-
-
-@dataclass
-class _Completion:
-    content: str | None
-    finish_reason: str | None
-    refusal: str | None
-    prompt_tokens: int
-    completion_tokens: int
-    latency_ms: float
-    mode: str
-
-
-def _redact(url: str | None) -> str:
-    """Base URL for the log, without any user:password part."""
-    if not url:
-        return modes.OPENAI_URL
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def _status(exc: BaseException) -> int | None:
-    return getattr(exc, "status_code", None)
-
-
-def _retry_after(exc: BaseException | None) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    with contextlib.suppress(TypeError, ValueError):
-        ms = headers.get("retry-after-ms")
-        if ms is not None:
-            return max(0.0, float(ms) / 1000)
-    raw = headers.get("retry-after")
-    if raw is None:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    with contextlib.suppress(TypeError, ValueError):
-        when = email.utils.parsedate_to_datetime(raw)
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
-    return None
-
-
-def _is_transient(exc: BaseException) -> bool:
-    import openai
-
-    if isinstance(exc, openai.APIConnectionError | _BadResponse):  # includes APITimeoutError
-        return True
-    status = _status(exc)
-    if status is None:
-        return False
-    if status == 429 and "insufficient_quota" in modes.error_text(exc):
-        return False  # billing, not load: waiting will not help
-    return status in (408, 409, 429) or status >= 500
 
 
 class LLMBackend:
@@ -159,7 +85,7 @@ class LLMBackend:
         self.call_log = call_log
         self.model = config.model
         self.backend_name = f"llm:{config.model}"
-        self._log_url = _redact(config.base_url)
+        self._log_url = redact(config.base_url)
         self._official = config.base_url is None or "api.openai.com" in (config.base_url or "")
         key = config.api_key.get_secret_value() if config.api_key else PLACEHOLDER_KEY
         self._client = openai.AsyncOpenAI(
@@ -188,7 +114,7 @@ class LLMBackend:
             async with asyncio.timeout(self.config.deadline_s + 2.0):
                 digest = await run.execute()
         except Exception as exc:  # TaskGroups wrap failures in ExceptionGroups: unwrap for the reason
-            return self._fallback(rules, _failure_reason(exc))
+            return self._fallback(rules, failure_reason(exc))
         try:
             await self.cache.put(key, digest)
         except Exception:
@@ -289,7 +215,7 @@ class _Run:
             ]
 
     def _judge(
-        self, comp: _Completion, candidates: list[NumberedFigure], chunk: Chunk
+        self, comp: Completion, candidates: list[NumberedFigure], chunk: Chunk
     ) -> tuple[Outcome, Part | None, list[str]]:
         if comp.refusal or comp.finish_reason == "content_filter":
             return "refusal", None, [f"refusal: {(comp.refusal or 'content_filter')[:200]}"]
@@ -308,7 +234,7 @@ class _Run:
         return ("invalid" if part.problems else "ok"), part, part.problems
 
     def _can_repair(
-        self, task: str, turns: list[prompt.Message], comp: _Completion, problems: list[str]
+        self, task: str, turns: list[prompt.Message], comp: Completion, problems: list[str]
     ) -> bool:
         if self.remaining() < self.b.policy.min_call_s:
             return False
@@ -324,7 +250,7 @@ class _Run:
         expected = estimate_messages(nxt) + comp.completion_tokens
         return self.repair_tokens + expected <= self.cfg.repair_token_budget
 
-    async def _complete(self, task: str, turns: list[prompt.Message]) -> _Completion:
+    async def _complete(self, task: str, turns: list[prompt.Message]) -> Completion:
         """One answer, whatever mode and parameters this server accepts."""
         import openai
 
@@ -352,23 +278,23 @@ class _Run:
                         self.quirks.failed_modes.add(mode)
                         mode = nxt
                         continue
-                raise LLMFailure(f"HTTP {status}: {_short(exc)}") from None
+                raise LLMFailure(f"HTTP {status}: {short_error(exc)}") from None
             except openai.APITimeoutError:
                 raise LLMFailure("timed out") from None
             except openai.APIConnectionError:
                 raise LLMFailure("cannot connect") from None
-            except _BadResponse:
+            except BadResponse:
                 raise LLMFailure("unreadable responses from the server") from None
             if self.cfg.mode == "auto":
                 self.quirks.mode = mode
             return comp
 
-    async def _with_retries(self, messages: list[prompt.Message], mode: str) -> _Completion:
+    async def _with_retries(self, messages: list[prompt.Message], mode: str) -> Completion:
         policy = self.b.policy
 
         def wait(rs: RetryCallState) -> float:
             exc = rs.outcome.exception() if rs.outcome else None
-            after = _retry_after(exc)
+            after = retry_after(exc)
             jitter = random.uniform(0, policy.base_s * 0.1)
             if after is not None:
                 return after + jitter
@@ -380,16 +306,16 @@ class _Run:
                 or self.remaining() - rs.upcoming_sleep < policy.min_call_s
             )
 
-        result: _Completion | None = None
+        result: Completion | None = None
         async for attempt in AsyncRetrying(
-            retry=retry_if_exception(_is_transient), wait=wait, stop=stop, reraise=True
+            retry=retry_if_exception(is_transient), wait=wait, stop=stop, reraise=True
         ):
             with attempt:
                 result = await self._request(messages, mode)
         assert result is not None
         return result
 
-    async def _request(self, messages: list[prompt.Message], mode: str) -> _Completion:
+    async def _request(self, messages: list[prompt.Message], mode: str) -> Completion:
         import openai
 
         remaining = self.remaining()
@@ -417,28 +343,12 @@ class _Run:
             await self._log_error(exc, mode, messages, latency)
             raise
         except ValueError as exc:  # the SDK could not decode the body
-            bad = _BadResponse(f"unreadable response body: {exc}")
+            bad = BadResponse(f"unreadable response body: {exc}")
             await self._log_error(bad, mode, messages, (time.perf_counter() - t0) * 1000)
             raise bad from exc
-        latency = (time.perf_counter() - t0) * 1000
-        choices = getattr(resp, "choices", None) or []
-        choice = choices[0] if choices else None
-        message = getattr(choice, "message", None)
-        content = getattr(message, "content", None)
-        usage = getattr(resp, "usage", None)
-        prompt_tokens = getattr(usage, "prompt_tokens", None) or estimate_messages(messages)
-        completion_tokens = getattr(usage, "completion_tokens", None) or estimate_tokens(content or "")
-        return _Completion(
-            content=content if isinstance(content, str) else None,
-            finish_reason=getattr(choice, "finish_reason", None),
-            refusal=getattr(message, "refusal", None),
-            prompt_tokens=int(prompt_tokens),
-            completion_tokens=int(completion_tokens),
-            latency_ms=latency,
-            mode=mode,
-        )
+        return completion_from(resp, messages, mode, (time.perf_counter() - t0) * 1000)
 
-    async def _log(self, comp: _Completion, outcome: Outcome, error: str | None) -> None:
+    async def _log(self, comp: Completion, outcome: Outcome, error: str | None) -> None:
         await self.b._record(
             CallRecord(
                 base_url=self.b._log_url,
@@ -465,8 +375,8 @@ class _Run:
                 prompt_tokens=None,
                 completion_tokens=None,
                 latency_ms=round(latency, 1),
-                outcome=_classify(exc, mode, self.cfg.mode),
-                error=_short(exc),
+                outcome=classify(exc, mode, self.cfg.mode),
+                error=short_error(exc),
                 prompt_version=self.pv,
                 doc_sha256=self.doc_sha,
             )
@@ -476,63 +386,6 @@ class _Run:
 def _simplified(raw: str) -> str:
     """A model may answer a traditional-script report in traditional script: the digest is 简体中文, and
     the answer's names and numbers are matched against the simplified text."""
-    try:
-        from extract.text.script import to_simplified
-    except ImportError:  # pragma: no cover - the normaliser's module is part of the pipeline
-        return raw
+    from extract.text.script import to_simplified
+
     return to_simplified(raw)
-
-
-def _leaves(exc: BaseException) -> list[BaseException]:
-    if isinstance(exc, BaseExceptionGroup):
-        return [leaf for e in exc.exceptions for leaf in _leaves(e)]
-    return [exc]
-
-
-def _failure_reason(exc: Exception) -> str:
-    leaves = _leaves(exc)
-    for leaf in leaves:
-        if isinstance(leaf, LLMFailure):
-            return leaf.reason
-    if any(isinstance(leaf, TimeoutError) for leaf in leaves):
-        return "deadline exceeded"
-    log.error("LLM digest failed unexpectedly", exc_info=exc)
-    return "internal error"
-
-
-def _classify(exc: BaseException, mode: str, configured: str) -> Outcome:
-    import openai
-
-    if isinstance(exc, openai.APITimeoutError):
-        return "timeout"
-    if isinstance(exc, openai.APIConnectionError):
-        return "connection_error"
-    if isinstance(exc, _BadResponse):
-        return "server_error"
-    status = _status(exc) or 0
-    text = modes.error_text(exc)
-    if status == 429:
-        return "rate_limited"
-    if status in (408, 409) or status >= 500:
-        return "server_error"
-    if status in (400, 413, 422) and modes.context_exceeded(text):
-        return "context_exceeded"
-    if status in (400, 422) and (modes.rejects_max_tokens(text) or modes.rejects_temperature(text)):
-        return "param_rejected"
-    if status in (400, 422) and configured == "auto" and mode != "text":
-        return "format_rejected"
-    return "client_error"
-
-
-def _short(exc: BaseException) -> str:
-    """An error line for logs and warnings: status and the server's message, never request headers."""
-    body = getattr(exc, "body", None)
-    msg = None
-    if isinstance(body, dict):
-        err = body.get("error", body)
-        msg = err.get("message") if isinstance(err, dict) else None
-    if msg is None:
-        msg = str(exc)
-    if not isinstance(msg, str):
-        msg = json.dumps(msg, ensure_ascii=False)
-    return f"{type(exc).__name__}: {msg}"[:300]

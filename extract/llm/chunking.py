@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+from extract.text.segment import ends, pieces
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ def _pieces(text: str, max_chars: int) -> list[str]:
         if len(para) <= max_chars:
             out.append(para)
             continue
-        for sent in _SENTENCE_END.split(para):
+        for sent in pieces(para, "part"):
             out.extend(
                 sent[i : i + max_chars] for i in range(0, len(sent), max_chars) if sent[i : i + max_chars]
             )
@@ -61,8 +60,8 @@ def split_in_two(chunk: Chunk) -> list[Chunk]:
     ran out of output tokens, so the same input is never sent again."""
     text = chunk.text
     mid = len(text) / 2
-    for pattern in (r"\n", r"[。！？；!?;]"):
-        cuts = [m.end() for m in re.finditer(pattern, text) if 0 < m.end() < len(text)]
+    for level in ("paragraph", "part"):
+        cuts = [c for c in ends(text, level) if 0 < c < len(text)]
         # a boundary in the middle half only: a 90/10 split would just repeat the overflow
         cuts = [c for c in cuts if len(text) / 4 <= c <= 3 * len(text) / 4]
         if cuts:

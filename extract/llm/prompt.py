@@ -15,6 +15,7 @@ from string import Template
 
 from extract.llm.schema import answer_schema_text
 from extract.models import County, Digest, Document, Figure, Person
+from extract.text.segment import marks
 
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 _FILES = (
@@ -56,7 +57,7 @@ def number_candidates(figures: list[Figure]) -> list[NumberedFigure]:
     return [NumberedFigure(f"F{i}", f) for i, f in enumerate(figures, 1)]
 
 
-_STOPS = "。！？；;!?，,、\n"
+_STOPS = marks("clause", colons=False, list_comma=True)  # 。！？；;!?，,、 and the line end
 _NUMBERISH = "0123456789.%"
 
 

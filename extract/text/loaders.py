@@ -25,6 +25,7 @@ from extract.errors import (
     UnsupportedTypeError,
 )
 from extract.text.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
+from extract.text.segment import CLOSING_QUOTES, COLONS, marks
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_DESCRIPTION", "SUPPORTED_EXTENSIONS", "LoadedText", "load_bytes"]
 
@@ -268,7 +269,7 @@ def _docx_blocks(container, lines: list[str]) -> None:
 
 # --- PDF ------------------------------------------------------------------------------------------
 
-_SENTENCE_END = tuple("。！？!?；;：:”’」』")
+_SENTENCE_END = tuple(marks("part", lines=False) + COLONS + CLOSING_QUOTES)  # may end a paragraph
 
 
 @dataclass

@@ -1,0 +1,177 @@
+"""Talking to an OpenAI-compatible server: the retry policy, what a completion carries, and how an
+error is classified (transient or final, and why) without any request header reaching a log."""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from extract.llm import modes
+from extract.llm.calllog import Outcome
+from extract.llm.prompt import Message
+from extract.llm.tokens import estimate_messages, estimate_tokens
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Backoff for transient errors. Tests pass tiny values; production keeps the defaults."""
+
+    base_s: float = 1.0  # first wait ~ base_s, doubling, with full jitter
+    max_s: float = 20.0  # longest single wait (Retry-After may ask for more; the deadline decides)
+    max_attempts: int = 8  # per request
+    min_call_s: float = 0.5  # don't start a request with less time than this left
+
+
+class LLMFailure(Exception):
+    """The LLM cannot give this report a digest; `reason` goes into the fallback warning."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def completion_from(resp: object, messages: list[Message], mode: str, latency_ms: float) -> Completion:
+    """What the backend needs from a chat completion; token counts estimated when the server gives none."""
+    choices = getattr(resp, "choices", None) or []
+    choice = choices[0] if choices else None
+    message = getattr(choice, "message", None)
+    content = getattr(message, "content", None)
+    usage = getattr(resp, "usage", None)
+    prompt_tokens = getattr(usage, "prompt_tokens", None) or estimate_messages(messages)
+    completion_tokens = getattr(usage, "completion_tokens", None) or estimate_tokens(content or "")
+    return Completion(
+        content=content if isinstance(content, str) else None,
+        finish_reason=getattr(choice, "finish_reason", None),
+        refusal=getattr(message, "refusal", None),
+        prompt_tokens=int(prompt_tokens),
+        completion_tokens=int(completion_tokens),
+        latency_ms=latency_ms,
+        mode=mode,
+    )
+
+
+class BadResponse(Exception):
+    """A 2xx whose body is not a chat completion (an HTML error page from a proxy): retried like a 5xx."""
+
+
+@dataclass
+class Completion:
+    content: str | None
+    finish_reason: str | None
+    refusal: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    latency_ms: float
+    mode: str
+
+
+def redact(url: str | None) -> str:
+    """Base URL for the log, without any user:password part."""
+    if not url:
+        return modes.OPENAI_URL
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def status_of(exc: BaseException) -> int | None:
+    return getattr(exc, "status_code", None)
+
+
+def retry_after(exc: BaseException | None) -> float | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if headers is None:
+        return None
+    with contextlib.suppress(TypeError, ValueError):
+        ms = headers.get("retry-after-ms")
+        if ms is not None:
+            return max(0.0, float(ms) / 1000)
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    with contextlib.suppress(TypeError, ValueError):
+        when = email.utils.parsedate_to_datetime(raw)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return None
+
+
+def is_transient(exc: BaseException) -> bool:
+    import openai
+
+    if isinstance(exc, openai.APIConnectionError | BadResponse):  # includes APITimeoutError
+        return True
+    status = status_of(exc)
+    if status is None:
+        return False
+    if status == 429 and "insufficient_quota" in modes.error_text(exc):
+        return False  # billing, not load: waiting will not help
+    return status in (408, 409, 429) or status >= 500
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for e in exc.exceptions for leaf in _leaves(e)]
+    return [exc]
+
+
+def failure_reason(exc: Exception) -> str:
+    found = _leaves(exc)
+    for leaf in found:
+        if isinstance(leaf, LLMFailure):
+            return leaf.reason
+    if any(isinstance(leaf, TimeoutError) for leaf in _leaves):
+        return "deadline exceeded"
+    log.error("LLM digest failed unexpectedly", exc_info=exc)
+    return "internal error"
+
+
+def classify(exc: BaseException, mode: str, configured: str) -> Outcome:
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection_error"
+    if isinstance(exc, BadResponse):
+        return "server_error"
+    status = status_of(exc) or 0
+    text = modes.error_text(exc)
+    if status == 429:
+        return "rate_limited"
+    if status in (408, 409) or status >= 500:
+        return "server_error"
+    if status in (400, 413, 422) and modes.context_exceeded(text):
+        return "context_exceeded"
+    if status in (400, 422) and (modes.rejects_max_tokens(text) or modes.rejects_temperature(text)):
+        return "param_rejected"
+    if status in (400, 422) and configured == "auto" and mode != "text":
+        return "format_rejected"
+    return "client_error"
+
+
+def short_error(exc: BaseException) -> str:
+    """An error line for logs and warnings: status and the server's message, never request headers."""
+    body = getattr(exc, "body", None)
+    msg = None
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        msg = err.get("message") if isinstance(err, dict) else None
+    if msg is None:
+        msg = str(exc)
+    if not isinstance(msg, str):
+        msg = json.dumps(msg, ensure_ascii=False)
+    return f"{type(exc).__name__}: {msg}"[:300]
