@@ -344,3 +344,35 @@ async def test_resume_pending_outcomes_carry_scope_and_sender(tmp_path: Path) ->
         assert await restarted.resume_pending_outcomes() == []
     finally:
         await restarted.close()
+
+
+async def test_accept_process_deliver_are_separate_steps(service: Service) -> None:
+    rid = await service.accept(
+        scope=chat_scope(5), sender="tg:1", data=DANING_SEED.read_bytes(), filename="d.txt"
+    )
+    assert (await service.store.reports.report(rid)).status == "pending"  # stored before any parsing
+    assert await service.outcome_for_delivery(rid) is None  # nothing to deliver yet
+
+    out = await service.process(rid)
+    assert out.status == "done" and [c.name for c in out.digest.counties] == ["大宁县"]
+    again = await service.process(rid)  # not pending any more: the stored outcome, no second digest
+    assert again.status == "done" and again.digest == out.digest
+    assert await service.store.reports.count_reports(status="done") == 1
+
+    ready = await service.outcome_for_delivery(rid)
+    assert ready is not None and ready.digest == out.digest
+    assert (await service.store.reports.report(rid)).delivered_at is None
+    assert await service.mark_delivered(rid)
+    assert not await service.mark_delivered(rid)  # recorded once
+    assert (await service.store.reports.report(rid)).delivered_at is not None
+
+
+async def test_oversized_report_fails_at_accept(tmp_path: Path) -> None:
+    service = await Service.create(_settings(tmp_path, max_upload_mb=0.001))
+    try:
+        rid = await service.accept(scope="public", sender=None, data=b"x" * 5000)
+        assert await service.store.reports.raw(rid) == b""  # recorded, the bytes not kept
+        out = await service.process(rid)
+        assert (out.status, out.error) == ("failed", TooLargeError.user_message)
+    finally:
+        await service.close()

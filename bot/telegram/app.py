@@ -164,7 +164,7 @@ async def send_resumed(app: Application, resumed: list[ResumedReport]) -> int:
             continue
         try:
             script = (await state.svc.chat_settings(chat_id)).script
-            await reports.send_outcome(app.bot, chat_id, item.outcome, script=script, lead=RESUMED_NOTE)
+            await reports.deliver(app.bot, state, chat_id, item.outcome, script=script, lead=RESUMED_NOTE)
             sent += 1
         except TelegramError as exc:  # the chat may be gone (bot removed, user blocked it)
             log.warning(

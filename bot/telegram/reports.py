@@ -8,7 +8,7 @@ import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import (
     Bot,
@@ -190,15 +190,13 @@ async def _digest_report(
             data = await data()
             if data is None:
                 return None, False
-        use_llm = await (quota or _llm_allowed(state, chat_id))
         user = update.effective_user
-        outcome = await state.svc.submit(
-            scope=chat_scope(chat_id),
-            sender=f"tg:{user.id}" if user else None,
-            data=data,
-            filename=filename,
-            use_llm=use_llm,
+        # stored before anything else (the quota is a database write too): nothing a user sent is lost
+        report_id = await state.svc.accept(
+            scope=chat_scope(chat_id), sender=f"tg:{user.id}" if user else None, data=data, filename=filename
         )
+        use_llm = await (quota or _llm_allowed(state, chat_id))
+        outcome = await state.svc.process(report_id, use_llm=use_llm)
     return outcome, use_llm
 
 
@@ -251,7 +249,13 @@ async def process_report(
         return
     script = script or await chat_script(state, chat.id)
     notes = [QUOTA_NOTE] if not use_llm and outcome.status == "done" else []
-    await send_outcome(context.bot, chat.id, outcome, script=script, reply_to=reply_to, notes=notes)
+    await deliver(context.bot, state, chat.id, outcome, script=script, reply_to=reply_to, notes=notes)
+
+
+async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcome, **how: Any) -> None:
+    """Delivery, the last step: send the outcome (send_outcome's options in `how`), then record it."""
+    await send_outcome(bot, chat_id, outcome, **how)
+    await state.svc.mark_delivered(outcome.report_id)
 
 
 async def send_outcome(
