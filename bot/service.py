@@ -20,14 +20,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel
 
-from bot.period_digest import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
+from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
+from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from bot.settings import Settings, format_clock, parse_clock
 from bot.store.base import utcnow
 from bot.store.db import StoreOpenError, open_store
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.repo import Store
 from bot.store.reports import CountyLink, FigureRow, PendingReport
-from bot.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from extract.errors import InputError, TooLargeError
 from extract.models import Digest, Document, Script
 

@@ -8,10 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from bot.queries.targets import TargetsAnswer, merge_targets, resolve_county
+from bot.render.text import render_targets_text as render_targets
 from bot.service import Service, chat_scope
 from bot.settings import Settings
 from bot.store.reports import CountyLink, FigureRow
-from bot.targets import TargetsAnswer, merge_targets, render_targets, resolve_county
 from extract.models import County, Digest, Figure
 
 DANING = County(name="大宁县", city="临汾市", province="山西省")
