@@ -16,11 +16,12 @@ from bot.telegram.access import ADMINS_ONLY, is_admin
 from bot.telegram.reply import chat_script, get_state, reply, send_html
 from bot.telegram.state import BotState
 from extract.models import Script
+from extract.text.loaders import SUPPORTED_DESCRIPTION
 
 log = logging.getLogger("countybot.telegram")
 
-HELP = """<b>countybot · 县域报告摘要</b>
-把县政府的新闻或会议报告发给我：直接粘贴全文，或发送 .txt / .md / .docx / .pdf / .html 文件。
+HELP = f"""<b>countybot · 县域报告摘要</b>
+把县政府的新闻或会议报告发给我：直接粘贴全文，或发送 {" / ".join(SUPPORTED_DESCRIPTION.split("、"))} 文件。
 我会整理出哪个县、谁讲话、要点和关键数字（🎯 目标 · ✅ 完成），数字都摘自原文。
 
 /targets 县名 — 某县的重点目标，如 /targets 大宁
