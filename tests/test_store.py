@@ -8,19 +8,23 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
+from bot.service import Service
+from bot.settings import Settings
 from bot.store import Store, database_url
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.migrations import LATEST
 from bot.store.reports import CountyLink, FigureRow
+from bot.store.tables import SchemaVersion
 from extract.llm.calllog import CallRecord
 from extract.models import County, Digest, Figure
+from tests.pg import Cluster, free_port
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    s = await Store.open(f"sqlite:///{tmp_path / 'db' / 'store.sqlite3'}")
+async def store(db_url: str):
+    s = await Store.open(db_url)
     yield s
     await s.close()
 
@@ -81,37 +85,43 @@ async def test_open_creates_folder_wal_and_schema(tmp_path: Path) -> None:
     assert versions == list(range(1, LATEST + 1))
 
 
-async def test_migrations_run_once_and_keep_data(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    store = await Store.open(url)
-    rid = await store.reports.insert_report(scope="public", sender=None, filename="a.txt", raw=b"x")
-    await store.close()
-    store = await Store.open(url)  # second start-up: nothing re-applied, nothing lost
+async def _versions(store: Store) -> list[int]:
+    async with store.engine.connect() as conn:
+        return list((await conn.execute(select(SchemaVersion.version))).scalars())
+
+
+async def test_migrations_run_once_and_keep_data(db_url: str) -> None:
+    store = await Store.open(db_url)
+    try:
+        assert store.engine.dialect.name == ("postgresql" if db_url.startswith("postgresql") else "sqlite")
+        async with store.engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert {"reports", "digests", "figures", "report_counties", "llm_quota", "sent_digests"} <= tables
+        assert await _versions(store) == list(range(1, LATEST + 1))
+        rid = await store.reports.insert_report(
+            scope="public", sender=None, filename="a.txt", raw=b"\x00\xffraw bytes"
+        )
+    finally:
+        await store.close()
+    store = await Store.open(db_url)  # second start-up: nothing re-applied, nothing lost
     try:
         assert (await store.reports.report(rid)).status == "pending"
         assert await store.reports.count_reports() == 1
+        assert await _versions(store) == list(range(1, LATEST + 1))
+        assert await store.reports.raw(rid) == b"\x00\xffraw bytes"  # BLOB/bytea keep any bytes
     finally:
         await store.close()
-    con = sqlite3.connect(tmp_path / "m.sqlite3")
-    try:
-        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == LATEST
-    finally:
-        con.close()
 
 
-async def test_concurrent_first_open_of_one_file(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    stores = await asyncio.gather(*(Store.open(url) for _ in range(3)))
+async def test_concurrent_first_open_of_one_database(db_url: str) -> None:
+    stores = await asyncio.gather(*(Store.open(db_url) for _ in range(3)))
     try:
         assert await asyncio.gather(*(s.reports.count_reports() for s in stores)) == [0, 0, 0]
+        for s in stores:
+            assert await _versions(s) == list(range(1, LATEST + 1))
     finally:
         for s in stores:
             await s.close()
-    con = sqlite3.connect(tmp_path / "race.sqlite3")
-    try:
-        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == LATEST
-    finally:
-        con.close()
 
 
 def _finish_kwargs(sha: str, scope: str = "public") -> dict:
@@ -223,9 +233,11 @@ async def test_store_backed_llm_cache_and_call_log(store: Store) -> None:
         prompt_version="p1",
         doc_sha256="a" * 64,
     )
-    await calls.record(rec)
+    await calls.record(rec)  # an aware time: stored as naive UTC in a timestamp column
     [back] = await calls.read()
     assert back == rec
+    [row] = await store.llm.calls()
+    assert row.at == rec.time.astimezone(UTC).replace(tzinfo=None)
 
 
 async def test_take_quota_is_one_statement(store: Store) -> None:
@@ -267,3 +279,15 @@ def test_quota_upsert_compiles_for_postgresql() -> None:
     sql = str(stmt.compile(dialect=postgresql.dialect()))
     assert "ON CONFLICT (chat_id, day) DO UPDATE SET used = (llm_quota.used + " in sql
     assert "WHERE llm_quota.used < " in sql and "RETURNING llm_quota.used" in sql
+
+
+async def test_unreachable_server_or_missing_database_is_a_readable_error(pg_cluster: Cluster) -> None:
+    from bot.service import StoreOpenError
+
+    closed = free_port()
+    with pytest.raises(StoreOpenError, match="无法打开数据库") as err:
+        await Service.create(Settings(db=f"postgresql://u:sekrit@127.0.0.1:{closed}/countybot"))
+    assert "sekrit" not in str(err.value)
+    missing = f"postgresql://postgres@127.0.0.1:{pg_cluster.port}/no_such_db"
+    with pytest.raises(StoreOpenError, match="no_such_db"):
+        await Service.create(Settings(db=missing))
