@@ -43,7 +43,7 @@ def _surface(value: float, unit: str) -> str:
 def _synthetic(rng: random.Random, rid: int, county: County, now: datetime) -> tuple[dict, dict, list, dict]:
     from dataclasses import asdict
 
-    from bot.store.reports import FigureRow
+    from bot.store.rows import FigureRow
     from extract.models import Digest, Figure
 
     received = now - timedelta(seconds=rng.uniform(0, DAYS * 86400))

@@ -13,13 +13,19 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import re
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel
-
+from bot.models import (
+    ChatSettings,
+    ReportOutcome,
+    ResumedReport,
+    Subscription,
+    chat_scope,
+    parse_scope,
+    scope_chat,
+)
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from bot.settings import Settings, format_clock, parse_clock
@@ -27,7 +33,7 @@ from bot.store.base import utcnow
 from bot.store.db import StoreOpenError, open_store
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.repo import Store
-from bot.store.reports import CountyLink, FigureRow, PendingReport
+from bot.store.rows import CountyLink, FigureRow, PendingReport
 from extract.errors import InputError, TooLargeError
 from extract.models import Digest, Document, Script
 
@@ -53,56 +59,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-PUBLIC = "public"
 GENERIC_ERROR = "处理这份报告时出错了，请稍后再试。"
-
-
-def chat_scope(chat_id: int) -> str:
-    return f"chat:{chat_id}"
-
-
-def parse_scope(text: str) -> str:
-    """CLI spelling of a scope: "public", "chat:-100123" or just the chat id."""
-    t = text.strip()
-    if t == PUBLIC or re.fullmatch(r"chat:-?\d+", t):
-        return t
-    if re.fullmatch(r"-?\d+", t):
-        return chat_scope(int(t))
-    raise ValueError(f"scope must be 'public', 'chat:<id>' or a chat id, got {text!r}")
-
-
-class ReportOutcome(BaseModel):
-    report_id: int
-    status: Literal["done", "failed", "duplicate"]
-    digest: Digest | None  # the (first) digest; for "duplicate", the earlier report's digest
-    error: str | None = None  # user-facing Chinese message when failed
-    duplicate_of: int | None = None
-
-
-class ResumedReport(BaseModel):
-    """A report left pending by a crash and finished at start-up (Service.resume_pending_outcomes)."""
-
-    scope: str
-    sender: str | None = None
-    outcome: ReportOutcome
-
-
-def scope_chat(scope: str) -> int | None:
-    """The chat id of a "chat:<id>" scope; None for public (or anything else)."""
-    m = re.fullmatch(r"chat:(-?\d+)", scope)
-    return int(m.group(1)) if m else None
-
-
-class ChatSettings(BaseModel):
-    chat_id: int
-    script: Script = "simplified"
-
-
-class Subscription(BaseModel):
-    chat_id: int
-    time: str  # "HH:MM"
-    timezone: str
-    counties: list[str] = []  # followed counties (full names)
 
 
 def _rows_for(digest: Digest, doc: Document) -> tuple[list[FigureRow], list[CountyLink]]:
@@ -420,18 +377,12 @@ class Service:
         return (await self.store.chats.follows([chat_id])).get(chat_id, [])
 
     async def subscription(self, chat_id: int) -> Subscription | None:
-        rows = await self.store.chats.subscription_rows(chat_id)
-        if not rows:
-            return None
-        return Subscription(
-            chat_id=chat_id,
-            time=rows[0].time,
-            timezone=rows[0].timezone,
-            counties=await self.followed(chat_id),
-        )
+        found = await self.subscriptions(chat_id)
+        return found[0] if found else None
 
-    async def subscriptions(self) -> list[Subscription]:
-        rows = await self.store.chats.subscription_rows()
+    async def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
+        """Every chat's subscription (or one chat's), with the counties each follows."""
+        rows = await self.store.chats.subscription_rows(chat_id)
         follows = await self.store.chats.follows([r.chat_id for r in rows]) if rows else {}
         return [
             Subscription(

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from bot.service import Service, chat_scope
 from bot.settings import Settings
 from bot.store.llm import StoreCallLog, StoreDigestCache
-from bot.store.reports import CountyLink, FigureRow
+from bot.store.rows import CountyLink, FigureRow
 from bot.store.tables import FigureTable, Report
 from extract.errors import TooLargeError
 from tests.conftest import SEED_FILES

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.store import Store, database_url
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.migrations import LATEST
-from bot.store.reports import CountyLink, FigureRow
+from bot.store.rows import CountyLink, FigureRow
 from bot.store.tables import SchemaVersion
 from extract.llm.calllog import CallRecord
 from extract.models import County, Digest, Figure

@@ -12,7 +12,7 @@ from bot.queries.targets import TargetsAnswer, merge_targets, resolve_county
 from bot.render.text import render_targets_text as render_targets
 from bot.service import Service, chat_scope
 from bot.settings import Settings
-from bot.store.reports import CountyLink, FigureRow
+from bot.store.rows import CountyLink, FigureRow
 from extract.models import County, Digest, Figure
 
 DANING = County(name="大宁县", city="临汾市", province="山西省")

@@ -12,7 +12,7 @@ from bot.render.common import rank_figures
 from extract.models import County, Digest, Figure
 
 if TYPE_CHECKING:  # rows only: no database here
-    from bot.store.reports import PeriodRow
+    from bot.store.rows import PeriodRow
 
 KEY_FIGURES = 6
 

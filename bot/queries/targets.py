@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from extract.models import County, tidy_number
 
 if TYPE_CHECKING:  # rows only: no database here
-    from bot.store.reports import TargetRow
+    from bot.store.rows import TargetRow
 
 
 class TargetItem(BaseModel):

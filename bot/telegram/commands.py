@@ -14,7 +14,6 @@ from bot.settings import format_clock, parse_clock
 from bot.telegram import schedule
 from bot.telegram.access import ADMINS_ONLY, is_admin
 from bot.telegram.reply import chat_script, get_state, reply, send_html
-from bot.telegram.state import BotState
 from extract.models import Script
 from extract.text.loaders import SUPPORTED_DESCRIPTION
 
@@ -67,14 +66,10 @@ async def answer_targets(update: Update, context: ContextTypes.DEFAULT_TYPE, que
     await reply(update, context, render_targets(answer))
 
 
-async def _subscription(state: BotState, chat_id: int):  # -> Subscription | None
-    return next((s for s in await state.svc.subscriptions() if s.chat_id == chat_id), None)
-
-
 async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = get_state(context)
     chat_id = update.effective_chat.id
-    sub = await _subscription(state, chat_id)
+    sub = await state.svc.subscription(chat_id)
     until = datetime.now(state.tz)
     digest = await state.svc.period_digest(
         [chat_scope(chat_id)],
@@ -166,5 +161,5 @@ async def cmd_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await reply(update, context, render_targets(answer, command="/follow"))
         return
     await state.svc.follow(chat_id, answer.county.name)
-    tail = "" if await _subscription(state, chat_id) else "\n发送 /subscribe 开启每日摘要。"
+    tail = "" if await state.svc.subscription(chat_id) else "\n发送 /subscribe 开启每日摘要。"
     await reply(update, context, f"✅ 已关注 {esc(answer.county.name)}：每日摘要会包含它的公开报告。{tail}")

@@ -72,7 +72,7 @@ async def send_daily_digest(app: Application, chat_id: int, *, day: date | None 
 
     state = app.bot_data["state"]
     service = state.svc
-    sub = next((s for s in await service.subscriptions() if s.chat_id == chat_id), None)
+    sub = await service.subscription(chat_id)
     if sub is None:
         return False
     tz = ZoneInfo(sub.timezone)
