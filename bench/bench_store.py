@@ -41,8 +41,6 @@ def _surface(value: float, unit: str) -> str:
 
 
 def _synthetic(rng: random.Random, rid: int, county: County, now: datetime) -> tuple[dict, dict, list, dict]:
-    from dataclasses import asdict
-
     from bot.store.rows import FigureRow
     from extract.models import Digest, Figure
 
@@ -95,7 +93,7 @@ def _synthetic(rng: random.Random, rid: int, county: County, now: datetime) -> t
         created=report["received"],
         data=digest.model_dump_json(),
     )
-    frows = [{"report_id": rid, **asdict(FigureRow.of(f, i, county))} for i, f in enumerate(figures)]
+    frows = [{"report_id": rid, **vars(FigureRow.of(f, i, county))} for i, f in enumerate(figures)]
     link = dict(report_id=rid, county=county.name, city=county.city, province=county.province, position=0)
     return report, drow, frows, link
 

@@ -7,7 +7,6 @@ the SQLite default. Atomic steps rely on unique keys and conditional statements.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
@@ -188,10 +187,10 @@ class Reports:
                     return FinishResult(status=state or "missing", by_other=True)
                 await conn.execute(insert(DigestRow).values(fit(DigestRow, digest)))
                 if figures:
-                    rows = [fit(FigureTable, {**asdict(f), "report_id": report_id}) for f in figures]
+                    rows = [fit(FigureTable, {**vars(f), "report_id": report_id}) for f in figures]
                     await conn.execute(insert(FigureTable), rows)
                 if counties:
-                    links = [fit(ReportCounty, {**asdict(c), "report_id": report_id}) for c in counties]
+                    links = [fit(ReportCounty, {**vars(c), "report_id": report_id}) for c in counties]
                     await conn.execute(insert(ReportCounty), links)
         except IntegrityError:
             first = await self.find_done(scope, sha256)
