@@ -434,3 +434,17 @@ async def test_bad_arguments_get_short_friendly_replies(env, tg):
         assert "/follow 大宁县" in await tg.wait_text(USER, "没有找到")
         tg.send_text(USER, USER, "/follow 南京鼓楼")
         await tg.wait_text(USER, "已关注 鼓楼区")
+
+
+async def test_a_digest_sent_in_the_chat_is_recorded_as_delivered(env, tg):
+    async with bot() as app:
+        await send_report(tg, USER, SEED2)
+        service = app.bot_data["state"].svc
+        rid = await service.latest_report(f"chat:{USER}")
+        # the reply went out before the delivery was recorded: wait for that last write
+        for _ in range(100):
+            if (await service.store.reports.report(rid)).delivered_at is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert (await service.store.reports.report(rid)).delivered_at is not None
+        assert not await service.mark_delivered(rid)  # already recorded, once
