@@ -14,11 +14,18 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from extract.llm.config import LLMConfig, LLMMode
+from extract.llm.config import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_MODE,
+    DEFAULT_MODEL,
+    DEFAULT_TIMEOUT_S,
+    LLMConfig,
+    LLMMode,
+)
 from extract.text.loaders import DEFAULT_MAX_BYTES
 
-# LLM defaults are the pipeline's own (extract/llm/config.py): one place, read from there
-_LLM = LLMConfig.model_fields
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)(?:[:：]([0-5]\d))?$")
 
 
@@ -47,12 +54,13 @@ class Settings(BaseSettings):
     # LLM (any OpenAI-compatible server)
     openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
-    model: str = _LLM["model"].default
-    llm_mode: LLMMode = _LLM["mode"].default
-    llm_timeout_s: float = _LLM["timeout_s"].default
-    llm_deadline_s: float = _LLM["deadline_s"].default
-    llm_max_chars: int = _LLM["max_chars"].default
-    llm_max_output_tokens: int = _LLM["max_output_tokens"].default
+    # defaults are the pipeline's own, named in extract/llm/config.py
+    model: str = DEFAULT_MODEL
+    llm_mode: LLMMode = DEFAULT_MODE
+    llm_timeout_s: float = DEFAULT_TIMEOUT_S
+    llm_deadline_s: float = DEFAULT_DEADLINE_S
+    llm_max_chars: int = DEFAULT_MAX_CHARS
+    llm_max_output_tokens: int = DEFAULT_MAX_OUTPUT_TOKENS
 
     # Input
     max_upload_mb: float = DEFAULT_MAX_BYTES / 2**20
@@ -94,7 +102,7 @@ class Settings(BaseSettings):
 
     @property
     def max_upload_bytes(self) -> int:
-        return int(self.max_upload_mb * 1024 * 1024)
+        return int(self.max_upload_mb * 2**20)
 
     @property
     def data_dir(self) -> Path:

@@ -128,6 +128,10 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await reply(update, context, REPORT_USAGE)
 
 
+def _too_large(size: int, limit: int) -> str:
+    return esc(TOO_LARGE.format(size=size / 2**20, limit=limit / 2**20))
+
+
 async def process_document(
     update: Update, context: ContextTypes.DEFAULT_TYPE, doc: TgDocument, *, reply_to: int | None = None
 ) -> None:
@@ -145,7 +149,7 @@ async def process_document(
         return
     limit = state.settings.max_upload_bytes
     if doc.file_size and doc.file_size > limit:
-        await reply(update, context, esc(TOO_LARGE.format(size=doc.file_size / 2**20, limit=limit / 2**20)))
+        await reply(update, context, _too_large(doc.file_size, limit))
         return
 
     async def download() -> bytes | None:
@@ -155,15 +159,14 @@ async def process_document(
         except BadRequest as exc:
             log.info("download of %r failed: %s", name, exc)
             too_big = "too big" in str(exc).lower()
-            size = (doc.file_size or limit + 1) / 2**20
             await reply(
                 update,
                 context,
-                esc(TOO_LARGE.format(size=size, limit=limit / 2**20)) if too_big else DOWNLOAD_FAILED,
+                _too_large(doc.file_size or limit + 1, limit) if too_big else DOWNLOAD_FAILED,
             )
             return None
         if len(data) > limit:
-            await reply(update, context, esc(TOO_LARGE.format(size=len(data) / 2**20, limit=limit / 2**20)))
+            await reply(update, context, _too_large(len(data), limit))
             return None
         return data
 
