@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg import pg_cluster, pg_url  # noqa: F401  (fixtures for every test module)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -33,3 +35,15 @@ def gold() -> dict:
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in SEED_FILES}
+
+
+# The store's scenarios run on both databases: `db_url` is an SQLite file, then a fresh PostgreSQL database
+# (skipped, with the reason, where no PostgreSQL server or asyncpg driver is available).
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'store.sqlite3'}"
+    pytest.importorskip("asyncpg", reason="asyncpg (the PostgreSQL driver, dev extra) is not installed")
+    return request.getfixturevalue("pg_cluster").create_database()
