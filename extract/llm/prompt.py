@@ -16,7 +16,10 @@ from string import Template
 from extract.llm.schema import answer_schema_text
 from extract.models import County, Digest, Document, Figure, Person
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+# A wheel carries the repo's prompts/ as extract/llm/prompts (pyproject force-include); an editable
+# checkout reads the top-level prompts/, where people edit them.
+_HERE = Path(__file__).resolve()
+PROMPTS_DIR = _HERE.parent / "prompts" if (_HERE.parent / "prompts").is_dir() else _HERE.parents[2] / "prompts"
 _FILES = (
     "system.md",
     "mode_json_schema.md",
