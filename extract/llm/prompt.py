@@ -18,8 +18,8 @@ from extract.models import County, Digest, Document, Figure, Person
 
 # A wheel carries the repo's prompts/ as extract/llm/prompts (pyproject force-include); an editable
 # checkout reads the top-level prompts/, where people edit them.
-_HERE = Path(__file__).resolve()
-PROMPTS_DIR = _HERE.parent / "prompts" if (_HERE.parent / "prompts").is_dir() else _HERE.parents[2] / "prompts"
+_PACKAGED = Path(__file__).resolve().parent / "prompts"
+PROMPTS_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "prompts"
 _FILES = (
     "system.md",
     "mode_json_schema.md",
