@@ -58,7 +58,7 @@ def _env(tmp: Path, **extra: str) -> dict[str, str]:
 def test_the_wheel_carries_prompts_and_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"extract/llm/prompts/{n}" for n in PROMPT_FILES} <= names
-    assert {"extract/data/counties.tsv", "extract/data/opencc_chars.tsv"} <= names
+    assert {"extract/data/counties.tsv", "extract/data/regions.tsv", "extract/data/opencc_chars.tsv"} <= names
     assert not any(n.startswith(("tests/", "seeds/", "prompts/")) for n in names)
 
 
