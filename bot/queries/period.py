@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from bot.render.common import rank_figures
+from extract.digest.order import rank_figures
 from extract.models import County, Digest, Figure
 
 if TYPE_CHECKING:  # rows only: no database here

@@ -62,7 +62,7 @@ _NOISE = re.compile(r"[\s()（）\[\]【】,，、·/]+")
 def resolve_county(query: str) -> tuple[Literal["ok", "ambiguous", "unknown"], list[County]]:
     """Gazetteer lookup (full or short name, either script). A name several places share can be told
     apart by its city and/or province written around it: 南京市鼓楼区, 南京鼓楼, 鼓楼区（南京市）."""
-    from extract.places.gazetteer import lookup
+    from extract.places.gazetteer import lookup_place as lookup
 
     q = query.strip()
     if not q:

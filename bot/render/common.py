@@ -3,23 +3,15 @@ figures, a county's name with its place, a figure's kind mark and its words."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Literal, Protocol
 
-from extract.models import County, Figure
+from extract.digest.order import rank_figures
+from extract.models import County
 
 KIND_ICON = {"target": "🎯", "result": "✅"}
 KIND_WORD = {"target": "目标", "result": "完成"}
-_KIND_RANK = {"target": 0, "result": 1}
 
-
-def rank_figures(figures: Sequence[Figure]) -> list[Figure]:
-    """Most important first: targets (what the county commits to), then results, then the rest;
-    labelled before unlabelled; the pipeline's order otherwise (stable)."""
-    order = sorted(
-        enumerate(figures), key=lambda p: (_KIND_RANK.get(p[1].kind or "", 2), p[1].label is None, p[0])
-    )
-    return [f for _, f in order]
+__all__ = ["KIND_ICON", "KIND_WORD", "county_place", "county_text", "figure_words", "rank_figures"]
 
 
 def county_place(c: County, style: Literal["list", "address"] = "list") -> str:
