@@ -79,7 +79,7 @@ def _places() -> tuple[Mapping[str, object], frozenset[str]]:
     return idx.forms, idx.prefixes
 
 
-def _strip_place(label: str) -> str:
+def strip_place(label: str) -> str:
     """Drop a county-level place name that opens a label (某某县地区生产总值 -> 地区生产总值)."""
     forms, prefixes = _places()
     if label[:2] not in prefixes:
@@ -102,7 +102,7 @@ def _strip_lead(pre: str) -> str:
     while True:
         before = pre
         pre = _LEAD_WORDS.sub("", pre)
-        pre = _strip_place(pre) if len(pre) > 3 else pre
+        pre = strip_place(pre) if len(pre) > 3 else pre
         m = PERIOD_RE.match(pre)
         if m and m.end() and not (m.group(0) == "当年" and pre.count("当年") >= 2):
             pre = pre[m.end() :]
@@ -149,7 +149,7 @@ def clean_label(pre: str) -> str:
         head, _, tail = label.rpartition("的")
         label = tail if len(tail) >= 2 else head
     if len(label) > _MAX_LABEL:
-        label = _strip_place(label[-_MAX_LABEL:]) if not label.endswith(("率", "额")) else label[-_MAX_LABEL:]
+        label = strip_place(label[-_MAX_LABEL:]) if not label.endswith(("率", "额")) else label[-_MAX_LABEL:]
     label = label.strip("、，, ")
     return label if len(label) >= 2 else ""
 
@@ -216,7 +216,7 @@ class Labeller:
             threshold = text[prev[0] - 1 : prev[0]] in _THRESHOLD_BEFORE and prev[0] > clause[0]
             raw = text[prev[0] - 1 if threshold else prev[0] : s]
         label = clean_label(raw)
-        if post and (not label or _OBJECT_VERB.match(raw) or _strip_place(label) == ""):
+        if post and (not label or _OBJECT_VERB.match(raw) or strip_place(label) == ""):
             return self._yearly(raw, post), ""
         if post and re.search(r"年(?:产|处理|加工)$", label):
             return self._yearly(raw, post), ""
