@@ -43,7 +43,8 @@ _OBJECT_VERB = re.compile(
     r"^(?:抓好|抓实|加快|推进|建设|实施|谋划|紧盯|引进|打造|争取|推动|开工|签约|力促|确保|力争)"
 )
 _TAIL_STRIP = re.compile(
-    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|稳定在|保持在|控制在|扩大到|恢复到|提高到|增至|降至|至|了|共|的|和|及|与|完成|"
+    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|稳定在|保持在|控制在|恢复到|增至|降至|至|了|共|的|和|及|与|完成|"
+    r"(?:提升|提高|上升|下降|降低|减少|扩大|增加)(?:至|到)|"
     r"实现|分别|中有|常年|始终|一直|保持|均|每(?:公斤|千克|斤|吨|亩|人|户|平方米))+$"
 )
 # 较上年, 比2020年, 比去年全年, 较年初, 是去年同期: the base of a comparison, not part of the metric
@@ -51,7 +52,7 @@ _COMPARE = re.compile(
     r"(?:较|比|与|是)(?:去年|上年|前年|上半年|[一二三四]季度|年初|上月|(?:19|20)\d{2}年)(?:同期|末|底|全年)?"
     r"|(?:到|至)(?:去年|上年|(?:19|20)\d{2}年)同期"
 )
-_CHANGE = re.compile(r"^(?:同比)?(?:增长|下降|提高|提升|减少|增加|降低|上涨|下跌|回落|净增|增速)$")
+_CHANGE = re.compile(r"^(?:同比|同口径)?(?:增长|下降|提高|提升|减少|增加|降低|上涨|下跌|回落|净增|增速)$")
 # Enumerated modifiers: 省、市、县重点项目 -> 重点项目, 水泥、电力等重点行业 -> 重点行业
 _PAIRED = ("城镇", "农村", "城市", "乡村", "国家", "省级", "市级", "县级")
 _GENERIC_PLACES = {"城区", "市区", "地区", "郊区", "矿区", "新区", "园区", "景区", "社区", "山区", "林区"}
@@ -70,6 +71,14 @@ _HEAD_NOUN = re.compile(
 )
 _CONNECTOR = re.compile(r"^(?:和|及|与|、|至|到|-|—|~|或)$")
 _THRESHOLD_BEFORE = "超过逾"
+# 冰柿产能达到1500万枚,产值达到1.5亿元: a bare metric word after a figure is about the same subject
+_ELIDED = re.compile(
+    r"^(?:产值|总产值|产量|总产量|产能|资金|投资|固投|投产|开工|建成|营收|收入|销售额|面积|规模|数量)$"
+)
+_METRIC_TAIL = re.compile(
+    r"(?:播种面积|种植面积|面积|产能|总产值|产值|总产量|产量|数量|个数|规模|营业收入|营收|收入|投资|开工|投产|建成|"
+    r"销售额|交易额|总额)$"
+)
 _LEAD_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余)")
 
 
@@ -247,7 +256,26 @@ class Labeller:
             shared = shared_metrics(clean_label(raw, keep_list=True))
             if shared:
                 self.shared[i] = shared
+        if _ELIDED.match(label):
+            return self._elided(i, label), ""
         return label, ""
+
+    def _elided(self, i: int, label: str) -> str:
+        """产量 after 粮食播种面积…: 粮食产量; 投资 after 17个省市重点项目: 省市重点项目投资."""
+        if not i or not self.labels[i - 1]:
+            return label
+        sentence = self.layout.span("sentence", self.spans[i][0])
+        if self.spans[i - 1][0] < sentence[0]:
+            return label
+        prev = self.labels[i - 1] or ""
+        tail = _METRIC_TAIL.search(prev)
+        if tail and tail.start() >= 2:
+            subject = prev[: tail.start()]
+        elif self.counts[i - 1] and not tail:
+            subject = prev
+        else:
+            return label
+        return subject + label if not subject.endswith(label) else label
 
     def group(self, i: int) -> list[int]:
         """Candidate i and the ones joined to it by 、/和/及 only (5.3%、8%和13.4%)."""

@@ -6,7 +6,7 @@ A label is normalised before comparing:
 - a place that opens it goes: 全县/全市/全省/全区/全旗/全州/全盟, 我县/我市/本县…, and a county-level name
   the gazetteer knows (某某县地区生产总值 -> 地区生产总值);
 - comparison words go: 同比, 同口径, 比上年, 较上年;
-- synonyms fold: GDP/生产总值/国内生产总值 -> 地区生产总值, 规上 -> 规模以上;
+- synonyms fold: GDP/生产总值/国内生产总值 -> 地区生产总值, 规上 -> 规模以上, 固投 -> 固定资产投资;
 - a change word at the end becomes a direction: 增长/增速/增幅/增长率/涨幅 -> "+", 下降/降低/减少 -> "-".
 Two labels name the same metric when their directions agree and their remaining cores are equal, or one
 contains the other (the shorter at least 3 characters), or
@@ -25,6 +25,7 @@ _COMPARE = re.compile(r"同比|同口径|(?:比|较)(?:上年|去年)(?:同期)?
 _SYNONYMS = (
     (re.compile(r"(?:地区|国内)?生产总值|GDP", re.IGNORECASE), "地区生产总值"),
     (re.compile(r"规上"), "规模以上"),
+    (re.compile(r"固投"), "固定资产投资"),
 )
 _UP = re.compile(r"(?:年均)?(?:增长率|增长幅度|增幅|增速|增长|涨幅|上涨|提高|提升)$")
 _DOWN = re.compile(r"(?:年均)?(?:下降|降低|减少|降幅)$")
