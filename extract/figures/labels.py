@@ -271,7 +271,7 @@ class Labeller:
         tail = _METRIC_TAIL.search(prev)
         if tail and tail.start() >= 2:
             subject = prev[: tail.start()]
-        elif self.counts[i - 1] and not tail:
+        elif self.counts[i - 1] and prev.endswith(("项目", "企业")):  # what has investment or output
             subject = prev
         else:
             return label
