@@ -217,6 +217,8 @@ def test_gold1_is_scored_as_before_and_a_gold2_file_loads(tmp_path: Path) -> Non
     # gold/1 figures give no label or qualifier: a qualifier or label the finder adds does not matter
     digest = Digest(figures=[labelled("66.7%以上", 66.7, "任何", "以上", kind="result")])
     assert score_document(digest, GOLD).true_positives == 1
+    about = load_gold(SEEDS / "gold.json").about  # the seeds' gold documents the new fields
+    assert all(word in about for word in ("label", "low/high", "qualifier", "分别", "range"))
     gold2 = load_gold(ROOT / "tests" / "reports_long" / "gold.json")
     assert gold2.schema_ == "countybot-gold/2" and all(d.scope == "main" for d in gold2.documents)
     path = tmp_path / "g.json"
