@@ -92,6 +92,8 @@ def test_a_range_is_one_figure_valued_at_its_low_end(
         "2021—2025年地区生产总值年均增长5%。",
         "电话0871-5%",  # glued to a longer number: never a range
         "增长9%—5%。",  # a high end below the low end is no range
+        "覆盖率从6%到8%。",  # a change from one number to another
+        "收入由5亿元至8亿元。",
     ],
 )
 def test_not_ranges(text: str) -> None:

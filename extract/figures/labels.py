@@ -43,7 +43,7 @@ _OBJECT_VERB = re.compile(
     r"^(?:抓好|抓实|加快|推进|建设|实施|谋划|紧盯|引进|打造|争取|推动|开工|签约|力促|确保|力争)"
 )
 _TAIL_STRIP = re.compile(
-    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|稳定在|保持在|控制在|恢复到|增至|降至|至|了|共|的|和|及|与|完成|"
+    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|不少于|不低于|不超过|不高于|不足|不到|接近|将近|大约|稳定在|保持在|控制在|恢复到|增至|降至|至|了|共|的|和|及|与|完成|"
     r"(?:提升|提高|上升|下降|降低|减少|扩大|增加)(?:至|到)|"
     r"实现|分别|中有|常年|始终|一直|保持|均|每(?:公斤|千克|斤|吨|亩|人|户|平方米))+$"
 )
@@ -154,7 +154,7 @@ def clean_label(pre: str, *, keep_list: bool = False) -> str:
 
     keep_list keeps an enumeration whole (工业投资、技改投资增长) for extract.figures.lists to split."""
     pre = re.sub(r"[“”\"‘’《》\s]", "", pre)
-    pre = _COMPARE.sub("", pre)
+    pre = _COMPARE.sub("", pre).replace("同口径", "")
     cut = _LAST_CUE.match(pre)
     after = pre[cut.end() :] if cut else pre
     drop = (lambda x: x) if keep_list else _drop_enumeration

@@ -30,10 +30,18 @@ def _distribute(items: list[str]) -> list[str]:
     return [*out, last]
 
 
+_COUNTED = re.compile(r"^(?P<list>.+?)(?:两|二|三|四|五|六|七|八|九|十)(?:个|项|大|类|家)(?P<noun>.{2,})$")
+
+
 def split_subject(subject: str, n: int) -> list[str] | None:
     """The n metrics a 分别 list's subject names, or None when it does not name n of them."""
     if n < 2 or not subject:
         return None
+    counted = _COUNTED.match(subject)  # 绿色建材、绿色食品两个产业集群年营收 -> 绿色建材产业集群年营收 …
+    if counted:
+        items = [t for t in _SEP.split(counted.group("list")) if t]
+        if len(items) == n:
+            return [t + counted.group("noun") for t in items]
     items = [t for t in _SEP.split(subject) if t]
     if len(items) == n and all(len(t) >= 2 for t in items):
         return _distribute(items)

@@ -68,6 +68,7 @@ def merge_ranges(text: str, cands: list[Cand]) -> list[Cand]:
             and _RANGE_GAP.fullmatch(text, prev.e, c.s)
             and prev.value < c.value
             and prev.approx is None
+            and not _changes_from(text, prev.s)
         ):
             out[-1] = replace(c, s=prev.s, value=prev.value, low=prev.value, high=c.value)
             continue
@@ -78,6 +79,11 @@ def merge_ranges(text: str, cands: list[Cand]) -> list[Cand]:
             continue
         out.append(c)
     return out
+
+
+def _changes_from(text: str, start: int) -> bool:
+    """从6%到8% / 由5亿元至8亿元: a change from one number to another, not a range."""
+    return text[max(0, start - 1) : start] in ("从", "由")
 
 
 def _bare_low(text: str, c: Cand) -> tuple[int, Decimal] | None:
@@ -94,7 +100,7 @@ def _bare_low(text: str, c: Cand) -> tuple[int, Decimal] | None:
         return None
     mult = m.group("mult") or c.mult
     value = base * MULTIPLIERS.get(mult, 1) * c.factor
-    if not value < c.value:  # 2024-5% is no range
+    if not value < c.value or _changes_from(text, m.start()):  # 2024-5% is no range
         return None
     return m.start(), value
 
