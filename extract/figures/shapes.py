@@ -164,7 +164,8 @@ def number_as_written(text: str, c: Cand, limit: int = 12) -> str:
     surface = text[c.s : c.end]
     digits = re.match(r"[\d,.]+", surface)
     if digits and len(digits.group(0)) > limit:
-        return f"{digits.group(0)[:limit]}…（{len(digits.group(0))}位）{surface[digits.end():]}"
+        count = sum(ch.isdigit() for ch in digits.group(0))
+        return f"{digits.group(0)[:limit]}…（{count}位）{surface[digits.end():]}"
     return surface
 
 
