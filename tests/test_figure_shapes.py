@@ -121,6 +121,7 @@ def test_not_ranges(text: str) -> None:
         # words that end in a qualifier's character are not qualifiers
         ("节约3万元。", "3万元", None),
         ("附近2个村受益。", "2个", None),
+        ("带动企业100家上下游配套。", "100家", None),
     ],
 )
 def test_qualifiers_as_written(text: str, surface: str, qualifier: str | None) -> None:
@@ -165,6 +166,17 @@ def test_a_fenbie_list_of_three_and_a_chained_one() -> None:
         "城镇居民人均可支配收入", "农村居民人均可支配收入", URBAN, RURAL]
     text = "第一、第三产业增加值分别增长3.1%、5.1%。"
     assert [label for _, label, _ in rows(text)] == ["第一产业增加值增长", "第三产业增加值增长"]
+
+
+@pytest.mark.parametrize("joint", ["、", "和"])
+def test_a_fenbie_list_whose_items_carry_their_own_qualifiers(joint: str) -> None:
+    text = f"城乡居民人均可支配收入分别增长7%以上{joint}8%左右。"
+    assert rows(text) == [("7%以上", URBAN, "以上"), ("8%左右", RURAL, "左右")]
+    text = f"规上工业增加值、固定资产投资分别增长7%以上{joint}8%以上。"
+    assert rows(text) == [("7%以上", "规上工业增加值增长", "以上"), ("8%以上", "固定资产投资增长", "以上")]
+    text = "绿色建材、绿色食品两个产业集群年营收分别突破30亿元、40亿元。"
+    assert rows(text) == [
+        ("30亿元", "绿色建材产业集群年营收", "突破"), ("40亿元", "绿色食品产业集群年营收", "突破")]
 
 
 def test_one_rate_for_a_list_of_metrics_is_one_figure_each() -> None:

@@ -80,6 +80,7 @@ _METRIC_TAIL = re.compile(
     r"销售额|交易额|总额)$"
 )
 _LEAD_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余)")
+_GAP_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余|以上|以下)")  # 7%以上、8%以上: a list
 
 
 @cache
@@ -252,7 +253,7 @@ class Labeller:
         bare = label.replace("分别", "")
         if _CHANGE.match(bare):
             return self._change(i, raw, bare)
-        if "、" in raw and not self.counts[i]:
+        if "、" in raw and "分别" not in raw and not self.counts[i]:
             shared = shared_metrics(clean_label(raw, keep_list=True))
             if shared:
                 self.shared[i] = shared
@@ -282,7 +283,7 @@ class Labeller:
         group = [i]
         while group[-1] + 1 < len(self.spans):
             nxt = group[-1] + 1
-            gap = _LEAD_QUALIFIER.sub("", self.text[self.spans[group[-1]][1] : self.spans[nxt][0]].strip())
+            gap = _GAP_QUALIFIER.sub("", self.text[self.spans[group[-1]][1] : self.spans[nxt][0]].strip())
             if not _CONNECTOR.match(gap):
                 break
             group.append(nxt)

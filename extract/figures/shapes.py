@@ -47,7 +47,7 @@ class Cand:
 _DASH = r"[ \u3000]?(?:——|--|[—–\-~～－至到])[ \u3000]?"
 _RANGE_GAP = re.compile(_DASH)
 _BARE_LOW = re.compile(rf"(?P<num>{ARABIC_PATTERN})(?P<mult>{MULTIPLIER_PATTERN})?{_DASH}$")
-_SUFFIX = re.compile(r"左右|以上|以内|以下|之内|上下|之多|有余")
+_SUFFIX = re.compile(r"左右|以上|以内|以下|之内|上下(?![游级班联])|之多|有余")
 _PREFIX = re.compile(
     r"(?:不低于|不少于|不超过|不高于|不足|不到|超过|突破|接近|将近|大约|约|近|逾|超|高于|低于)$"
 )
