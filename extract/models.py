@@ -41,9 +41,12 @@ class Figure(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    surface: str  # as written in the normalised text, e.g. "350亿元"
-    value: float | int  # normalised: money in yuan, 万 multiplied out
+    surface: str  # as written in the normalised text: "350亿元", "6%左右", "4.5%—5%"
+    value: float | int  # normalised: money in yuan, 万 multiplied out; a range's low end
     unit: str  # 元, %, 个百分点, 个, 项, 亩, 公里, 吨, 兆瓦 ...
+    low: float | int | None = None  # a range (4.5%—5%): both ends, value == low; None otherwise
+    high: float | int | None = None
+    qualifier: str | None = None  # as written: 左右, 以上, 以内, 以下, 超过, 突破, 近, 约, 多, 余, 不低于 ...
     label: str | None = None  # what it measures, e.g. "年度计划投资"
     kind: Kind | None = None
     period: str | None = None  # "2024年", "1-4月", ...
@@ -55,6 +58,11 @@ class Figure(BaseModel):
     @classmethod
     def _tidy(cls, v: float | int) -> float | int:
         return tidy_number(v)
+
+    @field_validator("low", "high", mode="after")
+    @classmethod
+    def _tidy_end(cls, v: float | int | None) -> float | int | None:
+        return None if v is None else tidy_number(v)
 
 
 class County(BaseModel):

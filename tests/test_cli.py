@@ -105,6 +105,21 @@ def test_eval_table_and_min_f1_exit(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--min-f1" in capsys.readouterr().err
 
 
+def test_eval_reads_gold2_and_scores_main_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    long_dir = ROOT / "tests" / "reports_long"
+    code = main(["eval", str(long_dir / "gold.json"), str(long_dir), "--json", "--min-f1", "0.95"])
+    total = json.loads(capsys.readouterr().out)["overall"]
+    assert code == 0  # --min-f1 reads recall where precision is not scored
+    assert total["precision"] is None and total["f1"] is None
+    assert total["main_total"] >= 50 and total["main_recall"] >= 0.98
+    assert total["shape_scored"] >= 90 and total["shape_accuracy"] >= 0.95
+    assert 0 <= total["main_top_share"] <= 1 and total["main_kind_accuracy"] is not None
+    assert main(["eval", str(long_dir / "gold.json"), str(long_dir), "--details"]) == 0
+    out = capsys.readouterr().out
+    assert "precision not scored" in out and "ranges and qualifiers:" in out
+    assert "main targets: found" in out and "in the first 10 figures" in out
+
+
 def test_eval_missing_document_is_scored_and_fails(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
     gold = json.loads((SEEDS / "gold.json").read_text(encoding="utf-8"))
     gold["documents"] = gold["documents"][:1]

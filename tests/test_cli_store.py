@@ -52,7 +52,8 @@ def test_targets_pinglu_json(ingested: Path, capsys: pytest.CaptureFixture[str])
     answer = json.loads(capsys.readouterr().out)
     assert answer["status"] == "ok" and answer["county"]["name"] == "平陆县"
     surfaces = {t["surface"] for t in answer["targets"]}
-    assert {"407.09亿元", "110个", "50个", "200亿元", "60%", "10%"} <= surfaces
+    # qualifiers written after the number are part of the surface
+    assert {"407.09亿元", "110个", "50个", "200亿元以上", "60%以上", "10%以上"} <= surfaces
     assert answer["reports"] == 1
     big = next(t for t in answer["targets"] if t["surface"] == "407.09亿元")
     assert big["value"] == 40709000000 and big["unit"] == "元" and "407.09亿元" in big["quote"]

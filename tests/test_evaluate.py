@@ -142,3 +142,95 @@ def test_missing_gold_file(tmp_path: Path) -> None:
     with pytest.raises(GoldFormatError) as err:
         load_gold(tmp_path / "nope.json")
     assert "nope.json" in err.value.user_message
+
+
+# ---- countybot-gold/2 --------------------------------------------------------------------------------------
+
+def g2(surface: str, value: float, label: str, qualifier: str | None = None, **kw: object) -> GoldFigure:
+    return GoldFigure.model_validate(
+        {"surface": surface, "value": value, "unit": "%", "kind": "target", "label": label,
+         "qualifier": qualifier, **kw}
+    )
+
+
+def labelled(surface: str, value: float, label: str | None, qualifier: str | None = None,
+             kind: str | None = "target", **kw: object) -> Figure:
+    return Figure.model_validate({"surface": surface, "value": value, "unit": "%", "label": label,
+                                  "qualifier": qualifier, "kind": kind, **kw})
+
+
+MAIN = GoldDocument(
+    file="long.txt",
+    scope="main",
+    figures=[
+        g2("5%", 5, "地区生产总值增长", main=True),
+        g2("5%", 5, "固定资产投资增长", main=True),
+        g2("6%左右", 6, "社会消费品零售总额增长", "左右", main=True),
+        g2("4.5%—5%", 4.5, "城镇居民人均可支配收入增长", low=4.5, high=5),
+    ],
+)
+
+
+def test_gold2_matches_label_aware_and_scores_main_targets() -> None:
+    digest = Digest(figures=[
+        labelled("5%", 5, "全县GDP增长"),  # the same metric, worded otherwise
+        labelled("5%", 5, "一般公共预算收入增长"),  # same number, another metric: no match
+        labelled("6%左右", 6, "社会消费品零售总额增长", "左右", kind="result"),
+        labelled("4.5%—5%", 4.5, "城镇居民人均可支配收入增长", low=4.5, high=5),
+        labelled("9%", 9, "其他"),  # not annotated: scope main scores no precision
+    ])
+    s = score_document(digest, MAIN)
+    assert (s.true_positives, s.misses, s.false_positives) == (3, 1, 0)
+    assert s.precision is None and s.f1 is None and s.recall == pytest.approx(0.75)
+    assert s.value_matches == 4  # 固定资产投资增长's 5% is there by value, not by label
+    assert s.main_missed == ["5% 固定资产投资增长"]
+    assert (s.main_total, s.main_found, s.main_kind_right, s.main_top) == (3, 2, 1, 2)
+    assert (s.shape_scored, s.shape_right) == (2, 2)
+    assert (s.labels_scored, s.labels_exact) == (3, 3)  # 全县GDP增长 normalises to 地区生产总值增长
+
+
+def test_gold2_qualifier_and_range_must_agree() -> None:
+    digest = Digest(figures=[
+        labelled("5%", 5, "地区生产总值增长", "以上"),  # gold says no qualifier
+        labelled("5%", 5, "固定资产投资增长"),
+        labelled("6%", 6, "社会消费品零售总额增长"),  # the 左右 is lost
+        labelled("4.5%", 4.5, "城镇居民人均可支配收入增长"),  # a range read as one number
+    ])
+    s = score_document(digest, MAIN)
+    assert s.true_positives == 1 and s.value_matches == 4
+    assert (s.shape_scored, s.shape_right) == (2, 0) and len(s.shape_errors) == 2
+    total = overall([s])
+    assert total.shape_accuracy == 0.0 and total.main_recall == pytest.approx(1 / 3)
+
+
+def test_main_targets_beyond_the_first_ten_are_counted() -> None:
+    filler = [labelled(f"{v}%", v, f"指标{v}") for v in range(11, 22)]
+    main = [labelled("5%", 5, "地区生产总值增长"), labelled("5%", 5, "固定资产投资增长"),
+            labelled("6%左右", 6, "社会消费品零售总额增长", "左右")]
+    digest = Digest(figures=[*filler, *main])
+    s = score_document(digest, MAIN)
+    assert (s.main_found, s.main_top) == (3, 0) and len(s.main_not_top) == 3
+    assert overall([s]).main_top_share == 0.0
+
+
+def test_gold1_is_scored_as_before_and_a_gold2_file_loads(tmp_path: Path) -> None:
+    # gold/1 figures give no label or qualifier: a qualifier or label the finder adds does not matter
+    digest = Digest(figures=[labelled("66.7%以上", 66.7, "任何", "以上", kind="result")])
+    assert score_document(digest, GOLD).true_positives == 1
+    about = load_gold(SEEDS / "gold.json").about  # the seeds' gold documents the new fields
+    assert all(word in about for word in ("label", "low/high", "qualifier", "分别", "range"))
+    gold2 = load_gold(ROOT / "tests" / "reports_long" / "gold.json")
+    assert gold2.schema_ == "countybot-gold/2" and all(d.scope == "main" for d in gold2.documents)
+    path = tmp_path / "g.json"
+    path.write_text(json.dumps({"schema": "countybot-gold/2", "documents": [
+        {"file": "a.txt", "scope": "partial", "figures": []}]}), encoding="utf-8")
+    with pytest.raises(GoldFormatError):
+        load_gold(path)
+
+
+def test_overall_precision_only_over_fully_annotated_documents() -> None:
+    full = score_document(Digest(figures=[fig("2023年", 2023, "年")]), GOLD)
+    main = score_document(Digest(figures=[labelled("5%", 5, "地区生产总值增长")]), MAIN)
+    total = overall([full, main])
+    assert total.precision == 0.0 and total.false_positives == 1
+    assert overall([main]).precision is None and overall([main]).f1 is None

@@ -94,7 +94,7 @@ def test_seeds_without_key_figures_report_nothing_beyond_optional() -> None:
         ("试点村扩大到一百零五个。", [("一百零五个", 105, "个")]),
         ("培育龙头企业十二家。", [("十二家", 12, "家")]),
         ("村集体经济收入突破两百万元。", [("两百万元", 2_000_000, "元")]),
-        ("旅游收入增长百分之二十以上。", [("百分之二十", 20, "%")]),
+        ("旅游收入增长百分之二十以上。", [("百分之二十以上", 20, "%")]),  # the qualifier is in the surface
         ("接待游客逾六十万人次,", [("六十万人次", 600_000, "人次")]),
     ],
 )
@@ -126,13 +126,13 @@ def test_arabic_periods_still_count() -> None:
 def test_approximations_keep_the_written_number() -> None:
     text = "新增建设用地1500余亩,约1200户,近3000人,3万多人,协议总投资达到200亿元以上,增长6%左右。"
     figs = find_figures(text)
-    assert [(f.surface, f.value, f.unit) for f in figs] == [
-        ("1500余亩", 1500, "亩"),
-        ("1200户", 1200, "户"),
-        ("3000人", 3000, "人"),
-        ("3万多人", 30_000, "人"),
-        ("200亿元", 20_000_000_000, "元"),
-        ("6%", 6, "%"),
+    assert [(f.surface, f.value, f.unit, f.qualifier) for f in figs] == [
+        ("1500余亩", 1500, "亩", "余"),
+        ("1200户", 1200, "户", "约"),  # a qualifier before the number is not in the surface
+        ("3000人", 3000, "人", "近"),
+        ("3万多人", 30_000, "人", "多"),
+        ("200亿元以上", 20_000_000_000, "元", "以上"),  # one after it is
+        ("6%左右", 6, "%", "左右"),
     ]
 
 
@@ -161,13 +161,19 @@ def test_spaced_numbers_and_thousands_separators() -> None:
     ]
 
 
-def test_one_figure_per_value_and_unit_first_kept_kind_lent() -> None:
-    text = "全县有19个专班。\n今年以来,各常委分任19个专班组长,累计完成投资5亿元。"
+def test_a_metric_restated_is_merged_first_kept_kind_lent() -> None:
+    text = "全县有19个专班。\n截至目前,全县专班达到19个,累计完成投资5亿元。"
     figs = find_figures(text)
-    assert [f.surface for f in figs] == ["19个", "5亿元"]
+    assert [(f.surface, f.label) for f in figs] == [("19个", "专班"), ("5亿元", "投资")]
     first = figs[0]
     assert first.start == text.index("19个")  # the first occurrence is the one kept
     assert first.kind == "result"  # ... and the later one lent it its kind
+
+
+def test_the_same_number_for_two_metrics_is_two_figures() -> None:
+    text = "全县有19个专班。\n今年以来,各常委分任19个专班组长,累计完成投资5亿元。"
+    figs = find_figures(text)
+    assert [(f.surface, f.label) for f in figs] == [("19个", "专班"), ("19个", "专班组长"), ("5亿元", "投资")]
 
 
 def test_empty_and_unit_less_text() -> None:

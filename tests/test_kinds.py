@@ -174,7 +174,7 @@ def test_last_years_frame_ends_where_a_paragraph_turns_to_plans() -> None:
         "会议要求,一季度要实现增长7%以上,预计全年实施重点项目87个,总投资超过150亿元。\n"
     )
     assert kinds(text, date(2024, 2, 20)) == [
-        ("6.8%", "result"), ("7%", "target"), ("87个", "target"), ("150亿元", "target"),
+        ("6.8%", "result"), ("7%以上", "target"), ("87个", "target"), ("150亿元", "target"),
     ]
     # without a plan cue the next paragraph still speaks of the year before
     text = "2023年,全县交通建设提速。\n预计全年完成公路水运投资16.2亿元。\n"

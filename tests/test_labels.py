@@ -46,7 +46,12 @@ def _published(folder: str, file: str) -> date | None:
 @cache
 def _figures(folder: str, file: str) -> dict[str, Figure]:
     text = (ROOT / folder / "normalized" / file).read_text(encoding="utf-8")
-    return {f.surface: f for f in find_figures(text, published=_published(folder, file))}
+    out: dict[str, Figure] = {}
+    for f in find_figures(text, published=_published(folder, file)):  # the first mention of a surface
+        out.setdefault(f.surface, f)
+        if f.qualifier and f.surface.endswith(f.qualifier):  # 6%左右 is looked up as 6% too
+            out.setdefault(f.surface[: -len(f.qualifier)], f)
+    return out
 
 
 def score() -> dict[str, float]:
@@ -125,10 +130,10 @@ def _one(text: str, surface: str) -> Figure:
         ("接待游客30万人次,实现旅游收入2.2亿元,同比分别增长12.5%和15.5%。", "15.5%", "旅游收入同比增长"),
         ("完成投资9.2亿元,占年度计划的25.5%,同比增长13.5%。", "13.5%", "投资同比增长"),
         # ranges and size classes
-        ("收购价每公斤3.5元至5.5元。", "5.5元", "收购价"),
+        ("收购价每公斤3.5元至5.5元。", "3.5元至5.5元", "收购价"),  # a range is one figure
         ("签约项目9个,其中3亿元以上项目4个。", "4个", "3亿元以上项目"),
         # a rate whose name holds a period word keeps it
-        ("力争全年招商项目达到40个,当年签约当年开工率达到55%以上。", "55%", "当年签约当年开工率"),
+        ("力争全年招商项目达到40个,当年签约当年开工率达到55%以上。", "55%以上", "当年签约当年开工率"),
     ],
 )
 def test_label_rules(text: str, surface: str, label: str) -> None:
@@ -168,7 +173,7 @@ def test_labels_are_short_noun_phrases(text: str, surface: str) -> None:
         # a sentence opening with 其中 continues the one before
         ("今年全县共谋划重点项目90个,总投资200亿元。其中,产业类项目50个。", "50个", "今年"),
         # 当年 inside a rate's name is not its period
-        ("力争全年招商项目达到40个,当年签约当年开工率达到55%以上。", "55%", "全年"),
+        ("力争全年招商项目达到40个,当年签约当年开工率达到55%以上。", "55%以上", "全年"),
         # no period stated
         ("新建桥梁7座、隧道2处。", "7座", None),
     ],

@@ -432,9 +432,11 @@ async def test_30000_character_report_is_chunked_merged_and_grounded(server: Fak
     assert len(texts) == 3 and all(len(t) <= LLMConfig().max_chars for t in texts)
     assert "".join(texts) == doc.text  # chunks cut at boundaries, nothing lost or repeated
     assert all(t.endswith(("\n", "。", "！", "？", "；")) for t in texts[:-1])
-    # merged: one figure per (value, unit), each pointing at its own text
-    keys = [(f.value, f.unit) for f in d.figures]
-    assert len(keys) == len(set(keys)) and set(keys) == {(f.value, f.unit) for f in rules.figures}
+    # merged: every figure of the rules digest once (the same number may be two metrics' figures), each
+    # pointing at its own text
+    mentions = [(f.start, f.value, f.unit, f.label) for f in d.figures]
+    assert len(mentions) == len(set(mentions)) == len(rules.figures)
+    assert {(f.value, f.unit) for f in d.figures} == {(f.value, f.unit) for f in rules.figures}
     assert {f.kind for f in d.figures} == {"target", "result"}  # the model's kinds, from every chunk
     assert_grounded(d, doc)
     assert len(d.summary) <= 200 and 3 <= len(d.highlights) <= 5

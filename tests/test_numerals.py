@@ -134,3 +134,12 @@ def _to_chinese(n: int) -> str:
 @given(st.integers(min_value=1, max_value=9999))
 def test_chinese_round_trip(n: int) -> None:
     assert parse_chinese(_to_chinese(n)) == n
+
+
+@pytest.mark.parametrize(
+    ("surface", "expected"),
+    [("5.5%以内", (5.5, "%")), ("突破30亿元", (3_000_000_000, "元")), ("控制在4%以内", (4, "%")),
+     ("不低于95%", (95, "%")), ("6%上下", (6, "%"))],
+)
+def test_parse_quantity_drops_every_qualifier_the_finder_reads(surface: str, expected: tuple) -> None:
+    assert parse_quantity(surface) == expected

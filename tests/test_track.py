@@ -62,7 +62,7 @@ def test_report_pair_statuses(pipeline_rows: list[TrackedFigure]) -> None:
     # 全县地区生产总值 target, 全县生产总值 result: same metric worded differently; 6%左右 met by 5.9%
     gdp = got["地区生产总值增长"]
     assert gdp.status == "接近目标"
-    assert gdp.target.surface == "6%" and gdp.target.qualifier == "左右"
+    assert gdp.target.surface == "6%左右" and gdp.target.qualifier == "左右"
     assert gdp.result is not None and gdp.result.value == 5.9 and gdp.result.report_id == 4
     assert gdp.period == "2024年"
     # 8%以上 met by 9.1%

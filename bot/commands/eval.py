@@ -1,8 +1,10 @@
 """`countybot eval GOLD.json DOCS_DIR [--min-f1 X] [--json] [--llm]`: score the pipeline on annotated reports.
 
-Runs the offline rules backend by default, so the score is reproducible and free; --llm scores the
-configured LLM backend instead. Exit 1 when overall figures F1 is below --min-f1 or a document
-could not be read.
+Reads countybot-gold/1 and /2 (see extract/evaluate.py for the matching rule). Runs the offline rules backend
+by default, so the score is reproducible and free; --llm scores the configured LLM backend instead. Besides
+figures P/R/F1 and kinds it prints, when the gold has them, the range/qualifier score and the main-target
+scores (found, kind, among the first ten figures). Exit 1 when overall figures F1 (recall for a gold file
+that scores only main targets) is below --min-f1 or a document could not be read.
 """
 
 from __future__ import annotations
@@ -19,12 +21,37 @@ if TYPE_CHECKING:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("gold", metavar="GOLD.json", help="annotations (countybot-gold/1)")
+    parser.add_argument("gold", metavar="GOLD.json", help="annotations (countybot-gold/1 or /2)")
     parser.add_argument("docs_dir", metavar="DOCS_DIR", help="folder the gold file names are relative to")
     parser.add_argument("--min-f1", type=float, default=None, metavar="X", help="exit 1 when figures F1 < X")
     parser.add_argument("--json", action="store_true", help="scores as one JSON object")
     parser.add_argument("--llm", action="store_true", help="score the configured LLM backend, not the rules")
     parser.add_argument("--details", action="store_true", help="list false positives, misses and kind errors")
+
+
+TOP = 10  # extract.evaluate.TOP, kept here so the CLI starts without importing the pipeline
+
+
+def _extra_lines(total: OverallScore) -> list[str]:
+    """The scores a gold/2 file adds: ranges and qualifiers, labels, main targets."""
+    lines = []
+    if total.precision is None:
+        lines.append("precision not scored: the gold annotates only main targets and headline figures")
+    if total.shape_scored:
+        lines.append(
+            f"ranges and qualifiers: {_pct(total.shape_accuracy)} ({total.shape_right}/{total.shape_scored})"
+        )
+    if total.labels_scored:
+        share = total.labels_exact / total.labels_scored
+        lines.append(f"labels exactly as the gold (normalised): {_pct(share)} "
+                     f"({total.labels_exact}/{total.labels_scored})")
+    if total.main_total:
+        lines.append(
+            f"main targets: found {_pct(total.main_recall)} ({total.main_found}/{total.main_total}), "
+            f"kind {_pct(total.main_kind_accuracy)} ({total.main_kind_right}/{total.main_found}), "
+            f"in the first {TOP} figures {_pct(total.main_top_share)} ({total.main_top}/{total.main_total})"
+        )
+    return lines
 
 
 def _fail(message: str) -> None:
@@ -118,8 +145,10 @@ def _report(results: list[tuple[GoldDocument, Digest]], unreadable: int, args: a
     else:
         _print_table(results, scores, total, details=args.details)
     status = 1 if unreadable else 0
-    if args.min_f1 is not None and total.f1 < args.min_f1:
-        _fail(f"figures F1 {total.f1:.3f} < --min-f1 {args.min_f1}")
+    f1 = total.f1 if total.f1 is not None else total.recall
+    if args.min_f1 is not None and f1 < args.min_f1:
+        name = "F1" if total.f1 is not None else "recall"
+        _fail(f"figures {name} {f1:.3f} < --min-f1 {args.min_f1}")
         status = 1
     return status
 
@@ -130,7 +159,7 @@ def _print_table(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="countybot eval — figures by (value, unit)", title_justify="left")
+    table = Table(title="countybot eval — figures by value, unit and label", title_justify="left")
     for col, justify in (
         ("file", "left"),
         ("P", "right"),
@@ -138,6 +167,7 @@ def _print_table(
         ("F1", "right"),
         ("TP/FP/miss", "right"),
         ("kind", "right"),
+        ("main", "right"),
         ("county", "left"),
         ("date", "left"),
     ):
@@ -152,6 +182,7 @@ def _print_table(
             _pct(s.f1),
             f"{s.true_positives}/{s.false_positives}/{s.misses}",
             _pct(s.kind_accuracy) + (f" ({s.kind_right}/{s.kind_scored})" if s.kind_scored else ""),
+            f"{s.main_found}/{s.main_total}" if s.main_total else "—",
             f"{_mark(s.county_found)} {county}",
             date if s.date_right is None else f"{_mark(s.date_right)} {date}",
         )
@@ -164,6 +195,7 @@ def _print_table(
         f"{total.true_positives}/{total.false_positives}/{total.misses}",
         _pct(total.kind_accuracy)
         + (f" ({total.kind_right}/{total.kind_scored})" if total.kind_scored else ""),
+        f"{total.main_found}/{total.main_total}" if total.main_total else "—",
         f"{total.counties_found}/{total.counties_total}",
         f"{total.dates_right}/{total.dates_total}",
         style="bold",
@@ -172,12 +204,17 @@ def _print_table(
     if not console.is_terminal:  # piped or captured: a fixed width that fits the table
         console = Console(width=132)
     console.print(table)
+    for line in _extra_lines(total):
+        console.print(line, highlight=False, markup=False)
     if details:
         for s in scores:
             for label, items in (
                 ("false positives", s.false_positive_surfaces),
                 ("missed", s.missed_surfaces),
                 ("kind errors", s.kind_errors),
+                ("range/qualifier errors", s.shape_errors),
+                ("main targets missed", s.main_missed),
+                (f"main targets not in the first {TOP}", s.main_not_top),
             ):
                 if items:
                     console.print(f"  {s.file} {label}: " + "，".join(items), highlight=False, markup=False)

@@ -95,7 +95,7 @@ class _Panel:
 
 def _written(f: TrackedFigure) -> str:
     q = f.qualifier or ""
-    if not q:
+    if not q or q in f.surface:  # the finder writes a qualifier after the number into the surface
         return f.surface
     return f.surface + q if q in _AFTER_WORDS else q + f.surface
 

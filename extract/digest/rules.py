@@ -30,7 +30,8 @@ def rules_digest(doc: Document) -> Digest:
 
     people = find_people(doc)
     counties = find_places(doc, [p.name for p in people])  # a county, else the city or province
-    figures = find_figures(doc.text, published=doc.published)
+    notes: list[str] = []  # what the finder had to leave out (a number too big to be a figure)
+    figures = find_figures(doc.text, published=doc.published, notes=notes)
     units = split_units(doc.text, _body_offset(doc))
     attach_figures(units, figures)
     cands = highlight_candidates(units)  # shared: the summary quotes the strongest highlights
@@ -45,5 +46,5 @@ def rules_digest(doc: Document) -> Digest:
         highlights=[c.text for c in select_highlights(units, cands)],
         figures=figures,
         backend="rules",
-        warnings=list(doc.warnings),
+        warnings=[*doc.warnings, *notes],
     )

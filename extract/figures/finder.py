@@ -11,8 +11,11 @@ anniversaries (70周年), codes (“567”, 5G, 3A级) and phone, ICP and page n
   its noun (新建学校三所、) or is 100 or more — before a noun a small Chinese count is a slogan
   (三件实事, 七届四次全会, 两张“清单”); never with 期, which names a phase (项目二期正在建设, 产业园三期,);
   with money/area/weight/rate units always (一千五百万元).
-One figure per (value, unit): the first occurrence is kept; when it has no kind, the first later
-occurrence that has one lends it.
+Every figure is kept: a figure is what it measures (label), its value and unit, its period and its place.
+The same number for two metrics is two figures (地区生产总值增长5%, 固定资产投资增长5%); one rate shared
+by a list of metrics (工业投资、技改投资增长20%以上) is one figure per metric; the same metric stated
+again with the same number, range and period is merged into its first mention, which borrows a kind or
+a qualifier it lacks. Ranges and qualifiers: extract/figures/shapes.py; 分别 lists: labels.py + lists.py.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from decimal import Decimal
 
 from extract.figures.kinds import assign_kinds
 from extract.figures.labels import Labeller, quote_for
+from extract.figures.metrics import metric_key
 from extract.figures.numerals import QUANTITY_RE, parse_quantity, quantity_from_match, tidy
 from extract.figures.periods import Layout, period_for
-from extract.figures.units import COUNT, family
+from extract.figures.shapes import Cand, merge_ranges, number_as_written, plain, read_qualifiers, too_big
+from extract.figures.units import COUNT, family, unit_info
 from extract.models import Figure
 
 __all__ = ["find_figures", "parse_quantity"]
@@ -36,6 +41,8 @@ _POSTPOSED_END = set("，,。；;、)）!！?？\n")
 _RANKING_UNITS = {"名", "位"}
 _DAY_COUNT = re.compile(r"天数[^，,。；;：:\n\d]{0,10}$")
 _GLUE = set("+._/#")
+_RATE_UNITS = {"%", "个百分点"}
+_TITLE_MAX = 80
 
 
 def _quote_spans(text: str) -> tuple[list[int], list[int]]:
@@ -55,7 +62,7 @@ def _glued(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in _GLUE)
 
 
-def _candidates(text: str) -> list[tuple[int, int, float | int, str]]:
+def _candidates(text: str) -> list[Cand]:
     quotes: tuple[list[int], list[int]] | None = None
     out = []
     n = len(text)
@@ -89,7 +96,15 @@ def _candidates(text: str) -> list[tuple[int, int, float | int, str]]:
             quotes = _quote_spans(text)
         if _in_quote(quotes, s):
             continue
-        out.append((s, e, tidy(value), unit))
+        info = unit_info(m.group("unit")) if m.group("unit") else None
+        out.append(
+            Cand(
+                s, e, value, unit,
+                mult=m.group("mult") or "",
+                factor=Decimal(str(info[1])) if info else Decimal(1),
+                approx=m.group("a1") or m.group("a2"),
+            )
+        )
     return out
 
 
@@ -112,38 +127,88 @@ def _chinese_counts(text: str, end: int, value: Decimal, unit: str) -> bool:
     return end >= len(text) or text[end] in _POSTPOSED_END or text.startswith(("以上", "左右", "余"), end)
 
 
-def find_figures(text: str, *, published: date | None = None) -> list[Figure]:
-    """Key-figure candidates of a normalised report, in text order, one per (value, unit)."""
+def find_figures(text: str, *, published: date | None = None, notes: list[str] | None = None) -> list[Figure]:
+    """Key-figure candidates of a normalised report, in text order: one per metric stated (the same metric
+    stated again with the same number and period is merged into its first mention). A number too big to
+    be a figure is skipped and, when `notes` is given, named there (in Chinese, for the user)."""
     cands = _candidates(text)
     if not cands:
         return []
+    cands = read_qualifiers(text, merge_ranges(text, cands))
+    big = [c for c in cands if too_big(c)]
+    if big:
+        cands = [c for c in cands if not too_big(c)]
+        if notes is not None:
+            shown = "、".join(number_as_written(text, c) for c in big[:3])
+            notes.append(f"原文有 {len(big)} 个数字大得不像统计数字（{shown}），未列入关键数字。")
+        if not cands:
+            return []
     layout = Layout(text)
-    spans = [(s, e) for s, e, _, _ in cands]
+    spans = [(c.s, c.e) for c in cands]
     kinds = assign_kinds(text, layout, spans, published)
-    labeller = Labeller(layout, spans, [family(u) == COUNT for _, _, _, u in cands])
+    labeller = Labeller(layout, spans, [family(c.unit) == COUNT for c in cands])
     figures: list[Figure] = []
-    seen: dict[tuple[float | int, str], int] = {}
-    for i, (s, e, value, unit) in enumerate(cands):
+    for i, c in enumerate(cands):
         label = labeller.label(i)  # every candidate, in order: later labels may borrow from earlier ones
-        key = (value, unit)
-        if key in seen:
-            first = figures[seen[key]]
-            if first.kind is None and kinds[i] is not None:
-                first.kind = kinds[i]
-            continue
-        clause = layout.span("clause", s)
-        seen[key] = len(figures)
-        figures.append(
-            Figure(
-                surface=text[s:e],
-                value=value,
-                unit=unit,
-                label=label,
-                kind=kinds[i],
-                period=period_for(layout, s),
-                quote=quote_for(text, clause),
-                start=s,
-                end=e,
+        shared = labeller.shared.get(i) if c.unit in _RATE_UNITS else None
+        period = period_for(layout, c.s)
+        quote = quote_for(text, layout.span("clause", c.s))
+        for metric in shared or [label]:
+            figures.append(
+                Figure(
+                    surface=text[c.s : c.end],
+                    value=tidy(c.value),
+                    unit=c.unit,
+                    low=plain(c.low),
+                    high=plain(c.high),
+                    qualifier=c.qualifier,
+                    label=metric,
+                    kind=kinds[i],
+                    period=period,
+                    quote=quote,
+                    start=c.s,
+                    end=c.end,
+                )
             )
-        )
-    return figures
+    return _merge(figures, _title_end(text))
+
+
+def _title_end(text: str) -> int:
+    """End of a title line opening the text (short, not a sentence), else 0."""
+    stripped = len(text) - len(text.lstrip())
+    nl = text.find("\n", stripped)
+    if nl < 0 or nl - stripped > _TITLE_MAX or text[stripped:nl].rstrip().endswith("。"):
+        return 0
+    return nl
+
+
+def _restated(first: Figure, later: Figure, title_end: int) -> bool:
+    """Whether `later` states `first`'s metric again (same value, unit and range already)."""
+    if first.start < title_end <= later.start:  # a title and its body: the same figure, told twice
+        return first.period is None or later.period is None or first.period == later.period
+    if first.period != later.period:
+        return False
+    if not first.label or not later.label:  # an unnamed figure is taken for the named one
+        return True
+    return metric_key(first.label) == metric_key(later.label)
+
+
+def _merge(figures: list[Figure], title_end: int) -> list[Figure]:
+    """The same metric stated twice is one figure: the first mention's place and quote, with what it
+    lacks (label, kind, period, qualifier) from the later one; a title's label gives way to the body's."""
+    out: list[Figure] = []
+    index: dict[tuple[object, ...], list[int]] = {}
+    for f in figures:
+        key = (f.value, f.unit, f.low, f.high)
+        j = next((j for j in index.get(key, []) if _restated(out[j], f, title_end)), None)
+        if j is None:
+            index.setdefault(key, []).append(len(out))
+            out.append(f)
+            continue
+        first = out[j]
+        if f.label and (not first.label or first.start < title_end):
+            first.label = f.label
+        for name in ("kind", "period", "qualifier"):
+            if getattr(first, name) is None and getattr(f, name) is not None:
+                setattr(first, name, getattr(f, name))
+    return out

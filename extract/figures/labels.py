@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from functools import cache
 
+from extract.figures.lists import shared_metrics, split_subject
 from extract.figures.periods import PERIOD_RE, Layout
 
 # ---- labels ---------------------------------------------------------------------------------------
@@ -42,7 +43,8 @@ _OBJECT_VERB = re.compile(
     r"^(?:抓好|抓实|加快|推进|建设|实施|谋划|紧盯|引进|打造|争取|推动|开工|签约|力促|确保|力争)"
 )
 _TAIL_STRIP = re.compile(
-    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|稳定在|保持在|扩大到|恢复到|提高到|增至|降至|至|了|共|的|和|及|与|完成|"
+    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|不少于|不低于|不超过|不高于|不足|不到|接近|将近|大约|稳定在|保持在|控制在|恢复到|增至|降至|至|了|共|的|和|及|与|完成|"
+    r"(?:提升|提高|上升|下降|降低|减少|扩大|增加)(?:至|到)|"
     r"实现|分别|中有|常年|始终|一直|保持|均|每(?:公斤|千克|斤|吨|亩|人|户|平方米))+$"
 )
 # 较上年, 比2020年, 比去年全年, 较年初, 是去年同期: the base of a comparison, not part of the metric
@@ -50,7 +52,7 @@ _COMPARE = re.compile(
     r"(?:较|比|与|是)(?:去年|上年|前年|上半年|[一二三四]季度|年初|上月|(?:19|20)\d{2}年)(?:同期|末|底|全年)?"
     r"|(?:到|至)(?:去年|上年|(?:19|20)\d{2}年)同期"
 )
-_CHANGE = re.compile(r"^(?:同比)?(?:增长|下降|提高|提升|减少|增加|降低|上涨|下跌|回落|净增|增速)$")
+_CHANGE = re.compile(r"^(?:同比|同口径)?(?:增长|下降|提高|提升|减少|增加|降低|上涨|下跌|回落|净增|增速)$")
 # Enumerated modifiers: 省、市、县重点项目 -> 重点项目, 水泥、电力等重点行业 -> 重点行业
 _PAIRED = ("城镇", "农村", "城市", "乡村", "国家", "省级", "市级", "县级")
 _GENERIC_PLACES = {"城区", "市区", "地区", "郊区", "矿区", "新区", "园区", "景区", "社区", "山区", "林区"}
@@ -69,6 +71,16 @@ _HEAD_NOUN = re.compile(
 )
 _CONNECTOR = re.compile(r"^(?:和|及|与|、|至|到|-|—|~|或)$")
 _THRESHOLD_BEFORE = "超过逾"
+# 冰柿产能达到1500万枚,产值达到1.5亿元: a bare metric word after a figure is about the same subject
+_ELIDED = re.compile(
+    r"^(?:产值|总产值|产量|总产量|产能|资金|投资|固投|投产|开工|建成|营收|收入|销售额|面积|规模|数量)$"
+)
+_METRIC_TAIL = re.compile(
+    r"(?:播种面积|种植面积|面积|产能|总产值|产值|总产量|产量|数量|个数|规模|营业收入|营收|收入|投资|开工|投产|建成|"
+    r"销售额|交易额|总额)$"
+)
+_LEAD_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余)")
+_GAP_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余|以上|以下)")  # 7%以上、8%以上: a list
 
 
 @cache
@@ -79,7 +91,14 @@ def _places() -> tuple[Mapping[str, object], frozenset[str]]:
     return idx.forms, idx.prefixes
 
 
-def _strip_place(label: str) -> str:
+def is_place(label: str) -> bool:
+    """Whether the label is nothing but a county-level place name (会理市)."""
+    if len(label) < 2 or label[-1] not in "县市区旗" or label in _GENERIC_PLACES:
+        return False
+    return label in _places()[0]
+
+
+def strip_place(label: str) -> str:
     """Drop a county-level place name that opens a label (某某县地区生产总值 -> 地区生产总值)."""
     forms, prefixes = _places()
     if label[:2] not in prefixes:
@@ -102,7 +121,7 @@ def _strip_lead(pre: str) -> str:
     while True:
         before = pre
         pre = _LEAD_WORDS.sub("", pre)
-        pre = _strip_place(pre) if len(pre) > 3 else pre
+        pre = strip_place(pre) if len(pre) > 3 else pre
         m = PERIOD_RE.match(pre)
         if m and m.end() and not (m.group(0) == "当年" and pre.count("当年") >= 2):
             pre = pre[m.end() :]
@@ -131,25 +150,28 @@ def _drop_enumeration(pre: str) -> str:
     return pre
 
 
-def clean_label(pre: str) -> str:
-    """The metric phrase in the words before a number (its clause, after the previous figure)."""
+def clean_label(pre: str, *, keep_list: bool = False) -> str:
+    """The metric phrase in the words before a number (its clause, after the previous figure).
+
+    keep_list keeps an enumeration whole (工业投资、技改投资增长) for extract.figures.lists to split."""
     pre = re.sub(r"[“”\"‘’《》\s]", "", pre)
-    pre = _COMPARE.sub("", pre)
+    pre = _COMPARE.sub("", pre).replace("同口径", "")
     cut = _LAST_CUE.match(pre)
     after = pre[cut.end() :] if cut else pre
-    label = _TAIL_STRIP.sub("", _strip_lead(_drop_enumeration(after)))
+    drop = (lambda x: x) if keep_list else _drop_enumeration
+    label = _TAIL_STRIP.sub("", _strip_lead(drop(after)))
     if len(label) < 2 and cut:  # 发电量累计完成52.8亿千瓦时: the metric is before the cue
         before = _CUE_END.sub("", pre[: cut.end()])
         earlier = _LAST_CUE.match(before)
         before = before[earlier.end() :] if earlier else before
-        label = _TAIL_STRIP.sub("", _strip_lead(_drop_enumeration(before)))
+        label = _TAIL_STRIP.sub("", _strip_lead(drop(before)))
     label = _strip_periods(label).replace("分别", "")
     label = _TAIL_STRIP.sub("", _strip_lead(label))
     if "的" in label:
         head, _, tail = label.rpartition("的")
         label = tail if len(tail) >= 2 else head
-    if len(label) > _MAX_LABEL:
-        label = _strip_place(label[-_MAX_LABEL:]) if not label.endswith(("率", "额")) else label[-_MAX_LABEL:]
+    if len(label) > _MAX_LABEL and not keep_list:
+        label = strip_place(label[-_MAX_LABEL:]) if not label.endswith(("率", "额")) else label[-_MAX_LABEL:]
     label = label.strip("、，, ")
     return label if len(label) >= 2 else ""
 
@@ -183,7 +205,8 @@ class Labeller:
         self.counts = counts
         self.labels: list[str | None] = []
         self.subjects: list[str | None] = []  # what a figure is about: its label, or a change's subject
-        self._forced: dict[int, str] = {}
+        self._forced: dict[int, tuple[str, str]] = {}  # (label, subject) decided by an earlier list
+        self.shared: dict[int, list[str]] = {}  # a rate shared by a list of metrics: one label each
 
     def label(self, i: int) -> str | None:
         """Label of candidate i; call for i = 0, 1, 2 ... in order."""
@@ -201,7 +224,12 @@ class Labeller:
         lo = prev[1] if adjacent and prev else clause[0]
         raw = text[lo:s].strip()
         if i in self._forced:
-            return self._forced[i], self.subjects[i - 1] or ""
+            return self._forced[i]
+        if adjacent:  # 4.5%左右和6%左右: the qualifier belongs to the number before
+            raw = _LEAD_QUALIFIER.sub("", raw)
+        listed = self._listed(i, raw)
+        if listed is not None:
+            return listed
         post = post_noun(text, e)
         if not post and self.counts[i] and i + 1 < len(self.spans) and self.spans[i + 1][0] == e:
             post = post_noun(text, self.spans[i + 1][1])  # 修订12项240条措施: both count 措施
@@ -216,14 +244,66 @@ class Labeller:
             threshold = text[prev[0] - 1 : prev[0]] in _THRESHOLD_BEFORE and prev[0] > clause[0]
             raw = text[prev[0] - 1 if threshold else prev[0] : s]
         label = clean_label(raw)
-        if post and (not label or _OBJECT_VERB.match(raw) or _strip_place(label) == ""):
+        if is_place(label):  # 会理市58万亩石榴: a place says where, not what (a later mention will)
+            return "", ""
+        if post and (not label or _OBJECT_VERB.match(raw)):
             return self._yearly(raw, post), ""
         if post and re.search(r"年(?:产|处理|加工)$", label):
             return self._yearly(raw, post), ""
         bare = label.replace("分别", "")
         if _CHANGE.match(bare):
             return self._change(i, raw, bare)
+        if "、" in raw and "分别" not in raw and not self.counts[i]:
+            shared = shared_metrics(clean_label(raw, keep_list=True))
+            if shared:
+                self.shared[i] = shared
+        if _ELIDED.match(label):
+            return self._elided(i, label), ""
         return label, ""
+
+    def _elided(self, i: int, label: str) -> str:
+        """产量 after 粮食播种面积…: 粮食产量; 投资 after 17个省市重点项目: 省市重点项目投资."""
+        if not i or not self.labels[i - 1]:
+            return label
+        sentence = self.layout.span("sentence", self.spans[i][0])
+        if self.spans[i - 1][0] < sentence[0]:
+            return label
+        prev = self.labels[i - 1] or ""
+        tail = _METRIC_TAIL.search(prev)
+        if tail and tail.start() >= 2:
+            subject = prev[: tail.start()]
+        elif self.counts[i - 1] and prev.endswith(("项目", "企业")):  # what has investment or output
+            subject = prev
+        else:
+            return label
+        return subject + label if not subject.endswith(label) else label
+
+    def group(self, i: int) -> list[int]:
+        """Candidate i and the ones joined to it by 、/和/及 only (5.3%、8%和13.4%)."""
+        group = [i]
+        while group[-1] + 1 < len(self.spans):
+            nxt = group[-1] + 1
+            gap = _GAP_QUALIFIER.sub("", self.text[self.spans[group[-1]][1] : self.spans[nxt][0]].strip())
+            if not _CONNECTOR.match(gap):
+                break
+            group.append(nxt)
+        return group
+
+    def _listed(self, i: int, raw: str) -> tuple[str, str] | None:
+        """城乡居民人均可支配收入分别增长5%、7%: one metric of the subject per figure of the list."""
+        k = raw.rfind("分别")
+        if k < 0:
+            return None
+        group = self.group(i)
+        subject = clean_label(raw[:k], keep_list=True)
+        items = split_subject(subject, len(group))
+        if not items:
+            return None
+        verb = re.sub(r"^同比", "", raw[k + 2 :].strip())
+        labels = [self._join(x, verb) for x in items] if _CHANGE.match(verb) else items
+        for j, label, item in zip(group[1:], labels[1:], items[1:], strict=True):
+            self._forced[j] = (label, item)
+        return labels[0], items[0]
 
     @staticmethod
     def _yearly(raw: str, post: str) -> str:
@@ -235,17 +315,11 @@ class Labeller:
         part = self.layout.span("part", self.spans[i][0])
         before = [j for j in range(i) if self.spans[j][0] >= part[0]]
         if "分别" in raw:  # 分别增长4.6%、7.3%: one earlier figure per figure of the group
-            group = [i]
-            while group[-1] + 1 < len(self.spans):
-                nxt = group[-1] + 1
-                gap = self.text[self.spans[group[-1]][1] : self.spans[nxt][0]].strip()
-                if not _CONNECTOR.match(gap):
-                    break
-                group.append(nxt)
+            group = self.group(i)
             subjects = [self.subjects[j] for j in before[-len(group) :]]
             if len(subjects) == len(group) and all(subjects):
                 for j, subj in zip(group[1:], subjects[1:], strict=True):
-                    self._forced[j] = self._join(subj, bare)
+                    self._forced[j] = (self._join(subj, bare), subj or "")
                 return self._join(subjects[0], bare), subjects[0] or ""
         # 占年度计划的22.8%,同比增长16.5%: a share is not what grew
         before = [j for j in before if not (self.labels[j] or "").startswith("占")]

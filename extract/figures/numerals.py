@@ -37,8 +37,10 @@ _FOLD = str.maketrans(
     "０１２３４５６７８９％．，億萬兩個畝噸戶項條輛臺處張場間棟",
     "0123456789%.,亿万两个亩吨户项条辆台处张场间栋",
 )
-_PREFIX_RE = re.compile(r"^(?:约|近|将近|接近|超过|超|逾|达到|达|共|共计|累计|不少于)")
-_SUFFIX_RE = re.compile(r"(?:以上|左右|以下|之多|有余)$")
+_PREFIX_RE = re.compile(
+    r"^(?:大约|约|近|将近|接近|超过|超|逾|突破|达到|达|共|共计|累计|不少于|不低于|不超过|不高于|控制在)"
+)
+_SUFFIX_RE = re.compile(r"(?:以上|左右|以下|以内|之内|上下|之多|有余)$")
 
 
 def parse_chinese(text: str) -> int | None:
@@ -133,7 +135,7 @@ def parse_quantity(surface: str) -> tuple[float, str] | None:
     "356亿元" -> (35600000000, "元"), "2,300余亩" -> (2300, "亩"), "一千五百万元" -> (15000000, "元"),
     "60%" -> (60, "%"), "2.5个百分点" -> (2.5, "个百分点"), "200兆瓦" -> (200, "兆瓦"),
     "2023年", "第5", "15天", "十四五" and bare numbers ("3.5万": use parse_number) -> None.
-    Leading 约/近/超过 and trailing 以上/左右 are allowed and dropped; traditional 億/萬 are accepted.
+    Leading 约/近/超过/突破 and trailing 以上/左右/以内 are allowed and dropped; 億/萬 are accepted.
     """
     text = _SUFFIX_RE.sub("", _PREFIX_RE.sub("", surface.strip().translate(_FOLD))).strip()
     if text.endswith("度电"):  # 3亿度电 = 3亿千瓦时

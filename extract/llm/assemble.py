@@ -111,6 +111,11 @@ def _added(g: Grounder, a: AddedFigure, lo: int, hi: int) -> tuple[Figure | None
     return fig, None
 
 
+def _same_mention(a: Figure, b: Figure) -> bool:
+    """The same number at the same place in the text (a figure added again, or chosen by two chunks)."""
+    return (a.value, a.unit, a.start) == (b.value, b.unit, b.start)
+
+
 def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
     rules_by_name = {c.name: c for c in g.rules.counties}
     out: list[County] = []
@@ -189,16 +194,16 @@ def review(
         elif h not in part.highlights:
             part.highlights.append(h)
 
-    seen: set[tuple[float, str]] = set()
+    chosen: set[str] = set()  # every candidate is its own figure (one number may be two metrics' figure)
     for choice in answer.figures:
         cand = by_id.get(choice.id)
         if cand is None:
             part.problems.append(f"figures: {choice.id} is not one of the candidate ids")
             continue
         f = cand.figure
-        if (f.value, f.unit) in seen:
+        if choice.id in chosen:
             continue
-        seen.add((f.value, f.unit))
+        chosen.add(choice.id)
         period = choice.period if choice.period and not g.ungrounded(choice.period) else f.period
         part.figures.append(
             f.model_copy(
@@ -213,8 +218,7 @@ def review(
         fig, problem = _added(g, a, lo, hi)
         if problem:
             part.problems.append(problem)
-        elif fig is not None and (fig.value, fig.unit) not in seen:
-            seen.add((fig.value, fig.unit))
+        elif fig is not None and not any(_same_mention(fig, f) for f in part.figures):
             part.figures.append(fig)
 
     part.counties, problems = _counties(g, answer.counties)
@@ -239,7 +243,8 @@ def _fit(sents: list[str], limit: int) -> str:
 
 def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) -> Digest:
     """One digest from the chunks' parts, without another call: first part's summary, then one
-    sentence from each later part while it fits; highlights round-robin; figures first by (value, unit)."""
+    sentence from each later part while it fits; highlights round-robin; figures in part order, each
+    mention once."""
     rules = g.rules
     warnings = list(dict.fromkeys([*rules.warnings, *(p for part in parts for p in part.problems)]))
 
@@ -267,12 +272,9 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
             highlights.append(h)
 
     figures: list[Figure] = []
-    seen: set[tuple[float, str]] = set()
-    for part in parts:
-        for f in part.figures:
-            if (f.value, f.unit) not in seen:
-                seen.add((f.value, f.unit))
-                figures.append(f)
+    for part in parts:  # chunks overlap: a mention an earlier part chose already is not taken again
+        earlier = list(figures)
+        figures += [f for f in part.figures if not any(_same_mention(f, x) for x in earlier)]
 
     counties: list[County] = []
     people: list[Person] = []
