@@ -33,6 +33,7 @@ from datetime import date
 from typing import Literal
 
 from extract.figures.periods import Layout, period_range, tense_of
+from extract.figures.sections import Section
 
 Kind = Literal["target", "result"]
 TARGET: Kind = "target"
@@ -109,6 +110,9 @@ class _Doc:
         """The year a clause-opening 2023年 set; a paragraph that turns to plans (会议要求,…/下一步,…)
         before pos no longer hears an earlier paragraph's year, so its 全年 is the publication's."""
         i = bisect_right(self._year_pos, pos) - 1
+        sec = self.layout.structure.section_at(pos)
+        if sec is not None and (i < 0 or self._year_pos[i] < sec.start):
+            return sec.year  # 全年 under 一、2024年工作回顾 is 2024, whatever year came before the heading
         if i < 0:
             return None
         para = self.layout.span("paragraph", pos)[0]
@@ -117,7 +121,7 @@ class _Doc:
                 self._plan_pos = [m.start() for m in _STRONG.finditer(self.text) if m.group("t")]
             j = bisect_right(self._plan_pos, pos) - 1
             if j >= 0 and self._plan_pos[j] >= para:
-                return None
+                return sec.year if sec is not None else None
         return self.years[i][1]
 
     def _tense_of(self, m: re.Match[str]) -> str | None:
@@ -152,6 +156,9 @@ class _Doc:
             if m.group("yj"):  # 预计: a forecast about an ended period (预计全年… after the year) is a result
                 cs, ce = self.layout.span("clause", m.start())
                 t = self.tense(cs, ce)
+                if t is None:  # no period said: a forecast in the review is of the year just ended
+                    sec = self.layout.structure.section_at(m.start())
+                    t = "past" if sec is not None and sec.kind == RESULT else None
                 return (RESULT if t == "past" else TARGET), tag
             if self.tense(m.end(), max(hi, m.end() + 8)) == "future":  # 谋划/到 + a coming period
                 return TARGET, tag
@@ -246,7 +253,10 @@ def assign_kinds(
     text: str, layout: Layout, spans: list[tuple[int, int]], published: date | None = None
 ) -> list[Kind | None]:
     """Kind of each figure span (sorted by position)."""
+    if layout.published is None:
+        layout.published = published
     doc = _Doc(text, layout, published)
+    structure = layout.structure
     n = len(spans)
     clauses = [layout.span("clause", s) for s, _ in spans]
     sentences = [layout.span("sentence", s) for s, _ in spans]
@@ -276,6 +286,9 @@ def assign_kinds(
             first_in_sentence = i
         running = frame.kind
         cs, ce = clauses[i]
+        if structure and structure.in_main(s):  # the main-targets list: this year's targets, all of it
+            kinds[i] = TARGET
+            continue
         mine = own[i]
         if mine == SOFT:  # 计划新增装机200万千瓦,建成储能电站2座: a plan like the figure before it
             part = layout.span("part", s)
@@ -336,10 +349,16 @@ class _Frame:
         self.report: Kind | None = None  # set by time frames
         self.kind: Kind | None = None  # the paragraph's, falls back to the report's
         self.paragraph = (-1, -1)
+        self.section: Section | None = None  # the report's section (一、…工作回顾 / 二、…目标任务)
 
     def at(self, pos: int) -> None:
         para = self.layout.span("paragraph", pos)
         if para != self.paragraph:
+            sec = self.layout.structure.section_at(pos)
+            if sec is not self.section:
+                self.section = sec
+                if sec is not None and sec.kind is not None:
+                    self.report = sec.kind  # a heading sets the default of everything under it
             self.paragraph, self.kind = para, self.report
 
     def apply(self, kind: Kind | None, level: int, pos: int) -> None:
@@ -347,7 +366,7 @@ class _Frame:
             return
         self.at(pos)
         self.kind = kind
-        if level == 2:
+        if level == 2 and self.section is None:  # within a section, only its next heading sets it
             self.report = kind
 
     def sentences_between(self, lo: int, hi: int) -> None:
