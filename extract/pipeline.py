@@ -80,7 +80,16 @@ async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
     digest = await asyncio.to_thread(rules_digest, doc)
     if llm is not None:
         digest = await llm.digest(doc, digest)
+        digest = _key_first(doc, digest)
     return _completed(digest)
+
+
+def _key_first(doc: Document, digest: Digest) -> Digest:
+    """The LLM's figures in the rules digest's order: headline figures first (see keyfigures)."""
+    from extract.digest.keyfigures import order_figures
+
+    ordered, key = order_figures(doc.text, digest.figures, doc.published)
+    return digest.model_copy(update={"figures": ordered, "key_figures": key})
 
 
 def figure_owners(digest: Digest, text: str) -> list[County | None]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 MAX_MESSAGE = 4096  # Telegram's limit per message
 KEY_FIGURES = 8  # figures shown in a digest before "show all"
+KEY_FIGURES_MAX = 10  # a digest whose key figures are more shows up to this many
 HIGHLIGHTS = 5  # rules and LLM both give ≤ 5 short highlights, most important first
 HIGHLIGHT_CHARS = 90
 SUMMARY_CHARS = 400
@@ -61,6 +62,11 @@ def rank_figures(figures: Sequence[Figure]) -> list[Figure]:
     return [f for _, f in order]
 
 
+def digest_order(digest: Digest) -> list[Figure]:
+    """The digest's own order when it has one (key figures first, see Digest.key_figures), else ranked."""
+    return list(digest.figures) if digest.key_figures else rank_figures(digest.figures)
+
+
 def figure_line(f: Figure, *, indent: str = "") -> str:
     icon = _KIND_ICON.get(f.kind or "", "▫️")
     line = f"{indent}{icon} <b>{esc(f.surface)}</b>"
@@ -72,7 +78,7 @@ def figure_line(f: Figure, *, indent: str = "") -> str:
 
 
 def hidden_figures(digest: Digest, limit: int = KEY_FIGURES) -> int:
-    return max(0, len(digest.figures) - limit)
+    return max(0, len(digest.figures) - max(limit, min(digest.key_figures, KEY_FIGURES_MAX)))
 
 
 def backend_text(backend: str) -> str:
@@ -101,7 +107,8 @@ def render_digest(
         lines += ["", "<b>要点</b>"]
         lines += [f"• {esc(_clip(h, HIGHLIGHT_CHARS))}" for h in digest.highlights[:HIGHLIGHTS]]
     if digest.figures:
-        ranked = rank_figures(digest.figures)
+        ranked = digest_order(digest)
+        limit = max(limit, min(digest.key_figures, KEY_FIGURES_MAX))  # every key figure, ≤ 10
         lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 完成）"]
         lines += [figure_line(f) for f in ranked[:limit]]
         more = len(ranked) - limit
@@ -121,7 +128,7 @@ def render_figures(digest: Digest) -> str:
     lines = [f"<b>全部数字</b>：{esc(digest.title or '（无标题）')}", ""]
     if not digest.figures:
         lines.append("这份报告没有找到数字。")
-    for f in rank_figures(digest.figures):
+    for f in digest_order(digest):
         lines.append(figure_line(f))
         if f.quote:
             lines.append(f"   <i>「{esc(_clip(f.quote, 80))}」</i>")

@@ -73,7 +73,7 @@ def render_digest_text(digest: Digest, *, color: bool) -> str:
         lines += [f"  • {h}" for h in digest.highlights]
     lines += ["", _style("关键数字", _BOLD, color) + _style("  🎯 目标 ✅ 结果 · 未定", _DIM, color)]
     if digest.figures:
-        shown = sorted(
+        shown = list(digest.figures) if digest.key_figures else sorted(  # key figures first, else by kind
             digest.figures, key=lambda f: ({"target": 0, "result": 1}.get(f.kind or "", 2), f.start)
         )
         shown = shown[:MAX_FIGURES]
