@@ -33,7 +33,7 @@ from datetime import date
 from typing import Literal
 
 from extract.figures.periods import Layout, period_range, tense_of
-from extract.figures.sections import Section
+from extract.figures.sections import Section, Structure
 
 Kind = Literal["target", "result"]
 TARGET: Kind = "target"
@@ -86,6 +86,9 @@ _YEAR_AT_CLAUSE = re.compile(r"(?:19|20)\d{2}(?=年)")
 _CLAUSE_LEAD = {"", "在", "于", "到", "截至", "自", "从"}
 # Sentences that carry on the one before them (其中…, 同时,…): same kind as its last figure.
 _CONTINUES = ("其中", "同时")
+_LIST_ITEM = re.compile(
+    r"\s*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]+是)"
+)
 _ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、])?\s*")
 
 
@@ -282,6 +285,8 @@ def assign_kinds(
                 prev = sentences[i - 1]
                 frame.apply(*doc.scope(prev[0], prev[1], spans[first_in_sentence][0]), prev[0])
             frame.sentences_between(sentences[i - 1][1] + 1 if i else 0, sent[0])
+            if i:
+                frame.last = (spans[i - 1][0], kinds[i - 1])
             frame.at(sent[0])
             first_in_sentence = i
         running = frame.kind
@@ -303,6 +308,8 @@ def assign_kinds(
             if text.startswith("的", e):
                 mates = [j for j in mates if j < i]
             kind = next((own[j] for j in mates if own[j] in (TARGET, RESULT)), None)  # type: ignore[assignment]
+        if kind is None and _measured(text, layout, structure, i, spans, own, ce, sent[1]):
+            kind = RESULT  # 3b: 实现地区生产总值85亿元,同比增长6.5%: compared with last year, so measured
         if kind is None and i and kinds[i - 1] and _opens_with_qizhong(text, layout, cs, sent[0]):
             kind = kinds[i - 1]  # 4
         if kind is None:  # 5a: nearest decided figure or cue to the left in the clause group
@@ -334,6 +341,26 @@ def assign_kinds(
     return kinds
 
 
+def _measured(
+    text: str, layout: Layout, structure: Structure, i: int, spans: list[tuple[int, int]],
+    own: list[str | None], ce: int, sent_end: int,
+) -> bool:
+    """A figure without a cue of its own whose next figure, opening the next clause, is growth
+    against last year (…85亿元,同比增长6.5%) states a result: a plan named earlier in the sentence or
+    paragraph (计划…,前三季度实现…) does not reach it. Not after a colon (力争全年实现:…), nor where
+    the report's section is a plan."""
+    if i + 1 >= len(spans) or own[i + 1] != FOLLOW or spans[i + 1][0] >= sent_end:
+        return False
+    nxt = layout.span("clause", spans[i + 1][0])
+    if nxt[0] != ce + 1 or spans[i + 1][0] > layout.span("clause", ce + 1)[1]:
+        return False
+    cs = layout.span("clause", spans[i][0])[0]
+    if cs and text[cs - 1] in "：:":
+        return False
+    sec = structure.section_at(spans[i][0]) if structure else None
+    return sec is None or sec.kind != TARGET
+
+
 def _opens_with_qizhong(text: str, layout: Layout, cs: int, sent_start: int) -> bool:
     if text.startswith("其中", cs):
         return True
@@ -350,6 +377,8 @@ class _Frame:
         self.kind: Kind | None = None  # the paragraph's, falls back to the report's
         self.paragraph = (-1, -1)
         self.section: Section | None = None  # the report's section (一、…工作回顾 / 二、…目标任务)
+        self.listing: Kind | None = None  # the kind of a list a paragraph ending in a colon opened
+        self.last: tuple[int, Kind | None] = (-1, None)  # the last figure decided: position, kind
 
     def at(self, pos: int) -> None:
         para = self.layout.span("paragraph", pos)
@@ -359,7 +388,17 @@ class _Frame:
                 self.section = sec
                 if sec is not None and sec.kind is not None:
                     self.report = sec.kind  # a heading sets the default of everything under it
-            self.paragraph, self.kind = para, self.report
+            text = self.layout.text
+            before = text[: para[0]].rstrip()[-1:]
+            if self.listing is not None and (before in "；;：:" or _LIST_ITEM.match(text, para[0])):
+                self.paragraph, self.kind = para, self.listing  # the list's next item
+                return
+            # a paragraph ending in a colon opens a list: its items (计划…：\n1.新建…；) share its kind
+            opener = self.kind
+            if opener is None and self.last[0] >= self.paragraph[0]:
+                opener = self.last[1]  # no cue framed it: its own figure's kind (计划新建…5万亩：)
+            self.listing = opener if before in "：:" else None
+            self.paragraph, self.kind = para, (self.listing or self.report)
 
     def apply(self, kind: Kind | None, level: int, pos: int) -> None:
         if kind is None or level == 0:
