@@ -73,6 +73,7 @@ _FOLLOWS = re.compile(r"^\s*(?:同比|比上年|较上年|比去年|较去年)")
 # A measured rate with its number right after it: 前期手续办结率82.5%, 收获进度53.8%.
 _RATE = re.compile(r"(?:率|进度)\s*$")
 _POST_RESULT = re.compile(r"已|顺利|建成(?!后)|竣工|投产(?!后)|通过")
+_SOFT_WORDS = ("建成", "竣工", "投产")
 # Clauses that only report who speaks or when: skipped when looking for a sentence's opening cue.
 _REPORTING = re.compile(
     r"^(?:据悉|据了解|据介绍|据统计|近日|日前|会上|会议指出|会议强调|.{0,24}(?:表示|指出|强调|介绍|说|称|透露|获悉|了解到|宣布|提到|明确))$"
@@ -185,9 +186,15 @@ class _Doc:
             return FOLLOW
         if kind is not None:
             return kind
-        if _POST_RESULT.search(self.text, end, post_end):
-            return RESULT
+        post = _POST_RESULT.search(self.text, end, post_end)
+        if post and not (post.group(0) in _SOFT_WORDS and self.planned(start)):
+            return RESULT  # 9个项目顺利通过; but under a plan's heading 开工…、投产… are both planned
         return None
+
+    def planned(self, pos: int) -> bool:
+        """pos lies under a plan's heading (二、2025年主要任务…)."""
+        sec = self.layout.structure.section_at(pos)
+        return sec is not None and sec.kind == TARGET
 
     def clause_cue(self, cs: int, ce: int) -> tuple[Kind | None, str | None]:
         """A period opening the clause (2023年,… / 1-10月,… / 明年…) if ended or coming, else its cue."""
@@ -298,7 +305,8 @@ def assign_kinds(
         if mine == SOFT:  # 计划新增装机200万千瓦,建成储能电站2座: a plan like the figure before it
             part = layout.span("part", s)
             before = [kinds[j] for j in range(first_in_sentence, i) if spans[j][0] >= part[0]]
-            mine = own[i] = TARGET if before and before[-1] == TARGET else RESULT
+            planned = (before and before[-1] == TARGET) or doc.planned(s)
+            mine = own[i] = TARGET if planned else RESULT  # under a plan's heading, 建成… is planned
         kind: Kind | None = None if mine == FOLLOW else mine  # type: ignore[assignment]
         if mine == FOLLOW:
             kind = kinds[i - 1] if i > first_in_sentence and kinds[i - 1] else RESULT
