@@ -256,6 +256,8 @@ class _Doc:
         if not found or found[0].start() != cs + offset:
             return None
         t = self._tense_of(found[0])
+        if t == "current" and self.planned(cs):
+            return TARGET  # 今年新建… under a plan's heading
         return RESULT if t == "past" else TARGET if t == "future" else None
 
 

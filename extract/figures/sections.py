@@ -38,6 +38,8 @@ _PLAN_SPAN = re.compile(r"[“\"]?十([三四五六])五[”\"]?(?:规划|时期
 _FIVE_YEAR_START = {"三": 2016, "四": 2021, "五": 2026, "六": 2031}
 # 今年全县经济社会发展的主要预期目标是：… / 主要目标为： / 主要预期目标:
 MAIN_TARGETS = re.compile(r"主要(?:预期)?目标(?:任务)?(?:是|为)?\s*[:：]|主要预期目标(?:是|为)")
+# A heading that is the list's name: 二、2024年主要预期目标 (not 主要目标任务, a whole plan)
+_MAIN_HEADING = re.compile(r"(?:主要|预期|经济社会发展)目标(?:和指标|指标)?$")
 # A paragraph that looks back over the year (or five) just ended.
 _REVIEW_OPENER = re.compile(
     r"^\s*(?:各位代表[,，!！]\s*)?(?:回首|回顾)?(?:过去(?:的)?(?:一|五)年|[一五]年来|去年|上一年)(?:[,，来里中]|我们|全[县市区省州旗])"
@@ -129,6 +131,9 @@ class Structure:
         for k, (start, kind, year, period, body) in enumerate(heads):
             end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
             self.sections.append(Section(start, end, kind, year, period, body))
+            if kind == "target" and _MAIN_HEADING.search(body):  # 二、2024年主要预期目标: the list
+                self.main.append((start + len(body), end))
+        self.main.sort()
         # headings naming neither a review nor a plan carry the section they stand in
         merged: list[Section] = []
         for s in self.sections:
