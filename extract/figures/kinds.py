@@ -32,8 +32,9 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
+from extract.figures.frames import Frame
 from extract.figures.periods import Layout, period_range, tense_of
-from extract.figures.sections import Section, Structure
+from extract.figures.sections import Structure
 
 Kind = Literal["target", "result"]
 TARGET: Kind = "target"
@@ -87,9 +88,6 @@ _YEAR_AT_CLAUSE = re.compile(r"(?:19|20)\d{2}(?=年)")
 _CLAUSE_LEAD = {"", "在", "于", "到", "截至", "自", "从"}
 # Sentences that carry on the one before them (其中…, 同时,…): same kind as its last figure.
 _CONTINUES = ("其中", "同时")
-_LIST_ITEM = re.compile(
-    r"\s*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]+是)"
-)
 _ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、])?\s*")
 
 
@@ -285,7 +283,7 @@ def assign_kinds(
     kinds: list[Kind | None] = [None] * n
     # The running frame: a time frame holds across paragraphs (a heading "二、2024年工作安排" frames
     # what follows); a cue opening a sentence holds to the end of its paragraph.
-    frame = _Frame(doc, layout)
+    frame = Frame(doc, layout)
     first_in_sentence = 0
     for i, (s, e) in enumerate(spans):
         sent = sentences[i]
@@ -378,51 +376,3 @@ def _opens_with_qizhong(text: str, layout: Layout, cs: int, sent_start: int) -> 
         pcs, pce = layout.span("clause", cs - 1)
         return text[pcs:pce].strip() == "其中"
     return False
-
-
-class _Frame:
-    def __init__(self, doc: _Doc, layout: Layout) -> None:
-        self.doc, self.layout = doc, layout
-        self.report: Kind | None = None  # set by time frames
-        self.kind: Kind | None = None  # the paragraph's, falls back to the report's
-        self.paragraph = (-1, -1)
-        self.section: Section | None = None  # the report's section (一、…工作回顾 / 二、…目标任务)
-        self.listing: Kind | None = None  # the kind of a list a paragraph ending in a colon opened
-        self.last: tuple[int, Kind | None] = (-1, None)  # the last figure decided: position, kind
-
-    def at(self, pos: int) -> None:
-        para = self.layout.span("paragraph", pos)
-        if para != self.paragraph:
-            sec = self.layout.structure.section_at(pos)
-            if sec is not self.section:
-                self.section = sec
-                if sec is not None and sec.kind is not None:
-                    self.report = sec.kind  # a heading sets the default of everything under it
-            text = self.layout.text
-            before = text[: para[0]].rstrip()[-1:]
-            if self.listing is not None and (before in "；;：:" or _LIST_ITEM.match(text, para[0])):
-                self.paragraph, self.kind = para, self.listing  # the list's next item
-                return
-            # a paragraph ending in a colon opens a list: its items (计划…：\n1.新建…；) share its kind
-            opener = self.kind
-            if opener is None and self.last[0] >= self.paragraph[0]:
-                opener = self.last[1]  # no cue framed it: its own figure's kind (计划新建…5万亩：)
-            self.listing = opener if before in "：:" else None
-            self.paragraph, self.kind = para, (self.listing or self.report)
-
-    def apply(self, kind: Kind | None, level: int, pos: int) -> None:
-        if kind is None or level == 0:
-            return
-        self.at(pos)
-        self.kind = kind
-        if level == 2 and self.section is None:  # within a section, only its next heading sets it
-            self.report = kind
-
-    def sentences_between(self, lo: int, hi: int) -> None:
-        """Let the figure-less sentences in text[lo:hi] frame what follows."""
-        pos = lo
-        while pos < hi:
-            sent = self.layout.span("sentence", pos)
-            if sent[1] > sent[0]:
-                self.apply(*self.doc.scope(sent[0], sent[1], sent[1]), sent[0])
-            pos = sent[1] + 1
