@@ -200,3 +200,21 @@ def test_a_news_item_keeps_its_ranking() -> None:
     d = rules_digest(Document(text=text, published=PUB))
     assert d.figures[0].surface == "200公里"  # a 力争 target first, as targets always were
     assert d.highlights
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("一、2023年工作回顾", "result"),
+        ("二〇二三年工作回顾", "result"),
+        ("一、目标任务完成情况", "result"),  # how the plan went: a review
+        ("（一）主要成效", "result"),
+        ("二、下一步工作打算", "target"),
+        ("第三章 发展目标", "target"),
+        ("二、“十五五”时期主要目标任务", "target"),
+        ("三、2024年工作安排", "target"),
+    ],
+)
+def test_heading_kinds(heading: str, kind: str) -> None:
+    s = Structure(f"{heading}\n全县新建厂房3万平方米。\n", PUB)
+    assert [x.kind for x in s.sections] == [kind]

@@ -22,13 +22,15 @@ Kind = Literal["target", "result"]
 
 HEADING_MAX = 48  # a heading fits a line; a longer line is a paragraph
 _CN_NUM = "[一二三四五六七八九十]+"
-_ENUM = rf"(?:第{_CN_NUM}部分|{_CN_NUM}[、.．]|[(（]{_CN_NUM}[)）]|\d+[、.．])?"
+_ENUM = rf"(?:第{_CN_NUM}(?:部分|章|节|篇)|{_CN_NUM}[、.．]|[(（]{_CN_NUM}[)）]|\d+[、.．])?"
 _HEAD_LEAD = re.compile(r"^\s*" + _ENUM + r"\s*")
 _REVIEW = re.compile(r"回顾|主要成绩|工作总结|取得的成[绩效]|(?:过去|近)(?:一|五|的一)年|[一五]年来|成绩回顾")
 _PLAN = re.compile(
-    r"目标|任务|工作安排|工作打算|工作部署|重点工作|工作重点|工作思路|总体思路|总体要求|主要考虑|发展思路|"
-    r"工作建议|展望|下一步|今后"
+    r"目标|任务|工作安排|工作打算|工作计划|工作部署|重点工作|工作重点|工作思路|总体思路|总体要求|主要考虑|"
+    r"发展思路|工作建议|展望|下一步|今后"
 )
+# How far the plan went: a review whatever else the heading names (目标任务完成情况, 主要成效).
+_STATUS = re.compile(r"(?:完成|进展|落实|执行|推进|开展)情况|工作成效|主要成效|主要做法|取得成效")
 _SENTENCE_MARK = re.compile(r"[。！!？?；;]")
 _CLAUSE_MARK = re.compile(r"[，,：:]")
 UNNUMBERED_MAX = 24
@@ -154,7 +156,9 @@ class Structure:
         if not numbered and (len(body) > UNNUMBERED_MAX or _CLAUSE_MARK.search(body)):
             return None  # an unnumbered heading is a short phrase: 2024年工作回顾
         words = body[lead.end() :] if lead else body
-        review, plan = _REVIEW.search(words), _PLAN.search(words)
+        review, plan = _REVIEW.search(words) or _STATUS.search(words), _PLAN.search(words)
+        if _STATUS.search(words):
+            plan = None
         if review and plan:  # 2024年工作回顾和2025年工作安排: the first named comes first
             if review.start() < plan.start():
                 plan = None
