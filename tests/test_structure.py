@@ -149,6 +149,10 @@ def test_a_plan_early_in_a_paragraph_does_not_turn_later_results_into_targets(pu
     assert [f.kind for f in find_figures(text, published=published)] == ["target", "result", "result"]
     text = "全县计划今年实施重点项目50个,前三季度实现地区生产总值85.3亿元,同比增长6.5%。"
     assert [f.kind for f in find_figures(text, published=published)] == ["target", "result", "result"]
+    # a year's running total opening a sentence (1-9月, 前三季度) reports months gone by, dated or not
+    text = "全县计划全年完成地区生产总值100亿元。1-9月,实现地区生产总值72亿元,增长6.5%。"
+    assert [f.kind for f in find_figures(text, published=published)] == ["target", "result", "result"]
+    assert [f.kind for f in find_figures("力争明年上半年完成投资20亿元。")] == ["target"]
     # a growth target stays one: the cue is the figure's own
     assert [f.kind for f in find_figures("全年计划完成地区生产总值85亿元,同比增长6.5%。")] == ["target"] * 2
 

@@ -253,10 +253,22 @@ class _Doc:
         found = self.layout.periods(cs + offset, ce)
         if not found or found[0].start() != cs + offset:
             return None
-        t = self._tense_of(found[0])
+        m = found[0]
+        t = self._tense_of(m)
         if t == "current" and self.planned(cs):
             return TARGET  # 今年新建… under a plan's heading
+        if t is None and self.published is None and _running_total(m) and offset == ce - cs - len(lead):
+            return RESULT  # 1-9月,… / 前三季度,… opening a clause: figures of months gone by
         return RESULT if t == "past" else TARGET if t == "future" else None
+
+
+def _running_total(m: re.Match[str]) -> bool:
+    """1-9月, 前三季度, 上半年, 一季度, 前8个月: a year's running total so far (not 明年上半年, nor a
+    single month, which may be a deadline: 6月底前)."""
+    if m.group("rel") in ("明年", "来年"):
+        return False
+    return bool((m.group("m1") and m.group("m2")) or m.group("half") == "上半年" or m.group("q3")
+                or m.group("q") in ("一", "1") or m.group("nm"))
 
 
 def assign_kinds(
