@@ -13,10 +13,12 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from extract.digest.highlights import figure_weight
 from extract.figures.sections import Structure
 from extract.models import Figure
 
 KEY_MAX = 10
+MINOR = 1.0  # figure_weight below this: counts of meetings, campaigns, working groups
 # A task's own commitment: 力争…, 确保…, 目标… in the figure's clause, before it.
 _TASK_CUE = re.compile(r"力争|确保|目标|突破|达到")
 _STRONG_TASK = re.compile(r"力争|确保|目标")
@@ -46,6 +48,8 @@ def _tier(f: Figure, text: str, structure: Structure) -> tuple[int, int]:
     if f.kind == "target":
         before = _clause_before(text, f.start)
         if _STRONG_TASK.search(before):
+            if figure_weight(f) < MINOR:  # 确保每季度举行1次推介活动: procedure, after the rest
+                return 1, 3
             return 1, 0 if _HEADLINE.search(label + before) else 1
         if _TASK_CUE.search(before) and sec is not None and sec.kind == "target":
             return 1, 2

@@ -47,7 +47,7 @@ def rules_digest(doc: Document) -> Digest:
         source=doc.source,
         counties=counties,
         people=people,
-        summary=make_summary(doc.title, units, names, cands=cands),
+        summary=make_summary(doc.title, units, names, cands=cands, key_lead=lead),
         highlights=[c.text for c in select_highlights(units, cands, lead=lead)],
         figures=ordered,
         key_figures=key,
