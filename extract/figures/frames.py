@@ -36,11 +36,17 @@ class Frame:
     def at(self, pos: int) -> None:
         para = self.layout.span("paragraph", pos)
         if para != self.paragraph:
-            sec = self.layout.structure.section_at(pos)
+            structure = self.layout.structure
+            sec = structure.heading_at(pos)
             if sec is not self.section:
                 self.section = sec
                 if sec is not None and sec.kind is not None:
                     self.report = sec.kind  # a heading sets the default of everything under it
+            review = structure.review_paragraph(pos)
+            if review is not None:  # 过去一年,…: this paragraph looks back, whatever holds it
+                self.listing = None
+                self.paragraph, self.kind = para, review.kind
+                return
             text = self.layout.text
             before = text[: para[0]].rstrip()[-1:]
             if self.listing is not None and (before in "；;：:" or _LIST_ITEM.match(text, para[0])):

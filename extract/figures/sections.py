@@ -88,13 +88,17 @@ class Structure:
     # ---- lookups --------------------------------------------------------------------------------
     def section_at(self, pos: int) -> Section | None:
         """The innermost default at pos: a review paragraph, else the headed section."""
-        i = bisect_right(self._para_starts, pos) - 1
-        if i >= 0 and pos < self.paragraphs[i].end:
-            return self.paragraphs[i]
+        return self.review_paragraph(pos) or self.heading_at(pos)
+
+    def heading_at(self, pos: int) -> Section | None:
+        """The headed section holding pos."""
         i = bisect_right(self._starts, pos) - 1
-        if i >= 0 and pos < self.sections[i].end:
-            return self.sections[i]
-        return None
+        return self.sections[i] if i >= 0 and pos < self.sections[i].end else None
+
+    def review_paragraph(self, pos: int) -> Section | None:
+        """The paragraph holding pos when it opens looking back (过去一年,…)."""
+        i = bisect_right(self._para_starts, pos) - 1
+        return self.paragraphs[i] if i >= 0 and pos < self.paragraphs[i].end else None
 
     def in_main(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.main)
