@@ -222,3 +222,32 @@ def test_a_news_item_keeps_its_ranking() -> None:
 def test_heading_kinds(heading: str, kind: str) -> None:
     s = Structure(f"{heading}\n全县新建厂房3万平方米。\n", PUB)
     assert [x.kind for x in s.sections] == [kind]
+
+
+def test_a_five_year_plan() -> None:
+    plan = (
+        "某县“十五五”规划纲要\n第一章 发展基础\n"
+        "“十四五”时期,全县地区生产总值年均增长6.2%,2025年达到186亿元。累计实施重点项目420个。\n"
+        "第二章 发展目标\n到2030年,全县地区生产总值突破260亿元。城镇化率提高到62%,建成高标准农田30万亩。\n"
+    )
+    figs = find_figures(plan, published=date(2026, 1, 10))
+    assert [(f.surface, f.kind, f.period) for f in figs] == [
+        ("6.2%", "result", "2021—2025年"),
+        ("186亿元", "result", "2025年"),
+        ("420个", "result", "2021—2025年"),
+        ("260亿元", "target", "2030年"),
+        ("62%", "target", "2026—2030年"),
+        ("30万亩", "target", "2026—2030年"),
+    ]
+
+
+def test_a_meeting_report_without_sections() -> None:
+    text = (
+        "3月5日,县政府召开常务会议,听取一季度经济运行情况汇报。一季度,全县实现地区生产总值42.6亿元,"
+        "同比增长5.8%。\n会议要求,各部门要确保上半年固定资产投资增长8%以上,力争全年新开工项目60个。\n"
+    )
+    figs = find_figures(text)
+    assert [(f.surface, f.kind, f.period) for f in figs] == [
+        ("42.6亿元", "result", "一季度"), ("5.8%", "result", "一季度"),
+        ("8%", "target", "上半年"), ("60个", "target", "全年"),
+    ]

@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from datetime import date
 
-from extract.figures.sections import Structure, resolve
+from extract.figures.sections import Structure, five_year_frame, resolve
 from extract.text.segment import Segments
 
 # Periods: 2024年, 2023年12月, 1-4月, 1月份, 今年1-8月, 全年, 上半年, 前三季度, 一季度, 前8个月 ...
@@ -160,6 +160,10 @@ def period_for(layout: Layout, start: int) -> str | None:
     year = sec.year if sec is not None else None
     if found is not None:
         return resolve(found, layout.published, year)
+    sent = layout.span("sentence", start)
+    span = five_year_frame(layout.text, sent[0], start)  # “十四五”时期,全县…年均增长6.2%
+    if span is not None:
+        return span
     return sec.period if sec is not None else None
 
 

@@ -24,7 +24,9 @@ HEADING_MAX = 48  # a heading fits a line; a longer line is a paragraph
 _CN_NUM = "[一二三四五六七八九十]+"
 _ENUM = rf"(?:第{_CN_NUM}(?:部分|章|节|篇)|{_CN_NUM}[、.．]|[(（]{_CN_NUM}[)）]|\d+[、.．])?"
 _HEAD_LEAD = re.compile(r"^\s*" + _ENUM + r"\s*")
-_REVIEW = re.compile(r"回顾|主要成绩|工作总结|取得的成[绩效]|(?:过去|近)(?:一|五|的一)年|[一五]年来|成绩回顾")
+_REVIEW = re.compile(
+    r"回顾|发展基础|发展成就|主要成绩|工作总结|取得的成[绩效]|(?:过去|近)(?:一|五|的一)年|[一五]年来|成绩回顾"
+)
 _PLAN = re.compile(
     r"目标|任务|工作安排|工作打算|工作计划|工作部署|重点工作|工作重点|工作思路|总体思路|总体要求|主要考虑|"
     r"发展思路|工作建议|展望|下一步|今后"
@@ -38,6 +40,10 @@ _CN_YEAR = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} |
 _YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇零][〇零一二三四五六七八九]{2})年")
 _PLAN_SPAN = re.compile(r"[“\"]?十([三四五六])五[”\"]?(?:规划|时期|期间|末|发展|目标|主要目标)?")
 _FIVE_YEAR_START = {"三": 2016, "四": 2021, "五": 2026, "六": 2031}
+# A plan period framing a sentence: “十四五”时期, / 十四五期间 / “十五五”以来 (not “十四五”规划收官之年)
+_FIVE_YEAR_FRAME = re.compile(r"[“\"]?十([三四五六])五[”\"]?(?:时期|期间|以来)")
+# A 规划 names its span in its title: 某县国民经济和社会发展第十五个五年规划纲要 / “十五五”规划
+_PLAN_TITLE = re.compile(r"(?:[“\"]?十([三四五六])五[”\"]?|第十([三四五六])个五年)[^\n]{0,12}规划")
 # 今年全县经济社会发展的主要预期目标是：… / 主要目标为： / 主要预期目标:
 MAIN_TARGETS = re.compile(r"主要(?:预期)?目标(?:任务)?(?:是|为)?\s*[:：]|主要预期目标(?:是|为)")
 # A heading that is the list's name: 二、2024年主要预期目标 (not 主要目标任务, a whole plan)
@@ -62,6 +68,12 @@ class Section:
 
 def cn_year(s: str) -> int:
     return int("".join(_CN_YEAR.get(c, c) for c in s))
+
+
+def five_year_frame(text: str, lo: int, hi: int) -> str | None:
+    """The five-year span a sentence text[lo:hi] opens with (“十四五”时期,…), else None."""
+    m = _FIVE_YEAR_FRAME.search(text, lo, min(hi, lo + 16))
+    return five_year_span(m.group(1)) if m else None
 
 
 def five_year_span(ordinal: str) -> str:
@@ -113,6 +125,8 @@ class Structure:
     # ---- scanning -------------------------------------------------------------------------------
     def _scan(self) -> None:
         text = self.text
+        title = _PLAN_TITLE.search(text, 0, 200)
+        self.plan_span = five_year_span(title.group(1) or title.group(2)) if title else None
         heads: list[tuple[int, Kind | None, int | None, str | None, str]] = []
         pos = 0
         for line in text.split("\n"):
@@ -173,11 +187,16 @@ class Structure:
         year = cn_year(ym.group(1)) if ym else None
         span = _PLAN_SPAN.search(words)
         if review:
+            if self.plan_span and not ym:  # 第一章 发展基础 of a five-year plan: the five years before
+                start = int(self.plan_span[:4]) - 5
+                return "result", start + 4, f"{start}—{start + 4}年"
             year = year or (pub.year - 1 if pub else None)
             return "result", year, f"{year}年" if year else None
         if plan:
             if span and not ym:
                 return "target", None, five_year_span(span.group(1))
+            if self.plan_span and not ym:  # 第二章 发展目标 of a five-year plan
+                return "target", None, self.plan_span
             if pub and year and year < pub.year:  # a plan for a year already over reads as its review
                 return None, None, None
             year = year or (pub.year if pub else None)
