@@ -251,3 +251,20 @@ def test_a_meeting_report_without_sections() -> None:
         ("42.6亿元", "result", "一季度"), ("5.8%", "result", "一季度"),
         ("8%", "target", "上半年"), ("60个", "target", "全年"),
     ]
+
+
+def test_main_targets_inside_a_paragraph_and_a_five_year_list() -> None:
+    text = (
+        "二、“十五五”时期主要目标任务\n“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%，"
+        "城镇化率达到65%。\n三、关于2026年工作\n做好今年工作，要确保“十五五”开好局、起好步。"
+        "今年经济社会发展主要预期目标是：地区生产总值增长5%左右；城镇新增就业70万人。\n"
+    )
+    s = Structure(text, date(2026, 1, 25))
+    assert [x.kind for x in s.sections] == ["target", "target"]  # 三、关于2026年工作: its year says a plan
+    assert len(s.main) == 2
+    figs = find_figures(text, published=date(2026, 1, 25))
+    periods = {(f.surface, f.period) for f in figs}
+    assert ("65%", "2026—2030年") in periods and ("70万人", "2026年") in periods
+    d = rules_digest(Document(text=text, published=date(2026, 1, 25)))
+    assert d.figures[0].surface in ("5%", "70万人") and d.figures[0].period == "2026年"  # this year's first
+    assert [f.period for f in d.figures[: d.key_figures]].index("2026—2030年") >= 1

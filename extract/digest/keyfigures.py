@@ -42,7 +42,7 @@ def _tier(f: Figure, text: str, structure: Structure) -> tuple[int, int]:
     if f.start < 0 or f.start > len(text):
         return 3, 0
     if structure.in_main(f.start):
-        return 0, 0
+        return 0, 1 if structure.main_of_plan(f.start) else 0  # this year's list before the plan's
     sec = structure.section_at(f.start)
     label = f.label or ""
     if f.kind == "target":

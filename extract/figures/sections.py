@@ -56,6 +56,15 @@ _REVIEW_OPENER = re.compile(
 _MAIN_END = re.compile(r"(?:围绕|为实现|实现上述|完成上述|为此|重点(?:做好|抓好))")
 
 
+_MAIN_LEAD = 40  # how far before 主要目标是： its sentence may start (今年全省经济社会发展的…)
+
+
+def _opens_sentence(line: str, at: int) -> bool:
+    """主要目标是： at (or within _MAIN_LEAD characters of) a sentence's start, not in passing."""
+    lo = max(0, at - _MAIN_LEAD)
+    return any(ch in "。！!？?；;" for ch in line[lo:at]) or lo == 0
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     start: int  # offset of its heading (or paragraph) in the text
@@ -90,6 +99,7 @@ class Structure:
         self.sections: list[Section] = []  # headed sections, in order, non-overlapping
         self.paragraphs: list[Section] = []  # review paragraphs (过去一年，…)
         self.main: list[tuple[int, int]] = []  # main-targets lists: [colon end, paragraph end)
+        self.main_spans: dict[int, str] = {}  # main list start -> its five-year span (a plan's)
         self._scan()
         self._starts = [s.start for s in self.sections]
         self._para_starts = [s.start for s in self.paragraphs]
@@ -115,7 +125,14 @@ class Structure:
     def in_main(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.main)
 
+    def main_of_plan(self, pos: int) -> bool:
+        """pos is in the main targets of a five-year plan (“十五五”时期…主要目标是：…)."""
+        return any(a <= pos < b and a in self.main_spans for a, b in self.main)
+
     def main_period(self, pos: int) -> str | None:
+        for a, b in self.main:
+            if a <= pos < b and a in self.main_spans:
+                return self.main_spans[a]
         sec = self.section_at(pos)
         year = sec.year if sec is not None and sec.kind == "target" and sec.year else None
         if year is None and self.published is not None:
@@ -143,11 +160,16 @@ class Structure:
             if opener:
                 year = self.published.year - 1 if self.published else None
                 self.paragraphs.append(Section(start, end, "result", year, f"{year}年" if year else None))
-            m = MAIN_TARGETS.search(line)
-            if m and m.start() < 120:
-                stop = _MAIN_END.search(line, m.end())
-                cut = start + (stop.start() if stop else len(line))
-                self.main.append((start + m.end(), cut))
+            found = [m for m in MAIN_TARGETS.finditer(line) if _opens_sentence(line, m.start())]
+            for k, m in enumerate(found):
+                limit = found[k + 1].start() if k + 1 < len(found) else len(line)
+                stop = _MAIN_END.search(line, m.end(), limit)
+                cut = stop.start() if stop else limit
+                self.main.append((start + m.end(), start + cut))
+                lead = re.split(r"[。！!？?；;]", line[max(0, m.start() - _MAIN_LEAD) : m.start()])[-1]
+                span = _PLAN_SPAN.search(lead)  # “十五五”时期…的主要目标是: the plan's, over five years
+                if span:
+                    self.main_spans[start + m.end()] = five_year_span(span.group(1))
         for k, (start, kind, year, period, body) in enumerate(heads):
             end = heads[k + 1][0] if k + 1 < len(heads) else len(text)
             self.sections.append(Section(start, end, kind, year, period, body))
@@ -201,6 +223,9 @@ class Structure:
                 return None, None, None
             year = year or (pub.year if pub else None)
             return "target", year, f"{year}年" if year else None
+        if numbered and ym and pub and "工作" in words:  # 三、关于2026年工作: the year tells
+            kind: Kind = "result" if year and year < pub.year else "target"
+            return kind, year, f"{year}年"
         return (None, None, None) if numbered else None
 
 
