@@ -268,3 +268,17 @@ def test_main_targets_inside_a_paragraph_and_a_five_year_list() -> None:
     d = rules_digest(Document(text=text, published=date(2026, 1, 25)))
     assert d.figures[0].surface in ("5%", "70万人") and d.figures[0].period == "2026年"  # this year's first
     assert [f.period for f in d.figures[: d.key_figures]].index("2026—2030年") >= 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "实施高质量就业挖潜扩容计划,落实援企稳岗政策资金110亿元。",  # 计划 names a programme
+        "全省上下着力稳就业、稳企业、稳预期,地区生产总值增长5.3%。",  # 稳预期 is a slogan
+        "争取国家政策性资金超千亿元,发行专项债券资金1327亿元。",  # in a review, funds obtained
+        "村庄规划全覆盖,农村自来水普及率达94.5%。",
+    ],
+)
+def test_noun_cues_in_a_review_are_no_plans(sentence: str) -> None:
+    figs = find_figures("一、2025年工作回顾\n" + sentence, published=date(2026, 1, 25))
+    assert figs and {f.kind for f in figs} == {"result"}

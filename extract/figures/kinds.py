@@ -48,7 +48,7 @@ _VERBS_AFTER_JIANG = (
     "计划|按照|不断|开展|引进|对标|提供|为签约|新开|扩大|再|陆续|逐步|尽快|分批|全力"
 )
 _STRONG = re.compile(
-    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|预期|有望|冲刺|"
+    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|(?<![稳超])预期|有望|冲刺|"
     rf"(?<!即)将(?={_VERBS_AFTER_JIANG})|"
     r"(?<![主重需纲摘提简只必首紧])要(?=[确力实新完达突加全进抓推坚])|要求(?=[，,：:各]|$)|下一步|今后|明年|来年|"
     r"工作安排|工作打算|工作思路|主要任务)"
@@ -75,6 +75,10 @@ _FOLLOWS = re.compile(r"^\s*(?:同比|比上年|较上年|比去年|较去年)")
 _RATE = re.compile(r"(?:率|进度)\s*$")
 _POST_RESULT = re.compile(r"已|顺利|建成(?!后)|竣工|投产(?!后)|通过")
 _SOFT_WORDS = ("建成", "竣工", "投产")
+# Target cues that are also nouns (a plan's name, funds applied for): no cue at a clause's end, nor in
+# a review.
+_NOUN_CUES = ("计划", "规划", "争取")
+_NOUN_END = set("，,。；;、）)”」")
 # Clauses that only report who speaks or when: skipped when looking for a sentence's opening cue.
 _REPORTING = re.compile(
     r"^(?:据悉|据了解|据介绍|据统计|近日|日前|会上|会议指出|会议强调|.{0,24}(?:表示|指出|强调|介绍|说|称|透露|获悉|了解到|宣布|提到|明确))$"
@@ -150,6 +154,9 @@ class _Doc:
             if tag == "要求" and m.start() - lo > 6:
                 continue  # 落实部署要求 is a noun; 会议要求, / 他要求, open a list of tasks
             if m.group("t"):
+                noun = self.text[m.end() : m.end() + 1] in _NOUN_END or self.reviewing(m.start())
+                if tag in _NOUN_CUES and noun:
+                    continue  # 实施…扩容计划, / 村庄规划全覆盖; in a review, 争取资金… was obtained
                 return TARGET, tag
             if m.group("r"):
                 return RESULT, tag
@@ -188,6 +195,11 @@ class _Doc:
         if post and not (post.group(0) in _SOFT_WORDS and self.planned(start)):
             return RESULT  # 9个项目顺利通过; but under a plan's heading 开工…、投产… are both planned
         return None
+
+    def reviewing(self, pos: int) -> bool:
+        """pos lies under a review's heading (一、2024年工作回顾) or in a 过去一年,… paragraph."""
+        sec = self.layout.structure.section_at(pos)
+        return sec is not None and sec.kind == RESULT
 
     def planned(self, pos: int) -> bool:
         """pos lies under a plan's heading (二、2025年主要任务…)."""
