@@ -144,8 +144,8 @@ class _Doc:
         if key not in self._cues:
             self._cues[key] = self._cue_kind(lo, hi)
         kind, tag = self._cues[key]
-        if kind == SOFT and not soft:
-            return RESULT, tag
+        if kind == SOFT and not soft:  # 建成… is done, but planned under a plan's heading
+            return (TARGET if self.planned(lo) else RESULT), tag
         return kind, tag
 
     def _cue_kind(self, lo: int, hi: int) -> tuple[Kind | str | None, str | None]:
