@@ -1,5 +1,5 @@
-"""The running frame of assign_kinds (step 7): the kind a report, a section, a paragraph or a list
-sets for the figures that have no cue of their own.
+"""The running frame of assign_kinds (step 7) and two span tests it shares: the kind a report, a section,
+a paragraph or a list sets for the figures that have no cue of their own.
 
 A section heading (一、…工作回顾 / 二、…工作安排) sets the report's default; a time frame opening a
 sentence (今年以来…, 下一步…) sets it too in a report without sections, and holds for its paragraph
@@ -75,3 +75,21 @@ class Frame:
             if sent[1] > sent[0]:
                 self.apply(*self.doc.scope(sent[0], sent[1], sent[1]), sent[0])
             pos = sent[1] + 1
+
+
+def running_total(m: re.Match[str]) -> bool:
+    """1-9月, 前三季度, 上半年, 一季度, 前8个月: a year's running total so far (not 明年上半年, nor a
+    single month, which may be a deadline: 6月底前)."""
+    if m.group("rel") in ("明年", "来年"):
+        return False
+    return bool((m.group("m1") and m.group("m2")) or m.group("half") == "上半年" or m.group("q3")
+                or m.group("q") in ("一", "1") or m.group("nm"))
+
+
+def opens_with_qizhong(text: str, layout: Layout, cs: int, sent_start: int) -> bool:
+    if text.startswith("其中", cs):
+        return True
+    if cs > sent_start:  # "其中," as a clause of its own
+        pcs, pce = layout.span("clause", cs - 1)
+        return text[pcs:pce].strip() == "其中"
+    return False

@@ -32,7 +32,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
-from extract.figures.frames import Frame
+from extract.figures.frames import Frame, opens_with_qizhong, running_total
 from extract.figures.periods import Layout, period_range, tense_of
 from extract.figures.sections import Structure
 
@@ -269,18 +269,9 @@ class _Doc:
         t = self._tense_of(m)
         if t == "current" and self.planned(cs):
             return TARGET  # 今年新建… under a plan's heading
-        if t is None and self.published is None and _running_total(m) and offset == ce - cs - len(lead):
+        if t is None and self.published is None and running_total(m) and offset == ce - cs - len(lead):
             return RESULT  # 1-9月,… / 前三季度,… opening a clause: figures of months gone by
         return RESULT if t == "past" else TARGET if t == "future" else None
-
-
-def _running_total(m: re.Match[str]) -> bool:
-    """1-9月, 前三季度, 上半年, 一季度, 前8个月: a year's running total so far (not 明年上半年, nor a
-    single month, which may be a deadline: 6月底前)."""
-    if m.group("rel") in ("明年", "来年"):
-        return False
-    return bool((m.group("m1") and m.group("m2")) or m.group("half") == "上半年" or m.group("q3")
-                or m.group("q") in ("一", "1") or m.group("nm"))
 
 
 def assign_kinds(
@@ -342,7 +333,7 @@ def assign_kinds(
             kind = next((own[j] for j in mates if own[j] in (TARGET, RESULT)), None)  # type: ignore[assignment]
         if kind is None and _measured(text, layout, structure, i, spans, own, ce, sent[1]):
             kind = RESULT  # 3b: 实现地区生产总值85亿元,同比增长6.5%: compared with last year, so measured
-        if kind is None and i and kinds[i - 1] and _opens_with_qizhong(text, layout, cs, sent[0]):
+        if kind is None and i and kinds[i - 1] and opens_with_qizhong(text, layout, cs, sent[0]):
             kind = kinds[i - 1]  # 4
         if kind is None:  # 5a: nearest decided figure or cue to the left in the clause group
             part = layout.span("part", s)
@@ -391,12 +382,3 @@ def _measured(
         return False
     sec = structure.section_at(spans[i][0]) if structure else None
     return sec is None or sec.kind != TARGET
-
-
-def _opens_with_qizhong(text: str, layout: Layout, cs: int, sent_start: int) -> bool:
-    if text.startswith("其中", cs):
-        return True
-    if cs > sent_start:  # "其中," as a clause of its own
-        pcs, pce = layout.span("clause", cs - 1)
-        return text[pcs:pce].strip() == "其中"
-    return False
