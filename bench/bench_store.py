@@ -41,7 +41,7 @@ def _surface(value: float, unit: str) -> str:
 
 
 def _synthetic(rng: random.Random, rid: int, county: County, now: datetime) -> tuple[dict, dict, list, dict]:
-    from bot.service import figure_row
+    from bot.store.rows import FigureRow
     from extract.models import Digest, Figure
 
     received = now - timedelta(seconds=rng.uniform(0, DAYS * 86400))
@@ -93,7 +93,7 @@ def _synthetic(rng: random.Random, rid: int, county: County, now: datetime) -> t
         created=report["received"],
         data=digest.model_dump_json(),
     )
-    frows = [{"report_id": rid, **figure_row(f, i, county)} for i, f in enumerate(figures)]
+    frows = [{"report_id": rid, **vars(FigureRow.of(f, i, county))} for i, f in enumerate(figures)]
     link = dict(report_id=rid, county=county.name, city=county.city, province=county.province, position=0)
     return report, drow, frows, link
 
@@ -101,7 +101,7 @@ def _synthetic(rng: random.Random, rid: int, county: County, now: datetime) -> t
 async def _fill(store: Store, counties: list[County], now: datetime) -> float:
     from sqlalchemy import insert
 
-    from bot.store.tables import DigestRow, FigureRow, Report, ReportCounty
+    from bot.store.tables import DigestRow, FigureTable, Report, ReportCounty
 
     rng = random.Random(5)
     t0 = time.perf_counter()
@@ -116,7 +116,7 @@ async def _fill(store: Store, counties: list[County], now: datetime) -> float:
         async with store.engine.begin() as conn:
             await conn.execute(insert(Report), reports)
             await conn.execute(insert(DigestRow), digests)
-            await conn.execute(insert(FigureRow), figures)
+            await conn.execute(insert(FigureTable), figures)
             await conn.execute(insert(ReportCounty), links)
     return time.perf_counter() - t0
 

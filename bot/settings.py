@@ -6,13 +6,40 @@ TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL. Secrets are SecretStr so they never pri
 
 from __future__ import annotations
 
+import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from extract.llm.config import LLMConfig, LLMMode
+from extract.llm.config import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_MAX_OUTPUT_TOKENS,
+    DEFAULT_MODE,
+    DEFAULT_MODEL,
+    DEFAULT_TIMEOUT_S,
+    LLMConfig,
+    LLMMode,
+)
+from extract.text.loaders import DEFAULT_MAX_BYTES
+
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:：]([0-5]\d)(?:[:：]([0-5]\d))?$")
+
+
+def parse_clock(text: str, *, seconds: bool = False) -> time:
+    """The one HH:MM parser (24-hour; "8:05" and a full-width colon accepted; HH:MM:SS only with
+    seconds=True, for times already stored). ValueError otherwise."""
+    m = _CLOCK.match(text.strip())
+    if not m or (m.group(3) is not None and not seconds):
+        raise ValueError(f"time must be HH:MM (00:00-23:59), got {text!r}")
+    return time(int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+
+
+def format_clock(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"
 
 
 class Settings(BaseSettings):
@@ -27,15 +54,16 @@ class Settings(BaseSettings):
     # LLM (any OpenAI-compatible server)
     openai_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
-    model: str = "gpt-4o-mini"
-    llm_mode: LLMMode = "auto"
-    llm_timeout_s: float = 30.0
-    llm_deadline_s: float = 60.0
-    llm_max_chars: int = 12000
-    llm_max_output_tokens: int = 1500
+    # defaults are the pipeline's own, named in extract/llm/config.py
+    model: str = DEFAULT_MODEL
+    llm_mode: LLMMode = DEFAULT_MODE
+    llm_timeout_s: float = DEFAULT_TIMEOUT_S
+    llm_deadline_s: float = DEFAULT_DEADLINE_S
+    llm_max_chars: int = DEFAULT_MAX_CHARS
+    llm_max_output_tokens: int = DEFAULT_MAX_OUTPUT_TOKENS
 
     # Input
-    max_upload_mb: float = 20.0
+    max_upload_mb: float = DEFAULT_MAX_BYTES / 2**20
 
     # Store
     db: str = "sqlite:///data/countybot.sqlite3"
@@ -74,7 +102,7 @@ class Settings(BaseSettings):
 
     @property
     def max_upload_bytes(self) -> int:
-        return int(self.max_upload_mb * 1024 * 1024)
+        return int(self.max_upload_mb * 2**20)
 
     @property
     def data_dir(self) -> Path:

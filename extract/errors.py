@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.text.filetypes import SUPPORTED_DESCRIPTION
+from extract.filetypes import SUPPORTED_DESCRIPTION
 
 # ".txt、.md、.docx、.pdf、.html" -> ".txt、.md、.docx、.pdf 或 .html"
 _SUPPORTED_SPOKEN = " 或 ".join(SUPPORTED_DESCRIPTION.rsplit("、", 1))

@@ -61,6 +61,8 @@ class County(BaseModel):
     name: str  # full official name, e.g. 贡山独龙族怒族自治县
     city: str | None = None
     province: str | None = None
+    # a report by a prefecture-level city (临汾市) or a province (山西省) names that place, at its level
+    level: Literal["county", "city", "province"] = "county"
 
 
 class Person(BaseModel):

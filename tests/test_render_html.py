@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.period_digest import CountyGroup, PeriodDigest, ReportBrief
+from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief
+from bot.queries.targets import TargetItem, TargetsAnswer
 from bot.render.html import (
     KEY_FIGURES,
     html_to_plain,
@@ -20,7 +21,6 @@ from bot.render.html import (
     split_html,
     utf16_len,
 )
-from bot.targets import TargetItem, TargetsAnswer
 from extract.models import County, Digest, Figure, Person
 from tests.fakes.telegram_server import check_html
 

@@ -8,18 +8,23 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
+from bot.service import Service
+from bot.settings import Settings
 from bot.store import Store, database_url
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.migrations import LATEST
+from bot.store.rows import CountyLink, FigureRow
+from bot.store.tables import SchemaVersion
 from extract.llm.calllog import CallRecord
 from extract.models import County, Digest, Figure
+from tests.pg import Cluster, free_port
 
 
 @pytest.fixture
-async def store(tmp_path: Path):
-    s = await Store.open(f"sqlite:///{tmp_path / 'db' / 'store.sqlite3'}")
+async def store(db_url: str):
+    s = await Store.open(db_url)
     yield s
     await s.close()
 
@@ -80,37 +85,43 @@ async def test_open_creates_folder_wal_and_schema(tmp_path: Path) -> None:
     assert versions == list(range(1, LATEST + 1))
 
 
-async def test_migrations_run_once_and_keep_data(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
-    store = await Store.open(url)
-    rid = await store.insert_report(scope="public", sender=None, filename="a.txt", raw=b"x")
-    await store.close()
-    store = await Store.open(url)  # second start-up: nothing re-applied, nothing lost
+async def _versions(store: Store) -> list[int]:
+    async with store.engine.connect() as conn:
+        return list((await conn.execute(select(SchemaVersion.version))).scalars())
+
+
+async def test_migrations_run_once_and_keep_data(db_url: str) -> None:
+    store = await Store.open(db_url)
     try:
-        assert (await store.report(rid)).status == "pending"
-        assert await store.count_reports() == 1
+        assert store.engine.dialect.name == ("postgresql" if db_url.startswith("postgresql") else "sqlite")
+        async with store.engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert {"reports", "digests", "figures", "report_counties", "llm_quota", "sent_digests"} <= tables
+        assert await _versions(store) == list(range(1, LATEST + 1))
+        rid = await store.reports.insert_report(
+            scope="public", sender=None, filename="a.txt", raw=b"\x00\xffraw bytes"
+        )
     finally:
         await store.close()
-    con = sqlite3.connect(tmp_path / "m.sqlite3")
+    store = await Store.open(db_url)  # second start-up: nothing re-applied, nothing lost
     try:
-        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == LATEST
+        assert (await store.reports.report(rid)).status == "pending"
+        assert await store.reports.count_reports() == 1
+        assert await _versions(store) == list(range(1, LATEST + 1))
+        assert await store.reports.raw(rid) == b"\x00\xffraw bytes"  # BLOB/bytea keep any bytes
     finally:
-        con.close()
+        await store.close()
 
 
-async def test_concurrent_first_open_of_one_file(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    stores = await asyncio.gather(*(Store.open(url) for _ in range(3)))
+async def test_concurrent_first_open_of_one_database(db_url: str) -> None:
+    stores = await asyncio.gather(*(Store.open(db_url) for _ in range(3)))
     try:
-        assert await asyncio.gather(*(s.count_reports() for s in stores)) == [0, 0, 0]
+        assert await asyncio.gather(*(s.reports.count_reports() for s in stores)) == [0, 0, 0]
+        for s in stores:
+            assert await _versions(s) == list(range(1, LATEST + 1))
     finally:
         for s in stores:
             await s.close()
-    con = sqlite3.connect(tmp_path / "race.sqlite3")
-    try:
-        assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == LATEST
-    finally:
-        con.close()
 
 
 def _finish_kwargs(sha: str, scope: str = "public") -> dict:
@@ -126,7 +137,7 @@ def _finish_kwargs(sha: str, scope: str = "public") -> dict:
         prompt_version=None,
         digest_json=digest.model_dump_json(),
         figures=[
-            dict(
+            FigureRow(
                 position=0,
                 county="大宁县",
                 city="临汾市",
@@ -140,65 +151,67 @@ def _finish_kwargs(sha: str, scope: str = "public") -> dict:
                 surface="45亿元",
             )
         ],
-        counties=[dict(county="大宁县", city="临汾市", province="山西省", position=0)],
+        counties=[CountyLink(county="大宁县", city="临汾市", province="山西省", position=0)],
     )
 
 
 async def test_same_text_same_scope_is_stored_once(store: Store) -> None:
-    a = await store.insert_report(scope="public", sender=None, filename="a.txt", raw=b"a")
-    b = await store.insert_report(scope="public", sender=None, filename="b.txt", raw=b"b")
-    c = await store.insert_report(scope="chat:1", sender=None, filename="c.txt", raw=b"c")
-    assert (await store.finish_report(a, **_finish_kwargs("f" * 64))).status == "done"
+    a = await store.reports.insert_report(scope="public", sender=None, filename="a.txt", raw=b"a")
+    b = await store.reports.insert_report(scope="public", sender=None, filename="b.txt", raw=b"b")
+    c = await store.reports.insert_report(scope="chat:1", sender=None, filename="c.txt", raw=b"c")
+    assert (await store.reports.finish_report(a, **_finish_kwargs("f" * 64))).status == "done"
     # b raced a: the unique (scope, sha256) key turns it into a duplicate instead of a second copy
-    res = await store.finish_report(b, **_finish_kwargs("f" * 64))
+    res = await store.reports.finish_report(b, **_finish_kwargs("f" * 64))
     assert (res.status, res.duplicate_of) == ("duplicate", a)
-    assert (await store.report(b)).status == "duplicate"
-    assert await store.raw(b) is None  # the text is kept once, under the first report
+    assert (await store.reports.report(b)).status == "duplicate"
+    assert await store.reports.raw(b) is None  # the text is kept once, under the first report
     # another scope is another store
-    assert (await store.finish_report(c, **_finish_kwargs("f" * 64, scope="chat:1"))).status == "done"
-    assert await store.count_reports(status="done") == 2
+    assert (await store.reports.finish_report(c, **_finish_kwargs("f" * 64, scope="chat:1"))).status == "done"
+    assert await store.reports.count_reports(status="done") == 2
     # finishing twice is a no-op that reports who won
-    again = await store.finish_report(a, **_finish_kwargs("e" * 64))
+    again = await store.reports.finish_report(a, **_finish_kwargs("e" * 64))
     assert again.by_other and again.status == "done"
-    rows = await store.target_rows("大宁县", "临汾市", "山西省", ["public"])
+    rows = await store.reports.target_rows("大宁县", "临汾市", "山西省", ["public"])
     assert [r.surface for r in rows] == ["45亿元"]
 
 
 async def test_claim_is_compare_and_swap(store: Store) -> None:
-    rid = await store.insert_report(scope="public", sender=None, filename=None, raw=b"x")
-    [row] = await store.pending(claimed_before=datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1))
-    assert await store.claim(rid, row.claimed_at)
-    assert not await store.claim(rid, row.claimed_at)  # a second resumer saw the old claim: loses
-    assert not await store.pending(claimed_before=row.claimed_at)  # freshly claimed: not stale
+    rid = await store.reports.insert_report(scope="public", sender=None, filename=None, raw=b"x")
+    [row] = await store.reports.pending(
+        claimed_before=datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=1)
+    )
+    assert await store.reports.claim(rid, row.claimed_at)
+    assert not await store.reports.claim(rid, row.claimed_at)  # a second resumer saw the old claim: loses
+    assert not await store.reports.pending(claimed_before=row.claimed_at)  # freshly claimed: not stale
 
 
 async def test_quota_is_atomic_under_concurrency(store: Store) -> None:
     day = date(2024, 5, 1)
-    results = await asyncio.gather(*(store.take_quota(7, day, 5) for _ in range(12)))
+    results = await asyncio.gather(*(store.chats.take_quota(7, day, 5) for _ in range(12)))
     assert sum(results) == 5
-    assert await store.quota_used(7, day) == 5
-    assert await store.take_quota(7, day + timedelta(days=1), 5)  # a new day starts from zero
-    assert not await store.take_quota(8, day, 0)
+    assert await store.chats.quota_used(7, day) == 5
+    assert await store.chats.take_quota(7, day + timedelta(days=1), 5)  # a new day starts from zero
+    assert not await store.chats.take_quota(8, day, 0)
 
 
 async def test_sent_digest_marked_once(store: Store) -> None:
     day = date(2024, 5, 1)
-    results = await asyncio.gather(*(store.mark_sent(-100, day) for _ in range(4)))
+    results = await asyncio.gather(*(store.chats.mark_sent(-100, day) for _ in range(4)))
     assert sorted(results) == [False, False, False, True]
-    assert await store.was_sent(-100, day)
-    assert not await store.was_sent(-100, day + timedelta(days=1))
+    assert await store.chats.was_sent(-100, day)
+    assert not await store.chats.was_sent(-100, day + timedelta(days=1))
 
 
 async def test_subscriptions_and_follows(store: Store) -> None:
-    await store.upsert_subscription(1, "08:00", "Asia/Shanghai")
-    await store.upsert_subscription(1, "09:30", "Asia/Shanghai")  # moving it, not a second row
-    assert await store.add_follow(1, "大宁县")
-    assert not await store.add_follow(1, "大宁县")
-    rows = await store.subscription_rows()
+    await store.chats.upsert_subscription(1, "08:00", "Asia/Shanghai")
+    await store.chats.upsert_subscription(1, "09:30", "Asia/Shanghai")  # moving it, not a second row
+    assert await store.chats.add_follow(1, "大宁县")
+    assert not await store.chats.add_follow(1, "大宁县")
+    rows = await store.chats.subscription_rows()
     assert [(r.chat_id, r.time) for r in rows] == [(1, "09:30")]
-    assert (await store.follows())[1] == ["大宁县"]
-    assert await store.delete_subscription(1)
-    assert not await store.delete_subscription(1)
+    assert (await store.chats.follows())[1] == ["大宁县"]
+    assert await store.chats.delete_subscription(1)
+    assert not await store.chats.delete_subscription(1)
 
 
 async def test_store_backed_llm_cache_and_call_log(store: Store) -> None:
@@ -220,9 +233,11 @@ async def test_store_backed_llm_cache_and_call_log(store: Store) -> None:
         prompt_version="p1",
         doc_sha256="a" * 64,
     )
-    await calls.record(rec)
+    await calls.record(rec)  # an aware time: stored as naive UTC in a timestamp column
     [back] = await calls.read()
     assert back == rec
+    [row] = await store.llm.calls()
+    assert row.at == rec.time.astimezone(UTC).replace(tzinfo=None)
 
 
 async def test_take_quota_is_one_statement(store: Store) -> None:
@@ -236,13 +251,13 @@ async def test_take_quota_is_one_statement(store: Store) -> None:
     event.listen(store.engine.sync_engine, "before_cursor_execute", seen)
     try:
         day = date(2024, 6, 1)
-        assert await store.take_quota(9, day, 2)  # the day's first use: an insert
-        assert await store.take_quota(9, day, 2)  # under the limit: the conflict's update
-        assert not await store.take_quota(9, day, 2)  # at the limit: nothing changes
+        assert await store.chats.take_quota(9, day, 2)  # the day's first use: an insert
+        assert await store.chats.take_quota(9, day, 2)  # under the limit: the conflict's update
+        assert not await store.chats.take_quota(9, day, 2)  # at the limit: nothing changes
     finally:
         event.remove(store.engine.sync_engine, "before_cursor_execute", seen)
     assert len(statements) == 3 and all("ON CONFLICT" in s.upper() for s in statements), statements
-    assert await store.quota_used(9, day) == 2
+    assert await store.chats.quota_used(9, day) == 2
 
 
 def test_quota_upsert_compiles_for_postgresql() -> None:
@@ -264,3 +279,15 @@ def test_quota_upsert_compiles_for_postgresql() -> None:
     sql = str(stmt.compile(dialect=postgresql.dialect()))
     assert "ON CONFLICT (chat_id, day) DO UPDATE SET used = (llm_quota.used + " in sql
     assert "WHERE llm_quota.used < " in sql and "RETURNING llm_quota.used" in sql
+
+
+async def test_unreachable_server_or_missing_database_is_a_readable_error(pg_cluster: Cluster) -> None:
+    from bot.service import StoreOpenError
+
+    closed = free_port()
+    with pytest.raises(StoreOpenError, match="无法打开数据库") as err:
+        await Service.create(Settings(db=f"postgresql://u:sekrit@127.0.0.1:{closed}/countybot"))
+    assert "sekrit" not in str(err.value)
+    missing = f"postgresql://postgres@127.0.0.1:{pg_cluster.port}/no_such_db"
+    with pytest.raises(StoreOpenError, match="no_such_db"):
+        await Service.create(Settings(db=missing))

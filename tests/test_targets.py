@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.service import Service, chat_scope, figure_row
+from bot.queries.targets import TargetsAnswer, merge_targets, resolve_county
+from bot.render.text import render_targets_text as render_targets
+from bot.service import Service, chat_scope
 from bot.settings import Settings
-from bot.targets import TargetsAnswer, merge_targets, render_targets, resolve_county
+from bot.store.rows import CountyLink, FigureRow
 from extract.models import County, Digest, Figure
 
 DANING = County(name="大宁县", city="临汾市", province="山西省")
@@ -127,9 +129,9 @@ def _fig(surface: str, value: float, label: str, unit: str = "元", kind: str = 
 
 async def _stored(service: Service, scope: str, digest: Digest, sha: str) -> int:
     """A finished report written through the store (what Service.submit writes after the pipeline)."""
-    rid = await service.store.insert_report(scope=scope, sender=None, filename=None, raw=b"raw")
+    rid = await service.store.reports.insert_report(scope=scope, sender=None, filename=None, raw=b"raw")
     c = digest.counties[0]
-    res = await service.store.finish_report(
+    res = await service.store.reports.finish_report(
         rid,
         scope=scope,
         sha256=sha,
@@ -140,8 +142,8 @@ async def _stored(service: Service, scope: str, digest: Digest, sha: str) -> int
         backend="rules",
         prompt_version=None,
         digest_json=digest.model_dump_json(),
-        figures=[figure_row(f, i, c) for i, f in enumerate(digest.figures)],
-        counties=[dict(county=c.name, city=c.city, province=c.province, position=0)],
+        figures=[FigureRow.of(f, i, c) for i, f in enumerate(digest.figures)],
+        counties=[CountyLink(county=c.name, city=c.city, province=c.province, position=0)],
     )
     assert res.status == "done"
     return rid
@@ -194,7 +196,7 @@ async def test_service_targets_across_reports_scopes_and_same_named_districts(se
     assert (
         ambiguous.status == "ambiguous" and nanjing in ambiguous.candidates and xuzhou in ambiguous.candidates
     )
-    rows = await service.store.target_rows("鼓楼区", "南京市", "江苏省", ["public"])
+    rows = await service.store.reports.target_rows("鼓楼区", "南京市", "江苏省", ["public"])
     assert [r.surface for r in rows] == ["10个"]  # same name, same province, another city: kept apart
     assert (await service.targets("不存在县", ["public"])).status == "unknown"
 

@@ -15,9 +15,10 @@ import pytest
 from bot.service import Service, Subscription
 from bot.settings import get_settings
 from bot.telegram import schedule
+from bot.telegram.access import REFUSAL
 from bot.telegram.app import build_application, running
 from bot.telegram.errors import USER_ERROR_TEXT
-from bot.telegram.handlers import QUOTA_NOTE, REFUSAL
+from bot.telegram.reports import QUOTA_NOTE
 from tests.conftest import SEEDS
 from tests.fakes.openai_server import FakeOpenAI, error
 from tests.fakes.telegram_server import FakeTelegram
@@ -404,8 +405,8 @@ async def test_report_left_pending_by_a_crash_is_sent_at_start_up(env, tg):
     # the "crash": raw reports stored, never processed
     service = await Service.create(get_settings())
     try:
-        await service.store_raw(scope=f"chat:{USER}", sender=f"tg:{USER}", data=SEED0.encode("utf-8"))
-        await service.store_raw(scope="public", sender="cli", data=SEED2.encode("utf-8"))
+        await service.accept(scope=f"chat:{USER}", sender=f"tg:{USER}", data=SEED0.encode("utf-8"))
+        await service.accept(scope="public", sender="cli", data=SEED2.encode("utf-8"))
     finally:
         await service.close()
     async with bot():
@@ -433,3 +434,17 @@ async def test_bad_arguments_get_short_friendly_replies(env, tg):
         assert "/follow 大宁县" in await tg.wait_text(USER, "没有找到")
         tg.send_text(USER, USER, "/follow 南京鼓楼")
         await tg.wait_text(USER, "已关注 鼓楼区")
+
+
+async def test_a_digest_sent_in_the_chat_is_recorded_as_delivered(env, tg):
+    async with bot() as app:
+        await send_report(tg, USER, SEED2)
+        service = app.bot_data["state"].svc
+        rid = await service.latest_report(f"chat:{USER}")
+        # the reply went out before the delivery was recorded: wait for that last write
+        for _ in range(100):
+            if (await service.store.reports.report(rid)).delivered_at is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert (await service.store.reports.report(rid)).delivered_at is not None
+        assert not await service.mark_delivered(rid)  # already recorded, once

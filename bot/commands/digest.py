@@ -37,7 +37,7 @@ async def _digest(hours: float, scopes: list[str], *, as_json: bool) -> int:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from bot.period_digest import render_period_digest
+    from bot.render.text import render_period_text
     from bot.service import Service, StoreOpenError
     from bot.settings import get_settings
 
@@ -55,5 +55,5 @@ async def _digest(hours: float, scopes: list[str], *, as_json: bool) -> int:
         pd = await service.period_digest(scopes, until - timedelta(hours=hours), until)
     finally:
         await service.close()
-    print(pd.model_dump_json(indent=2) if as_json else render_period_digest(pd))
+    print(pd.model_dump_json(indent=2) if as_json else render_period_text(pd))
     return 0

@@ -2,9 +2,10 @@
 
 Folders are read one level deep unless --recursive: a reports folder often holds reference copies or
 other material in sub-folders (seeds/normalized/ has the normalised text of the same seed reports, which
-must not count as separate reports). In folders only supported report types are taken (.txt .md .docx
-.pdf .html .htm; gold.json and the like are skipped); a file named explicitly is always tried and an
-unsupported one is listed as failed. Exit code 1 when any file failed (the batch still runs to the end).
+must not count as separate reports). In folders only supported report types are taken
+(extract.text.loaders.SUPPORTED_EXTENSIONS; gold.json and the like are skipped); a file named
+explicitly is always tried and an unsupported one is listed as failed. Exit code 1 when any file
+failed (the batch still runs to the end).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import argparse
 import sys
 from pathlib import Path
 
-SUPPORTED = frozenset({".txt", ".md", ".docx", ".pdf", ".html", ".htm"})
 # a pending report older than this was abandoned by a crashed process (a live one finishes far sooner)
 STALE_S = 300.0
 
@@ -28,6 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def collect(paths: list[str], recursive: bool) -> tuple[list[Path], list[tuple[str, str]]]:
     """Files to ingest, in a stable order, and the paths that fail before reading (missing, unsupported)."""
     from extract.errors import UnsupportedTypeError
+    from extract.text.loaders import SUPPORTED_EXTENSIONS as SUPPORTED
 
     files: list[Path] = []
     failures: list[tuple[str, str]] = []

@@ -17,7 +17,7 @@ def run(args: argparse.Namespace) -> int:
 
     from bot.settings import get_settings
     from extract.errors import InputError
-    from extract.text.normalize import normalize_bytes
+    from extract.pipeline import document_from_bytes
 
     if args.path == "-":
         stdin = getattr(sys.stdin, "buffer", None)
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"countybot normalize: cannot read {args.path}: {exc.strerror or exc}", file=sys.stderr)
             return 1
     try:
-        doc = normalize_bytes(data, filename, max_bytes=get_settings().max_upload_bytes)
+        doc = document_from_bytes(data, filename, max_bytes=get_settings().max_upload_bytes)
     except InputError as exc:
         print(f"countybot normalize: {args.path}: {exc.user_message} ({exc})", file=sys.stderr)
         return 1

@@ -27,9 +27,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _targets(query: str, scopes: list[str], *, as_json: bool) -> int:
+    from bot.render.text import render_targets_text
     from bot.service import Service, StoreOpenError
     from bot.settings import get_settings
-    from bot.targets import render_targets
 
     try:
         service = await Service.create(get_settings())
@@ -43,5 +43,5 @@ async def _targets(query: str, scopes: list[str], *, as_json: bool) -> int:
     if as_json:
         print(answer.model_dump_json(indent=2))
     else:
-        print(render_targets(answer), file=sys.stdout if answer.status == "ok" else sys.stderr)
+        print(render_targets_text(answer), file=sys.stdout if answer.status == "ok" else sys.stderr)
     return 0 if answer.status == "ok" else 1

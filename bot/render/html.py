@@ -13,12 +13,15 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from bot.render.common import KIND_ICON, county_text, digest_order, figure_words, rank_figures
 from extract.digest.summary import clip
-from extract.models import County, Digest, Figure
+from extract.models import Digest, Figure
 
 if TYPE_CHECKING:
-    from bot.period_digest import PeriodDigest
-    from bot.targets import TargetItem, TargetsAnswer
+    from bot.queries.period import PeriodDigest
+    from bot.queries.targets import TargetItem, TargetsAnswer
+
+__all__ = ["county_text", "rank_figures"]  # re-exported: the renderers' shared pieces live in common.py
 
 MAX_MESSAGE = 4096  # Telegram's limit per message
 KEY_FIGURES = 8  # figures shown in a digest before "show all"
@@ -26,8 +29,6 @@ KEY_FIGURES_MAX = 10  # a digest whose key figures are more shows up to this man
 HIGHLIGHTS = 5  # rules and LLM both give ≤ 5 short highlights, most important first
 HIGHLIGHT_CHARS = 90
 SUMMARY_CHARS = 400
-_KIND_ICON = {"target": "🎯", "result": "✅"}
-_KIND_RANK = {"target": 0, "result": 1}
 
 
 def esc(text: object) -> str:
@@ -48,33 +49,11 @@ def _day(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def county_text(c: County) -> str:
-    where = "，".join(x for x in (c.city, c.province) if x)
-    return f"{c.name}（{where}）" if where else c.name
-
-
-def rank_figures(figures: Sequence[Figure]) -> list[Figure]:
-    """Most important first: targets, then results, then the rest; labelled before unlabelled;
-    the pipeline's order otherwise (stable)."""
-    order = sorted(
-        enumerate(figures), key=lambda p: (_KIND_RANK.get(p[1].kind or "", 2), p[1].label is None, p[0])
-    )
-    return [f for _, f in order]
-
-
-def digest_order(digest: Digest) -> list[Figure]:
-    """The digest's own order when it has one (key figures first, see Digest.key_figures), else ranked."""
-    return list(digest.figures) if digest.key_figures else rank_figures(digest.figures)
-
-
-def figure_line(f: Figure, *, indent: str = "") -> str:
-    icon = _KIND_ICON.get(f.kind or "", "▫️")
+def figure_line(f: Figure | TargetItem, *, indent: str = "", icon: str | None = None) -> str:
+    """ "🎯 <b>45亿元</b> 年度计划投资（2024年）"; `icon` for items that carry no kind (stored targets)."""
+    icon = icon or KIND_ICON.get(f.kind or "", "▫️")  # type: ignore[union-attr]
     line = f"{indent}{icon} <b>{esc(f.surface)}</b>"
-    if f.label:
-        line += f" {esc(f.label)}"
-    if f.period:
-        line += f"（{esc(f.period)}）"
-    return line
+    return line + (" " if f.label else "") + esc(figure_words(f))
 
 
 def hidden_figures(digest: Digest, limit: int = KEY_FIGURES) -> int:
@@ -165,12 +144,7 @@ def render_targets(answer: TargetsAnswer, *, command: str = "/targets") -> str:
         return f"<b>{esc(name)}</b> 暂无记录的目标{seen}。"
     lines = [f"<b>{esc(name)}</b> 的重点目标（来自 {answer.reports} 份报告，最新在前）", ""]
     for t in answer.targets:
-        line = f"🎯 <b>{esc(t.surface)}</b>"
-        if t.label:
-            line += f" {esc(t.label)}"
-        if t.period:
-            line += f"（{esc(t.period)}）"
-        lines.append(line)
+        lines.append(figure_line(t, icon=KIND_ICON["target"]))
         if t.earlier:
             lines.append(f"   ↪ 此前：{esc('；'.join(t.earlier))}")
         src = _target_source(t)

@@ -1,4 +1,5 @@
-"""A digest as terminal text: county, date, source, summary, highlights and key figures.
+"""Terminal text: a digest (county, date, source, summary, highlights, key figures), a county's targets
+and a period's reports.
 
 Plain string building (ANSI colour optional) rather than rich, so `countybot summarize`
 starts fast.
@@ -7,10 +8,16 @@ starts fast.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from extract.models import Digest, Figure
+from bot.render.common import KIND_ICON, county_place, county_text, digest_order, figure_words
+from extract.models import County, Digest, Figure
 
-MARKS = {"target": "🎯", "result": "✅", None: "·"}
+if TYPE_CHECKING:
+    from bot.queries.period import PeriodDigest
+    from bot.queries.targets import TargetsAnswer
+
 MAX_FIGURES = 20
 
 _BOLD, _DIM, _CYAN, _GREEN, _YELLOW, _RESET = (
@@ -27,28 +34,20 @@ def _style(text: str, code: str, color: bool) -> str:
     return f"{code}{text}{_RESET}" if color and text else text
 
 
-def _place(digest: Digest) -> str:
-    parts = []
-    for c in digest.counties:
-        where = "，".join(x for x in (c.city, c.province) if x and x != c.name)
-        parts.append(f"{c.name}（{where}）" if where else c.name)
-    return "、".join(parts)
-
-
 def display_width(text: str) -> int:
     """Terminal columns: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _figure_line(f: Figure, width: int, color: bool) -> str:
-    mark = MARKS.get(f.kind, "·")
+    mark = KIND_ICON.get(f.kind or "", "·")
     surface = f.surface + " " * (width - display_width(f.surface))
     if f.kind == "target":
         surface = _style(surface, _CYAN, color)
     elif f.kind == "result":
         surface = _style(surface, _GREEN, color)
     label = f.label or ""
-    extra = f"（{f.period}）" if f.period and f.period not in label else ""
+    extra = figure_words(f, period_in_label=False)[len(label) :]  # the period, dimmed
     return f"  {mark} {surface}  {label}{_style(extra, _DIM, color)}".rstrip()
 
 
@@ -58,7 +57,7 @@ def render_digest_text(digest: Digest, *, color: bool) -> str:
         lines.append(_style(digest.title, _BOLD, color))
     meta = []
     if digest.counties:
-        meta.append("📍 " + _place(digest))
+        meta.append("📍 " + "、".join(county_text(c) for c in digest.counties))
     meta.append("📅 " + (digest.published.isoformat() if digest.published else "日期不详"))
     if digest.source:
         meta.append("来源：" + digest.source)
@@ -73,10 +72,7 @@ def render_digest_text(digest: Digest, *, color: bool) -> str:
         lines += [f"  • {h}" for h in digest.highlights]
     lines += ["", _style("关键数字", _BOLD, color) + _style("  🎯 目标 ✅ 结果 · 未定", _DIM, color)]
     if digest.figures:
-        shown = list(digest.figures) if digest.key_figures else sorted(  # key figures first, else by kind
-            digest.figures, key=lambda f: ({"target": 0, "result": 1}.get(f.kind or "", 2), f.start)
-        )
-        shown = shown[:MAX_FIGURES]
+        shown = digest_order(digest)[:MAX_FIGURES]  # key figures first
         width = max(display_width(f.surface) for f in shown)
         lines += [_figure_line(f, width, color) for f in shown]
         if len(digest.figures) > len(shown):
@@ -86,4 +82,73 @@ def render_digest_text(digest: Digest, *, color: bool) -> str:
     for w in digest.warnings:
         lines.append(_style("⚠ " + w, _YELLOW, color))
     lines.append(_style(f"[{digest.backend}]", _DIM, color))
+    return "\n".join(lines)
+
+
+# --- targets and period digests ---------------------------------------------------------------------
+
+
+def _candidates(candidates: Sequence[County]) -> str:
+    return "\n".join(f"  - {c.name}（{county_place(c, 'address') or '地区不详'}）" for c in candidates)
+
+
+def render_targets_text(answer: TargetsAnswer) -> str:
+    """A county's targets for the terminal (the bot renders its HTML from the same model)."""
+    if answer.status == "unknown":
+        return f"找不到县“{answer.query}”。请检查名称：可用全称或简称（如 大宁县、大宁），简体繁体均可。"
+    if answer.status == "ambiguous":
+        return f"“{answer.query}”对应多个县，请用全称指定：\n{_candidates(answer.candidates)}"
+    assert answer.county is not None
+    head = county_text(answer.county, "address")
+    if not answer.targets:
+        if answer.reports:
+            return f"{head}：已收录 {answer.reports} 篇报告，但其中没有目标类数字。"
+        return f"{head}：还没有收录关于该县的报告。"
+    lines = [f"{head}的重点目标：{len(answer.targets)} 项，来自 {answer.reports} 篇报告（新的在前）", ""]
+    for i, t in enumerate(answer.targets, 1):
+        what = figure_words(t)
+        lines.append(f"{i}. {t.surface}" + (f"  {what}" if what else ""))
+        meta = " ".join(
+            p
+            for p in (
+                t.report_date.isoformat() if t.report_date else None,
+                f"《{t.report_title}》" if t.report_title else f"报告 #{t.report_id}",
+                f"来源：{t.source}" if t.source else None,
+            )
+            if p
+        )
+        lines.append(f"   {meta}")
+        if t.quote:
+            lines.append(f"   “{t.quote}”")
+        if t.earlier:
+            lines.append(f"   此前：{'；'.join(t.earlier)} → 现为 {t.surface}")
+    return "\n".join(lines)
+
+
+def render_period_text(pd: PeriodDigest) -> str:
+    t = pd.totals
+    fmt = "%Y-%m-%d %H:%M"
+    lines = [
+        f"{pd.since.strftime(fmt)} 至 {pd.until.strftime(fmt)}："
+        f"{t.get('reports', 0)} 篇报告，{t.get('counties', 0)} 个县，{t.get('targets', 0)} 项目标",
+    ]
+    if not pd.groups:
+        lines.append("这段时间没有收到报告。")
+    for g in pd.groups:
+        lines.append("")
+        lines.append(f"■ {county_text(g.county, 'address') if g.county else '未识别县'}")
+        for b in g.reports:
+            when = (
+                b.published.isoformat()
+                if b.published
+                else (b.received.date().isoformat() if b.received else "")
+            )
+            lines.append(f"  · {b.title or f'报告 #{b.report_id}'}" + (f"（{when}）" if when else ""))
+            if b.summary:
+                lines.append(f"    {b.summary}")
+            for f in b.figures:
+                words = figure_words(f)
+                lines.append(
+                    f"    {KIND_ICON.get(f.kind or '', '-')} {f.surface}" + (f" {words}" if words else "")
+                )
     return "\n".join(lines)

@@ -1,16 +1,83 @@
-"""Store-backed implementations of the LLM backend's DigestCache and CallLog protocols
-(extract/llm/cache.py, extract/llm/calllog.py): cache and call log live in the same database as the
-reports, so a restarted bot never pays twice for the same digest."""
+"""The LLM aggregate: the digest cache and the call log, in the same database as the reports, so a
+restarted bot never pays twice for the same digest. StoreDigestCache and StoreCallLog adapt it to the
+backend's DigestCache and CallLog protocols (extract/llm/cache.py, extract/llm/calllog.py)."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.store.repo import Store
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.base import Database, clip, fit, to_naive_utc, utcnow
+from bot.store.tables import LLMCacheRow, LLMCall
 from extract.llm.calllog import CallRecord
 from extract.models import Digest
 
+if TYPE_CHECKING:
+    from bot.store.repo import Store
+
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CallRow:
+    at: datetime
+    model: str | None
+    outcome: str | None
+    data: str  # the whole CallRecord as JSON
+
+
+class LLMLog:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def cache_get(self, key: str) -> str | None:
+        key = clip(LLMCacheRow.key, key)
+        async with self.db.read() as conn:
+            return (await conn.execute(select(LLMCacheRow.data).where(LLMCacheRow.key == key))).scalar()
+
+    async def cache_put(self, key: str, data: str) -> None:
+        key = clip(LLMCacheRow.key, key)
+        try:
+            async with self.db.write() as conn:
+                await conn.execute(insert(LLMCacheRow).values(key=key, data=data, created=utcnow()))
+        except IntegrityError:
+            async with self.db.write() as conn:
+                await conn.execute(
+                    update(LLMCacheRow).where(LLMCacheRow.key == key).values(data=data, created=utcnow())
+                )
+
+    async def log_call(
+        self,
+        *,
+        at: datetime | None,
+        model: str | None,
+        outcome: str | None,
+        doc_sha256: str | None,
+        data: str,
+    ) -> None:
+        values = dict(
+            at=to_naive_utc(at) if at else utcnow(),
+            model=model,
+            outcome=outcome,
+            doc_sha256=doc_sha256,
+            data=data,
+        )
+        async with self.db.write() as conn:
+            await conn.execute(insert(LLMCall).values(fit(LLMCall, values)))
+
+    async def calls(self, limit: int = 100) -> list[CallRow]:
+        stmt = (
+            select(LLMCall.at, LLMCall.model, LLMCall.outcome, LLMCall.data)
+            .order_by(LLMCall.id.desc())
+            .limit(limit)
+        )
+        async with self.db.read() as conn:
+            return [CallRow(*r) for r in (await conn.execute(stmt)).all()]
 
 
 class StoreDigestCache:
@@ -18,7 +85,7 @@ class StoreDigestCache:
         self.store = store
 
     async def get(self, key: str) -> Digest | None:
-        data = await self.store.cache_get(key)
+        data = await self.store.llm.cache_get(key)
         if data is None:
             return None
         try:
@@ -28,7 +95,7 @@ class StoreDigestCache:
             return None
 
     async def put(self, key: str, digest: Digest) -> None:
-        await self.store.cache_put(key, digest.model_dump_json())
+        await self.store.llm.cache_put(key, digest.model_dump_json())
 
 
 class StoreCallLog:
@@ -38,7 +105,7 @@ class StoreCallLog:
         self.store = store
 
     async def record(self, rec: CallRecord) -> None:
-        await self.store.log_call(
+        await self.store.llm.log_call(
             at=rec.time,
             model=rec.model,
             outcome=rec.outcome,
@@ -48,4 +115,4 @@ class StoreCallLog:
 
     async def read(self, limit: int = 100) -> list[CallRecord]:
         """Newest first."""
-        return [CallRecord.model_validate_json(r.data) for r in await self.store.calls(limit)]
+        return [CallRecord.model_validate_json(r.data) for r in await self.store.llm.calls(limit)]

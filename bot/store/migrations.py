@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Column, Connection, DateTime, MetaData, Table, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -30,12 +30,24 @@ def _m001_initial(conn: Connection) -> None:
     Base.metadata.create_all(conn, checkfirst=True)
 
 
+def _m002_delivered_at(conn: Connection) -> None:
+    # a fresh database got the column from migration 1 (create_all from tables.py): add it only when missing
+    if "delivered_at" in {c["name"] for c in inspect(conn).get_columns("reports")}:
+        return
+    # core SQLAlchemy has no ADD COLUMN construct: the column's DDL comes from the dialect's compiler
+    column = Column("delivered_at", DateTime(), nullable=True)
+    Table("reports", MetaData(), column)
+    spec = conn.dialect.ddl_compiler(conn.dialect, None).get_column_specification(column)
+    conn.execute(text(f"ALTER TABLE reports ADD COLUMN {spec}"))
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         1,
         "initial schema: reports, digests, figures, counties, chats, subscriptions, LLM log and cache",
         _m001_initial,
     ),
+    (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
 ]
 
 LATEST = MIGRATIONS[-1][0]

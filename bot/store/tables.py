@@ -62,6 +62,7 @@ class Report(Base):
     source: Mapped[str | None] = mapped_column(String(200))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)  # last time a worker started on it
     processed: Mapped[datetime | None] = mapped_column(DateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)  # outcome sent to its chat (migration 2)
 
 
 class DigestRow(Base):
@@ -75,7 +76,7 @@ class DigestRow(Base):
     data: Mapped[str] = mapped_column(Text)  # Digest.model_dump_json()
 
 
-class FigureRow(Base):
+class FigureTable(Base):
     __tablename__ = "figures"
     __table_args__ = (
         # the targets query: one county's figures of one kind

@@ -13,11 +13,20 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from bot.telegram import handlers, schedule
+from bot.telegram import commands, reports, schedule
+from bot.telegram.access import gate
 from bot.telegram.errors import install_token_redaction, on_error
 from bot.telegram.joiner import MessageJoiner
 from bot.telegram.state import BotState
@@ -83,17 +92,40 @@ def build_application(settings: Settings, *, service: Service | None = None) -> 
         owns_service=service is None,
         joiner=MessageJoiner(settings.join_window_s),
     )
-    handlers.register(app)
+    register(app)
     app.add_error_handler(on_error)
     return app
 
 
+def register(app: Application) -> None:
+    """The handlers: the allowlist gate first (group -1), then commands, the figures button, files, text."""
+    messages = filters.UpdateType.MESSAGE  # not edits, not channel posts
+    app.add_handler(TypeHandler(Update, gate), group=-1)
+    for names, callback in (
+        (("start", "help"), commands.cmd_help),
+        (("targets",), commands.cmd_targets),
+        (("script",), commands.cmd_script),
+        (("digest",), commands.cmd_digest),
+        (("figures",), commands.cmd_figures),
+        (("report",), reports.cmd_report),
+        (("subscribe",), commands.cmd_subscribe),
+        (("unsubscribe",), commands.cmd_unsubscribe),
+        (("follow",), commands.cmd_follow),
+    ):
+        app.add_handler(CommandHandler(names, callback, filters=messages))
+    app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:\d+$"))
+    app.add_handler(MessageHandler(messages & filters.Document.ALL, reports.on_document))
+    app.add_handler(
+        MessageHandler(messages & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, reports.on_text)
+    )
+
+
 async def set_commands(app: Application) -> None:
-    for scope, commands in (
+    for scope, menu in (
         (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
         (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
     ):
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands], scope=scope)
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in menu], scope=scope)
 
 
 async def on_startup(app: Application) -> None:
@@ -132,7 +164,7 @@ async def send_resumed(app: Application, resumed: list[ResumedReport]) -> int:
             continue
         try:
             script = (await state.svc.chat_settings(chat_id)).script
-            await handlers.send_outcome(app.bot, chat_id, item.outcome, script=script, lead=RESUMED_NOTE)
+            await reports.deliver(app.bot, state, chat_id, item.outcome, script=script, lead=RESUMED_NOTE)
             sent += 1
         except TelegramError as exc:  # the chat may be gone (bot removed, user blocked it)
             log.warning(

@@ -1,4 +1,5 @@
-"""Sending replies: the chat's script, 4096-character chunks, plain-text fallback, typing action."""
+"""Sending replies: the chat's script, 4096-character chunks, plain-text fallback, typing action;
+`reply()` answers an update in its chat."""
 
 from __future__ import annotations
 
@@ -6,18 +7,19 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Literal
 
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
+from telegram.ext import ContextTypes
 
 from bot.render.html import html_to_plain, split_html
+from bot.telegram.state import BotState
+from extract.models import Script
 
 log = logging.getLogger("countybot.telegram")
 
 TYPING_EVERY_S = 4.5  # Telegram shows "typing…" for 5 s per action
-Script = Literal["simplified", "traditional"]
 
 
 def convert(text: str, script: Script) -> str:
@@ -84,3 +86,33 @@ async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def get_state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
+    return context.application.bot_data["state"]
+
+
+async def chat_script(state: BotState, chat_id: int) -> Script:
+    return (await state.svc.chat_settings(chat_id)).script
+
+
+async def reply(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    *,
+    quote: bool = True,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Reply in the chat's script. `text` is Telegram HTML: escape report text before passing it."""
+    state = get_state(context)
+    chat = update.effective_chat
+    msg = update.effective_message
+    await send_html(
+        context.bot,
+        chat.id,
+        text,
+        script=await chat_script(state, chat.id),
+        reply_to=msg.message_id if quote and msg else None,
+        markup=markup,
+    )

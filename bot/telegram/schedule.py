@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, ContextTypes, Job
 
+from bot.settings import parse_clock
+
 if TYPE_CHECKING:
     from bot.service import Subscription
 
@@ -29,9 +31,8 @@ def job_name(chat_id: int) -> str:
 
 
 def parse_time(text: str, tz: ZoneInfo) -> time:
-    """ "HH:MM" (or "HH:MM:SS") in tz."""
-    parts = [int(x) for x in text.split(":")]
-    return time(*parts, tzinfo=tz)
+    """A stored "HH:MM" (or "HH:MM:SS") in tz."""
+    return parse_clock(text, seconds=True).replace(tzinfo=tz)
 
 
 def unschedule(app: Application, chat_id: int) -> None:
@@ -71,7 +72,7 @@ async def send_daily_digest(app: Application, chat_id: int, *, day: date | None 
 
     state = app.bot_data["state"]
     service = state.svc
-    sub = next((s for s in await service.subscriptions() if s.chat_id == chat_id), None)
+    sub = await service.subscription(chat_id)
     if sub is None:
         return False
     tz = ZoneInfo(sub.timezone)

@@ -13,9 +13,9 @@ from extract.digest.summary import make_summary
 from extract.digest.units import attach_figures, split_units
 from extract.figures.sections import Structure
 from extract.models import Digest, Document
-from extract.places.counties import counties_from_tallies, county_tallies
 from extract.places.gazetteer import lookup_entries
 from extract.places.people import find_people
+from extract.places.regions import find_places
 
 
 def _body_offset(doc: Document) -> int:
@@ -31,7 +31,7 @@ def rules_digest(doc: Document) -> Digest:
     from extract.figures.finder import find_figures  # the finder is its own module (and its own owner)
 
     people = find_people(doc)
-    counties = counties_from_tallies(county_tallies(doc, [p.name for p in people]))
+    counties = find_places(doc, [p.name for p in people])  # a county, else the city or province
     figures = find_figures(doc.text, published=doc.published)
     units = split_units(doc.text, _body_offset(doc))
     attach_figures(units, figures)

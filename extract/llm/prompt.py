@@ -17,7 +17,10 @@ from extract.llm.schema import answer_schema_text
 from extract.models import County, Digest, Document, Figure, Person
 from extract.text.segment import marks
 
-PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
+# A wheel carries the repo's prompts/ as extract/llm/prompts (pyproject force-include); an editable
+# checkout reads the top-level prompts/, where people edit them.
+_PACKAGED = Path(__file__).resolve().parent / "prompts"
+PROMPTS_DIR = _PACKAGED if _PACKAGED.is_dir() else Path(__file__).resolve().parents[2] / "prompts"
 _FILES = (
     "system.md",
     "mode_json_schema.md",

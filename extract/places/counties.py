@@ -49,6 +49,26 @@ _PERSON_BEFORE = (
 )
 
 
+# Near the top of the body, a county that names itself — 在某某县第十八届人民代表大会…, 某某县人民政府,
+# a clause opening on 某某县的… — is the subject even when written once (a work report's subtitle, a
+# notice's issuer). A county merely named there (会上，某某县作了交流发言) is not.
+HEAD_CHARS = 200
+_SELF_NAMING_AFTER = re.compile(
+    r"第[一二三四五六七八九十]+届|人民代表大会|人民政府|人大|政协|[县区旗市]?委|政府"
+)
+_CLAUSE_START = set("，。；：！？、,;:\n")
+
+
+def _names_itself(hit: _Hit) -> bool:
+    if hit.zone != "body" or hit.start >= HEAD_CHARS or hit.how == SHORT:
+        return False
+    after = hit.text[hit.end : hit.end + 8]
+    if _SELF_NAMING_AFTER.match(after):
+        return True
+    opens_clause = hit.start == 0 or hit.text[hit.start - 1] in _CLAUSE_START
+    return opens_clause and after.startswith("的")
+
+
 _GENERIC_CHARS = set("新老城市中东西南北关上下前后内外郊矿")
 # A bare name that starts with one of these, right after another character, is usually the
 # conjunction plus a word (发展和安全感: not 和安县).
@@ -131,7 +151,7 @@ def _scan(text: str) -> Iterable[tuple[int, int, str, tuple[tuple[Entry, str], .
                 break
 
 
-def _zones(doc: Document) -> list[tuple[str, str]]:
+def report_zones(doc: Document) -> list[tuple[str, str]]:
     zones: list[tuple[str, str]] = []
     body = doc.text
     if doc.title:
@@ -252,7 +272,7 @@ def _names_a_city_or_province(forms: set[str]) -> bool:
 
 
 def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tally]:
-    zones = _zones(doc)
+    zones = report_zones(doc)
     names = [n for n in person_names if n]
     hits: list[_Hit] = []
     for zone, text in zones:
@@ -281,8 +301,9 @@ def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tal
         probe = resolved[0]
         weak = _is_weak(h) and not _named_before(h.text, h.start, probe)
         t = tallies.setdefault(key, _Tally(entry=entry, name=probe.name))
-        t.score += ZONE_WEIGHT[h.zone] * (WEAK_FACTOR if weak else 1.0)
-        t.zones.add(h.zone)
+        head = not weak and _names_itself(h)
+        t.score += ZONE_WEIGHT["lead" if head else h.zone] * (WEAK_FACTOR if weak else 1.0)
+        t.zones.add("head" if head else h.zone)
         t.first = min(t.first, (order[h.zone], h.start))
         t.forms.add(h.form)
         if weak:
@@ -316,7 +337,7 @@ def counties_from_tallies(tallies: list[_Tally]) -> list[County]:
     if not tallies:
         return []
     top = tallies[0]
-    if top.strong + top.weak < 2 and not top.zones & {"title", "lead", "source", "authors"}:
+    if top.strong + top.weak < 2 and not top.zones & {"title", "lead", "source", "authors", "head"}:
         return []  # one mention deep in the body: a place named in passing (a city report, say)
     out: list[County] = []
     for t in tallies:

@@ -1,23 +1,29 @@
-"""The county gazetteer: every county-level division of mainland China with its city and province.
+"""The gazetteer: every county-level division of mainland China with its city and province, and the
+levels above them (provinces, prefecture-level cities).
 
-Data: extract/data/counties.tsv, built by scripts/build_gazetteer.py from the official
+Data: extract/data/counties.tsv and regions.tsv, built by scripts/build_gazetteer.py from the official
 行政区划代码 list (see that script for provenance). Loaded once, lazily, into dict indexes.
 
     lookup("贡山")    -> [贡山独龙族怒族自治县 (怒江傈僳族自治州, 云南省)]
     lookup("蘭考縣")  -> [兰考县 (开封市, 河南省)]     # either script
     lookup("朝阳区")  -> several: the name is shared by districts of different cities
+    lookup("巴左旗")  -> [巴林左旗 (赤峰市, 内蒙古自治区)]   # a banner's usual abbreviation
+    lookup_place("临汾") -> [临汾市 (山西省), level city];  lookup_place("山西") -> [山西省, level province]
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from extract.models import County
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "counties.tsv"
+REGIONS_FILE = DATA_FILE.parent / "regions.tsv"
+Level = Literal["county", "city", "province"]
 
 # How a form names its county: the full official name, a colloquial alias (贡山县 for
 # 贡山独龙族怒族自治县) or the bare short name (贡山), which may also be an ordinary word.
@@ -83,6 +89,11 @@ def index() -> Index:
             if all(x.code != e.code for x, _ in bucket):
                 bucket.append((e, ALIAS))
                 aliases.add(e.short + generic)
+    for e in entries:  # 巴林左旗 -> 巴左旗, 科尔沁右翼前旗 -> 科右前旗: banners as running text writes them
+        abbr = banner_abbreviation(e.name)
+        if abbr and abbr not in forms:
+            forms[abbr] = [(e, ALIAS)]
+            aliases.add(abbr)
     cities: dict[str, set[str]] = {}
     for e in entries:
         if e.city:
@@ -100,6 +111,23 @@ def index() -> Index:
         cities={k: tuple(sorted(v)) for k, v in cities.items()},
         provinces=provinces,
     )
+
+
+# widely written abbreviations that follow no pattern (one-character ones like 莫旗 are too ambiguous)
+_IRREGULAR_ABBREVIATIONS = {"达尔罕茂明安联合旗": "达茂旗"}
+_BANNER = re.compile(r"^(\w{2,}?)(左翼|右翼)?([左右前后中])旗$")
+
+
+def banner_abbreviation(name: str) -> str | None:
+    """The first character of a banner's stem, then its side and position: 巴林左旗 -> 巴左旗,
+    科尔沁左翼中旗 -> 科左中旗, 鄂托克前旗 -> 鄂前旗. None for names not shaped so."""
+    if name in _IRREGULAR_ABBREVIATIONS:
+        return _IRREGULAR_ABBREVIATIONS[name]
+    m = _BANNER.match(name)
+    if not m:
+        return None
+    stem, wing, position = m.groups()
+    return f"{stem[0]}{wing[0] if wing else ''}{position}旗"
 
 
 def _simplified(text: str) -> str:
@@ -133,3 +161,53 @@ def lookup(name: str) -> list[County]:
 
 def all_counties() -> list[County]:
     return [e.county() for e in index().entries]
+
+
+# -- the levels above counties --------------------------------------------------------------------------
+class Region(NamedTuple):
+    code: str
+    name: str  # 临汾市, 怒江傈僳族自治州, 山西省
+    short: str  # 临汾, 怒江, 山西
+    level: Level  # "city" (prefecture level) or "province"
+    province: str | None  # a city's province
+
+    def county(self) -> County:
+        return County(name=self.name, province=self.province, level=self.level)
+
+
+@cache
+def regions() -> dict[str, tuple[tuple[Region, str], ...]]:
+    """Written form (full name or short) -> (region, FULL/SHORT)."""
+    rows = [ln.split("\t") for ln in REGIONS_FILE.read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if r[0] and not r[0].startswith("#")]
+    if tuple(rows[0]) != ("code", "name", "short", "level", "province"):
+        raise RuntimeError(f"{REGIONS_FILE}: unexpected columns {rows[0]}; run scripts/build_gazetteer.py")
+    forms: dict[str, list[tuple[Region, str]]] = {}
+    for code, name, short, level, province in rows[1:]:
+        region = Region(code, name, short, level, province or None)  # type: ignore[arg-type]
+        forms.setdefault(name, []).append((region, FULL))
+        if short and short != name:
+            forms.setdefault(short, []).append((region, SHORT))
+    return {k: tuple(v) for k, v in forms.items()}
+
+
+def lookup_regions(name: str) -> list[Region]:
+    """Provinces and prefecture-level cities written `name` (full or short, either script); a full name
+    beats a short one (吉林市 is the city; 吉林 is the province and the city)."""
+    key = "".join(name.split())
+    if not key:
+        return []
+    hits = regions().get(key) or regions().get(_simplified(key), ())
+    full = [r for r, how in hits if how == FULL]
+    return full or sorted((r for r, _ in hits), key=lambda r: r.level != "province")
+
+
+def lookup_place(name: str) -> list[County]:
+    """Places called `name` at any level, each with its `level`. A county's full name or a city's or
+    province's full name is exact; a short form means the county when one is called so (抚顺 is 抚顺县,
+    抚顺市 must be asked for in full), else the city or province (临汾, 山西)."""
+    entries = lookup_entries(name)
+    full_regions = [r for r in lookup_regions(name) if r.name == _simplified("".join(name.split()))]
+    if any(e.name == _simplified("".join(name.split())) for e in entries) or (entries and not full_regions):
+        return [e.county() for e in entries]
+    return [r.county() for r in (full_regions or lookup_regions(name))]

@@ -68,11 +68,15 @@ _MENU_ITEM = re.compile(r"[^\W\d_]{2,8}")
 _MENU_MAX_LEN = 80
 
 # A line naming only the site or office that publishes it ("某某县人民政府", "某某县政府门户网站"): the
-# page header a browser copy starts with. An official notice's signature line (落款) goes with it: it
-# names the issuer, which the report's metadata and counties do not need.
+# page header a browser copy starts with. An official notice's signature line (落款) goes with it. Not
+# report text, but it names the issuer: normalize keeps it as the source when nothing else gives one.
 _SITE_HEADER = re.compile(
     r"^[\u4e00-\u9fff]{2,16}(?:人民政府|政府)(?:门户网站|门户网|网站|网)?$|^[\u4e00-\u9fff]{2,16}门户网站?$"
 )
+
+
+def is_site_header(line: str) -> bool:
+    return _SITE_HEADER.match(line) is not None
 
 
 def is_boilerplate(line: str) -> bool:

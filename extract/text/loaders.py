@@ -24,7 +24,7 @@ from extract.errors import (
     TooLargeError,
     UnsupportedTypeError,
 )
-from extract.text.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
+from extract.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
 from extract.text.segment import CLOSING_QUOTES, COLONS, marks
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_DESCRIPTION", "SUPPORTED_EXTENSIONS", "LoadedText", "load_bytes"]

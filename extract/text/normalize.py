@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from extract.errors import EmptyInputError
 from extract.models import Document
-from extract.text.boilerplate import COPYRIGHT_MAX_LEN, is_boilerplate
+from extract.text.boilerplate import COPYRIGHT_MAX_LEN, is_boilerplate, is_site_header
 from extract.text.boilerplate import HAS_WORD as _HAS_WORD
 from extract.text.loaders import DEFAULT_MAX_BYTES, load_bytes
 from extract.text.metadata import (
@@ -104,6 +104,8 @@ def _classify(lines: list[str], meta: _Meta) -> list[str]:
             continue
         if not is_boilerplate(line):
             body.append(line)
+        elif meta.breadcrumb_source is None and is_site_header(line):
+            meta.breadcrumb_source = line  # 某某县人民政府 (header or 落款): the issuer names its county
     return body
 
 

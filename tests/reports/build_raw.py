@@ -1,15 +1,15 @@
 """Rebuilds the raw test reports (tests/reports/*.txt) from their clean text in normalized/.
 
 The raw files imitate the seeds: traditional script with pinyin glosses and a news site's header and
-copyright lines, or a county government site's widgets around simplified text. They go through
-extract.text.normalize like any upload; normalized/<file> is the text that normalisation should give.
-Run: .venv/bin/python tests/reports/build_raw.py  (needs the dev extras: opencc, pypinyin).
+copyright lines, or a county government site's widgets around simplified text (tests/report_builder.py).
+Run: .venv/bin/python -m tests.reports.build_raw  (needs the dev extras: opencc, pypinyin).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from tests.report_builder import article, clean_text, gov_page, rebuild, traditional
 
 HERE = Path(__file__).resolve().parent
 
@@ -48,41 +48,21 @@ STYLE = {
 }
 
 
-def traditional(text: str) -> str:
-    """s2t plus a pinyin gloss after some of the characters whose form changed, as the seeds have."""
-    import opencc
-    from pypinyin import Style, pinyin
-
-    trad = opencc.OpenCC("s2t").convert(text)
-    sounds = pinyin(text, style=Style.TONE, heteronym=False, errors=lambda s: [[""] for _ in s])
-    out = []
-    for simp, tc, sound in zip(text, trad, sounds, strict=True):
-        out.append(tc)
-        if tc != simp and sound[0] and ord(tc) % 3:
-            out.append(f"({sound[0]})")
-    return "".join(out)
-
-
 def build(name: str, doc: dict) -> str:
     style, byline, clock = STYLE[name]
-    lines = (HERE / "normalized" / name).read_text(encoding="utf-8").strip().split("\n")
-    title, body = lines[0], lines[1:]
+    title, body = clean_text(HERE, name)
     stamp = f"{doc['published']} {clock}"  # (unused by the breadcrumb style, which has no date)
     if style == "gov":
         head = ["+", "温馨提示:本网站已完成无障碍适老化改造,如有问题请留言。", "新闻中心", title,
                 f"发布时间:{stamp}", f"来源:{doc['source']}", "浏览次数:2356", "字体:【", "分享:", ""]
-        tail = ["", "", "扫一扫在手机打开当前页面"]
-        return "\n".join(head + [p + "\n" for p in body] + tail) + "\n"
+        return gov_page(head, body, ["", "", "扫一扫在手机打开当前页面"])
     if style == "breadcrumb":  # like seed 002: no date, a breadcrumb and the author at the end
         head = [title, "", f"{doc['source']}>>理论频道>>县域论坛", "", "时 间", "/", "分 享", "评 论", "", ""]
         body[-1] += "(作者系中共临县县委书记)"
         return "\n".join(head + [f"  {p}" for p in body]) + "\n\n(责编:王芳)\n"
-    paras = [f"  {p}" for p in body]
-    if byline:
-        paras.append(f"  {byline}")
-    text = "\n\n".join([title, f"{stamp} 来源:{doc['source']}  ", *paras])
-    text += "\n\n\n     \n\n责任编辑: 王芳\n\n"
-    text += f"版权声明:凡{doc['source']}刊载及发布的各类稿件,未经书面授权,任何媒体、网站不得转载发布。\n"
+    footer = "\n\n\n     \n\n责任编辑: 王芳\n\n"
+    footer += f"版权声明:凡{doc['source']}刊载及发布的各类稿件,未经书面授权,任何媒体、网站不得转载发布。\n"
+    text = article(title, f"{stamp} 来源:{doc['source']}  ", body, byline=byline, footer=footer)
     if style == "trad":
         text = traditional(text)
         if name.startswith("109"):
@@ -90,12 +70,5 @@ def build(name: str, doc: dict) -> str:
     return text
 
 
-def main() -> None:
-    gold = json.loads((HERE / "gold.json").read_text(encoding="utf-8"))
-    for doc in gold["documents"]:
-        (HERE / doc["file"]).write_text(build(doc["file"], doc), encoding="utf-8")
-        print("wrote", doc["file"])
-
-
 if __name__ == "__main__":
-    main()
+    rebuild(HERE, build)

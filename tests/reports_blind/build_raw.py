@@ -1,15 +1,15 @@
 """Rebuilds the raw blind reports (tests/reports_blind/*.txt) from their clean text in normalized/.
 
-Same styles as tests/reports/build_raw.py (whose `traditional` it reuses): traditional script with
+Same styles as tests/reports/build_raw.py (both through tests/report_builder.py): traditional script with
 pinyin glosses, a news site's header/footer, or a county government site's widgets and ICP footer.
-Run: .venv/bin/python tests/reports_blind/build_raw.py  (needs the dev extras: opencc, pypinyin).
+Run: .venv/bin/python -m tests.reports_blind.build_raw  (needs the dev extras: opencc, pypinyin).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from pathlib import Path
+
+from tests.report_builder import article, clean_text, gov_page, rebuild, traditional
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,17 +35,9 @@ STYLE = {
 }
 
 
-def _traditional():
-    spec = importlib.util.spec_from_file_location("own_build_raw", HERE.parent / "reports" / "build_raw.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.traditional
-
-
-def build(name: str, doc: dict, traditional) -> str:
+def build(name: str, doc: dict) -> str:
     style, byline, clock = STYLE[name]
-    lines = (HERE / "normalized" / name).read_text(encoding="utf-8").strip().split("\n")
-    title, body = lines[0], lines[1:]
+    title, body = clean_text(HERE, name)
     stamp = f"{doc['published']} {clock}"
     if style == "gov":
         head = ["首页 > 政务公开 > 工作动态", title, f"发布时间:{stamp}  来源:{doc['source']}  浏览次数:1187",
@@ -53,28 +45,17 @@ def build(name: str, doc: dict, traditional) -> str:
         tail = ["", "相关链接", "扫一扫在手机打开当前页面",
                 f"主办单位:{doc['source']}办公室  网站标识码:1500000023  备案号:ICP备05012345号-1",
                 "联系电话:0421-7812345"]
-        return "\n".join(head + [p + "\n" for p in body] + tail) + "\n"
-    paras = [f"  {p}" for p in body]
-    if byline:
-        paras.append(f"  {byline}")
-    text = "\n\n".join([title, f"{stamp} 来源:{doc['source']}  ", *paras])
+        return gov_page(head, body, tail)
+    dateline = f"{stamp} 来源:{doc['source']}  "
     if style == "news":
-        text += "\n\n分享到:微信 微博 QQ空间\n\n【编辑:李娟】\n\n"
         src = doc["source"]
-        text += f"版权声明:本网注明“来源:{src}”的所有作品,版权均属于{src},未经授权不得转载。\n"
-        return text
-    text += "\n\n\n     \n\n责任编辑: 刘敏\n\n"
-    text += f"版权声明:凡{doc['source']}刊载及发布的各类稿件,未经书面授权,任何媒体、网站不得转载发布。\n"
-    return traditional(text)
-
-
-def main() -> None:
-    traditional = _traditional()
-    gold = json.loads((HERE / "gold.json").read_text(encoding="utf-8"))
-    for doc in gold["documents"]:
-        (HERE / doc["file"]).write_text(build(doc["file"], doc, traditional), encoding="utf-8")
-        print("wrote", doc["file"])
+        footer = "\n\n分享到:微信 微博 QQ空间\n\n【编辑:李娟】\n\n"
+        footer += f"版权声明:本网注明“来源:{src}”的所有作品,版权均属于{src},未经授权不得转载。\n"
+        return article(title, dateline, body, byline=byline, footer=footer)
+    footer = "\n\n\n     \n\n责任编辑: 刘敏\n\n"
+    footer += f"版权声明:凡{doc['source']}刊载及发布的各类稿件,未经书面授权,任何媒体、网站不得转载发布。\n"
+    return traditional(article(title, dateline, body, byline=byline, footer=footer))
 
 
 if __name__ == "__main__":
-    main()
+    rebuild(HERE, build)

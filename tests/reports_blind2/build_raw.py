@@ -3,15 +3,15 @@
 Site furniture the first two sets do not use: full-width widgets (【字体：大 中 小】, 打印本页, 关闭窗口),
 版权所有/ICP备/联系电话 footers, an HTML page copied from a browser (site name, menu, breadcrumb, then the
 title, 上一篇/下一篇 links), a date line before the headline, a news flash closing on "（记者 …）".
-Traditional script with pinyin glosses comes from tests/reports/build_raw.py's `traditional`.
-Run: .venv/bin/python tests/reports_blind2/build_raw.py  (needs the dev extras: opencc, pypinyin).
+Traditional script with pinyin glosses and the common layouts come from tests/report_builder.py.
+Run: .venv/bin/python -m tests.reports_blind2.build_raw  (needs the dev extras: opencc, pypinyin).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from pathlib import Path
+
+from tests.report_builder import article, clean_text, gov_page, rebuild, traditional
 
 HERE = Path(__file__).resolve().parent
 
@@ -32,28 +32,20 @@ STYLE = {
 }
 
 
-def _traditional():
-    spec = importlib.util.spec_from_file_location("own_build_raw", HERE.parent / "reports" / "build_raw.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.traditional
-
-
 def _footer(src: str) -> list[str]:
     return ["分享到：", "【字体：大 中 小】 【打印本页】 【关闭窗口】", "责任编辑：周婷",
             f"版权所有：{src}  未经许可不得复制  蒙ICP备12003456号-2", "联系电话：0471-6623456"]
 
 
-def build(name: str, doc: dict, traditional) -> str:
+def build(name: str, doc: dict) -> str:
     style, byline, clock = STYLE[name]
-    lines = (HERE / "normalized" / name).read_text(encoding="utf-8").strip().split("\n")
-    title, body = lines[0], lines[1:]
+    title, body = clean_text(HERE, name)
     src, stamp = doc["source"], f"{doc['published']} {clock}"
     if style == "gov":
         head = [title, f"发布时间：{stamp}  来源：{src}  【字体：大 中 小】", "打印本页  关闭窗口", ""]
         tail = ["", "分享到：", f"版权所有：{src}  地址：县行政中心  邮编：000000",
                 "备案号：ICP备10023456号  联系电话：0000-1234567"]
-        return "\n".join(head + [p + "\n" for p in body] + tail) + "\n"
+        return gov_page(head, body, tail)
     if style == "html":
         head = [src.removesuffix("农业农村局") + "人民政府",
                 "首页 | 政务公开 | 政务服务 | 互动交流 | 走进霍山",
@@ -68,25 +60,15 @@ def build(name: str, doc: dict, traditional) -> str:
         head = [f"{stamp}  来源：{src}  作者：{byline}", title, ""]
         tail = ["", "【打印本页】【关闭窗口】", "责任编辑：张媛"]
         return "\n".join(head + [f"　　{p}" for p in body] + tail) + "\n"
+    dateline = f"{stamp} 来源：{src}"
     if style == "news":
-        text = "\n\n".join([title, f"{stamp} 来源：{src}", *[f"  {p}" for p in body]])
-        return text + "\n\n分享到：微信 微博 QQ空间\n\n" + f"版权所有 © {src} 未经授权禁止转载\n"
-    paras = [f"  {p}" for p in body]
+        footer = f"\n\n分享到：微信 微博 QQ空间\n\n版权所有 © {src} 未经授权禁止转载\n"
+        return article(title, dateline, body, footer=footer)
     if style == "flash":
-        paras[-1] += f"（{byline}）"
-    elif byline:
-        paras.append(f"  {byline}")
-    text = "\n\n".join([title, f"{stamp} 来源：{src}", *paras, *_footer(src)]) + "\n"
-    return traditional(text)
-
-
-def main() -> None:
-    traditional = _traditional()
-    gold = json.loads((HERE / "gold.json").read_text(encoding="utf-8"))
-    for doc in gold["documents"]:
-        (HERE / doc["file"]).write_text(build(doc["file"], doc, traditional), encoding="utf-8")
-        print("wrote", doc["file"])
+        body, byline = [*body[:-1], f"{body[-1]}（{byline}）"], None
+    footer = "\n\n" + "\n\n".join(_footer(src)) + "\n"
+    return traditional(article(title, dateline, body, byline=byline, footer=footer))
 
 
 if __name__ == "__main__":
-    main()
+    rebuild(HERE, build)

@@ -1,18 +1,20 @@
-"""The reports of a period grouped by county: models, grouping, plain-text rendering (no database)."""
+"""The reports of a period grouped by county: models and grouping (no database, no rendering)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from bot.targets import county_place
+from extract.digest.order import rank_figures
 from extract.models import County, Digest, Figure
 
+if TYPE_CHECKING:  # rows only: no database here
+    from bot.store.rows import PeriodRow
+
 KEY_FIGURES = 6
-_KIND_RANK = {"target": 0, "result": 1}
 
 
 class ReportBrief(BaseModel):
@@ -38,19 +40,8 @@ class PeriodDigest(BaseModel):
     totals: dict[str, int]  # {"reports": n, "counties": n, "targets": n}
 
 
-def key_figures(figures: Sequence[Figure], limit: int = KEY_FIGURES) -> list[Figure]:
-    """Targets first (what the county commits to), then results, then the rest; labelled before unlabelled;
-    document order otherwise."""
-    ranked = sorted(
-        enumerate(figures),
-        key=lambda p: (_KIND_RANK.get(p[1].kind or "", 2), p[1].label is None, p[0]),
-    )
-    return [f for _, f in ranked[:limit]]
-
-
-def build_period_digest(rows: Sequence[Any], since: datetime, until: datetime) -> PeriodDigest:
-    """rows: id, title, published, source, received, data (Digest JSON), county, city, province, position —
-    one per (report, county link); a report naming two counties appears under both."""
+def build_period_digest(rows: Sequence[PeriodRow], since: datetime, until: datetime) -> PeriodDigest:
+    """rows: one per (report, county link); a report naming two counties appears under both."""
     briefs: dict[int, ReportBrief] = {}
     links: dict[int, list[tuple[int, County]]] = {}
     for r in rows:
@@ -62,7 +53,7 @@ def build_period_digest(rows: Sequence[Any], since: datetime, until: datetime) -
                 published=r.published or digest.published,
                 source=r.source or digest.source,
                 summary=digest.summary,
-                figures=key_figures(digest.figures),
+                figures=rank_figures(digest.figures)[:KEY_FIGURES],
                 received=r.received,
                 targets=len(digest.targets),
             )
@@ -90,39 +81,3 @@ def build_period_digest(rows: Sequence[Any], since: datetime, until: datetime) -
         "targets": sum(b.targets for b in briefs.values()),
     }
     return PeriodDigest(since=since, until=until, groups=groups, totals=totals)
-
-
-def figure_line(f: Figure) -> str:
-    kind = {"target": "目标", "result": "完成"}.get(f.kind or "", "")
-    parts = [f.surface, f.label or "", f.period or "", f"（{kind}）" if kind else ""]
-    return " ".join(p for p in parts if p)
-
-
-def render_period_digest(pd: PeriodDigest) -> str:
-    t = pd.totals
-    fmt = "%Y-%m-%d %H:%M"
-    lines = [
-        f"{pd.since.strftime(fmt)} 至 {pd.until.strftime(fmt)}："
-        f"{t.get('reports', 0)} 篇报告，{t.get('counties', 0)} 个县，{t.get('targets', 0)} 项目标",
-    ]
-    if not pd.groups:
-        lines.append("这段时间没有收到报告。")
-    for g in pd.groups:
-        lines.append("")
-        if g.county is None:
-            lines.append("■ 未识别县")
-        else:
-            place = county_place(g.county)
-            lines.append(f"■ {g.county.name}" + (f"（{place}）" if place else ""))
-        for b in g.reports:
-            when = (
-                b.published.isoformat()
-                if b.published
-                else (b.received.date().isoformat() if b.received else "")
-            )
-            lines.append(f"  · {b.title or f'报告 #{b.report_id}'}" + (f"（{when}）" if when else ""))
-            if b.summary:
-                lines.append(f"    {b.summary}")
-            for f in b.figures:
-                lines.append(f"    - {figure_line(f)}")
-    return "\n".join(lines)

@@ -1,17 +1,21 @@
-"""A county's key targets across stored reports: county resolution, merging, plain-text rendering.
+"""A county's key targets across stored reports: the answer's model, county resolution and merging.
 
-The query itself lives in bot.service.Service.targets; this module is pure (no database)."""
+The query itself lives in bot.service.Service.targets; this module is pure (no database, no rendering:
+bot/render/text.py and bot/render/html.py show the answer)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
-from extract.models import County
+from extract.models import County, tidy_number
+
+if TYPE_CHECKING:  # rows only: no database here
+    from bot.store.rows import TargetRow
 
 
 class TargetItem(BaseModel):
@@ -40,13 +44,6 @@ class TargetsAnswer(BaseModel):
     reports: int = 0  # reports on this county that were considered
 
 
-def tidy_number(v: float | int) -> float | int:
-    # stored as a double: 4500000000.0 -> 4500000000, as in Figure
-    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
-        return int(v)
-    return v
-
-
 def _unique(counties: Iterable[County]) -> list[County]:
     seen: set[tuple[str, str | None, str | None]] = set()
     out = []
@@ -65,7 +62,7 @@ _NOISE = re.compile(r"[\s()（）\[\]【】,，、·/]+")
 def resolve_county(query: str) -> tuple[Literal["ok", "ambiguous", "unknown"], list[County]]:
     """Gazetteer lookup (full or short name, either script). A name several places share can be told
     apart by its city and/or province written around it: 南京市鼓楼区, 南京鼓楼, 鼓楼区（南京市）."""
-    from extract.places.gazetteer import lookup
+    from extract.places.gazetteer import lookup_place as lookup
 
     q = query.strip()
     if not q:
@@ -121,10 +118,10 @@ def _norm_label(label: str | None) -> str | None:
     return "".join(label.split()) or None
 
 
-def merge_targets(rows: Sequence[Any]) -> list[TargetItem]:
-    """rows: county, label, value, unit, surface, period, quote, position, report_id, title, published,
-    received, source. Newest report first; the same (label, value, unit) shown once with its latest date;
-    another value for the same label and period goes into `earlier` of the newest one."""
+def merge_targets(rows: Sequence[TargetRow]) -> list[TargetItem]:
+    """Stored target figures with their reports -> the answer's items. Newest report first; the same
+    (label, value, unit) shown once with its latest date; another value for the same label and period
+    goes into `earlier` of the newest one."""
     ordered = sorted(
         rows,
         key=lambda r: (
@@ -139,7 +136,7 @@ def merge_targets(rows: Sequence[Any]) -> list[TargetItem]:
     groups: dict[tuple[Any, ...], TargetItem] = {}
     seen: set[tuple[Any, ...]] = set()
     for r in ordered:
-        value = tidy_number(r.value)
+        value = tidy_number(r.value)  # stored as a double: 4500000000.0 -> 4500000000, as in Figure
         label = _norm_label(r.label)
         same = (label or r.quote, value, r.unit)
         when = _report_date(r.published, r.received)
@@ -170,51 +167,3 @@ def merge_targets(rows: Sequence[Any]) -> list[TargetItem]:
         if group is not None:
             groups[group] = item
     return items
-
-
-def county_place(c: County) -> str:
-    """"山西省临汾市"; a municipality's district reads "北京市", not "北京市北京市"."""
-    parts: list[str] = []
-    for p in (c.province, c.city):
-        if p and p != c.name and p not in parts:
-            parts.append(p)
-    return "".join(parts)
-
-
-def render_candidates(candidates: Sequence[County]) -> str:
-    return "\n".join(f"  - {c.name}（{county_place(c) or '地区不详'}）" for c in candidates)
-
-
-def render_targets(answer: TargetsAnswer) -> str:
-    """Plain text for the terminal (the bot renders its own HTML from the same model)."""
-    if answer.status == "unknown":
-        return f"找不到县“{answer.query}”。请检查名称：可用全称或简称（如 大宁县、大宁），简体繁体均可。"
-    if answer.status == "ambiguous":
-        return f"“{answer.query}”对应多个县，请用全称指定：\n{render_candidates(answer.candidates)}"
-    assert answer.county is not None
-    c = answer.county
-    place = county_place(c)
-    head = f"{c.name}" + (f"（{place}）" if place else "")
-    if not answer.targets:
-        if answer.reports:
-            return f"{head}：已收录 {answer.reports} 篇报告，但其中没有目标类数字。"
-        return f"{head}：还没有收录关于该县的报告。"
-    lines = [f"{head}的重点目标：{len(answer.targets)} 项，来自 {answer.reports} 篇报告（新的在前）", ""]
-    for i, t in enumerate(answer.targets, 1):
-        what = " · ".join(p for p in (t.label, t.period) if p)
-        lines.append(f"{i}. {t.surface}" + (f"  {what}" if what else ""))
-        meta = " ".join(
-            p
-            for p in (
-                t.report_date.isoformat() if t.report_date else None,
-                f"《{t.report_title}》" if t.report_title else f"报告 #{t.report_id}",
-                f"来源：{t.source}" if t.source else None,
-            )
-            if p
-        )
-        lines.append(f"   {meta}")
-        if t.quote:
-            lines.append(f"   “{t.quote}”")
-        if t.earlier:
-            lines.append(f"   此前：{'；'.join(t.earlier)} → 现为 {t.surface}")
-    return "\n".join(lines)

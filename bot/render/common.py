@@ -1,0 +1,45 @@
+"""What every renderer (terminal text, Telegram HTML, and later charts) shows the same way: the order of
+figures, a county's name with its place, a figure's kind mark and its words."""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+from extract.digest.order import digest_order, rank_figures
+from extract.models import County
+
+KIND_ICON = {"target": "🎯", "result": "✅"}
+KIND_WORD = {"target": "目标", "result": "完成"}
+
+__all__ = [
+    "KIND_ICON", "KIND_WORD", "county_place", "county_text", "digest_order", "figure_words", "rank_figures"
+]
+
+
+def county_place(c: County, style: Literal["list", "address"] = "list") -> str:
+    """Where the county is, without repeating it (a municipality's district never reads "北京市北京市"):
+    "临汾市，山西省" (list: digests) or "山西省临汾市" (address: targets and period lists)."""
+    parts: list[str] = []
+    for p in (c.city, c.province) if style == "list" else (c.province, c.city):
+        if p and p != c.name and p not in parts:
+            parts.append(p)
+    return ("，" if style == "list" else "").join(parts)
+
+
+def county_text(c: County, style: Literal["list", "address"] = "list") -> str:
+    """ "大宁县（临汾市，山西省）"; the bare name when its place is unknown."""
+    place = county_place(c, style)
+    return f"{c.name}（{place}）" if place else c.name
+
+
+class Labelled(Protocol):  # a Figure, or a stored target (TargetItem)
+    label: str | None
+    period: str | None
+
+
+def figure_words(f: Labelled, *, period_in_label: bool = True) -> str:
+    """The label and period after a figure's number: "年度计划投资（2024年）". period_in_label=False
+    leaves out a period the label already says."""
+    label = f.label or ""
+    show_period = f.period and (period_in_label or f.period not in label)
+    return label + (f"（{f.period}）" if show_period else "")

@@ -1,0 +1,165 @@
+"""The small command handlers (/help, /script, /targets, /digest, /figures, subscriptions)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.render.html import esc, render_figures, render_period, render_targets
+from bot.service import chat_scope
+from bot.settings import format_clock, parse_clock
+from bot.telegram import schedule
+from bot.telegram.access import ADMINS_ONLY, is_admin
+from bot.telegram.reply import chat_script, get_state, reply, send_html
+from extract.models import Script
+from extract.text.loaders import SUPPORTED_DESCRIPTION
+
+log = logging.getLogger("countybot.telegram")
+
+HELP = f"""<b>countybot · 县域报告摘要</b>
+把县政府的新闻或会议报告发给我：直接粘贴全文，或发送 {" / ".join(SUPPORTED_DESCRIPTION.split("、"))} 文件。
+我会整理出哪个县、谁讲话、要点和关键数字（🎯 目标 · ✅ 完成），数字都摘自原文。
+
+/targets 县名 — 某县的重点目标，如 /targets 大宁
+/digest — 本聊天过去 24 小时的报告摘要
+/figures — 上一份报告的全部数字
+/script 简|繁 — 用简体或繁体回复
+群里：回复一条报告发送 /report，或发文件并在说明里写 /report
+/subscribe [HH:MM] — 每天定时推送摘要（群管理员）；/follow 县名；/unsubscribe"""
+HINT = "这看起来不像一份报告。请粘贴报告全文或发送文件；查询某县的目标可以发送 /targets 县名。"
+_SIMPLIFIED = {"简", "簡", "简体", "簡體", "简体中文", "s", "simplified", "zh-cn", "zh-hans"}
+_TRADITIONAL = {"繁", "繁体", "繁體", "繁体中文", "繁體中文", "t", "traditional", "zh-tw", "zh-hant"}
+
+
+async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, context, HELP, quote=False)
+
+
+async def cmd_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    arg = (context.args[0] if context.args else "").strip().lower()
+    if arg in _SIMPLIFIED:
+        script: Script = "simplified"
+    elif arg in _TRADITIONAL:
+        script = "traditional"
+    else:
+        await reply(update, context, "用法：/script 简 或 /script 繁")
+        return
+    await get_state(context).svc.set_script(update.effective_chat.id, script)
+    await reply(update, context, f"好的，以后用{'繁体' if script == 'traditional' else '简体'}中文回复。")
+
+
+async def cmd_targets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await reply(update, context, "用法：/targets 县名，例如 /targets 大宁")
+        return
+    await answer_targets(update, context, query)
+
+
+async def answer_targets(update: Update, context: ContextTypes.DEFAULT_TYPE, query: str) -> None:
+    state = get_state(context)
+    chat_id = update.effective_chat.id
+    answer = await state.svc.targets(query, [chat_scope(chat_id), "public"])
+    await reply(update, context, render_targets(answer))
+
+
+async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    state = get_state(context)
+    chat_id = update.effective_chat.id
+    sub = await state.svc.subscription(chat_id)
+    until = datetime.now(state.tz)
+    digest = await state.svc.period_digest(
+        [chat_scope(chat_id)],
+        until - timedelta(hours=24),
+        until,
+        follow_counties=sub.counties if sub else None,
+    )
+    if not digest.totals.get("reports"):
+        await reply(update, context, "过去 24 小时本聊天没有收到报告。")
+        return
+    await reply(update, context, render_period(digest, tz=state.tz), quote=False)
+
+
+async def cmd_figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """All figures of this chat's latest report, read from the store (so it survives restarts)."""
+    state = get_state(context)
+    scope = chat_scope(update.effective_chat.id)
+    report_id = await state.svc.latest_report(scope)
+    digest = await state.svc.report_digest(report_id, scope) if report_id is not None else None
+    if digest is None:
+        await reply(update, context, "还没有可以显示的报告。请先发送一份报告。")
+        return
+    await reply(update, context, render_figures(digest))
+
+
+async def on_figures_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    state = get_state(context)
+    chat_id = update.effective_chat.id
+    report_id = int(query.data.partition(":")[2])
+    # scope-checked: a button copied into another chat shows nothing of this one
+    digest = await state.svc.report_digest(report_id, chat_scope(chat_id))
+    if digest is None:
+        await query.answer("找不到这份报告的数字，请重新发送报告。")
+        return
+    await query.answer()
+    await send_html(context.bot, chat_id, render_figures(digest), script=await chat_script(state, chat_id))
+
+
+async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    state = get_state(context)
+    if not await is_admin(update, context):
+        await reply(update, context, ADMINS_ONLY)
+        return
+    raw = (context.args[0] if context.args else state.settings.digest_time).strip()
+    try:
+        at = format_clock(parse_clock(raw))
+    except ValueError:
+        await reply(
+            update,
+            context,
+            f"时间「{esc(raw[:20])}」看不懂。用法：/subscribe HH:MM（24 小时制），例如 /subscribe 08:00；"
+            f"不写时间则默认 {esc(state.settings.digest_time)}。",
+        )
+        return
+    sub = await state.svc.subscribe(update.effective_chat.id, at, state.settings.timezone)
+    schedule.schedule_subscription(context.application, sub)
+    follow = "、".join(sub.counties) if sub.counties else "（还没有，发送 /follow 县名 添加）"
+    await reply(
+        update,
+        context,
+        f"✅ 已订阅：每天 {esc(at)}（{esc(sub.timezone)}）推送本聊天过去 24 小时收到的报告摘要，"
+        f"以及关注县的公开报告。没有新报告的日子不打扰。\n关注的县：{esc(follow)}\n取消请发送 /unsubscribe",
+    )
+
+
+async def cmd_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    state = get_state(context)
+    if not await is_admin(update, context):
+        await reply(update, context, ADMINS_ONLY)
+        return
+    removed = await state.svc.unsubscribe(update.effective_chat.id)
+    schedule.unschedule(context.application, update.effective_chat.id)
+    await reply(update, context, "已取消每日摘要。" if removed else "本聊天没有订阅每日摘要。")
+
+
+async def cmd_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    state = get_state(context)
+    if not await is_admin(update, context):
+        await reply(update, context, ADMINS_ONLY)
+        return
+    query = " ".join(context.args or []).strip()
+    if not query:
+        await reply(update, context, "用法：/follow 县名，例如 /follow 大宁")
+        return
+    chat_id = update.effective_chat.id
+    answer = await state.svc.targets(query, [chat_scope(chat_id), "public"])
+    if answer.status != "ok" or answer.county is None:
+        await reply(update, context, render_targets(answer, command="/follow"))
+        return
+    await state.svc.follow(chat_id, answer.county.name)
+    tail = "" if await state.svc.subscription(chat_id) else "\n发送 /subscribe 开启每日摘要。"
+    await reply(update, context, f"✅ 已关注 {esc(answer.county.name)}：每日摘要会包含它的公开报告。{tail}")

@@ -1,0 +1,72 @@
+"""A report by a prefecture-level city (临汾市) or a province (山西省): the place it is about when no
+county is. Only full official names count here — a city's short name is too often an ordinary word
+(长治久安, 大同, 中山路) — and, as for counties, a place named once deep in the body is no subject."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from extract.models import County, Document
+from extract.places.counties import ZONE_WEIGHT, counties_from_tallies, county_tallies, report_zones
+from extract.places.gazetteer import FULL, Region, regions
+
+_HEAD_ZONES = {"title", "lead", "source", "authors"}
+
+
+@dataclass(slots=True)
+class _Tally:
+    region: Region
+    score: float = 0.0
+    mentions: int = 0
+    first: tuple[int, int] = (99, 10**9)
+    zones: set[str] = field(default_factory=set)
+
+
+@cache
+def _full_names() -> tuple[re.Pattern[str], dict[str, Region]]:
+    by_name = {form: r for form, hits in regions().items() for r, how in hits if how == FULL}
+    pattern = "|".join(map(re.escape, sorted(by_name, key=len, reverse=True)))  # longest first
+    return re.compile(pattern), by_name
+
+
+def _mentions(text: str) -> Iterable[tuple[int, Region]]:
+    scan, by_name = _full_names()
+    for m in scan.finditer(text):
+        region = by_name[m.group()]
+        if m.group().endswith("市") and text[m.end() : m.end() + 1] == "场":
+            continue  # 吉林市场监管局: a market, not the city
+        following = scan.match(text, m.end())
+        if region.level == "province" and following and by_name[following.group()].province == region.name:
+            continue  # 山西省临汾市: the province only says where the city is
+        yield m.start(), region
+
+
+def find_region(doc: Document) -> County | None:
+    """The city or province the report is about, judged as counties are: named in the title, lead,
+    source or byline, or at least twice; the most weighty mention wins, the earlier on a tie."""
+    zones = report_zones(doc)
+    order = {z: i for i, (z, _) in enumerate(zones)}
+    tallies: dict[str, _Tally] = {}
+    for zone, text in zones:
+        for start, region in _mentions(text):
+            t = tallies.setdefault(region.code, _Tally(region))
+            t.score += ZONE_WEIGHT[zone]
+            t.mentions += 1
+            t.first = min(t.first, (order[zone], start))
+            t.zones.add(zone)
+    ranked = sorted(tallies.values(), key=lambda t: (-t.score, t.first))
+    if not ranked or (ranked[0].mentions < 2 and not ranked[0].zones & _HEAD_ZONES):
+        return None
+    return ranked[0].region.county()
+
+
+def find_places(doc: Document, person_names: Iterable[str] = ()) -> list[County]:
+    """The counties the report is about; when it is about none, the city or province it is by."""
+    counties = counties_from_tallies(county_tallies(doc, person_names))
+    if counties:
+        return counties
+    region = find_region(doc)
+    return [region] if region else []
