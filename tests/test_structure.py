@@ -282,3 +282,24 @@ def test_main_targets_inside_a_paragraph_and_a_five_year_list() -> None:
 def test_noun_cues_in_a_review_are_no_plans(sentence: str) -> None:
     figs = find_figures("一、2025年工作回顾\n" + sentence, published=date(2026, 1, 25))
     assert figs and {f.kind for f in figs} == {"result"}
+
+
+async def test_an_llm_digest_keeps_the_key_order() -> None:
+    from extract.llm.backend import LLMBackend
+    from extract.llm.calllog import MemoryCallLog
+    from extract.llm.config import LLMConfig
+    from extract.pipeline import make_digest
+    from tests.fakes.openai_server import FakeOpenAI, grounded_reply
+
+    doc = Document(text=WORK_REPORT, published=PUB)
+    rules = rules_digest(doc)
+    with FakeOpenAI() as server:
+        server.default = grounded_reply
+        llm = LLMBackend(LLMConfig(base_url=server.base_url, model="test-model"), call_log=MemoryCallLog())
+        try:
+            d = await make_digest(doc, llm)
+        finally:
+            await llm.aclose()
+    assert d.backend.startswith("llm")
+    assert [f.start for f in d.figures] == [f.start for f in rules.figures]  # the rules' key order
+    assert d.key_figures == rules.key_figures >= 3
