@@ -88,7 +88,10 @@ class Digest(BaseModel):
     people: list[Person] = Field(default_factory=list)
     summary: str = ""
     highlights: list[str] = Field(default_factory=list)
-    figures: list[Figure] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)  # key figures first (see key_figures)
+    # how many of `figures` lead as the headline ones (main targets, committed tasks, headline results;
+    # at most 10): what a digest shows; 0 for a digest made before figures were ordered
+    key_figures: int = 0
     backend: str = "rules"  # "rules" or "llm:<model>"
     prompt_version: str | None = None
     warnings: list[str] = Field(default_factory=list)

@@ -79,8 +79,22 @@ async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
     # CPU-bound parsing in a worker thread so an event loop (the bot) keeps serving
     digest = await asyncio.to_thread(rules_digest, doc)
     if llm is not None:
+        rules = digest
         digest = await llm.digest(doc, digest)
+        if digest is not rules:
+            digest = _key_first(rules, digest)
     return _completed(digest)
+
+
+def _key_first(rules: Digest, digest: Digest) -> Digest:
+    """The LLM's figures in the rules digest's order (its candidates': key figures first, see
+    extract.digest.keyfigures), figures the model added last; its key figures those of the rules'."""
+    rank = {f.start: i for i, f in enumerate(rules.figures)}
+    key = {f.start for f in rules.figures[: rules.key_figures]}
+    ordered = sorted(digest.figures, key=lambda f: rank.get(f.start, len(rank)))
+    return digest.model_copy(
+        update={"figures": ordered, "key_figures": sum(1 for f in ordered if f.start in key)}
+    )
 
 
 def figure_owners(digest: Digest, text: str) -> list[County | None]:

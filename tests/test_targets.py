@@ -215,3 +215,34 @@ def test_qualifying_narrows_but_never_invents() -> None:
     assert status == "ambiguous" and {c.city for c in found} == {"南京市", "徐州市"}
     assert resolve_county("平陆县 今年") == ("unknown", [])  # the rest must be a city or province
     assert resolve_county("北京鼓楼") == ("unknown", [])
+
+
+async def test_targets_follow_the_key_order_newest_report_first_with_periods(service: Service) -> None:
+    from extract.digest.rules import rules_digest
+    from extract.models import Document
+
+    def report(year: int) -> Digest:
+        text = (
+            f"一、{year - 1}年工作回顾\n过去一年,全县地区生产总值完成86亿元,增长5.1%。\n"
+            f"二、{year}年工作安排\n全年谋划重点项目60个,力争完成投资45亿元,确保新增规上企业15家。\n"
+            f"今年全县经济社会发展的主要预期目标是:地区生产总值增长{year - 2018}%左右,"
+            "固定资产投资增长8%,城镇新增就业3200人。\n"
+        )
+        d = rules_digest(Document(text=text, published=date(year, 1, 20)))
+        return d.model_copy(update={"counties": [DANING], "title": f"{year}年政府工作报告"})
+
+    await _stored(service, "public", report(2024), "f" * 64)
+    await _stored(service, "public", report(2025), "0" * 64)
+    answer = await service.targets("大宁县", ["public"])
+    got = [(t.surface, t.period, t.report_title) for t in answer.targets]
+    # newest report first; in each, its main targets, then its 力争/确保 targets, then the rest
+    assert got[:6] == [
+        ("7%", "2025年", "2025年政府工作报告"),
+        ("8%", "2025年", "2025年政府工作报告"),
+        ("3200人", "2025年", "2025年政府工作报告"),
+        ("45亿元", "2025年", "2025年政府工作报告"),
+        ("15家", "2025年", "2025年政府工作报告"),
+        ("60个", "2025年", "2025年政府工作报告"),
+    ]
+    assert ("6%", "2024年", "2024年政府工作报告") in got[6:]
+    assert "2025年" in render_targets(answer)

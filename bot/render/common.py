@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Literal, Protocol
 
-from extract.digest.order import rank_figures
+from extract.digest.order import digest_order, rank_figures
 from extract.models import County
 
 KIND_ICON = {"target": "🎯", "result": "✅"}
 KIND_WORD = {"target": "目标", "result": "完成"}
 
-__all__ = ["KIND_ICON", "KIND_WORD", "county_place", "county_text", "figure_words", "rank_figures"]
+__all__ = [
+    "KIND_ICON", "KIND_WORD", "county_place", "county_text", "digest_order", "figure_words", "rank_figures"
+]
 
 
 def county_place(c: County, style: Literal["list", "address"] = "list") -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from bot.render.common import KIND_ICON, county_text, figure_words, rank_figures
+from bot.render.common import KIND_ICON, county_text, digest_order, figure_words, rank_figures
 from extract.digest.summary import clip
 from extract.models import Digest, Figure
 
@@ -25,6 +25,7 @@ __all__ = ["county_text", "rank_figures"]  # re-exported: the renderers' shared 
 
 MAX_MESSAGE = 4096  # Telegram's limit per message
 KEY_FIGURES = 8  # figures shown in a digest before "show all"
+KEY_FIGURES_MAX = 10  # a digest whose key figures are more shows up to this many
 HIGHLIGHTS = 5  # rules and LLM both give ≤ 5 short highlights, most important first
 HIGHLIGHT_CHARS = 90
 SUMMARY_CHARS = 400
@@ -56,7 +57,7 @@ def figure_line(f: Figure | TargetItem, *, indent: str = "", icon: str | None = 
 
 
 def hidden_figures(digest: Digest, limit: int = KEY_FIGURES) -> int:
-    return max(0, len(digest.figures) - limit)
+    return max(0, len(digest.figures) - max(limit, min(digest.key_figures, KEY_FIGURES_MAX)))
 
 
 def backend_text(backend: str) -> str:
@@ -85,7 +86,8 @@ def render_digest(
         lines += ["", "<b>要点</b>"]
         lines += [f"• {esc(_clip(h, HIGHLIGHT_CHARS))}" for h in digest.highlights[:HIGHLIGHTS]]
     if digest.figures:
-        ranked = rank_figures(digest.figures)
+        ranked = digest_order(digest)
+        limit = max(limit, min(digest.key_figures, KEY_FIGURES_MAX))  # every key figure, ≤ 10
         lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 完成）"]
         lines += [figure_line(f) for f in ranked[:limit]]
         more = len(ranked) - limit
@@ -105,7 +107,7 @@ def render_figures(digest: Digest) -> str:
     lines = [f"<b>全部数字</b>：{esc(digest.title or '（无标题）')}", ""]
     if not digest.figures:
         lines.append("这份报告没有找到数字。")
-    for f in rank_figures(digest.figures):
+    for f in digest_order(digest):
         lines.append(figure_line(f))
         if f.quote:
             lines.append(f"   <i>「{esc(_clip(f.quote, 80))}」</i>")

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.render.common import KIND_ICON, county_place, county_text, figure_words, rank_figures
+from bot.render.common import KIND_ICON, county_place, county_text, digest_order, figure_words
 from extract.models import County, Digest, Figure
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def render_digest_text(digest: Digest, *, color: bool) -> str:
         lines += [f"  • {h}" for h in digest.highlights]
     lines += ["", _style("关键数字", _BOLD, color) + _style("  🎯 目标 ✅ 结果 · 未定", _DIM, color)]
     if digest.figures:
-        shown = rank_figures(digest.figures)[:MAX_FIGURES]
+        shown = digest_order(digest)[:MAX_FIGURES]  # key figures first
         width = max(display_width(f.surface) for f in shown)
         lines += [_figure_line(f, width, color) for f in shown]
         if len(digest.figures) > len(shown):

@@ -242,20 +242,29 @@ def highlight_candidates(units: list[Unit], limit: int = HIGHLIGHT_MAX) -> list[
     return _merge_lists(units, out, limit)
 
 
-def rank_candidates(cands: list[Candidate]) -> list[Candidate]:
-    # targets first (what a county plans is the news), then by weight, then report order
-    order = sorted(range(len(cands)), key=lambda i: (cands[i].tier, -cands[i].score, i))
+def rank_candidates(cands: list[Candidate], lead: dict[int, int] | None = None) -> list[Candidate]:
+    """Targets first (what a county plans is the news), then by weight, then report order; with
+    `lead` (a key figure's start -> its place among the key figures), groups carrying key figures
+    come first, in the key figures' order."""
+    lead = lead or {}
+    none = len(lead) + 1
+
+    def first_key(c: Candidate) -> int:
+        return min((lead.get(f.start, none) for f in c.anchors), default=none)
+
+    order = sorted(range(len(cands)), key=lambda i: (first_key(cands[i]), cands[i].tier, -cands[i].score, i))
     return [cands[i] for i in order]
 
 
 def select_highlights(
-    units: list[Unit], cands: list[Candidate], limit: int = MAX_HIGHLIGHTS
+    units: list[Unit], cands: list[Candidate], limit: int = MAX_HIGHLIGHTS, lead: dict[int, int] | None = None
 ) -> list[Candidate]:
-    """Up to `limit` candidates, most important first, no figure shown twice."""
+    """Up to `limit` candidates, most important first (key figures' groups leading), no figure shown
+    twice."""
     surfaces = sorted({f.surface for u in units for f in u.figures}, key=len, reverse=True)
     shown: set[str] = set()
     picked: list[Candidate] = []
-    for c in rank_candidates(cands):
+    for c in rank_candidates(cands, lead):
         if len(picked) >= limit:
             break
         if len(picked) >= MIN_HIGHLIGHTS and max(map(figure_weight, c.anchors)) < MIN_EXTRA_SCORE:

@@ -8,8 +8,10 @@ slices of the report's own sentences.
 from __future__ import annotations
 
 from extract.digest.highlights import highlight_candidates, select_highlights
+from extract.digest.keyfigures import order_figures
 from extract.digest.summary import make_summary
 from extract.digest.units import attach_figures, split_units
+from extract.figures.sections import Structure
 from extract.models import Digest, Document
 from extract.places.gazetteer import lookup_entries
 from extract.places.people import find_people
@@ -35,6 +37,10 @@ def rules_digest(doc: Document) -> Digest:
     units = split_units(doc.text, _body_offset(doc))
     attach_figures(units, figures)
     cands = highlight_candidates(units)  # shared: the summary quotes the strongest highlights
+    structure = Structure(doc.text, doc.published)
+    ordered, key = order_figures(doc.text, figures, doc.published, structure)
+    # a structured report's highlights lead with its key figures; a news item's keep their ranking
+    lead = {f.start: i for i, f in enumerate(ordered[:key])} if structure else None
     names = [c.name for c in counties] + [e.short for c in counties for e in lookup_entries(c.name)[:1]]
     return Digest(
         title=doc.title,
@@ -42,9 +48,10 @@ def rules_digest(doc: Document) -> Digest:
         source=doc.source,
         counties=counties,
         people=people,
-        summary=make_summary(doc.title, units, names, cands=cands),
-        highlights=[c.text for c in select_highlights(units, cands)],
-        figures=figures,
+        summary=make_summary(doc.title, units, names, cands=cands, key_lead=lead),
+        highlights=[c.text for c in select_highlights(units, cands, lead=lead)],
+        figures=ordered,
+        key_figures=key,
         backend="rules",
         warnings=[*doc.warnings, *notes],
     )

@@ -70,6 +70,7 @@ def make_summary(
     county_names: list[str],
     budget: int = SUMMARY_BUDGET,
     cands: list[Candidate] | None = None,
+    key_lead: dict[int, int] | None = None,
 ) -> str:
     """Who/what/where (the title, or the lead when it says the same or there is no title), a line
     of context naming the county, then the one or two strongest figure groups; report order after
@@ -105,7 +106,7 @@ def make_summary(
         return True
 
     cands = highlight_candidates(units) if cands is None else cands
-    best = rank_candidates([c for c in cands if "…" not in c.text])
+    best = rank_candidates([c for c in cands if "…" not in c.text], key_lead)  # key figures' groups first
     # the strongest group, then the strongest compact one, a group of the other kind preferred
     seconds = [c for c in best[1:] if not SUBORDINATE.match(c.text)]
     seconds.sort(key=lambda c: -(c.score + (0.5 if c.tier != best[0].tier else 0.0)))

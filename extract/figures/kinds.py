@@ -32,7 +32,9 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
+from extract.figures.frames import Frame, opens_with_qizhong, running_total
 from extract.figures.periods import Layout, period_range, tense_of
+from extract.figures.sections import Structure
 
 Kind = Literal["target", "result"]
 TARGET: Kind = "target"
@@ -46,7 +48,7 @@ _VERBS_AFTER_JIANG = (
     "计划|按照|不断|开展|引进|对标|提供|为签约|新开|扩大|再|陆续|逐步|尽快|分批|全力"
 )
 _STRONG = re.compile(
-    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|预期|有望|冲刺|"
+    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|(?<![稳超])预期|有望|冲刺|"
     rf"(?<!即)将(?={_VERBS_AFTER_JIANG})|"
     r"(?<![主重需纲摘提简只必首紧])要(?=[确力实新完达突加全进抓推坚])|要求(?=[，,：:各]|$)|下一步|今后|明年|来年|"
     r"工作安排|工作打算|工作思路|主要任务)"
@@ -72,6 +74,11 @@ _FOLLOWS = re.compile(r"^\s*(?:同比|比上年|较上年|比去年|较去年)")
 # A measured rate with its number right after it: 前期手续办结率82.5%, 收获进度53.8%.
 _RATE = re.compile(r"(?:率|进度)\s*$")
 _POST_RESULT = re.compile(r"已|顺利|建成(?!后)|竣工|投产(?!后)|通过")
+_SOFT_WORDS = ("建成", "竣工", "投产")
+# Target cues that are also nouns (a plan's name, funds applied for): no cue at a clause's end, nor in
+# a review.
+_NOUN_CUES = ("计划", "规划", "争取")
+_NOUN_END = set("，,。；;、）)”」")
 # Clauses that only report who speaks or when: skipped when looking for a sentence's opening cue.
 _REPORTING = re.compile(
     r"^(?:据悉|据了解|据介绍|据统计|近日|日前|会上|会议指出|会议强调|.{0,24}(?:表示|指出|强调|介绍|说|称|透露|获悉|了解到|宣布|提到|明确))$"
@@ -109,6 +116,9 @@ class _Doc:
         """The year a clause-opening 2023年 set; a paragraph that turns to plans (会议要求,…/下一步,…)
         before pos no longer hears an earlier paragraph's year, so its 全年 is the publication's."""
         i = bisect_right(self._year_pos, pos) - 1
+        sec = self.layout.structure.section_at(pos)
+        if sec is not None and (i < 0 or self._year_pos[i] < sec.start):
+            return sec.year  # 全年 under 一、2024年工作回顾 is 2024, whatever year came before the heading
         if i < 0:
             return None
         para = self.layout.span("paragraph", pos)[0]
@@ -117,7 +127,7 @@ class _Doc:
                 self._plan_pos = [m.start() for m in _STRONG.finditer(self.text) if m.group("t")]
             j = bisect_right(self._plan_pos, pos) - 1
             if j >= 0 and self._plan_pos[j] >= para:
-                return None
+                return sec.year if sec is not None else None
         return self.years[i][1]
 
     def _tense_of(self, m: re.Match[str]) -> str | None:
@@ -134,8 +144,8 @@ class _Doc:
         if key not in self._cues:
             self._cues[key] = self._cue_kind(lo, hi)
         kind, tag = self._cues[key]
-        if kind == SOFT and not soft:
-            return RESULT, tag
+        if kind == SOFT and not soft:  # 建成… is done, but planned under a plan's heading
+            return (TARGET if self.planned(lo) else RESULT), tag
         return kind, tag
 
     def _cue_kind(self, lo: int, hi: int) -> tuple[Kind | str | None, str | None]:
@@ -144,6 +154,9 @@ class _Doc:
             if tag == "要求" and m.start() - lo > 6:
                 continue  # 落实部署要求 is a noun; 会议要求, / 他要求, open a list of tasks
             if m.group("t"):
+                noun = self.text[m.end() : m.end() + 1] in _NOUN_END or self.reviewing(m.start())
+                if tag in _NOUN_CUES and noun:
+                    continue  # 实施…扩容计划, / 村庄规划全覆盖; in a review, 争取资金… was obtained
                 return TARGET, tag
             if m.group("r"):
                 return RESULT, tag
@@ -152,6 +165,9 @@ class _Doc:
             if m.group("yj"):  # 预计: a forecast about an ended period (预计全年… after the year) is a result
                 cs, ce = self.layout.span("clause", m.start())
                 t = self.tense(cs, ce)
+                if t is None:  # no period said: a forecast in the review is of the year just ended
+                    sec = self.layout.structure.section_at(m.start())
+                    t = "past" if sec is not None and sec.kind == RESULT else None
                 return (RESULT if t == "past" else TARGET), tag
             if self.tense(m.end(), max(hi, m.end() + 8)) == "future":  # 谋划/到 + a coming period
                 return TARGET, tag
@@ -175,9 +191,20 @@ class _Doc:
             return FOLLOW
         if kind is not None:
             return kind
-        if _POST_RESULT.search(self.text, end, post_end):
-            return RESULT
+        post = _POST_RESULT.search(self.text, end, post_end)
+        if post and not (post.group(0) in _SOFT_WORDS and self.planned(start)):
+            return RESULT  # 9个项目顺利通过; but under a plan's heading 开工…、投产… are both planned
         return None
+
+    def reviewing(self, pos: int) -> bool:
+        """pos lies under a review's heading (一、2024年工作回顾) or in a 过去一年,… paragraph."""
+        sec = self.layout.structure.section_at(pos)
+        return sec is not None and sec.kind == RESULT
+
+    def planned(self, pos: int) -> bool:
+        """pos lies under a plan's heading (二、2025年主要任务…)."""
+        sec = self.layout.structure.section_at(pos)
+        return sec is not None and sec.kind == TARGET
 
     def clause_cue(self, cs: int, ce: int) -> tuple[Kind | None, str | None]:
         """A period opening the clause (2023年,… / 1-10月,… / 明年…) if ended or coming, else its cue."""
@@ -238,7 +265,12 @@ class _Doc:
         found = self.layout.periods(cs + offset, ce)
         if not found or found[0].start() != cs + offset:
             return None
-        t = self._tense_of(found[0])
+        m = found[0]
+        t = self._tense_of(m)
+        if t == "current" and self.planned(cs):
+            return TARGET  # 今年新建… under a plan's heading
+        if t is None and self.published is None and running_total(m) and offset == ce - cs - len(lead):
+            return RESULT  # 1-9月,… / 前三季度,… opening a clause: figures of months gone by
         return RESULT if t == "past" else TARGET if t == "future" else None
 
 
@@ -246,7 +278,10 @@ def assign_kinds(
     text: str, layout: Layout, spans: list[tuple[int, int]], published: date | None = None
 ) -> list[Kind | None]:
     """Kind of each figure span (sorted by position)."""
+    if layout.published is None:
+        layout.published = published
     doc = _Doc(text, layout, published)
+    structure = layout.structure
     n = len(spans)
     clauses = [layout.span("clause", s) for s, _ in spans]
     sentences = [layout.span("sentence", s) for s, _ in spans]
@@ -263,7 +298,7 @@ def assign_kinds(
     kinds: list[Kind | None] = [None] * n
     # The running frame: a time frame holds across paragraphs (a heading "二、2024年工作安排" frames
     # what follows); a cue opening a sentence holds to the end of its paragraph.
-    frame = _Frame(doc, layout)
+    frame = Frame(doc, layout)
     first_in_sentence = 0
     for i, (s, e) in enumerate(spans):
         sent = sentences[i]
@@ -272,15 +307,21 @@ def assign_kinds(
                 prev = sentences[i - 1]
                 frame.apply(*doc.scope(prev[0], prev[1], spans[first_in_sentence][0]), prev[0])
             frame.sentences_between(sentences[i - 1][1] + 1 if i else 0, sent[0])
+            if i:
+                frame.last = (spans[i - 1][0], kinds[i - 1])
             frame.at(sent[0])
             first_in_sentence = i
         running = frame.kind
         cs, ce = clauses[i]
+        if structure and structure.in_main(s):  # the main-targets list: this year's targets, all of it
+            kinds[i] = TARGET
+            continue
         mine = own[i]
         if mine == SOFT:  # 计划新增装机200万千瓦,建成储能电站2座: a plan like the figure before it
             part = layout.span("part", s)
             before = [kinds[j] for j in range(first_in_sentence, i) if spans[j][0] >= part[0]]
-            mine = own[i] = TARGET if before and before[-1] == TARGET else RESULT
+            planned = (before and before[-1] == TARGET) or doc.planned(s)
+            mine = own[i] = TARGET if planned else RESULT  # under a plan's heading, 建成… is planned
         kind: Kind | None = None if mine == FOLLOW else mine  # type: ignore[assignment]
         if mine == FOLLOW:
             kind = kinds[i - 1] if i > first_in_sentence and kinds[i - 1] else RESULT
@@ -290,7 +331,9 @@ def assign_kinds(
             if text.startswith("的", e):
                 mates = [j for j in mates if j < i]
             kind = next((own[j] for j in mates if own[j] in (TARGET, RESULT)), None)  # type: ignore[assignment]
-        if kind is None and i and kinds[i - 1] and _opens_with_qizhong(text, layout, cs, sent[0]):
+        if kind is None and _measured(text, layout, structure, i, spans, own, ce, sent[1]):
+            kind = RESULT  # 3b: 实现地区生产总值85亿元,同比增长6.5%: compared with last year, so measured
+        if kind is None and i and kinds[i - 1] and opens_with_qizhong(text, layout, cs, sent[0]):
             kind = kinds[i - 1]  # 4
         if kind is None:  # 5a: nearest decided figure or cue to the left in the clause group
             part = layout.span("part", s)
@@ -321,40 +364,21 @@ def assign_kinds(
     return kinds
 
 
-def _opens_with_qizhong(text: str, layout: Layout, cs: int, sent_start: int) -> bool:
-    if text.startswith("其中", cs):
-        return True
-    if cs > sent_start:  # "其中," as a clause of its own
-        pcs, pce = layout.span("clause", cs - 1)
-        return text[pcs:pce].strip() == "其中"
-    return False
-
-
-class _Frame:
-    def __init__(self, doc: _Doc, layout: Layout) -> None:
-        self.doc, self.layout = doc, layout
-        self.report: Kind | None = None  # set by time frames
-        self.kind: Kind | None = None  # the paragraph's, falls back to the report's
-        self.paragraph = (-1, -1)
-
-    def at(self, pos: int) -> None:
-        para = self.layout.span("paragraph", pos)
-        if para != self.paragraph:
-            self.paragraph, self.kind = para, self.report
-
-    def apply(self, kind: Kind | None, level: int, pos: int) -> None:
-        if kind is None or level == 0:
-            return
-        self.at(pos)
-        self.kind = kind
-        if level == 2:
-            self.report = kind
-
-    def sentences_between(self, lo: int, hi: int) -> None:
-        """Let the figure-less sentences in text[lo:hi] frame what follows."""
-        pos = lo
-        while pos < hi:
-            sent = self.layout.span("sentence", pos)
-            if sent[1] > sent[0]:
-                self.apply(*self.doc.scope(sent[0], sent[1], sent[1]), sent[0])
-            pos = sent[1] + 1
+def _measured(
+    text: str, layout: Layout, structure: Structure, i: int, spans: list[tuple[int, int]],
+    own: list[str | None], ce: int, sent_end: int,
+) -> bool:
+    """A figure without a cue of its own whose next figure, opening the next clause, is growth
+    against last year (…85亿元,同比增长6.5%) states a result: a plan named earlier in the sentence or
+    paragraph (计划…,前三季度实现…) does not reach it. Not after a colon (力争全年实现:…), nor where
+    the report's section is a plan."""
+    if i + 1 >= len(spans) or own[i + 1] != FOLLOW or spans[i + 1][0] >= sent_end:
+        return False
+    nxt = layout.span("clause", spans[i + 1][0])
+    if nxt[0] != ce + 1 or spans[i + 1][0] > layout.span("clause", ce + 1)[1]:
+        return False
+    cs = layout.span("clause", spans[i][0])[0]
+    if cs and text[cs - 1] in "：:":
+        return False
+    sec = structure.section_at(spans[i][0]) if structure else None
+    return sec is None or sec.kind != TARGET

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left
 from datetime import date
 
+from extract.figures.sections import Structure, five_year_frame, resolve
 from extract.text.segment import Segments
 
 # Periods: 2024年, 2023年12月, 1-4月, 1月份, 今年1-8月, 全年, 上半年, 前三季度, 一季度, 前8个月 ...
@@ -96,11 +97,20 @@ def tense_of(rng: tuple[date, date] | None, published: date | None) -> str | Non
 class Layout(Segments):
     """A text's clause/part/sentence/paragraph spans plus the period expressions found in it (once)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, published: date | None = None) -> None:
         super().__init__(text)
+        self.published = published  # set by assign_kinds when the caller did not
+        self._structure: Structure | None = None
         self._periods: list[re.Match[str]] | None = None
         self.frames: dict[int, list[tuple[int, str]]] = {}  # sentence start -> (clause start, period)
         self._period_starts: list[int] = []
+
+    @property
+    def structure(self) -> Structure:
+        """The report's sections and main-targets paragraph (found once, on first use)."""
+        if self._structure is None:
+            self._structure = Structure(self.text, self.published)
+        return self._structure
 
     def periods(self, lo: int, hi: int) -> list[re.Match[str]]:
         """Period expressions lying inside text[lo:hi] (found once per text)."""
@@ -138,6 +148,26 @@ def _starts_with_number(text: str, clause: tuple[int, int]) -> bool:
 
 
 def period_for(layout: Layout, start: int) -> str | None:
+    """The period stated for a figure (see _stated_period); in a report with sections, resolved to the
+    calendar (今年 -> 2025年, 全年 in the review -> 2024年) and, when none is stated, the section's."""
+    found = _stated_period(layout, start)
+    structure = layout.structure
+    if not structure:
+        return found  # as written: a report without sections behaves as it always did
+    if structure.in_main(start):
+        return structure.main_period(start) if found is None else resolve(found, layout.published, None)
+    sec = structure.section_at(start)
+    year = sec.year if sec is not None else None
+    if found is not None:
+        return resolve(found, layout.published, year)
+    sent = layout.span("sentence", start)
+    span = five_year_frame(layout.text, sent[0], start)  # “十四五”时期,全县…年均增长6.2%
+    if span is not None:
+        return span
+    return sec.period if sec is not None else None
+
+
+def _stated_period(layout: Layout, start: int) -> str | None:
     """The period stated for a figure: in its own clause; else in earlier clauses of its ；-part while
     they keep one subject (a clause opening with a number starts a new one); else a period framing
     its sentence (2023年,… / 截至2月底,…); else, for a sentence opening with 其中, the previous one's."""
