@@ -79,7 +79,9 @@ class Digest(BaseModel):
     summary: str = ""
     highlights: list[str] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
-    backend: str = "rules"  # "rules" or "llm:<model>"
+    backend: str = "rules"  # "rules", "llm:<model>", or "llm:<model>+rules" when the rules filled parts in
+    # where each part came from when an LLM was asked: {"summary": "llm", "figures": "rules", ...}
+    sources: dict[str, str] = Field(default_factory=dict)
     prompt_version: str | None = None
     warnings: list[str] = Field(default_factory=list)
 

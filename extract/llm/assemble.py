@@ -9,10 +9,12 @@ when they survive the re-asks, the digest's warnings.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extract.digest.grounding import number_forms, ungrounded_numbers
 from extract.figures.numerals import parse_quantity
+from extract.llm import notices, trust
 from extract.llm.prompt import NumberedFigure
 from extract.llm.schema import AddedFigure, Answer
 from extract.models import County, Digest, Document, Figure, Person
@@ -49,7 +51,9 @@ class Part:
     counties: list[County] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # for the re-ask and the call log, never a user
+    dropped: Counter[str] = field(default_factory=Counter)  # what users are told: kinds and counts
+    overrides: list[str] = field(default_factory=list)  # labels/kinds not taken (call log only)
 
 
 def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | None:
@@ -173,20 +177,17 @@ def review(
     part = Part()
     by_id = {c.id: c for c in candidates}
 
+    part.people, problems = _people(g, answer.people)
+    part.problems += problems
+    part.dropped["people"] += len(problems)
+    named = [*part.people, *(p for p in g.rules.people if all(p.name != q.name for q in part.people))]
+
     for s in sentences(answer.summary):
-        bad = g.ungrounded(s)
-        if bad:
-            part.problems.append(f"summary sentence has numbers not in the report ({', '.join(bad)}): {s}")
-        else:
+        if _sentence_ok(g, s, named, part, "summary sentence"):
             part.summary.append(s)
     for h in answer.highlights:
         h = h.strip()
-        if not h:
-            continue
-        bad = g.ungrounded(h)
-        if bad:
-            part.problems.append(f"highlight has numbers not in the report ({', '.join(bad)}): {h}")
-        elif h not in part.highlights:
+        if h and _sentence_ok(g, h, named, part, "highlight") and h not in part.highlights:
             part.highlights.append(h)
 
     seen: set[tuple[float, str]] = set()
@@ -194,34 +195,66 @@ def review(
         cand = by_id.get(choice.id)
         if cand is None:
             part.problems.append(f"figures: {choice.id} is not one of the candidate ids")
+            part.dropped["numbers"] += 1
             continue
         f = cand.figure
         if (f.value, f.unit) in seen:
             continue
         seen.add((f.value, f.unit))
         period = choice.period if choice.period and not g.ungrounded(choice.period) else f.period
-        part.figures.append(
-            f.model_copy(
-                update={
-                    "label": _clean_label(g, choice.label, f.label),
-                    "kind": choice.kind,
-                    "period": period,
-                }
-            )
-        )
+        label, kind = _trusted(g, choice.id, f, _clean_label(g, choice.label, f.label), choice.kind, part)
+        part.figures.append(f.model_copy(update={"label": label, "kind": kind, "period": period}))
     for a in answer.added:
         fig, problem = _added(g, a, lo, hi)
         if problem:
             part.problems.append(problem)
+            if "does not occur" in problem:
+                part.dropped["numbers"] += 1
         elif fig is not None and (fig.value, fig.unit) not in seen:
+            win = trust.window(g.doc.text, fig)
+            if fig.label and not trust.label_supported(fig.label, win):
+                part.overrides.append(f"added {fig.surface}: label {fig.label!r} not supported by {win!r}")
+                fig.label = None
             seen.add((fig.value, fig.unit))
             part.figures.append(fig)
 
     part.counties, problems = _counties(g, answer.counties)
     part.problems += problems
-    part.people, problems = _people(g, answer.people)
-    part.problems += problems
+    part.dropped["counties"] += len(problems)
     return part
+
+
+def _sentence_ok(g: Grounder, s: str, people: list[Person], part: Part, what: str) -> bool:
+    """A summary sentence or highlight is kept when every number in it is the report's and every
+    title it gives a person is the report's."""
+    bad = g.ungrounded(s)
+    if bad:
+        part.problems.append(f"{what} has numbers not in the report ({', '.join(bad)}): {s}")
+        part.dropped["numbers"] += len(bad)
+        return False
+    roles = trust.role_mismatches(s, g.doc.text, people)
+    if roles:
+        part.problems.append(f"{what} gives a role the report does not give ({'; '.join(roles)}): {s}")
+        part.dropped["roles"] += 1
+        return False
+    return True
+
+
+def _trusted(
+    g: Grounder, fid: str, f: Figure, label: str | None, kind: str | None, part: Part
+) -> tuple[str | None, str | None]:
+    """The model's label only when the figure's clause supports it, else the rules' label; the model's
+    kind unless the clause makes the rules sure of the other one. Each override goes to the call log."""
+    win = trust.window(g.doc.text, f)
+    if label and label != f.label and not trust.label_supported(label, win):
+        note = f"{fid} {f.surface}: label {label!r} unsupported by {win!r}; rules' {f.label!r}"
+        part.overrides.append(note)
+        label = f.label
+    sure = trust.sure_kind(win)
+    if kind != f.kind and f.kind is not None and sure == f.kind:
+        part.overrides.append(f"{fid} {f.surface}: kind {kind!r} flipped the rules' sure {f.kind!r}; kept")
+        kind = f.kind
+    return label, kind
 
 
 def _fit(sents: list[str], limit: int) -> str:
@@ -239,9 +272,15 @@ def _fit(sents: list[str], limit: int) -> str:
 
 def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) -> Digest:
     """One digest from the chunks' parts, without another call: first part's summary, then one
-    sentence from each later part while it fits; highlights round-robin; figures first by (value, unit)."""
+    sentence from each later part while it fits; highlights round-robin; figures first by (value, unit).
+    Whatever the model failed to give (summary, figures, people, counties) the rules digest fills in,
+    and `sources` / the backend name say so. Warnings are counts (notices), never the model's text."""
     rules = g.rules
-    warnings = list(dict.fromkeys([*rules.warnings, *(p for part in parts for p in part.problems)]))
+    dropped: Counter[str] = Counter()
+    for part in parts:
+        dropped.update(part.dropped)
+    warnings = list(dict.fromkeys([*rules.warnings, *notices.dropped(dropped)]))
+    sources: dict[str, str] = {}
 
     sents = list(parts[0].summary) if parts else []
     for part in parts[1:]:
@@ -250,9 +289,10 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
     summary = _fit(sents, SUMMARY_MAX)
     if summary and g.ungrounded(summary):  # only possible if a cut went wrong
         summary = ""
-    if not summary:
+    sources["summary"] = "llm"
+    if not summary and rules.summary:
         summary = rules.summary
-        warnings.append("no grounded LLM summary left; rules summary shown")
+        sources["summary"] = "rules"
 
     highlights: list[str] = []
     for i in range(max((len(p.highlights) for p in parts), default=0)):
@@ -284,8 +324,15 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
                 people.append(p)
             elif known.role is None and p.role:
                 known.role = p.role
-    if not counties:  # the model confirmed none: the gazetteer's pick stands
-        counties = list(rules.counties)
+    sources["figures"] = sources["people"] = sources["counties"] = "llm"
+    if not figures and rules.figures:  # figures: [] or every one rejected: the finder's stand
+        figures, sources["figures"] = [f.model_copy(deep=True) for f in rules.figures], "rules"
+    if not people and rules.people:
+        people, sources["people"] = [p.model_copy() for p in rules.people], "rules"
+    if not counties and rules.counties:  # the model confirmed none: the gazetteer's pick stands
+        counties, sources["counties"] = list(rules.counties), "rules"
+    if "rules" in sources.values():
+        backend += "+rules"
 
     return Digest(
         title=g.doc.title,
@@ -299,4 +346,5 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
         backend=backend,
         prompt_version=prompt_version,
         warnings=warnings,
+        sources=sources,
     )
