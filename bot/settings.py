@@ -12,7 +12,23 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from extract.llm.config import LLMConfig, LLMMode
+from extract.llm.config import (
+    DEFAULT_BREAKER_COOLDOWN_S,
+    DEFAULT_DEADLINE_S,
+    DEFAULT_LOCAL_TIMEOUT_S,
+    DEFAULT_TIMEOUT_S,
+    LLMConfig,
+    LLMMode,
+    is_local_url,
+)
+
+
+def default_data_dir() -> Path:
+    """$XDG_DATA_HOME/countybot (~/.local/share/countybot): one place whatever directory the CLI runs in."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "countybot"
 
 
 class Settings(BaseSettings):
@@ -29,13 +45,20 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
     model: str = "gpt-4o-mini"
     llm_mode: LLMMode = "auto"
-    llm_timeout_s: float = 30.0
-    llm_deadline_s: float = 60.0
+    # unset: 30 s / 60 s, or for a local server (loopback/LAN: a model on a CPU) llm_local_timeout_s and a
+    # deadline that fits a call and a re-ask; a timed-out call to a local server is never retried
+    llm_timeout_s: float | None = None
+    llm_deadline_s: float | None = None
+    llm_local_timeout_s: float = DEFAULT_LOCAL_TIMEOUT_S
+    llm_breaker_cooldown_s: float = DEFAULT_BREAKER_COOLDOWN_S
     llm_max_chars: int = 12000
     llm_max_output_tokens: int = 1500
 
     # Input
     max_upload_mb: float = 20.0
+
+    # LLM digest cache and JSONL call log of the CLI (the bot keeps both in its database)
+    data_dir: Path = Field(default_factory=default_data_dir)
 
     # Store
     db: str = "sqlite:///data/countybot.sqlite3"
@@ -76,18 +99,25 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
 
-    @property
-    def data_dir(self) -> Path:
-        return Path("data")
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        return v.expanduser().resolve()
 
     def llm_config(self) -> LLMConfig:
+        local = is_local_url(self.openai_base_url)
+        timeout = self.llm_timeout_s or (self.llm_local_timeout_s if local else DEFAULT_TIMEOUT_S)
+        deadline = self.llm_deadline_s or DEFAULT_DEADLINE_S
+        if local and not self.llm_deadline_s:  # one slow call and a re-ask
+            deadline = max(DEFAULT_DEADLINE_S, 2 * timeout + 30)
         return LLMConfig(
             api_key=self.openai_api_key,
             base_url=self.openai_base_url,
             model=self.model,
             mode=self.llm_mode,
-            timeout_s=self.llm_timeout_s,
-            deadline_s=self.llm_deadline_s,
+            timeout_s=timeout,
+            deadline_s=deadline,
+            breaker_cooldown_s=self.llm_breaker_cooldown_s,
             max_chars=self.llm_max_chars,
             max_output_tokens=self.llm_max_output_tokens,
             # the CLI's digest cache and JSONL call log; the bot's Service uses the store's tables instead

@@ -8,6 +8,7 @@ import logging
 
 from bot.store.repo import Store
 from extract.llm.calllog import CallRecord
+from extract.llm.redact import redact
 from extract.models import Digest
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class StoreCallLog:
             model=rec.model,
             outcome=rec.outcome,
             doc_sha256=rec.doc_sha256,
-            data=rec.model_dump_json(),
+            data=redact(rec.model_dump_json()) or "",  # keys echoed by a server never reach the table
         )
 
     async def read(self, limit: int = 100) -> list[CallRecord]:

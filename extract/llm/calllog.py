@@ -79,7 +79,7 @@ class JsonlCallLog:
         self._lock = asyncio.Lock()
 
     async def record(self, rec: CallRecord) -> None:
-        line = rec.model_dump_json() + "\n"
+        line = (redact(rec.model_dump_json()) or "") + "\n"
         async with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as fh:

@@ -42,9 +42,10 @@ def dropped(counts: Counter[str]) -> list[str]:
     return [_DROPPED[k].format(n=counts[k]) for k in _DROPPED if counts.get(k)]
 
 
-def filled(parts: list[str]) -> list[str]:
-    names = [_FILLED[p] for p in _FILLED if p in parts]
-    return [f"AI 未给出可用的{'、'.join(names)}，已用规则结果补上"] if names else []
+def source_note(sources: dict[str, str]) -> str:
+    """The parts the rules filled in, for the backend line: 「关键数字、人物由规则补上」, or ""."""
+    names = [_FILLED[p] for p in _FILLED if sources.get(p) == "rules"]
+    return f"{'、'.join(names)}由规则补上" if names else ""
 
 
 def fallback(reason: str) -> str:
