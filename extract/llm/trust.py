@@ -62,7 +62,7 @@ def label_supported(label: str, win: str) -> bool:
 
 
 def sure_kind(win: str) -> str | None:
-    """result / target when the clause has cues of one side only (年度投资完成率127% -> result)."""
+    """result / target when the clause has cues of one side only (年度投资完成率112% -> result)."""
     r, t = bool(_RESULT_CUES.search(win)), bool(_TARGET_CUES.search(win))
     if r and not t:
         return "result"
