@@ -239,3 +239,47 @@ def grounded_answer(request: dict[str, Any], *, label: str | None = None) -> dic
 
 def grounded_reply(request: dict[str, Any]) -> Reply:
     return Reply(content=json.dumps(grounded_answer(request), ensure_ascii=False))
+
+
+# -- real servers' quirks, reproduced ----------------------------------------------------------------
+# llama-cpp-python's server validates `response_format.type` with pydantic and answers a json_schema
+# request with HTTP 500 and pydantic's literal error as the message.
+LLAMA_CPP_FORMAT_ERROR = (
+    "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+    "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
+    "'ctx': {'expected': \"'text' or 'json_object'\"}}]"
+)
+
+
+Answerer = Callable[[dict[str, Any]], Reply]
+
+
+def llama_cpp(answer: Answerer = grounded_reply) -> Answerer:
+    """A default that behaves like llama-cpp-python's OpenAI-compatible server: json_schema -> HTTP 500,
+    json_object and plain text -> `answer`."""
+
+    def reply(request: dict[str, Any]) -> Reply:
+        if (request.get("response_format") or {}).get("type") == "json_schema":
+            return Reply(
+                status=500,
+                body={
+                    "error": {
+                        "message": LLAMA_CPP_FORMAT_ERROR,
+                        "type": "internal_server_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            )
+        return answer(request)
+
+    return reply
+
+
+def openai_401(key: str) -> Reply:
+    """OpenAI's answer to a wrong key: it echoes (most of) the key back."""
+    return error(
+        401,
+        f"Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys.",
+        code="invalid_api_key",
+    )
