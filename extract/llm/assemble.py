@@ -37,6 +37,7 @@ class Grounder:
         self.doc = doc
         self.rules = rules
         self.forms = number_forms(doc.text)
+        self.rules_names = {p.name for p in rules.people}
 
     def ungrounded(self, sentence: str) -> list[str]:
         return ungrounded_numbers(sentence, self.doc.text, forms=self.forms)
@@ -161,7 +162,8 @@ def _people(g: Grounder, people: list) -> tuple[list[Person], list[str]]:
             problems.append(f"person {name!r} does not occur in the report")
             continue
         role = p.role.strip() if p.role else None
-        if role and role not in text:
+        names = [*rules_roles, *(q.name.strip() for q in people)]
+        if role and not trust.role_written(text, name, role, names):  # somebody else's title, or none
             role = rules_roles.get(name)
         if any(q.name == name for q in out):
             continue
@@ -180,7 +182,8 @@ def review(
     part.people, problems = _people(g, answer.people)
     part.problems += problems
     part.dropped["people"] += len(problems)
-    named = [*part.people, *(p for p in g.rules.people if all(p.name != q.name for q in part.people))]
+    # titles are checked against the report's own roles (the rules'), never the model's
+    named = [*g.rules.people, *(Person(name=p.name) for p in part.people if p.name not in g.rules_names)]
 
     for s in sentences(answer.summary):
         if _sentence_ok(g, s, named, part, "summary sentence"):

@@ -111,6 +111,12 @@ def _role_given(text: str, name: str, title: str, roles: list[str], others: list
     return any(exact.search(p) for p in [*roles, *_segments(text, name, others)])
 
 
+def role_written(text: str, name: str, role: str, others: list[str]) -> bool:
+    """Is `role` written next to `name` in the report (not merely somewhere in it: 县委书记 may be
+    another person's title)?"""
+    return any(role in seg for seg in _segments(text, name, [o for o in others if o != name]))
+
+
 def role_mismatches(sentence: str, text: str, people: list[Person]) -> list[str]:
     """`name title` claims in a sentence the report does not support, e.g. 王某 县委书记 where the report
     says 县委副书记."""
