@@ -12,7 +12,7 @@ import re
 MASK = "***"
 _PATTERNS = (
     re.compile(r"\bsk-[A-Za-z0-9_*\-]{6,}"),  # OpenAI / DeepSeek / Moonshot style keys (also sk-proj-…)
-    re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}"),  # Telegram bot tokens
+    re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}"),  # Telegram bot tokens (also inside /bot<token>/ URLs)
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
     re.compile(r"(?i)((?:api[_-]?key|token|secret|password)[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&]{6,}"),
     re.compile(r"(?i)(https?://[^\s/:@]+:)[^\s/@]+(?=@)"),  # user:password@ in URLs
