@@ -69,9 +69,13 @@ def _row(r: CallRecord) -> str:
     tokens = f"{r.prompt_tokens or 0}+{r.completion_tokens or 0}" if r.prompt_tokens is not None else "-"
     line = (
         f"{r.time.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {r.model}  {r.mode:<11}  "
-        f"{tokens:>11} tok  {r.latency_ms / 1000:>6.1f} s  {r.outcome}"
+        f"{tokens:>11} tok  {_latency(r.latency_ms):>8}  {r.outcome}"
     )
     return line + (f"  (+{len(r.overrides)} overrides)" if r.overrides else "")
+
+
+def _latency(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
 
 
 async def _log(settings: Settings, limit: int, *, as_json: bool) -> int:
