@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract.llm import trust
 from extract.llm.calllog import MemoryCallLog
 from extract.models import Figure
 from tests.fakes.openai_server import FakeOpenAI
@@ -48,6 +47,8 @@ async def test_unsupported_labels_fall_back_to_the_rules_labels(server: FakeOpen
     assert got["48个"].kind == "target"
     overrides = [o for r in log.records for o in r.overrides]
     assert sum("unsupported" in o for o in overrides) == 3
+    from extract.llm import trust
+
     flipped = [o.split()[1].rstrip(":") for o in overrides if "flipped" in o]
     assert {"112%", "18.6亿元"} <= set(flipped)
     assert all(trust.sure_kind(trust.window(doc.text, want[s])) == want[s].kind for s in flipped)
@@ -56,6 +57,8 @@ async def test_unsupported_labels_fall_back_to_the_rules_labels(server: FakeOpen
 
 
 def test_supported_means_two_thirds_of_the_label_in_its_clause_window() -> None:
+    from extract.llm import trust
+
     doc, rules = report()
     fig = {f.surface: f for f in rules.figures}
     assert trust.window(doc.text, fig["241条"]) == "全县分解86项241条任务"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from extract.llm import prompt, trust
+from extract.llm import prompt
 from extract.pipeline import document_from_text, rules_digest
 from tests.conftest import ROOT, SEEDS
 
@@ -46,6 +46,8 @@ def test_example_is_short_and_invented() -> None:
 def test_example_answer_follows_its_own_rules() -> None:
     """What the example teaches is what the backend checks: labels from their own clause, roles as
     written, every summary number in the text."""
+    from extract.llm import trust
+
     text = _report_text()
     lines = dict(re.findall(r"^\[(F\d+)\] (\S+)", EXAMPLE_IN, re.M))
     doc = document_from_text(text)

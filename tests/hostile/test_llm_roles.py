@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract.llm import trust
 from extract.llm.calllog import MemoryCallLog
 from tests.fakes.openai_server import FakeOpenAI
 from tests.hostile.conftest import answering, digest_once, make_backend, report
@@ -34,6 +33,8 @@ async def test_a_sentence_with_a_wrong_title_is_dropped(server: FakeOpenAI) -> N
 
 
 def test_role_claims_compare_titles_and_their_deputy_prefix() -> None:
+    from extract.llm import trust
+
     doc, rules = report()
     people = rules.people
     assert trust.role_mismatches("县委书记韩知秋主持会议", doc.text, people) == ["韩知秋 县委书记"]

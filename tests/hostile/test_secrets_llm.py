@@ -18,7 +18,6 @@ from bot.store.llm import StoreCallLog
 from extract.llm.backend import LLMBackend
 from extract.llm.calllog import CallRecord, JsonlCallLog, MemoryCallLog
 from extract.llm.config import LLMConfig
-from extract.llm.redact import redact
 from tests.fakes.openai_server import FakeOpenAI, openai_401
 from tests.hostile.conftest import FAST, REPORT, report
 from tests.hostile.test_llm_breaker import fallback_notice
@@ -96,7 +95,7 @@ def test_cli_summarize_and_ingest_never_print_or_store_the_key(
 
 
 def test_redact_masks_keys_tokens_and_configured_secrets() -> None:
-    from extract.llm.redact import register_secret
+    from extract.llm.redact import redact, register_secret
 
     assert redact(f"Incorrect API key provided: {KEY}.") == "Incorrect API key provided: ***."
     assert TG_TOKEN not in (redact(f"https://api.telegram.org/bot{TG_TOKEN}/getMe") or "")
