@@ -23,11 +23,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 
 from pydantic import ValidationError
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from extract.llm import modes, notices, prompt
 from extract.llm.assemble import Grounder, Part, merge, review
@@ -51,9 +49,9 @@ from extract.llm.transport import (
     failure_reason,
     is_transient,
     log_url,
-    retry_after,
     server_down,
     short_error,
+    with_retries,
 )
 from extract.models import Digest, Document
 
@@ -68,7 +66,6 @@ PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, llama.cpp, vLLM) take n
 
 class _NeedSplit(Exception):
     pass
-
 
 
 class LLMBackend:
@@ -97,9 +94,7 @@ class LLMBackend:
         key = config.api_key.get_secret_value() if config.api_key else PLACEHOLDER_KEY
         register_secret(key if config.api_key else None)
         install_log_filter()
-        self.breaker = breaker_for(
-            self._log_url, config.model, config.breaker_threshold, config.breaker_cooldown_s
-        )
+        self.breaker = breaker_for(self._log_url, config)
         self._client = openai.AsyncOpenAI(
             api_key=key or PLACEHOLDER_KEY,
             base_url=config.base_url,
@@ -242,7 +237,7 @@ class _Run:
         content = (comp.content or "").strip()
         if not content:
             return "empty", None, ["the answer was empty; answer with the JSON object"]
-        raw = _simplified(modes.extract_json(content))
+        raw = modes.simplified(modes.extract_json(content))
         try:
             answer = Answer.model_validate_json(raw)
         except ValidationError as exc:
@@ -316,37 +311,14 @@ class _Run:
             return comp
 
     async def _with_retries(self, messages: list[prompt.Message], mode: str) -> Completion:
-        policy = self.b.policy
-
-        def wait(rs: RetryCallState) -> float:
-            exc = rs.outcome.exception() if rs.outcome else None
-            after = retry_after(exc)
-            jitter = random.uniform(0, policy.base_s * 0.1)
-            if after is not None:
-                return after + jitter
-            return random.uniform(0, min(policy.max_s, policy.base_s * 2 ** (rs.attempt_number - 1))) + jitter
-
-        def stop(rs: RetryCallState) -> bool:
-            return (
-                rs.attempt_number >= policy.max_attempts
-                or self.remaining() - rs.upcoming_sleep < policy.min_call_s
-            )
+        import openai
 
         def retry(exc: BaseException) -> bool:
-            import openai
-
             if isinstance(exc, openai.APITimeoutError) and not self.cfg.retries_timeouts:
                 return False  # a local server keeps computing the abandoned call: never pile on
             return is_transient(exc) and not self.b.breaker.is_open
 
-        result: Completion | None = None
-        async for attempt in AsyncRetrying(
-            retry=retry_if_exception(retry), wait=wait, stop=stop, reraise=True
-        ):
-            with attempt:
-                result = await self._request(messages, mode)
-        assert result is not None
-        return result
+        return await with_retries(lambda: self._request(messages, mode), self.b.policy, self.remaining, retry)
 
     async def _request(self, messages: list[prompt.Message], mode: str) -> Completion:
         import openai
@@ -392,14 +364,33 @@ class _Run:
     async def _log(
         self, comp: Completion, outcome: Outcome, error: str | None, overrides: list[str] | None = None
     ) -> None:
+        await self._record_call(
+            comp.mode, outcome, error, comp.latency_ms, comp.prompt_tokens, comp.completion_tokens, overrides
+        )
+
+    async def _log_error(
+        self, exc: Exception, mode: str, messages: list[prompt.Message], latency: float
+    ) -> None:
+        await self._record_call(mode, classify(exc, mode, self.cfg.mode), short_error(exc), latency)
+
+    async def _record_call(
+        self,
+        mode: str,
+        outcome: Outcome,
+        error: str | None,
+        latency_ms: float,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        overrides: list[str] | None = None,
+    ) -> None:
         await self.b._record(
             CallRecord(
                 base_url=self.b._log_url,
                 model=self.cfg.model,
-                mode=comp.mode,
-                prompt_tokens=comp.prompt_tokens,
-                completion_tokens=comp.completion_tokens,
-                latency_ms=round(comp.latency_ms, 1),
+                mode=mode,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                latency_ms=round(latency_ms, 1),
                 outcome=outcome,
                 error=error,
                 prompt_version=self.pv,
@@ -407,29 +398,3 @@ class _Run:
                 overrides=overrides or [],
             )
         )
-
-    async def _log_error(
-        self, exc: Exception, mode: str, messages: list[prompt.Message], latency: float
-    ) -> None:
-        await self.b._record(
-            CallRecord(
-                base_url=self.b._log_url,
-                model=self.cfg.model,
-                mode=mode,
-                prompt_tokens=None,
-                completion_tokens=None,
-                latency_ms=round(latency, 1),
-                outcome=classify(exc, mode, self.cfg.mode),
-                error=short_error(exc),
-                prompt_version=self.pv,
-                doc_sha256=self.doc_sha,
-            )
-        )
-
-
-def _simplified(raw: str) -> str:
-    """A model may answer a traditional-script report in traditional script: the digest is 简体中文, and
-    the answer's names and numbers are matched against the simplified text."""
-    from extract.text.script import to_simplified
-
-    return to_simplified(raw)

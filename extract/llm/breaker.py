@@ -12,6 +12,10 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from extract.llm.config import LLMConfig
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +74,10 @@ _breakers: dict[str, Breaker] = {}
 _lock = threading.Lock()
 
 
-def breaker_for(base_url: str, model: str, threshold: int, cooldown_s: float) -> Breaker:
-    key = f"{base_url.rstrip('/')}|{model}"
+def breaker_for(base_url: str, config: LLMConfig) -> Breaker:
+    """The process-wide breaker of (base URL, model), with the config's threshold and cooling period."""
+    key = f"{base_url.rstrip('/')}|{config.model}"
+    threshold, cooldown_s = config.breaker_threshold, config.breaker_cooldown_s
     with _lock:
         b = _breakers.get(key)
         if b is None:

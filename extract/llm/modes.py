@@ -149,3 +149,11 @@ def extract_json(content: str) -> str:
         return text
     i, j = text.find("{"), text.rfind("}")
     return text[i : j + 1] if 0 <= i < j else text
+
+
+def simplified(raw: str) -> str:
+    """A model may answer a traditional-script report in traditional script: the digest is 简体中文, and
+    the answer's names and numbers are matched against the simplified text."""
+    from extract.text.script import to_simplified
+
+    return to_simplified(raw)

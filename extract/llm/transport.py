@@ -7,8 +7,11 @@ import contextlib
 import email.utils
 import json
 import logging
+import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from extract.llm import modes
@@ -18,6 +21,7 @@ from extract.llm.redact import redact
 from extract.llm.tokens import estimate_messages, estimate_tokens
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -212,3 +216,31 @@ def server_down(exc: BaseException) -> bool:
     if modes.format_unsupported(text):
         return False
     return status in (401, 403, 408) or status >= 500
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    policy: RetryPolicy,
+    remaining: Callable[[], float],
+    retry: Callable[[BaseException], bool],
+) -> T:
+    """`call()` until it succeeds, `retry` says no, the attempts run out or the deadline (`remaining()`
+    seconds) would be passed: exponential backoff with full jitter, Retry-After honoured."""
+    from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+
+    def wait(rs: RetryCallState) -> float:
+        exc = rs.outcome.exception() if rs.outcome else None
+        after = retry_after(exc)
+        jitter = random.uniform(0, policy.base_s * 0.1)
+        if after is not None:
+            return after + jitter
+        return random.uniform(0, min(policy.max_s, policy.base_s * 2 ** (rs.attempt_number - 1))) + jitter
+
+    def stop(rs: RetryCallState) -> bool:
+        return rs.attempt_number >= policy.max_attempts or remaining() - rs.upcoming_sleep < policy.min_call_s
+
+    result: list[T] = []
+    async for attempt in AsyncRetrying(retry=retry_if_exception(retry), wait=wait, stop=stop, reraise=True):
+        with attempt:
+            result = [await call()]
+    return result[0]
