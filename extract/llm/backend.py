@@ -4,10 +4,9 @@ Failure policy, split by cause (each HTTP call goes through `AsyncOpenAI(max_ret
 retry layer is ours and every attempt is counted and logged):
 - connection errors, timeouts, 408/409/429/5xx: exponential backoff with jitter, Retry-After honoured,
   all under one deadline per report (config.deadline_s);
-- connection errors and timeouts to a local server (config.is_local): never retried — it keeps computing
-  the abandoned answer; give a local model a long timeout instead (bot.settings does);
-- a circuit breaker per server + model shared by all reports (extract/llm/breaker.py): after repeated
-  failures the model is skipped for a cooling period and reports get the rules digest at once;
+- timeouts of a local server (config.is_local): never retried, it keeps computing the abandoned call
+  (bot.settings gives it a long timeout); a circuit breaker per server + model (breaker.py) skips a
+  server after repeated failures for a cooling period: reports get the rules digest at once;
 - 400/422 rejecting response_format, or any status whose text says the format is not supported
   (llama-cpp-python's 500): next mode at once, remembered per base URL + model; 400 naming
   max_tokens or temperature: the parameter is adapted, remembered;
