@@ -19,6 +19,7 @@ from extract.llm.prompt import NumberedFigure
 from extract.llm.schema import AddedFigure, Answer
 from extract.models import County, Digest, Document, Figure, Person
 from extract.places.gazetteer import lookup
+from extract.places.people import find_people
 from extract.text.segment import marks, sentences
 
 SUMMARY_MAX = 200
@@ -38,6 +39,8 @@ class Grounder:
         self.rules = rules
         self.forms = number_forms(doc.text)
         self.rules_names = {p.name for p in rules.people}
+        # bylines are kept aside from the body (Document.credits), yet the report does say them
+        self.people_text = "\n".join([doc.text, *doc.authors, *doc.credits])
 
     def ungrounded(self, sentence: str) -> list[str]:
         return ungrounded_numbers(sentence, self.doc.text, forms=self.forms)
@@ -149,8 +152,7 @@ def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
 
 
 def _people(g: Grounder, people: list) -> tuple[list[Person], list[str]]:
-    # bylines are kept aside from the body (Document.credits), yet the report does say them
-    text = "\n".join([g.doc.text, *g.doc.authors, *g.doc.credits])
+    text = g.people_text
     rules_roles = {p.name: p.role for p in g.rules.people}
     out: list[Person] = []
     problems: list[str] = []
@@ -235,7 +237,14 @@ def _sentence_ok(g: Grounder, s: str, people: list[Person], part: Part, what: st
         part.problems.append(f"{what} has numbers not in the report ({', '.join(bad)}): {s}")
         part.dropped["numbers"] += len(bad)
         return False
-    roles = trust.role_mismatches(s, g.doc.text, people)
+    said = find_people(Document(text=s))  # 县委书记张三强调…: names the sentence gives a title
+    unknown = [p.name for p in said if p.name not in g.people_text]
+    if unknown:
+        part.problems.append(f"{what} names people the report does not ({', '.join(unknown)}): {s}")
+        part.dropped["people"] += len(unknown)
+        return False
+    extra = [Person(name=p.name) for p in said if all(p.name != q.name for q in people)]
+    roles = trust.role_mismatches(s, g.doc.text, [*people, *extra])
     if roles:
         part.problems.append(f"{what} gives a role the report does not give ({'; '.join(roles)}): {s}")
         part.dropped["roles"] += 1

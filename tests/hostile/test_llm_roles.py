@@ -46,3 +46,15 @@ def test_role_claims_compare_titles_and_their_deputy_prefix() -> None:
     assert trust.role_mismatches("县委书记周岚讲话", doc.text, people) == []
     assert trust.role_mismatches("县长周岚讲话", doc.text, people) == ["周岚 县长"]
     assert trust.role_mismatches("韩知秋主持会议", doc.text, people) == []  # no title claimed
+
+
+async def test_a_sentence_naming_a_person_the_report_never_names_is_dropped(server: FakeOpenAI) -> None:
+    def invent(a: dict[str, Any], _req: dict[str, Any]) -> None:
+        a["summary"] = "县委书记欧阳明远强调要抓好项目。" + RIGHT
+        a["highlights"] = ["副县长欧阳明远通报进度", "年度投资完成率112%", "年度计划投资31亿元"]
+
+    server.default = answering(invent)
+    doc, rules = report()
+    d = await digest_once(make_backend(server, max_repairs=0), doc, rules)
+    assert d.summary == RIGHT and "欧阳明远" not in d.model_dump_json()
+    assert "AI 给出的 2 个人名在原文中找不到，已删除" in d.warnings
