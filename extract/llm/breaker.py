@@ -30,7 +30,7 @@ class Breaker:
     cooldown_s: float = DEFAULT_COOLDOWN_S
     failures: int = 0
     open_until: float = 0.0
-    probing: bool = False
+    probe_until: float = 0.0  # a probe in flight blocks others until it ends or this passes (cancelled)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -40,27 +40,29 @@ class Breaker:
         with self._lock:
             if self.failures < self.threshold:
                 return True
-            if time.monotonic() < self.open_until or self.probing:
+            now = time.monotonic()
+            if now < self.open_until or now < self.probe_until:
                 return False
-            self.probing = True
+            self.probe_until = now + self.cooldown_s
             return True
 
     @property
     def is_open(self) -> bool:
         with self._lock:
-            return self.failures >= self.threshold and (time.monotonic() < self.open_until or self.probing)
+            now = time.monotonic()
+            return self.failures >= self.threshold and (now < self.open_until or now < self.probe_until)
 
     def success(self) -> None:
         with self._lock:
             if self.failures >= self.threshold:
                 log.warning("LLM server %s answers again; calls resume", self.key)
             self.failures = 0
-            self.probing = False
+            self.probe_until = 0.0
 
     def failure(self) -> None:
         with self._lock:
             self.failures += 1
-            self.probing = False
+            self.probe_until = 0.0
             if self.failures >= self.threshold:
                 if time.monotonic() >= self.open_until:  # said once per opening, not per report
                     log.warning(

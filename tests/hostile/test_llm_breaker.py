@@ -78,3 +78,20 @@ async def test_after_the_cooling_period_one_probe_closes_it(server: FakeOpenAI) 
         assert not b.breaker.is_open
     finally:
         await b.aclose()
+
+
+def test_a_probe_that_never_ends_does_not_keep_the_breaker_open() -> None:
+    from extract.llm.breaker import Breaker
+
+    b = Breaker("k", threshold=2, cooldown_s=0.05)
+    assert b.allow() and not b.is_open
+    b.failure()
+    assert b.allow()  # one failure: still closed
+    b.failure()
+    assert b.is_open and not b.allow()
+    time.sleep(0.06)
+    assert b.allow() and not b.allow()  # one probe at a time...
+    time.sleep(0.06)  # ...cancelled without an outcome (the report's deadline hit)
+    assert b.allow()  # a new probe may go
+    b.success()
+    assert not b.is_open and b.failures == 0
