@@ -67,6 +67,16 @@ def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | 
     return fallback if g.ungrounded(label) else label
 
 
+def _period(g: Grounder, period: str | None, fallback: str | None) -> str | None:
+    """The model's period when the report writes it (2024年, 1-4月, 去年), else the rules' one."""
+    if not period:
+        return fallback
+    period = period.strip()
+    if period == fallback or (period in g.doc.text and not g.ungrounded(period)):
+        return period
+    return fallback
+
+
 def _find_surface(text: str, surface: str, lo: int, hi: int) -> int:
     """Offset of `surface` as a whole number (not the tail of a longer one: 50亿元 inside 350亿元),
     preferring an occurrence inside [lo, hi)."""
@@ -104,7 +114,7 @@ def _added(g: Grounder, a: AddedFigure, lo: int, hi: int) -> tuple[Figure | None
     value, unit = parsed
     if unit in _TIME_UNITS:
         return None, f"added figure {surface!r} is a date or duration, not a key figure"
-    period = a.period if a.period and not g.ungrounded(a.period) else None
+    period = _period(g, a.period, None)
     fig = Figure(
         surface=surface,
         value=value,
@@ -206,7 +216,7 @@ def review(
         if (f.value, f.unit) in seen:
             continue
         seen.add((f.value, f.unit))
-        period = choice.period if choice.period and not g.ungrounded(choice.period) else f.period
+        period = _period(g, choice.period, f.period)
         label, kind = _trusted(g, choice.id, f, _clean_label(g, choice.label, f.label), choice.kind, part)
         part.figures.append(f.model_copy(update={"label": label, "kind": kind, "period": period}))
     for a in answer.added:

@@ -75,3 +75,21 @@ def test_supported_means_two_thirds_of_the_label_in_its_clause_window() -> None:
     assert trust.sure_kind("年度投资完成率112%") == "result"
     assert trust.sure_kind("今年计划实施重点项目48个") == "target"
     assert trust.sure_kind("计划完成投资50亿元") is None  # cues of both sides: not sure
+
+
+async def test_a_period_the_report_does_not_write_is_the_rules_one(server: FakeOpenAI) -> None:
+    def periods(a: dict[str, Any], req: dict[str, Any]) -> None:
+        ids = candidate_ids(req)
+        by_id = {f["id"]: f for f in a["figures"]}
+        by_id[ids["48个"]]["period"] = "明年"  # the report says 今年
+        by_id[ids["96%"]]["period"] = "一季度"  # written in the report: taken
+        by_id[ids["37个"]]["period"] = "2029年"  # a year the report never names
+
+    server.default = answering(periods)
+    doc, rules = report()
+    d = await digest_once(make_backend(server), doc, rules)
+    got = {f.surface: f for f in d.figures}
+    want = {f.surface: f for f in rules.figures}
+    assert got["48个"].period == want["48个"].period != "明年"
+    assert got["96%"].period == "一季度"
+    assert got["37个"].period == want["37个"].period != "2029年"
