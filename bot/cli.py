@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "targets": "a county's key targets across stored reports",
     "digest": "the stored reports of a period, grouped by county",
     "serve": "run the Telegram bot",
+    "llm": "the LLM call log (llm log) and whether the server answers (llm status)",
 }
 
 

@@ -15,7 +15,9 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extract.llm.config import (
+    DEFAULT_BREAKER_COOLDOWN_S,
     DEFAULT_DEADLINE_S,
+    DEFAULT_LOCAL_TIMEOUT_S,
     DEFAULT_MAX_CHARS,
     DEFAULT_MAX_OUTPUT_TOKENS,
     DEFAULT_MODE,
@@ -23,6 +25,7 @@ from extract.llm.config import (
     DEFAULT_TIMEOUT_S,
     LLMConfig,
     LLMMode,
+    is_local_url,
 )
 from extract.text.loaders import DEFAULT_MAX_BYTES
 
@@ -42,6 +45,14 @@ def format_clock(at: time) -> str:
     return f"{at.hour:02d}:{at.minute:02d}"
 
 
+def default_data_dir() -> Path:
+    """$XDG_DATA_HOME/countybot (~/.local/share/countybot): one place whatever directory the CLI runs in."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "countybot"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="COUNTYBOT_",
@@ -57,13 +68,20 @@ class Settings(BaseSettings):
     # defaults are the pipeline's own, named in extract/llm/config.py
     model: str = DEFAULT_MODEL
     llm_mode: LLMMode = DEFAULT_MODE
-    llm_timeout_s: float = DEFAULT_TIMEOUT_S
-    llm_deadline_s: float = DEFAULT_DEADLINE_S
+    # unset: 30 s / 60 s, or for a local server (loopback/LAN: a model on a CPU) llm_local_timeout_s and a
+    # deadline that fits a call and a re-ask; a timed-out call to a local server is never retried
+    llm_timeout_s: float | None = None
+    llm_deadline_s: float | None = None
+    llm_local_timeout_s: float = DEFAULT_LOCAL_TIMEOUT_S
+    llm_breaker_cooldown_s: float = DEFAULT_BREAKER_COOLDOWN_S
     llm_max_chars: int = DEFAULT_MAX_CHARS
     llm_max_output_tokens: int = DEFAULT_MAX_OUTPUT_TOKENS
 
     # Input
     max_upload_mb: float = DEFAULT_MAX_BYTES / 2**20
+
+    # LLM digest cache and JSONL call log of the CLI (the bot keeps both in its database)
+    data_dir: Path = Field(default_factory=default_data_dir)
 
     # Store
     db: str = "sqlite:///data/countybot.sqlite3"
@@ -104,18 +122,25 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 2**20)
 
-    @property
-    def data_dir(self) -> Path:
-        return Path("data")
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        return v.expanduser().resolve()
 
     def llm_config(self) -> LLMConfig:
+        local = is_local_url(self.openai_base_url)
+        timeout = self.llm_timeout_s or (self.llm_local_timeout_s if local else DEFAULT_TIMEOUT_S)
+        deadline = self.llm_deadline_s or DEFAULT_DEADLINE_S
+        if local and not self.llm_deadline_s:  # one slow call and a re-ask
+            deadline = max(DEFAULT_DEADLINE_S, 2 * timeout + 30)
         return LLMConfig(
             api_key=self.openai_api_key,
             base_url=self.openai_base_url,
             model=self.model,
             mode=self.llm_mode,
-            timeout_s=self.llm_timeout_s,
-            deadline_s=self.llm_deadline_s,
+            timeout_s=timeout,
+            deadline_s=deadline,
+            breaker_cooldown_s=self.llm_breaker_cooldown_s,
             max_chars=self.llm_max_chars,
             max_output_tokens=self.llm_max_output_tokens,
             # the CLI's digest cache and JSONL call log; the bot's Service uses the store's tables instead

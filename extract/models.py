@@ -92,7 +92,9 @@ class Digest(BaseModel):
     # how many of `figures` lead as the headline ones (main targets, committed tasks, headline results;
     # at most 10): what a digest shows; 0 for a digest made before figures were ordered
     key_figures: int = 0
-    backend: str = "rules"  # "rules" or "llm:<model>"
+    backend: str = "rules"  # "rules", "llm:<model>", or "llm:<model>+rules" when the rules filled parts in
+    # where each part came from when an LLM was asked: {"summary": "llm", "figures": "rules", ...}
+    sources: dict[str, str] = Field(default_factory=dict)
     prompt_version: str | None = None
     warnings: list[str] = Field(default_factory=list)
 

@@ -25,6 +25,12 @@ def _no_user_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if var.startswith("COUNTYBOT_"):
             monkeypatch.delenv(var, raising=False)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))  # the default data dir, per test
+    # the LLM circuit breakers are process-wide (a server's health is shared by all reports): each test
+    # starts as a fresh process would, or a dead port one test opened would stay open for the next
+    from extract.llm.breaker import reset_all
+
+    reset_all()
 
 
 @pytest.fixture(scope="session")

@@ -42,5 +42,8 @@ def test_environment_overrides_and_parsing(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_cli_llm_cache_and_call_log_live_under_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    # issue 10: the data directory, never ./data under whatever directory the CLI runs in
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    assert Settings().llm_config().cache_dir == Path("data") / "llm"
+    s = Settings()
+    assert s.llm_config().cache_dir == s.data_dir / "llm"
+    assert s.data_dir.is_absolute() and s.data_dir != Path("data").resolve()

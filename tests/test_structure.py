@@ -192,7 +192,7 @@ def test_highlights_and_rendering_follow_the_key_order() -> None:
     d = rules_digest(Document(text=WORK_REPORT, published=PUB))
     main = WORK_REPORT.split("\n")[7]
     assert main.startswith("地区生产总值增长5%左右")
-    assert d.highlights[0] in main  # the main-targets list first (one highlight now that every figure is kept)
+    assert d.highlights[0] in main  # the main-targets list first (one highlight: every figure is kept)
     assert any("5.5%以内" in h for h in d.highlights[:1])
     html = render_digest(d)
     shown = html.split("<b>关键数字</b>")[1]
@@ -266,7 +266,8 @@ def test_main_targets_inside_a_paragraph_and_a_five_year_list() -> None:
     periods = {(f.surface, f.period) for f in figs}
     assert ("65%", "2026—2030年") in periods and ("70万人", "2026年") in periods
     d = rules_digest(Document(text=text, published=date(2026, 1, 25)))
-    assert d.figures[0].surface in ("5%左右", "70万人") and d.figures[0].period == "2026年"  # this year's first
+    assert d.figures[0].surface in ("5%左右", "70万人")  # this year's first
+    assert d.figures[0].period == "2026年"
     assert [f.period for f in d.figures[: d.key_figures]].index("2026—2030年") >= 1
 
 

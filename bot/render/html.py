@@ -60,10 +60,15 @@ def hidden_figures(digest: Digest, limit: int = KEY_FIGURES) -> int:
     return max(0, len(digest.figures) - max(limit, min(digest.key_figures, KEY_FIGURES_MAX)))
 
 
-def backend_text(backend: str) -> str:
+def backend_text(backend: str, sources: dict[str, str] | None = None) -> str:
+    """Which backend wrote the digest, and which parts the rules filled in (backend llm:<model>+rules)."""
     if backend.startswith("llm"):
-        model = backend.partition(":")[2]
-        return f"AI 摘要（{model}），数字均摘自原文" if model else "AI 摘要，数字均摘自原文"
+        from extract.llm.notices import source_note
+
+        model = backend.partition(":")[2].removesuffix("+rules")
+        head = f"AI 摘要（{model}）" if model else "AI 摘要"
+        note = source_note(sources or {})
+        return f"{head}，{note}，数字均摘自原文" if note else f"{head}，数字均摘自原文"
     return "规则摘要（未使用 AI）"
 
 
@@ -96,7 +101,7 @@ def render_digest(
     if digest.warnings:
         lines.append("")
         lines += [f"⚠️ {esc(w)}" for w in digest.warnings[:5]]
-    lines += ["", f"<i>{esc(backend_text(digest.backend))}</i>"]
+    lines += ["", f"<i>{esc(backend_text(digest.backend, digest.sources))}</i>"]
     for note in notes:
         lines.append(f"ℹ️ {esc(note)}")
     return "\n".join(lines)

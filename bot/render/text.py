@@ -81,7 +81,10 @@ def render_digest_text(digest: Digest, *, color: bool) -> str:
         lines.append("  （报告中没有关键数字）")
     for w in digest.warnings:
         lines.append(_style("⚠ " + w, _YELLOW, color))
-    lines.append(_style(f"[{digest.backend}]", _DIM, color))
+    from extract.llm.notices import source_note
+
+    note = source_note(digest.sources)
+    lines.append(_style(f"[{digest.backend}{'：' + note if note else ''}]", _DIM, color))
     return "\n".join(lines)
 
 

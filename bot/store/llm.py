@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.store.base import Database, clip, fit, to_naive_utc, utcnow
 from bot.store.tables import LLMCacheRow, LLMCall
 from extract.llm.calllog import CallRecord
+from extract.llm.redact import redact
 from extract.models import Digest
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class StoreCallLog:
             model=rec.model,
             outcome=rec.outcome,
             doc_sha256=rec.doc_sha256,
-            data=rec.model_dump_json(),
+            data=redact(rec.model_dump_json()) or "",  # keys echoed by a server never reach the table
         )
 
     async def read(self, limit: int = 100) -> list[CallRecord]:

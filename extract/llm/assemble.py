@@ -9,14 +9,17 @@ when they survive the re-asks, the digest's warnings.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extract.digest.grounding import number_forms, ungrounded_numbers
 from extract.figures.numerals import parse_quantity
+from extract.llm import notices, trust
 from extract.llm.prompt import NumberedFigure
 from extract.llm.schema import AddedFigure, Answer
 from extract.models import County, Digest, Document, Figure, Person
 from extract.places.gazetteer import lookup
+from extract.places.people import find_people
 from extract.text.segment import marks, sentences
 
 SUMMARY_MAX = 200
@@ -35,6 +38,9 @@ class Grounder:
         self.doc = doc
         self.rules = rules
         self.forms = number_forms(doc.text)
+        self.rules_names = {p.name for p in rules.people}
+        # bylines are kept aside from the body (Document.credits), yet the report does say them
+        self.people_text = "\n".join([doc.text, *doc.authors, *doc.credits])
 
     def ungrounded(self, sentence: str) -> list[str]:
         return ungrounded_numbers(sentence, self.doc.text, forms=self.forms)
@@ -49,7 +55,9 @@ class Part:
     counties: list[County] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # for the re-ask and the call log, never a user
+    dropped: Counter[str] = field(default_factory=Counter)  # what users are told: kinds and counts
+    overrides: list[str] = field(default_factory=list)  # labels/kinds not taken (call log only)
 
 
 def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | None:
@@ -57,6 +65,16 @@ def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | 
         return fallback
     label = label.strip()[:LABEL_MAX]
     return fallback if g.ungrounded(label) else label
+
+
+def _period(g: Grounder, period: str | None, fallback: str | None) -> str | None:
+    """The model's period when the report writes it (2024年, 1-4月, 去年), else the rules' one."""
+    if not period:
+        return fallback
+    period = period.strip()
+    if period == fallback or (period in g.doc.text and not g.ungrounded(period)):
+        return period
+    return fallback
 
 
 def _find_surface(text: str, surface: str, lo: int, hi: int) -> int:
@@ -96,7 +114,7 @@ def _added(g: Grounder, a: AddedFigure, lo: int, hi: int) -> tuple[Figure | None
     value, unit = parsed
     if unit in _TIME_UNITS:
         return None, f"added figure {surface!r} is a date or duration, not a key figure"
-    period = a.period if a.period and not g.ungrounded(a.period) else None
+    period = _period(g, a.period, None)
     fig = Figure(
         surface=surface,
         value=value,
@@ -149,8 +167,7 @@ def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
 
 
 def _people(g: Grounder, people: list) -> tuple[list[Person], list[str]]:
-    # bylines are kept aside from the body (Document.credits), yet the report does say them
-    text = "\n".join([g.doc.text, *g.doc.authors, *g.doc.credits])
+    text = g.people_text
     rules_roles = {p.name: p.role for p in g.rules.people}
     out: list[Person] = []
     problems: list[str] = []
@@ -162,7 +179,8 @@ def _people(g: Grounder, people: list) -> tuple[list[Person], list[str]]:
             problems.append(f"person {name!r} does not occur in the report")
             continue
         role = p.role.strip() if p.role else None
-        if role and role not in text:
+        names = [*rules_roles, *(q.name.strip() for q in people)]
+        if role and not trust.role_written(text, name, role, names):  # somebody else's title, or none
             role = rules_roles.get(name)
         if any(q.name == name for q in out):
             continue
@@ -178,20 +196,18 @@ def review(
     part = Part()
     by_id = {c.id: c for c in candidates}
 
+    part.people, problems = _people(g, answer.people)
+    part.problems += problems
+    part.dropped["people"] += len(problems)
+    # titles are checked against the report's own roles (the rules'), never the model's
+    named = [*g.rules.people, *(Person(name=p.name) for p in part.people if p.name not in g.rules_names)]
+
     for s in sentences(answer.summary):
-        bad = g.ungrounded(s)
-        if bad:
-            part.problems.append(f"summary sentence has numbers not in the report ({', '.join(bad)}): {s}")
-        else:
+        if _sentence_ok(g, s, named, part, "summary sentence"):
             part.summary.append(s)
     for h in answer.highlights:
         h = h.strip()
-        if not h:
-            continue
-        bad = g.ungrounded(h)
-        if bad:
-            part.problems.append(f"highlight has numbers not in the report ({', '.join(bad)}): {h}")
-        elif h not in part.highlights:
+        if h and _sentence_ok(g, h, named, part, "highlight") and h not in part.highlights:
             part.highlights.append(h)
 
     chosen: set[str] = set()  # every candidate is its own figure (one number may be two metrics' figure)
@@ -199,33 +215,72 @@ def review(
         cand = by_id.get(choice.id)
         if cand is None:
             part.problems.append(f"figures: {choice.id} is not one of the candidate ids")
+            part.dropped["numbers"] += 1
             continue
         f = cand.figure
         if choice.id in chosen:
             continue
         chosen.add(choice.id)
-        period = choice.period if choice.period and not g.ungrounded(choice.period) else f.period
-        part.figures.append(
-            f.model_copy(
-                update={
-                    "label": _clean_label(g, choice.label, f.label),
-                    "kind": choice.kind,
-                    "period": period,
-                }
-            )
-        )
+        period = _period(g, choice.period, f.period)
+        label, kind = _trusted(g, choice.id, f, _clean_label(g, choice.label, f.label), choice.kind, part)
+        part.figures.append(f.model_copy(update={"label": label, "kind": kind, "period": period}))
     for a in answer.added:
         fig, problem = _added(g, a, lo, hi)
         if problem:
             part.problems.append(problem)
+            if "does not occur" in problem:
+                part.dropped["numbers"] += 1
         elif fig is not None and not any(_same_mention(fig, f) for f in part.figures):
+            win = trust.window(g.doc.text, fig)
+            if fig.label and not trust.label_supported(fig.label, win):
+                part.overrides.append(f"added {fig.surface}: label {fig.label!r} not supported by {win!r}")
+                fig.label = None
             part.figures.append(fig)
 
     part.counties, problems = _counties(g, answer.counties)
     part.problems += problems
-    part.people, problems = _people(g, answer.people)
-    part.problems += problems
+    part.dropped["counties"] += len(problems)
     return part
+
+
+def _sentence_ok(g: Grounder, s: str, people: list[Person], part: Part, what: str) -> bool:
+    """A summary sentence or highlight is kept when every number in it is the report's and every
+    title it gives a person is the report's."""
+    bad = g.ungrounded(s)
+    if bad:
+        part.problems.append(f"{what} has numbers not in the report ({', '.join(bad)}): {s}")
+        part.dropped["numbers"] += len(bad)
+        return False
+    said = find_people(Document(text=s))  # 县委书记张三强调…: names the sentence gives a title
+    unknown = [p.name for p in said if p.name not in g.people_text]
+    if unknown:
+        part.problems.append(f"{what} names people the report does not ({', '.join(unknown)}): {s}")
+        part.dropped["people"] += len(unknown)
+        return False
+    extra = [Person(name=p.name) for p in said if all(p.name != q.name for q in people)]
+    roles = trust.role_mismatches(s, g.doc.text, [*people, *extra])
+    if roles:
+        part.problems.append(f"{what} gives a role the report does not give ({'; '.join(roles)}): {s}")
+        part.dropped["roles"] += 1
+        return False
+    return True
+
+
+def _trusted(
+    g: Grounder, fid: str, f: Figure, label: str | None, kind: str | None, part: Part
+) -> tuple[str | None, str | None]:
+    """The model's label only when the figure's clause supports it, else the rules' label; the model's
+    kind unless the clause makes the rules sure of the other one. Each override goes to the call log."""
+    win = trust.window(g.doc.text, f)
+    if label and label != f.label and not trust.label_supported(label, win):
+        note = f"{fid} {f.surface}: label {label!r} unsupported by {win!r}; rules' {f.label!r}"
+        part.overrides.append(note)
+        label = f.label
+    sure = trust.sure_kind(win)
+    if kind != f.kind and f.kind is not None and sure == f.kind:
+        part.overrides.append(f"{fid} {f.surface}: kind {kind!r} flipped the rules' sure {f.kind!r}; kept")
+        kind = f.kind
+    return label, kind
 
 
 def _fit(sents: list[str], limit: int) -> str:
@@ -244,9 +299,15 @@ def _fit(sents: list[str], limit: int) -> str:
 def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) -> Digest:
     """One digest from the chunks' parts, without another call: first part's summary, then one
     sentence from each later part while it fits; highlights round-robin; figures in part order, each
-    mention once."""
+    mention once. Whatever the model failed to give (summary, figures, people, counties) the rules
+    digest fills in, and `sources` / the backend name say so. Warnings are counts (notices), never the
+    model's text."""
     rules = g.rules
-    warnings = list(dict.fromkeys([*rules.warnings, *(p for part in parts for p in part.problems)]))
+    dropped: Counter[str] = Counter()
+    for part in parts:
+        dropped.update(part.dropped)
+    warnings = list(dict.fromkeys([*rules.warnings, *notices.dropped(dropped)]))
+    sources: dict[str, str] = {}
 
     sents = list(parts[0].summary) if parts else []
     for part in parts[1:]:
@@ -255,9 +316,10 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
     summary = _fit(sents, SUMMARY_MAX)
     if summary and g.ungrounded(summary):  # only possible if a cut went wrong
         summary = ""
-    if not summary:
+    sources["summary"] = "llm"
+    if not summary and rules.summary:
         summary = rules.summary
-        warnings.append("no grounded LLM summary left; rules summary shown")
+        sources["summary"] = "rules"
 
     highlights: list[str] = []
     for i in range(max((len(p.highlights) for p in parts), default=0)):
@@ -286,8 +348,15 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
                 people.append(p)
             elif known.role is None and p.role:
                 known.role = p.role
-    if not counties:  # the model confirmed none: the gazetteer's pick stands
-        counties = list(rules.counties)
+    sources["figures"] = sources["people"] = sources["counties"] = "llm"
+    if not figures and rules.figures:  # figures: [] or every one rejected: the finder's stand
+        figures, sources["figures"] = [f.model_copy(deep=True) for f in rules.figures], "rules"
+    if not people and rules.people:
+        people, sources["people"] = [p.model_copy() for p in rules.people], "rules"
+    if not counties and rules.counties:  # the model confirmed none: the gazetteer's pick stands
+        counties, sources["counties"] = list(rules.counties), "rules"
+    if "rules" in sources.values():
+        backend += "+rules"
 
     return Digest(
         title=g.doc.title,
@@ -301,4 +370,5 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
         backend=backend,
         prompt_version=prompt_version,
         warnings=warnings,
+        sources=sources,
     )

@@ -4,11 +4,15 @@ Failure policy, split by cause (each HTTP call goes through `AsyncOpenAI(max_ret
 retry layer is ours and every attempt is counted and logged):
 - connection errors, timeouts, 408/409/429/5xx: exponential backoff with jitter, Retry-After honoured,
   all under one deadline per report (config.deadline_s);
-- 400/422 rejecting response_format (auto mode): next mode, remembered per base URL + model; 400 naming
+- timeouts of a local server (config.is_local): never retried, it keeps computing the abandoned call
+  (bot.settings gives it a long timeout); a circuit breaker per server + model (breaker.py) skips a
+  server after repeated failures for a cooling period: reports get the rules digest at once;
+- 400/422 rejecting response_format, or any status whose text says the format is not supported
+  (llama-cpp-python's 500): next mode at once, remembered per base URL + model; 400 naming
   max_tokens or temperature: the parameter is adapted, remembered;
 - invalid output (not JSON, wrong shape, claims the report does not support): re-ask with the exact
   errors, at most config.max_repairs times, within config.repair_token_budget; after that the last
-  answer is used with every unsupported part dropped (and warned about);
+  answer is used with every unsupported part dropped (users see counts, the call log the text);
 - finish_reason "length" or a context-length 400: the input is split, never resent as is;
 - refusals: final for the report; empty answers: re-asked like invalid output.
 """
@@ -18,19 +22,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 
 from pydantic import ValidationError
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
-from extract.llm import modes, prompt
+from extract.llm import modes, notices, prompt
 from extract.llm.assemble import Grounder, Part, merge, review
+from extract.llm.breaker import breaker_for
 from extract.llm.cache import DigestCache, JsonDirCache, MemoryCache, cache_key, text_sha256
 from extract.llm.calllog import CallLog, CallRecord, JsonlCallLog, Outcome
 from extract.llm.chunking import Chunk, split_in_two, split_text
 from extract.llm.config import LLMConfig
 from extract.llm.prompt import NumberedFigure, prompt_version
+from extract.llm.redact import install_log_filter, register_secret
 from extract.llm.schema import Answer, validation_errors
 from extract.llm.tokens import estimate_messages
 from extract.llm.transport import (
@@ -40,11 +44,13 @@ from extract.llm.transport import (
     RetryPolicy,
     classify,
     completion_from,
+    failure_kind,
     failure_reason,
     is_transient,
-    redact,
-    retry_after,
+    log_url,
+    server_down,
     short_error,
+    with_retries,
 )
 from extract.models import Digest, Document
 
@@ -54,14 +60,11 @@ log = logging.getLogger(__name__)
 
 MIN_SPLIT_CHARS = 600  # below this a "length" answer is not worth another split
 MAX_SPLIT_DEPTH = 3
-# the one warning for LLM trouble: the backend is the only place that catches it (callers never need to)
-FALLBACK_WARNING = "LLM unavailable ({reason}), rules digest shown"
 PLACEHOLDER_KEY = "not-needed"  # local servers (Ollama, llama.cpp, vLLM) take no key; the SDK wants one
 
 
 class _NeedSplit(Exception):
     pass
-
 
 
 class LLMBackend:
@@ -85,9 +88,12 @@ class LLMBackend:
         self.call_log = call_log
         self.model = config.model
         self.backend_name = f"llm:{config.model}"
-        self._log_url = redact(config.base_url)
+        self._log_url = log_url(config.base_url)
         self._official = config.base_url is None or "api.openai.com" in (config.base_url or "")
         key = config.api_key.get_secret_value() if config.api_key else PLACEHOLDER_KEY
+        register_secret(key if config.api_key else None)
+        install_log_filter()
+        self.breaker = breaker_for(self._log_url, config)
         self._client = openai.AsyncOpenAI(
             api_key=key or PLACEHOLDER_KEY,
             base_url=config.base_url,
@@ -102,29 +108,33 @@ class LLMBackend:
         """The LLM digest, or `rules` with a warning when the LLM cannot give one. Never raises for LLM
         trouble (network, server, quota, bad answers)."""
         if not doc.text.strip():
-            return self._fallback(rules, "empty report")
+            return self._fallback(rules, LLMFailure("empty report", "empty"))
         key = cache_key(doc, self.config)
         with contextlib.suppress(Exception):
             cached = await self.cache.get(key)
             if cached is not None:
                 return cached
+        if self.breaker.is_open:  # a server known to be down: no report waits on it
+            return self._fallback(rules, LLMFailure("circuit open", "breaker"))
+        run = _Run(self, doc, rules)
         try:
-            run = _Run(self, doc, rules)
             # safety net only: every wait and request below is already bounded by the deadline
             async with asyncio.timeout(self.config.deadline_s + 2.0):
                 digest = await run.execute()
         except Exception as exc:  # TaskGroups wrap failures in ExceptionGroups: unwrap for the reason
             return self._fallback(rules, failure_reason(exc))
-        try:
-            await self.cache.put(key, digest)
-        except Exception:
-            log.warning("digest cache put failed", exc_info=True)
+        if run.validated:  # only answers that passed validation whole are served again
+            try:
+                await self.cache.put(key, digest)
+            except Exception:
+                log.warning("digest cache put failed", exc_info=True)
         return digest
 
-    def _fallback(self, rules: Digest, reason: str) -> Digest:
+    def _fallback(self, rules: Digest, failure: LLMFailure) -> Digest:
+        """The rules digest with one short notice; the reason (redacted) only in the log."""
+        log.info("LLM digest not used (%s): %s", failure.kind, failure.reason)
         return rules.model_copy(
-            update={"warnings": [*rules.warnings, FALLBACK_WARNING.format(reason=reason)]},
-            deep=True,
+            update={"warnings": [*rules.warnings, notices.fallback(failure.kind)]}, deep=True
         )
 
     async def _record(self, rec: CallRecord) -> None:
@@ -151,6 +161,7 @@ class _Run:
         self.grounder = Grounder(doc, rules)
         self.candidates = prompt.number_candidates(rules.figures)
         self.quirks = modes.quirks_for(self.cfg.base_url, self.cfg.model)
+        self.validated = True  # every chunk's answer passed review without problems
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -175,10 +186,10 @@ class _Run:
             return [await self._extract(chunk, whole=whole)]
         except _NeedSplit:
             if depth >= MAX_SPLIT_DEPTH or len(chunk.text) < MIN_SPLIT_CHARS:
-                raise LLMFailure("answer too long even for a short part of the report") from None
+                raise LLMFailure("answer too long even for a short part of the report", "invalid") from None
             halves = split_in_two(chunk)
             if len(halves) < 2:
-                raise LLMFailure("answer too long and the report cannot be split further") from None
+                raise LLMFailure("answer too long and the report cannot be split", "invalid") from None
             async with asyncio.TaskGroup() as tg:
                 tasks = [tg.create_task(self._chunk(h, whole=False, depth=depth + 1)) for h in halves]
             return [p for t in tasks for p in t.result()]
@@ -194,9 +205,9 @@ class _Run:
             if repairs:
                 self.repair_tokens += comp.prompt_tokens + comp.completion_tokens
             outcome, part, problems = self._judge(comp, candidates, chunk)
-            await self._log(comp, outcome, "; ".join(problems)[:500] or None)
+            await self._log(comp, outcome, "; ".join(problems)[:500] or None, part.overrides if part else [])
             if outcome == "refusal":
-                raise LLMFailure("the model refused")
+                raise LLMFailure("the model refused", "refused")
             if outcome == "length":
                 raise _NeedSplit
             if part is not None and (best is None or len(part.problems) <= len(best.problems)):
@@ -204,9 +215,10 @@ class _Run:
             if not problems:
                 return part  # type: ignore[return-value]
             if repairs >= self.cfg.max_repairs or not self._can_repair(task, turns, comp, problems):
+                self.validated = False
                 if best is not None:
-                    return best  # unsupported parts already dropped; problems become warnings
-                raise LLMFailure(f"invalid answer after {repairs} re-asks: {problems[0][:120]}")
+                    return best  # unsupported parts already dropped; users see counts only
+                raise LLMFailure(f"invalid answer after {repairs} re-asks: {problems[0][:120]}", "invalid")
             repairs += 1
             turns = [
                 *turns,
@@ -224,7 +236,7 @@ class _Run:
         content = (comp.content or "").strip()
         if not content:
             return "empty", None, ["the answer was empty; answer with the JSON object"]
-        raw = _simplified(modes.extract_json(content))
+        raw = modes.simplified(modes.extract_json(content))
         try:
             answer = Answer.model_validate_json(raw)
         except ValidationError as exc:
@@ -264,6 +276,14 @@ class _Run:
                 text = modes.error_text(exc)
                 if status in (400, 413, 422) and modes.context_exceeded(text):
                     raise _NeedSplit from None
+                if (
+                    modes.format_unsupported(text)
+                    and self.cfg.mode == "auto"
+                    and (nxt := modes.next_mode(mode)) is not None
+                ):
+                    self.quirks.failed_modes.add(mode)  # whatever the status (llama-cpp-python: 500)
+                    mode = nxt
+                    continue
                 if status in (400, 422):
                     if modes.rejects_max_tokens(text) and self.quirks.max_tokens_param is None:
                         self.quirks.max_tokens_param = (
@@ -278,49 +298,35 @@ class _Run:
                         self.quirks.failed_modes.add(mode)
                         mode = nxt
                         continue
-                raise LLMFailure(f"HTTP {status}: {short_error(exc)}") from None
+                raise LLMFailure(f"HTTP {status}: {short_error(exc)}", failure_kind(exc)) from None
             except openai.APITimeoutError:
-                raise LLMFailure("timed out") from None
+                raise LLMFailure("timed out", "timeout") from None
             except openai.APIConnectionError:
-                raise LLMFailure("cannot connect") from None
+                raise LLMFailure("cannot connect", "unreachable") from None
             except BadResponse:
-                raise LLMFailure("unreadable responses from the server") from None
+                raise LLMFailure("unreadable responses from the server", "error") from None
             if self.cfg.mode == "auto":
                 self.quirks.mode = mode
             return comp
 
     async def _with_retries(self, messages: list[prompt.Message], mode: str) -> Completion:
-        policy = self.b.policy
+        import openai
 
-        def wait(rs: RetryCallState) -> float:
-            exc = rs.outcome.exception() if rs.outcome else None
-            after = retry_after(exc)
-            jitter = random.uniform(0, policy.base_s * 0.1)
-            if after is not None:
-                return after + jitter
-            return random.uniform(0, min(policy.max_s, policy.base_s * 2 ** (rs.attempt_number - 1))) + jitter
+        def retry(exc: BaseException) -> bool:
+            if isinstance(exc, openai.APITimeoutError) and not self.cfg.retries_timeouts:
+                return False  # a local server keeps computing the abandoned call: never pile on
+            return is_transient(exc) and not self.b.breaker.is_open
 
-        def stop(rs: RetryCallState) -> bool:
-            return (
-                rs.attempt_number >= policy.max_attempts
-                or self.remaining() - rs.upcoming_sleep < policy.min_call_s
-            )
-
-        result: Completion | None = None
-        async for attempt in AsyncRetrying(
-            retry=retry_if_exception(is_transient), wait=wait, stop=stop, reraise=True
-        ):
-            with attempt:
-                result = await self._request(messages, mode)
-        assert result is not None
-        return result
+        return await with_retries(lambda: self._request(messages, mode), self.b.policy, self.remaining, retry)
 
     async def _request(self, messages: list[prompt.Message], mode: str) -> Completion:
         import openai
 
         remaining = self.remaining()
         if remaining < 0.05:
-            raise LLMFailure("deadline exceeded")
+            raise LLMFailure("deadline exceeded", "timeout")
+        if not self.b.breaker.allow():
+            raise LLMFailure("circuit open: the server failed repeatedly", "breaker")
         params: dict = {
             "model": self.cfg.model,
             "messages": messages,
@@ -340,52 +346,54 @@ class _Run:
             resp = await self.b._client.chat.completions.create(**params)
         except openai.APIError as exc:
             latency = (time.perf_counter() - t0) * 1000
+            if server_down(exc):
+                self.b.breaker.failure()
+            else:
+                self.b.breaker.success()  # it answered: up, whatever it thought of the request
             await self._log_error(exc, mode, messages, latency)
             raise
         except ValueError as exc:  # the SDK could not decode the body
+            self.b.breaker.failure()
             bad = BadResponse(f"unreadable response body: {exc}")
             await self._log_error(bad, mode, messages, (time.perf_counter() - t0) * 1000)
             raise bad from exc
+        self.b.breaker.success()
         return completion_from(resp, messages, mode, (time.perf_counter() - t0) * 1000)
 
-    async def _log(self, comp: Completion, outcome: Outcome, error: str | None) -> None:
-        await self.b._record(
-            CallRecord(
-                base_url=self.b._log_url,
-                model=self.cfg.model,
-                mode=comp.mode,
-                prompt_tokens=comp.prompt_tokens,
-                completion_tokens=comp.completion_tokens,
-                latency_ms=round(comp.latency_ms, 1),
-                outcome=outcome,
-                error=error,
-                prompt_version=self.pv,
-                doc_sha256=self.doc_sha,
-            )
+    async def _log(
+        self, comp: Completion, outcome: Outcome, error: str | None, overrides: list[str] | None = None
+    ) -> None:
+        await self._record_call(
+            comp.mode, outcome, error, comp.latency_ms, comp.prompt_tokens, comp.completion_tokens, overrides
         )
 
     async def _log_error(
         self, exc: Exception, mode: str, messages: list[prompt.Message], latency: float
+    ) -> None:
+        await self._record_call(mode, classify(exc, mode, self.cfg.mode), short_error(exc), latency)
+
+    async def _record_call(
+        self,
+        mode: str,
+        outcome: Outcome,
+        error: str | None,
+        latency_ms: float,
+        prompt_tokens: int | None = None,
+        completion_tokens: int | None = None,
+        overrides: list[str] | None = None,
     ) -> None:
         await self.b._record(
             CallRecord(
                 base_url=self.b._log_url,
                 model=self.cfg.model,
                 mode=mode,
-                prompt_tokens=None,
-                completion_tokens=None,
-                latency_ms=round(latency, 1),
-                outcome=classify(exc, mode, self.cfg.mode),
-                error=short_error(exc),
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                latency_ms=round(latency_ms, 1),
+                outcome=outcome,
+                error=error,
                 prompt_version=self.pv,
                 doc_sha256=self.doc_sha,
+                overrides=overrides or [],
             )
         )
-
-
-def _simplified(raw: str) -> str:
-    """A model may answer a traditional-script report in traditional script: the digest is 简体中文, and
-    the answer's names and numbers are matched against the simplified text."""
-    from extract.text.script import to_simplified
-
-    return to_simplified(raw)

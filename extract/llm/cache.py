@@ -32,9 +32,12 @@ def text_sha256(text: str) -> str:
 
 
 def cache_key(doc: Document, config: LLMConfig) -> str:
-    """sha256(normalised text) + prompt version + model, hashed again into one filename-safe hex key
-    (model names carry '/' and ':')."""
-    raw = f"{text_sha256(doc.text)}|{prompt_version()}|{config.model}"
+    """Server base URL + model + prompt version + sha256(normalised text), hashed again into one
+    filename-safe hex key (model names carry '/' and ':'). Another server with the same model name is
+    another model: it never gets this server's answers."""
+    from extract.llm.transport import log_url
+
+    raw = f"{log_url(config.base_url).rstrip('/')}|{config.model}|{prompt_version()}|{text_sha256(doc.text)}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 

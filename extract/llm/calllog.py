@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from extract.llm.redact import redact
 
 Outcome = Literal[
     "ok",  # a usable answer (it may still have needed grounding fixes)
@@ -38,9 +40,22 @@ class CallRecord(BaseModel):
     completion_tokens: int | None = None
     latency_ms: float
     outcome: Outcome
-    error: str | None = None
+    error: str | None = None  # the server's error or the answer's rejected parts (redacted)
     prompt_version: str
     doc_sha256: str
+    # what was not taken from an accepted answer: labels its clause does not support, kinds the rules
+    # are sure of, sentences naming a person with a role the report does not give
+    overrides: list[str] = Field(default_factory=list)
+
+    @field_validator("error", "base_url", mode="after")
+    @classmethod
+    def _redacted(cls, v: str | None) -> str | None:
+        return redact(v)
+
+    @field_validator("overrides", mode="after")
+    @classmethod
+    def _redacted_all(cls, v: list[str]) -> list[str]:
+        return [redact(x) or "" for x in v]
 
 
 @runtime_checkable
@@ -64,7 +79,7 @@ class JsonlCallLog:
         self._lock = asyncio.Lock()
 
     async def record(self, rec: CallRecord) -> None:
-        line = rec.model_dump_json() + "\n"
+        line = (redact(rec.model_dump_json()) or "") + "\n"
         async with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as fh:

@@ -101,6 +101,26 @@ def rejects_format(text: str) -> bool:
     return any(w in text for w in _FORMAT_WORDS)
 
 
+_UNSUPPORTED_WORDS = (
+    "input should be",  # pydantic's literal error: llama-cpp-python's 500 for json_schema
+    "not support",
+    "unsupported",
+    "not allowed",
+    "invalid",
+    "unknown",
+    "unrecognized",
+    "not implemented",
+    "must be one of",
+    "expected",
+)
+
+
+def format_unsupported(text: str) -> bool:
+    """The server says it cannot do the response_format asked for, whatever HTTP status it used
+    (llama-cpp-python: 500 "Input should be 'text' or 'json_object'")."""
+    return rejects_format(text) and any(w in text for w in _UNSUPPORTED_WORDS)
+
+
 def context_exceeded(text: str) -> bool:
     return any(w in text for w in _CONTEXT_WORDS)
 
@@ -129,3 +149,11 @@ def extract_json(content: str) -> str:
         return text
     i, j = text.find("{"), text.rfind("}")
     return text[i : j + 1] if 0 <= i < j else text
+
+
+def simplified(raw: str) -> str:
+    """A model may answer a traditional-script report in traditional script: the digest is 简体中文, and
+    the answer's names and numbers are matched against the simplified text."""
+    from extract.text.script import to_simplified
+
+    return to_simplified(raw)

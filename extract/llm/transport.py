@@ -7,16 +7,21 @@ import contextlib
 import email.utils
 import json
 import logging
+import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from extract.llm import modes
 from extract.llm.calllog import Outcome
 from extract.llm.prompt import Message
+from extract.llm.redact import redact
 from extract.llm.tokens import estimate_messages, estimate_tokens
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -30,11 +35,14 @@ class RetryPolicy:
 
 
 class LLMFailure(Exception):
-    """The LLM cannot give this report a digest; `reason` goes into the fallback warning."""
+    """The LLM cannot give this report a digest. `reason` (redacted) goes to the log; `kind` picks the
+    user's notice (extract/llm/notices.FALLBACK) — no upstream text ever reaches a user."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, kind: str = "error") -> None:
+        reason = redact(reason) or ""
         super().__init__(reason)
         self.reason = reason
+        self.kind = kind
 
 
 def completion_from(resp: object, messages: list[Message], mode: str, latency_ms: float) -> Completion:
@@ -72,7 +80,7 @@ class Completion:
     mode: str
 
 
-def redact(url: str | None) -> str:
+def log_url(url: str | None) -> str:
     """Base URL for the log, without any user:password part."""
     if not url:
         return modes.OPENAI_URL
@@ -117,8 +125,11 @@ def is_transient(exc: BaseException) -> bool:
     status = status_of(exc)
     if status is None:
         return False
-    if status == 429 and "insufficient_quota" in modes.error_text(exc):
+    text = modes.error_text(exc)
+    if status == 429 and "insufficient_quota" in text:
         return False  # billing, not load: waiting will not help
+    if modes.format_unsupported(text):
+        return False  # llama-cpp-python says so with a 500: the next mode, not a retry
     return status in (408, 409, 429) or status >= 500
 
 
@@ -128,15 +139,32 @@ def _leaves(exc: BaseException) -> list[BaseException]:
     return [exc]
 
 
-def failure_reason(exc: Exception) -> str:
+def failure_reason(exc: Exception) -> LLMFailure:
+    """The first LLMFailure inside `exc` (TaskGroups wrap them), or one saying what else went wrong."""
     found = _leaves(exc)
     for leaf in found:
         if isinstance(leaf, LLMFailure):
-            return leaf.reason
-    if any(isinstance(leaf, TimeoutError) for leaf in _leaves):
-        return "deadline exceeded"
-    log.error("LLM digest failed unexpectedly", exc_info=exc)
-    return "internal error"
+            return leaf
+    if any(isinstance(leaf, TimeoutError) for leaf in found):
+        return LLMFailure("deadline exceeded", "timeout")
+    log.error("LLM digest failed unexpectedly: %s", redact(repr(exc)))
+    return LLMFailure("internal error")
+
+
+def failure_kind(exc: BaseException) -> str:
+    """The notice category of an HTTP-level failure."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):
+        return "timeout"
+    if isinstance(exc, openai.APIConnectionError):
+        return "unreachable"
+    status = status_of(exc) or 0
+    if status in (401, 403):
+        return "auth"
+    if status in (402, 429):
+        return "quota"
+    return "error"
 
 
 def classify(exc: BaseException, mode: str, configured: str) -> Outcome:
@@ -152,13 +180,13 @@ def classify(exc: BaseException, mode: str, configured: str) -> Outcome:
     text = modes.error_text(exc)
     if status == 429:
         return "rate_limited"
-    if status in (408, 409) or status >= 500:
+    if (status in (408, 409) or status >= 500) and not modes.format_unsupported(text):
         return "server_error"
     if status in (400, 413, 422) and modes.context_exceeded(text):
         return "context_exceeded"
     if status in (400, 422) and (modes.rejects_max_tokens(text) or modes.rejects_temperature(text)):
         return "param_rejected"
-    if status in (400, 422) and configured == "auto" and mode != "text":
+    if configured == "auto" and mode != "text" and (status in (400, 422) or modes.format_unsupported(text)):
         return "format_rejected"
     return "client_error"
 
@@ -174,4 +202,45 @@ def short_error(exc: BaseException) -> str:
         msg = str(exc)
     if not isinstance(msg, str):
         msg = json.dumps(msg, ensure_ascii=False)
-    return f"{type(exc).__name__}: {msg}"[:300]
+    return (redact(f"{type(exc).__name__}: {msg}") or "")[:300]
+
+
+def server_down(exc: BaseException) -> bool:
+    """Failures that say the server cannot serve anyone (not: this request was wrong)."""
+    import openai
+
+    if isinstance(exc, openai.APIConnectionError):  # includes timeouts
+        return True
+    status = getattr(exc, "status_code", None) or 0
+    text = modes.error_text(exc)
+    if modes.format_unsupported(text):
+        return False
+    return status in (401, 403, 408) or status >= 500
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    policy: RetryPolicy,
+    remaining: Callable[[], float],
+    retry: Callable[[BaseException], bool],
+) -> T:
+    """`call()` until it succeeds, `retry` says no, the attempts run out or the deadline (`remaining()`
+    seconds) would be passed: exponential backoff with full jitter, Retry-After honoured."""
+    from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+
+    def wait(rs: RetryCallState) -> float:
+        exc = rs.outcome.exception() if rs.outcome else None
+        after = retry_after(exc)
+        jitter = random.uniform(0, policy.base_s * 0.1)
+        if after is not None:
+            return after + jitter
+        return random.uniform(0, min(policy.max_s, policy.base_s * 2 ** (rs.attempt_number - 1))) + jitter
+
+    def stop(rs: RetryCallState) -> bool:
+        return rs.attempt_number >= policy.max_attempts or remaining() - rs.upcoming_sleep < policy.min_call_s
+
+    result: list[T] = []
+    async for attempt in AsyncRetrying(retry=retry_if_exception(retry), wait=wait, stop=stop, reraise=True):
+        with attempt:
+            result = [await call()]
+    return result[0]

@@ -178,6 +178,19 @@ class FakeOpenAI:
 
 # -- a stand-in "model" -------------------------------------------------------------------------------
 _CANDIDATE = re.compile(r"^\[(F\d+)\] (\S+)", re.M)
+_CONTEXT = re.compile(r"^\[(F\d+)\] (\S+) …(.*)…$", re.M)
+_NOT_LABEL = re.compile(r"[\d.%]+")
+
+
+def context_labels(task: str) -> dict[str, str]:
+    """What a fair model would call each candidate: the words its context line puts before the number
+    (after it when nothing precedes), e.g. `[F2] 100% …项目开复工率100%…` -> 项目开复工率."""
+    out = {}
+    for fid, surface, ctx in _CONTEXT.findall(task):
+        left, _, right = ctx.partition(surface)
+        words = _NOT_LABEL.sub("", left).strip() or _NOT_LABEL.sub("", right).strip()
+        out[fid] = words or surface
+    return out
 _SENT = re.compile(r"[^。！？\n]+[。！？]")
 
 
@@ -192,10 +205,11 @@ def report_text_of(task: str) -> str:
     return task[task.index("\n", i) + 1 :] if i >= 0 else ""
 
 
-def grounded_answer(request: dict[str, Any], *, label: str = "模型指标") -> dict[str, Any]:
-    """What a well-behaved model would answer, built only from the prompt: every candidate kept (kinds
-    alternate target/result so tests can tell them from the rules' guesses), whole report sentences as
-    summary and highlights, the candidate counties and people confirmed."""
+def grounded_answer(request: dict[str, Any], *, label: str | None = None) -> dict[str, Any]:
+    """What a well-behaved model would answer, built only from the prompt: every candidate kept, with
+    the label its own context supports (`label` gives all the same one instead; kinds alternate
+    target/result so tests can tell them from the rules' guesses), whole report sentences as summary
+    and highlights, the candidate counties and people confirmed."""
     task = task_of(request)
     text = report_text_of(task)
     sents = [s for s in _SENT.findall(text) if 8 <= len(s) <= 120]
@@ -204,14 +218,20 @@ def grounded_answer(request: dict[str, Any], *, label: str = "模型指标") -> 
     line = re.search(r"候选人物：(.*)", head)
     names = re.sub(r"（[^）]*）", "", line.group(1)).split("、") if line else []
     people = [{"name": n, "role": None} for n in names if n]
+    labels = context_labels(task)
     return {
         "summary": "".join(sents[:1]),
         "highlights": sents[1:4],
         "counties": [c for c in counties if c != "（无）"],
         "people": people,
         "figures": [
-            {"id": fid, "label": label, "kind": "target" if i % 2 == 0 else "result", "period": None}
-            for i, (fid, _surface) in enumerate(_CANDIDATE.findall(task))
+            {
+                "id": fid,
+                "label": label or labels.get(fid, surface),
+                "kind": "target" if i % 2 == 0 else "result",
+                "period": None,
+            }
+            for i, (fid, surface) in enumerate(_CANDIDATE.findall(task))
         ],
         "added": [],
     }
@@ -219,3 +239,47 @@ def grounded_answer(request: dict[str, Any], *, label: str = "模型指标") -> 
 
 def grounded_reply(request: dict[str, Any]) -> Reply:
     return Reply(content=json.dumps(grounded_answer(request), ensure_ascii=False))
+
+
+# -- real servers' quirks, reproduced ----------------------------------------------------------------
+# llama-cpp-python's server validates `response_format.type` with pydantic and answers a json_schema
+# request with HTTP 500 and pydantic's literal error as the message.
+LLAMA_CPP_FORMAT_ERROR = (
+    "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+    "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
+    "'ctx': {'expected': \"'text' or 'json_object'\"}}]"
+)
+
+
+Answerer = Callable[[dict[str, Any]], Reply]
+
+
+def llama_cpp(answer: Answerer = grounded_reply) -> Answerer:
+    """A default that behaves like llama-cpp-python's OpenAI-compatible server: json_schema -> HTTP 500,
+    json_object and plain text -> `answer`."""
+
+    def reply(request: dict[str, Any]) -> Reply:
+        if (request.get("response_format") or {}).get("type") == "json_schema":
+            return Reply(
+                status=500,
+                body={
+                    "error": {
+                        "message": LLAMA_CPP_FORMAT_ERROR,
+                        "type": "internal_server_error",
+                        "param": None,
+                        "code": None,
+                    }
+                },
+            )
+        return answer(request)
+
+    return reply
+
+
+def openai_401(key: str) -> Reply:
+    """OpenAI's answer to a wrong key: it echoes (most of) the key back."""
+    return error(
+        401,
+        f"Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys.",
+        code="invalid_api_key",
+    )

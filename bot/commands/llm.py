@@ -1,0 +1,144 @@
+"""`countybot llm log [--json] [-n N]`: the LLM call log, newest first (time, model, mode, tokens,
+latency, outcome), like simonw/llm's `llm logs`; from the bot's database and the CLI's JSONL file.
+`countybot llm status`: does the configured server answer? One 1-token completion, one line.
+
+Exit codes: log 0 (2 when the database cannot open); status 0 answers, 1 does not, 2 no LLM configured.
+Errors are summarised by category (extract/llm/notices) and never echo the server's text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from extract.llm.calllog import CallRecord
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="llm_command", metavar="SUBCOMMAND", required=True)
+    log = sub.add_parser("log", help="the LLM call log, newest first")
+    log.add_argument("-n", type=int, default=20, metavar="N", help="how many calls (default 20; 0 = all)")
+    log.add_argument("--json", action="store_true", help="one JSON object per line")
+    sub.add_parser("status", help="does the configured LLM server answer?")
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.settings import get_settings
+
+    settings = get_settings()
+    if args.llm_command == "status":
+        return asyncio.run(_status(settings))
+    return asyncio.run(_log(settings, max(0, args.n), as_json=args.json))
+
+
+# -- log ----------------------------------------------------------------------------------------------
+async def _records(settings: Settings, limit: int) -> list[CallRecord]:
+    """The bot's llm_calls table (if its database exists) and the CLI's JSONL log, merged by time."""
+    from bot.service import open_store
+    from bot.store.db import database_url, is_memory
+    from bot.store.llm import StoreCallLog
+    from extract.llm.calllog import JsonlCallLog
+
+    records = JsonlCallLog(settings.data_dir / "llm" / "llm_calls.jsonl").read()
+    url = database_url(settings.db)
+    sqlite_missing = url.get_backend_name() == "sqlite" and (
+        is_memory(url) or not _exists(url.database or "")
+    )
+    if not sqlite_missing:  # never create a database just to read it
+        store = await open_store(settings.db)
+        try:
+            records += await StoreCallLog(store).read(limit or 1_000_000)
+        finally:
+            await store.close()
+    records.sort(key=lambda r: r.time, reverse=True)
+    return records[:limit] if limit else records
+
+
+def _exists(path: str) -> bool:
+    from pathlib import Path
+
+    return Path(path).exists()
+
+
+def _row(r: CallRecord) -> str:
+    tokens = f"{r.prompt_tokens or 0}+{r.completion_tokens or 0}" if r.prompt_tokens is not None else "-"
+    line = (
+        f"{r.time.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {r.model}  {r.mode:<11}  "
+        f"{tokens:>11} tok  {_latency(r.latency_ms):>8}  {r.outcome}"
+    )
+    return line + (f"  (+{len(r.overrides)} overrides)" if r.overrides else "")
+
+
+def _latency(ms: float) -> str:
+    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+
+
+async def _log(settings: Settings, limit: int, *, as_json: bool) -> int:
+    from bot.service import StoreOpenError
+
+    try:
+        records = await _records(settings, limit)
+    except StoreOpenError as exc:
+        print(f"countybot llm log: {exc}", file=sys.stderr)
+        return 2
+    if as_json:
+        for r in records:
+            print(r.model_dump_json())
+        return 0
+    if not records:
+        print("还没有 LLM 调用记录。")
+        return 0
+    print("time                 model  mode          prompt+completion  latency  outcome")
+    for r in records:
+        print(_row(r))
+    return 0
+
+
+# -- status -------------------------------------------------------------------------------------------
+async def _status(settings: Settings) -> int:
+    import time
+
+    import openai
+
+    from extract.llm.backend import PLACEHOLDER_KEY
+    from extract.llm.redact import register_secret
+    from extract.llm.transport import failure_kind, log_url
+
+    config = settings.llm_config()
+    if not config.enabled:
+        print("未配置 LLM（OPENAI_API_KEY / OPENAI_BASE_URL 均未设置），使用规则摘要。")
+        return 2
+    key = config.api_key.get_secret_value() if config.api_key else PLACEHOLDER_KEY
+    register_secret(key if config.api_key else None)
+    where = f"{log_url(config.base_url)} · {config.model}"
+    client = openai.AsyncOpenAI(
+        api_key=key or PLACEHOLDER_KEY, base_url=config.base_url, timeout=config.timeout_s, max_retries=0
+    )
+    t0 = time.perf_counter()
+    try:
+        await client.chat.completions.create(
+            model=config.model, messages=[{"role": "user", "content": "ok"}], max_tokens=1
+        )
+    except openai.APIError as exc:
+        reason = _REASONS.get(failure_kind(exc), "返回错误")
+        status = getattr(exc, "status_code", None)
+        print(f"LLM 服务不可用：{where}：{reason}{f'（HTTP {status}）' if status else ''}")
+        return 1
+    finally:
+        await client.close()
+    print(f"LLM 服务正常：{where}，{(time.perf_counter() - t0) * 1000:.0f} ms")
+    return 0
+
+
+_REASONS = {
+    "unreachable": "连不上",
+    "timeout": "响应超时",
+    "auth": "密钥被拒绝",
+    "quota": "额度不足或限流",
+    "error": "返回错误",
+}
