@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.dedup import near_duplicate_of
 from bot.models import (
     ChatSettings,
     ReportOutcome,
@@ -212,8 +213,10 @@ class Service:
             log.exception("normalising report %d failed", report_id)
             return await self._fail(report_id, GENERIC_ERROR)
 
-        # a twin already digested: no parsing, no LLM spend
+        # a twin already digested (the same text, or the same report in another form): no LLM spend
         first = await self.store.reports.find_done(scope, sha)
+        if first is None:
+            first = await near_duplicate_of(self.store.reports, scope, doc.text)
         if first is not None and first != report_id:
             if await self.store.reports.mark_duplicate(report_id, first):
                 return await self._duplicate(report_id, first)
@@ -245,7 +248,9 @@ class Service:
             return await self._duplicate(report_id, result.duplicate_of)
         if result.by_other:
             return await self.outcome(report_id)
-        return ReportOutcome(report_id=report_id, status="done", digest=digest)
+        return ReportOutcome(
+            report_id=report_id, status="done", digest=digest, received=await self._received(report_id)
+        )
 
     async def _fail(self, report_id: int, message: str) -> ReportOutcome:
         if await self.store.reports.mark_failed(report_id, message):
@@ -254,8 +259,16 @@ class Service:
 
     async def _duplicate(self, report_id: int, first: int) -> ReportOutcome:
         return ReportOutcome(
-            report_id=report_id, status="duplicate", digest=await self.digest_of(first), duplicate_of=first
+            report_id=report_id,
+            status="duplicate",
+            digest=await self.digest_of(first),
+            duplicate_of=first,
+            received=await self._received(first),
         )
+
+    async def _received(self, report_id: int) -> datetime | None:
+        row = await self.store.reports.report(report_id)
+        return row.received if row is not None else None
 
     # ---- delivery ------------------------------------------------------------------------------
 
@@ -291,7 +304,8 @@ class Service:
         if row is None:
             raise KeyError(report_id)
         if row.status == "done":
-            return ReportOutcome(report_id=report_id, status="done", digest=await self.digest_of(report_id))
+            digest = await self.digest_of(report_id)
+            return ReportOutcome(report_id=report_id, status="done", digest=digest, received=row.received)
         if row.status == "duplicate" and row.duplicate_of is not None:
             return await self._duplicate(report_id, row.duplicate_of)
         error = row.error if row.status == "failed" else "报告仍在处理中。"

@@ -133,6 +133,19 @@ class Reports:
             )
             return res.scalar()
 
+    async def near_candidates(self, scope: str, lo: int, hi: int, limit: int) -> list[tuple[int, str]]:
+        """(id, normalised text) of the scope's newest done reports whose text length is in [lo, hi]:
+        the only ones a near-duplicate of a text can be (bot/dedup.py)."""
+        n = func.length(Report.normalized)
+        stmt = (
+            select(Report.id, Report.normalized)
+            .where(Report.scope == scope, Report.status == "done", n >= lo, n <= hi)
+            .order_by(Report.id.desc())
+            .limit(limit)
+        )
+        async with self.db.read() as conn:
+            return [(rid, text) for rid, text in (await conn.execute(stmt)).all() if text]
+
     async def mark_duplicate(self, report_id: int, first_id: int) -> bool:
         # the text is kept once, under the first report
         async with self.db.write() as conn:

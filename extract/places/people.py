@@ -16,7 +16,7 @@ import re
 from functools import cache
 
 from extract.models import Document, Person
-from extract.places.bylines import bylines_in, parse_credit
+from extract.places.bylines import bylines_in, parse_credit, speakers_in
 from extract.places.names import SEG_RE, TITLE_RE, name_at
 
 _ROLE_AT_END = re.compile(rf"(?:中共)?{SEG_RE}(?:[、兼]{SEG_RE})*$")
@@ -107,6 +107,8 @@ def find_people(doc: Document) -> list[Person]:
         elif p.role and len(p.role) > len(merged[p.name] or ""):
             merged[p.name] = p.role  # the most qualified form (兰考县委副书记 over 县委副书记)
 
+    for person in speakers_in(doc.text):  # the speaker's line under a work report's subtitle
+        add(person)
     for text in texts:
         for _, person in _officials(text):
             add(person)

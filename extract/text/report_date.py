@@ -22,9 +22,7 @@ from extract.models import DateSource
 
 _YMD = r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
 # Opens its line, or follows a dash/bracket (also when a page joined the subtitle to the title).
-_MEETING = re.compile(
-    rf"(?:^|[—―\-－–~～(（])\s*{_YMD}\s*在[^。；;！？\n]{{2,80}}?(?:会议|大会|全会|会)上"
-)
+_MEETING = re.compile(rf"(?:^|[—―\-－–~～(（])\s*{_YMD}\s*在[^。；;！？\n]{{2,80}}?(?:会议|大会|全会|会)上")
 _MEETING_LINES = 40  # the subtitle sits right under the title; a report's body is not searched
 _MEETING_CHARS = 6000
 _DATELINE = re.compile(
