@@ -105,7 +105,7 @@ def speaker_line(line: str) -> Person | None:
         return None
     for n in (3, 2, 4):  # most names have three characters; a two-character one wins only when 3 fails
         role, name = flat[:-n], flat[-n:]
-        if _ROLE_END.search(role) and plausible_name(name) and role_re().search(role):
+        if _ROLE_END.search(role) and name_at(flat, len(role)) == name and role_re().search(role):
             return Person(name=name, role=role)
     return None
 
