@@ -27,8 +27,12 @@ def _most_similar(text: str, candidates: list[tuple[int, str]]) -> int | None:
     return best[1] if best else None
 
 
-async def near_duplicate_of(reports: Reports, scope: str, text: str) -> int | None:
-    """The done report of `scope` this text is a near-duplicate of, or None."""
+async def find_twin(reports: Reports, scope: str, sha256: str, text: str) -> int | None:
+    """The done report of `scope` with this normalised text (its sha256), else the one it is a
+    near-duplicate of, else None."""
+    first = await reports.find_done(scope, sha256)
+    if first is not None:
+        return first
     lo, hi = length_band(len(text))
     candidates = await reports.near_candidates(scope, lo, hi, RECENT)
     if not candidates:

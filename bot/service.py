@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.dedup import near_duplicate_of
+from bot.dedup import find_twin
 from bot.models import (
     ChatSettings,
     ReportOutcome,
@@ -214,9 +214,7 @@ class Service:
             return await self._fail(report_id, GENERIC_ERROR)
 
         # a twin already digested (the same text, or the same report in another form): no LLM spend
-        first = await self.store.reports.find_done(scope, sha)
-        if first is None:
-            first = await near_duplicate_of(self.store.reports, scope, doc.text)
+        first = await find_twin(self.store.reports, scope, sha, doc.text)
         if first is not None and first != report_id:
             if await self.store.reports.mark_duplicate(report_id, first):
                 return await self._duplicate(report_id, first)
@@ -246,11 +244,7 @@ class Service:
         )
         if result.status == "duplicate" and result.duplicate_of is not None:
             return await self._duplicate(report_id, result.duplicate_of)
-        if result.by_other:
-            return await self.outcome(report_id)
-        return ReportOutcome(
-            report_id=report_id, status="done", digest=digest, received=await self._received(report_id)
-        )
+        return await self.outcome(report_id)  # done (by us or another worker): as stored, with `received`
 
     async def _fail(self, report_id: int, message: str) -> ReportOutcome:
         if await self.store.reports.mark_failed(report_id, message):
@@ -258,17 +252,10 @@ class Service:
         return await self.outcome(report_id)
 
     async def _duplicate(self, report_id: int, first: int) -> ReportOutcome:
+        digest, received = await self.digest_of(first), await self.store.reports.received(first)
         return ReportOutcome(
-            report_id=report_id,
-            status="duplicate",
-            digest=await self.digest_of(first),
-            duplicate_of=first,
-            received=await self._received(first),
+            report_id=report_id, status="duplicate", digest=digest, duplicate_of=first, received=received
         )
-
-    async def _received(self, report_id: int) -> datetime | None:
-        row = await self.store.reports.report(report_id)
-        return row.received if row is not None else None
 
     # ---- delivery ------------------------------------------------------------------------------
 

@@ -72,6 +72,10 @@ class Reports:
             row = (await conn.execute(select(*cols).where(Report.id == report_id))).first()
         return ReportInfo(*row) if row else None
 
+    async def received(self, report_id: int) -> datetime | None:
+        async with self.db.read() as conn:
+            return (await conn.execute(select(Report.received).where(Report.id == report_id))).scalar()
+
     async def raw(self, report_id: int) -> bytes | None:
         async with self.db.read() as conn:
             return (await conn.execute(select(Report.raw).where(Report.id == report_id))).scalar()
