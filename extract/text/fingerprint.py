@@ -37,16 +37,28 @@ class Fingerprint:
     numbers: Counter[str]
 
 
+def _flat(text: str) -> str:
+    lines = [line for line in text.split("\n") if not _PAGE_LINE.match(line)]
+    return _SPACE.sub("", "".join(lines))
+
+
+def _numbers(flat: str) -> Counter[str]:
+    return Counter(n.replace(",", "") for n in _NUMBER.findall(flat) if not _YEAR.fullmatch(n))
+
+
+def numbers_of(text: str) -> Counter[str]:
+    """The numbers a text states (years aside): a cheap first test, a tenth of a fingerprint's cost."""
+    return _numbers(_flat(text))
+
+
 def fingerprint(text: str) -> Fingerprint:
     """What near_duplicate compares; compute it once per text."""
-    lines = [line for line in text.split("\n") if not _PAGE_LINE.match(line)]
-    flat = _SPACE.sub("", "".join(lines))
+    flat = _flat(text)
     if len(flat) <= SHINGLE:
         grams = frozenset({hash(flat)}) if flat else frozenset()
     else:
         grams = frozenset(hash(flat[i : i + SHINGLE]) for i in range(len(flat) - SHINGLE + 1))
-    numbers = Counter(n.replace(",", "") for n in _NUMBER.findall(flat) if not _YEAR.fullmatch(n))
-    return Fingerprint(grams, numbers)
+    return Fingerprint(grams, _numbers(flat))
 
 
 def jaccard(a: Fingerprint, b: Fingerprint) -> float:
