@@ -71,6 +71,19 @@ def test_meeting_subtitle_gives_the_date(subtitle: str) -> None:
     assert (doc.published, doc.published_from) == (date(y, m, d), "meeting")
 
 
+@pytest.mark.parametrize(
+    ("subtitle", "day"),
+    [
+        ("——二〇二五年一月十四日在某某县第十八届人民代表大会第五次会议上", date(2025, 1, 14)),
+        ("（二○二四年十二月三十日在某某县委全会上）", date(2024, 12, 30)),
+        ("——二〇二三年二月十日在某某县人民代表大会上", date(2023, 2, 10)),
+    ],
+)
+def test_meeting_subtitle_in_chinese_numerals(subtitle: str, day: date) -> None:
+    doc = normalize(f"政府工作报告\n{subtitle}\n县 长 张明远\n各位代表：\n{BODY}")
+    assert (doc.published, doc.published_from) == (day, "meeting")
+
+
 def test_meeting_date_beats_the_publication_line() -> None:
     head = "某某县政府工作报告\n发布时间：2025-02-22\n——2025年1月14日在某某县人民代表大会上"
     doc = normalize(f"{head}\n{BODY}")

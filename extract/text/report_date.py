@@ -21,8 +21,15 @@ from datetime import date
 from extract.models import DateSource
 
 _YMD = r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+# The same subtitle written in Chinese numerals: ——二〇二五年一月十四日在…
+_CN_DIGITS = "〇○零一二三四五六七八九"
+_CN_N = "[一二三四五六七八九十]"
+_CN_YMD = rf"(?P<cy>[{_CN_DIGITS}]{{4}})年(?P<cm>{_CN_N}{{1,2}})月(?P<cd>{_CN_N}{{1,3}})日"
 # Opens its line, or follows a dash/bracket (also when a page joined the subtitle to the title).
-_MEETING = re.compile(rf"(?:^|[—―\-－–~～(（])\s*{_YMD}\s*在[^。；;！？\n]{{2,80}}?(?:会议|大会|全会|会)上")
+_LEAD = r"(?:^|[—―\-－–~～(（])\s*"
+_AT_MEETING = r"\s*在[^。；;！？\n]{2,80}?(?:会议|大会|全会|会)上"
+_MEETING = re.compile(_LEAD + _YMD + _AT_MEETING)
+_CN_MEETING = re.compile(_LEAD + _CN_YMD + _AT_MEETING)
 _MEETING_LINES = 40  # the subtitle sits right under the title; a report's body is not searched
 _MEETING_CHARS = 6000
 _DATELINE = re.compile(
@@ -40,11 +47,22 @@ def _make(y: int | str, m: int | str, d: int | str) -> date | None:
         return None
 
 
+def _cn_number(s: str) -> int:
+    """一 -> 1, 十 -> 10, 十四 -> 14, 二十 -> 20, 三十一 -> 31; a year digit by digit (二〇二五 -> 2025)."""
+    if "十" not in s:
+        return int("".join(str(max(_CN_DIGITS.find(c) - 2, 0)) for c in s))
+    tens, _, units = s.partition("十")
+    return (int(_cn_number(tens)) if tens else 1) * 10 + (_cn_number(units) if units else 0)
+
+
 def _meeting_date(text: str) -> date | None:
     head = "\n".join(text[:_MEETING_CHARS].split("\n")[:_MEETING_LINES])
     for line in head.split("\n"):
         m = _MEETING.search(line)
         if m and (found := _make(m["y"], m["m"], m["d"])):
+            return found
+        m = _CN_MEETING.search(line)
+        if m and (found := _make(_cn_number(m["cy"]), _cn_number(m["cm"]), _cn_number(m["cd"]))):
             return found
     return None
 
