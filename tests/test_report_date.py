@@ -100,14 +100,11 @@ def test_dateline_with_its_year() -> None:
     assert (doc.published, doc.published_from) == (date(2024, 1, 5), "dateline")
 
 
-def test_dateline_without_a_year_is_dated_by_the_publication_line() -> None:
-    # report_date itself: normalisation passes the publication date, which then wins anyway
+def test_dateline_without_a_year_is_not_dated() -> None:
     text = f"某某县经济稳中向好\n本报讯（记者 林晓）12月30日，某某县召开会议。{BODY}"
-    from extract.text import report_date as rd
-
-    assert rd._dateline_date(text.split("\n")[1], date(2025, 1, 2)) == date(2024, 12, 30)
-    assert rd._dateline_date(text.split("\n")[1], None) is None  # no year anywhere: not guessed
-    assert report_date(text, "某某县经济稳中向好", None) == (None, None)
+    assert report_date(text, "某某县经济稳中向好", None) == (None, None)  # no year anywhere: not guessed
+    dated = normalize(f"某某县经济稳中向好\n发布时间：2025-01-02\n{text.split(chr(10))[1]}")
+    assert (dated.published, dated.published_from) == (date(2025, 1, 2), "metadata")
 
 
 def test_date_in_the_first_paragraph() -> None:

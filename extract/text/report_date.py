@@ -6,8 +6,8 @@ In order of trust:
    in brackets, after a single dash, or alone on its line). It is the day the report was delivered, so it
    beats the day a website reposted it.
 2. ``metadata``: a publication line kept aside by normalisation (``发布时间：2025-01-08``).
-3. ``dateline``: ``新华社北京1月5日电``, ``本报讯（记者 张三）1月5日，`` — with its year written, or the
-   year of the publication line (a dateline is never later than its publication).
+3. ``dateline``: ``新华社北京2024年1月5日电``, ``本报讯（记者 张三）2024年1月5日，`` — with its year
+   written (a bare 1月5日 is not dated: there was no publication line to give it a year).
 4. ``text``: a date written with its year near the start of the first paragraph (``2024年3月5日，…``).
 
 Nothing found: (None, None), and the digest says 日期不详 rather than show the day it was received.
@@ -74,19 +74,11 @@ def _first_paragraph(text: str, title: str | None) -> str:
     return ""
 
 
-def _dateline_date(para: str, published: date | None) -> date | None:
+def _dateline_date(para: str) -> date | None:
     m = _DATELINE.search(para[:_FIRST_PARA_CHARS])
-    if m is None:
-        return None
-    y, mo, d = m["y"] or m["y2"], m["m"] or m["m2"], m["d"] or m["d2"]
-    if y:
-        return _make(y, mo, d)
-    if published is None:
-        return None  # a month and a day without any year to put them in
-    found = _make(published.year, mo, d)
-    if found is not None and found > published:
-        found = _make(published.year - 1, mo, d)  # 12月31日电, published on 1 January
-    return found
+    if m is None or not (m["y"] or m["y2"]):
+        return None  # a month and a day without a year: the publication line (read first) had none
+    return _make(m["y"] or m["y2"], m["m"] or m["m2"], m["d"] or m["d2"])
 
 
 def report_date(
@@ -98,7 +90,7 @@ def report_date(
     if published is not None:
         return published, "metadata"
     para = _first_paragraph(text, title)
-    if (found := _dateline_date(para, None)) is not None:
+    if (found := _dateline_date(para)) is not None:
         return found, "dateline"
     m = _FULL_DATE.search(para[:_FIRST_PARA_CHARS])
     if m and (found := _make(m["y"], m["m"], m["d"])):
