@@ -67,11 +67,23 @@ def test_period_digest_html_and_text() -> None:
 
 def _row(published: date | None, report_id: int) -> TargetRow:
     return TargetRow(
-        position=0, kind="target", label=f"指标{report_id}增长", value=5 + report_id, unit="%", period="2025年",
-        quote="地区生产总值增长5%", surface=f"{5 + report_id}%", county="某某县", city=None, province=None,
+        position=0,
+        kind="target",
+        label=f"指标{report_id}增长",
+        value=5 + report_id,
+        unit="%",
+        period="2025年",
+        quote="地区生产总值增长5%",
+        surface=f"{5 + report_id}%",
+        county="某某县",
+        city=None,
+        province=None,
         report_id=report_id,
-        title=f"报告{report_id}", published=published, received=RECEIVED, source=None,
-    )  # fmt: skip
+        title=f"报告{report_id}",
+        published=published,
+        received=RECEIVED,
+        source=None,
+    )
 
 
 def test_targets_say_when_the_date_is_only_the_day_received() -> None:
