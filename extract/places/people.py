@@ -4,6 +4,7 @@
     县人民政府副县长陈志远传达…      -> Person(陈志远, 副县长)
     credits: 记者 孙立平             -> Person(孙立平, 记者)
     credits: 周敏 吴海涛             -> nobody (a credit without a role)
+    县 长 张明远 (a work report's speaker line, spaced as printed) -> Person(张明远, 县长), listed first
 
 A name is only read right after a role (or in a byline) and must end where the sentence
 goes on (表示, 主持, 出席, punctuation…): a person the text never gives a role is not reported,
