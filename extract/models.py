@@ -28,7 +28,6 @@ class Document(BaseModel):
     # where `published` was read (extract/text/report_date.py): the meeting subtitle
     # (——2025年1月14日在…大会…上), a publication line, a dateline with its year, or the first
     # paragraph; None when the report never says
-
     published_from: DateSource | None = None
     source: str | None = None
     authors: list[str] = Field(default_factory=list)
