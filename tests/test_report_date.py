@@ -117,6 +117,12 @@ def test_a_date_deep_in_the_body_is_not_the_reports_date() -> None:
     assert (doc.published, doc.published_from) == (None, None)
 
 
+def test_a_story_opening_on_a_meeting_is_dated_by_its_publication_line() -> None:
+    lead = "2024年3月5日在县会议中心召开的全县经济工作会议上，县长张明远作了讲话。"
+    doc = normalize(f"某某县召开经济工作会议\n发布时间：2024-03-06\n{lead}{BODY}")
+    assert (doc.published, doc.published_from) == (date(2024, 3, 6), "metadata")
+
+
 def test_a_meeting_mentioned_in_the_body_is_not_the_subtitle() -> None:
     body = "\n".join([BODY] * 3) + "\n会上，县长指出，2024年3月5日在县人民代表大会上提出的目标已经完成。"
     assert normalize(f"某某县工作总结\n{body}").published is None

@@ -27,7 +27,8 @@ _CN_N = "[一二三四五六七八九十]"
 _CN_YMD = rf"(?P<cy>[{_CN_DIGITS}]{{4}})年(?P<cm>{_CN_N}{{1,2}})月(?P<cd>{_CN_N}{{1,3}})日"
 # Opens its line, or follows a dash/bracket (also when a page joined the subtitle to the title).
 _LEAD = r"(?:^|[—―\-－–~～(（])\s*"
-_AT_MEETING = r"\s*在[^。；;！？\n]{2,80}?(?:会议|大会|全会|会)上"
+# ...and the subtitle ends there: "…会议上，县长强调" opens a news story about a meeting instead
+_AT_MEETING = r"\s*在[^。；;！？\n]{2,80}?(?:会议|大会|全会|会)上(?![\s?？)）]*[，,、：:])"
 _MEETING = re.compile(_LEAD + _YMD + _AT_MEETING)
 _CN_MEETING = re.compile(_LEAD + _CN_YMD + _AT_MEETING)
 _MEETING_LINES = 40  # the subtitle sits right under the title; a report's body is not searched
