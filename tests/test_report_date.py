@@ -84,6 +84,19 @@ def test_meeting_subtitle_in_chinese_numerals(subtitle: str, day: date) -> None:
     assert (doc.published, doc.published_from) == (day, "meeting")
 
 
+@pytest.mark.parametrize("line", ["（2024年3月5日）", "——2024年3月5日", "一一2024年3月5日"])
+def test_a_date_alone_under_the_title(line: str) -> None:
+    doc = normalize(f"在全县经济工作会议上的讲话\n{line}\n发布时间：2024-03-08\n同志们：{BODY}")
+    assert doc.published == date(2024, 3, 5)  # the speech's day, not the day it was posted
+    # the bracketed form is a metadata line to normalisation already (read first, so it wins too)
+    assert doc.published_from == ("metadata" if line.startswith("（") else "subtitle")
+
+
+def test_dashes_typed_as_yiyi_open_a_meeting_subtitle() -> None:
+    doc = normalize(f"政府工作报告\n一一2025年1月14日在某某县第十八届人民代表大会第五次会议上\n{BODY}")
+    assert (doc.published, doc.published_from) == (date(2025, 1, 14), "meeting")
+
+
 def test_meeting_date_beats_the_publication_line() -> None:
     head = "某某县政府工作报告\n发布时间：2025-02-22\n——2025年1月14日在某某县人民代表大会上"
     doc = normalize(f"{head}\n{BODY}")
