@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel
@@ -32,6 +33,8 @@ class ReportOutcome(BaseModel):
     digest: Digest | None  # the (first) digest; for "duplicate", the earlier report's digest
     error: str | None = None  # user-facing Chinese message when failed
     duplicate_of: int | None = None
+    # when the (first) report was received: shown only as 收到于 when the report states no date
+    received: datetime | None = None
 
 
 class ResumedReport(BaseModel):

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.dedup import find_twin
 from bot.models import (
     ChatSettings,
     ReportOutcome,
@@ -212,8 +213,8 @@ class Service:
             log.exception("normalising report %d failed", report_id)
             return await self._fail(report_id, GENERIC_ERROR)
 
-        # a twin already digested: no parsing, no LLM spend
-        first = await self.store.reports.find_done(scope, sha)
+        # a twin already digested (the same text, or the same report in another form): no LLM spend
+        first = await find_twin(self.store.reports, scope, sha, doc.text)
         if first is not None and first != report_id:
             if await self.store.reports.mark_duplicate(report_id, first):
                 return await self._duplicate(report_id, first)
@@ -243,9 +244,7 @@ class Service:
         )
         if result.status == "duplicate" and result.duplicate_of is not None:
             return await self._duplicate(report_id, result.duplicate_of)
-        if result.by_other:
-            return await self.outcome(report_id)
-        return ReportOutcome(report_id=report_id, status="done", digest=digest)
+        return await self.outcome(report_id)  # done (by us or another worker): as stored, with `received`
 
     async def _fail(self, report_id: int, message: str) -> ReportOutcome:
         if await self.store.reports.mark_failed(report_id, message):
@@ -253,8 +252,9 @@ class Service:
         return await self.outcome(report_id)
 
     async def _duplicate(self, report_id: int, first: int) -> ReportOutcome:
+        digest, received = await self.digest_of(first), await self.store.reports.received(first)
         return ReportOutcome(
-            report_id=report_id, status="duplicate", digest=await self.digest_of(first), duplicate_of=first
+            report_id=report_id, status="duplicate", digest=digest, duplicate_of=first, received=received
         )
 
     # ---- delivery ------------------------------------------------------------------------------
@@ -291,7 +291,8 @@ class Service:
         if row is None:
             raise KeyError(report_id)
         if row.status == "done":
-            return ReportOutcome(report_id=report_id, status="done", digest=await self.digest_of(report_id))
+            digest = await self.digest_of(report_id)
+            return ReportOutcome(report_id=report_id, status="done", digest=digest, received=row.received)
         if row.status == "duplicate" and row.duplicate_of is not None:
             return await self._duplicate(report_id, row.duplicate_of)
         error = row.error if row.status == "failed" else "报告仍在处理中。"

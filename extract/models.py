@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["target", "result"]
 Script = Literal["simplified", "traditional"]
+DateSource = Literal["meeting", "subtitle", "metadata", "dateline", "text"]
 
 
 def tidy_number(v: float | int) -> float | int:
@@ -24,6 +25,10 @@ class Document(BaseModel):
     text: str
     title: str | None = None
     published: date | None = None
+    # where `published` was read (extract/text/report_date.py): the meeting subtitle
+    # (——2025年1月14日在…大会…上), a date alone under the title, a publication line, a dateline
+    # with its year, or the first paragraph; None when the report never says
+    published_from: DateSource | None = None
     source: str | None = None
     authors: list[str] = Field(default_factory=list)
     # each byline or credit as written, label and office kept ("记者 张三", "作者X县委书记 李四",

@@ -29,6 +29,7 @@ class TargetItem(BaseModel):
     report_id: int
     report_title: str | None
     report_date: date | None  # published, else received date
+    received_only: bool = False  # report_date is the day it was received: the report states no date
     source: str | None
     earlier: list[
         str
@@ -161,6 +162,7 @@ def merge_targets(rows: Sequence[TargetRow]) -> list[TargetItem]:
             report_id=r.report_id,
             report_title=r.title,
             report_date=when,
+            received_only=r.published is None and when is not None,
             source=r.source,
         )
         items.append(item)

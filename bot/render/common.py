@@ -3,6 +3,7 @@ figures, a county's name with its place, a figure's kind mark and its words."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Literal, Protocol
 
 from extract.digest.order import digest_order, rank_figures
@@ -12,8 +13,21 @@ KIND_ICON = {"target": "🎯", "result": "✅"}
 KIND_WORD = {"target": "目标", "result": "完成"}
 
 __all__ = [
-    "KIND_ICON", "KIND_WORD", "county_place", "county_text", "digest_order", "figure_words", "rank_figures"
-]
+    "KIND_ICON", "KIND_WORD", "county_place", "county_text", "date_words", "digest_order", "figure_words",
+    "rank_figures",
+]  # fmt: skip
+UNKNOWN_DATE = "日期不详"
+
+
+def date_words(published: date | None, received: date | datetime | None = None) -> str:
+    """The report's own date, or 日期不详 with the day it was received written as such ("收到于 …"):
+    the day a report reached us is never shown as if the report said it."""
+    if published is not None:
+        return published.isoformat()
+    if received is None:
+        return UNKNOWN_DATE
+    day = received.date() if isinstance(received, datetime) else received
+    return f"{UNKNOWN_DATE} · 收到于 {day.isoformat()}"
 
 
 def county_place(c: County, style: Literal["list", "address"] = "list") -> str:

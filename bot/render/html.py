@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from bot.render.common import KIND_ICON, county_text, digest_order, figure_words, rank_figures
+from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_words, rank_figures
 from extract.digest.summary import clip
 from extract.models import Digest, Figure
 
@@ -73,15 +73,21 @@ def backend_text(backend: str, sources: dict[str, str] | None = None) -> str:
 
 
 def render_digest(
-    digest: Digest, *, limit: int = KEY_FIGURES, notes: Sequence[str] = (), more_hint: bool = True
+    digest: Digest,
+    *,
+    limit: int = KEY_FIGURES,
+    notes: Sequence[str] = (),
+    more_hint: bool = True,
+    received: date | datetime | None = None,
 ) -> str:
-    """Title, county, date and source, people, summary, highlights, key figures, warnings, backend."""
+    """Title, county, date and source, people, summary, highlights, key figures, warnings, backend.
+    `received`: when the report reached us, shown only as 收到于 next to 日期不详."""
     lines: list[str] = [f"<b>{esc(digest.title or '（无标题）')}</b>"]
     if digest.counties:
         lines.append("📍 " + "；".join(esc(county_text(c)) for c in digest.counties))
-    meta = [x for x in (_day(digest.published), f"来源：{digest.source}" if digest.source else None) if x]
-    if meta:
-        lines.append("🗓 " + esc(" · ".join(meta)))
+    when = date_words(digest.published, received)
+    meta = [x for x in (when, f"来源：{digest.source}" if digest.source else None) if x]
+    lines.append("🗓 " + esc(" · ".join(meta)))
     if digest.people:
         people = [f"{p.name}（{p.role}）" if p.role else p.name for p in digest.people[:3]]
         lines.append("👤 " + esc("；".join(people)))
@@ -120,9 +126,8 @@ def render_figures(digest: Digest) -> str:
 
 
 def _target_source(t: TargetItem) -> str:
-    bits = [
-        x for x in (_day(t.report_date), t.report_title and f"《{_clip(t.report_title, 40)}》", t.source) if x
-    ]
+    when = date_words(None, t.report_date) if t.received_only else _day(t.report_date)
+    bits = [x for x in (when, t.report_title and f"《{_clip(t.report_title, 40)}》", t.source) if x]
     return " · ".join(bits)
 
 
@@ -174,7 +179,7 @@ def render_period(
     for group in digest.groups:
         lines += ["", f"<b>📍 {esc(county_text(group.county)) if group.county else '未识别县'}</b>"]
         for r in group.reports:
-            meta = " · ".join(x for x in (_day(r.published), r.source) if x)
+            meta = " · ".join(x for x in (date_words(r.published, r.received), r.source) if x)
             head = f"▪️ <b>{esc(r.title or '（无标题）')}</b>"
             lines.append(head + (f"（{esc(meta)}）" if meta else ""))
             if r.summary:

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from bot.render.common import KIND_ICON, county_place, county_text, digest_order, figure_words
+from bot.render.common import (
+    KIND_ICON,
+    county_place,
+    county_text,
+    date_words,
+    digest_order,
+    figure_words,
+)
 from extract.models import County, Digest, Figure
 
 if TYPE_CHECKING:
@@ -51,14 +59,14 @@ def _figure_line(f: Figure, width: int, color: bool) -> str:
     return f"  {mark} {surface}  {label}{_style(extra, _DIM, color)}".rstrip()
 
 
-def render_digest_text(digest: Digest, *, color: bool) -> str:
+def render_digest_text(digest: Digest, *, color: bool, received: date | datetime | None = None) -> str:
     lines: list[str] = []
     if digest.title:
         lines.append(_style(digest.title, _BOLD, color))
     meta = []
     if digest.counties:
         meta.append("📍 " + "、".join(county_text(c) for c in digest.counties))
-    meta.append("📅 " + (digest.published.isoformat() if digest.published else "日期不详"))
+    meta.append("📅 " + date_words(digest.published, received))
     if digest.source:
         meta.append("来源：" + digest.source)
     lines.append("  ".join(meta))
@@ -114,7 +122,9 @@ def render_targets_text(answer: TargetsAnswer) -> str:
         meta = " ".join(
             p
             for p in (
-                t.report_date.isoformat() if t.report_date else None,
+                (date_words(None, t.report_date) if t.received_only else t.report_date.isoformat())
+                if t.report_date
+                else None,
                 f"《{t.report_title}》" if t.report_title else f"报告 #{t.report_id}",
                 f"来源：{t.source}" if t.source else None,
             )
@@ -141,12 +151,8 @@ def render_period_text(pd: PeriodDigest) -> str:
         lines.append("")
         lines.append(f"■ {county_text(g.county, 'address') if g.county else '未识别县'}")
         for b in g.reports:
-            when = (
-                b.published.isoformat()
-                if b.published
-                else (b.received.date().isoformat() if b.received else "")
-            )
-            lines.append(f"  · {b.title or f'报告 #{b.report_id}'}" + (f"（{when}）" if when else ""))
+            when = date_words(b.published, b.received)
+            lines.append(f"  · {b.title or f'报告 #{b.report_id}'}（{when}）")
             if b.summary:
                 lines.append(f"    {b.summary}")
             for f in b.figures:

@@ -72,6 +72,10 @@ class Reports:
             row = (await conn.execute(select(*cols).where(Report.id == report_id))).first()
         return ReportInfo(*row) if row else None
 
+    async def received(self, report_id: int) -> datetime | None:
+        async with self.db.read() as conn:
+            return (await conn.execute(select(Report.received).where(Report.id == report_id))).scalar()
+
     async def raw(self, report_id: int) -> bytes | None:
         async with self.db.read() as conn:
             return (await conn.execute(select(Report.raw).where(Report.id == report_id))).scalar()
@@ -132,6 +136,19 @@ class Reports:
                 )
             )
             return res.scalar()
+
+    async def near_candidates(self, scope: str, lo: int, hi: int, limit: int) -> list[tuple[int, str]]:
+        """(id, normalised text) of the scope's newest done reports whose text length is in [lo, hi]:
+        the only ones a near-duplicate of a text can be (bot/dedup.py)."""
+        n = func.length(Report.normalized)
+        stmt = (
+            select(Report.id, Report.normalized)
+            .where(Report.scope == scope, Report.status == "done", n >= lo, n <= hi)
+            .order_by(Report.id.desc())
+            .limit(limit)
+        )
+        async with self.db.read() as conn:
+            return [(rid, text) for rid, text in (await conn.execute(stmt)).all() if text]
 
     async def mark_duplicate(self, report_id: int, first_id: int) -> bool:
         # the text is kept once, under the first report

@@ -43,7 +43,7 @@ log = logging.getLogger("countybot.telegram")
 ACK_TEXT = "📥 已收到，正在生成摘要……"
 ACK_FILE = "📥 已收到文件《{name}》，正在读取并生成摘要……"
 QUOTA_NOTE = "今天的 AI 摘要额度已用完，以上为规则摘要。"
-DUPLICATE_NOTE = "这份报告之前已经收到过，以上是当时的摘要。"
+DUPLICATE_NOTE = "此前已收到这份报告（或它的另一种格式，如 PDF、繁体版），以上是当时的摘要。"
 REPORT_USAGE = "在群里请回复一条报告消息并发送 /report，或者发送文件并在说明里写 /report。"
 TOO_LARGE = "文件太大（{size:.1f} MB），上限是 {limit:g} MB。可以只粘贴正文文字，或压缩后再发。"
 DOWNLOAD_FAILED = "无法下载这个文件，请稍后再试。"
@@ -294,7 +294,7 @@ async def send_outcome(
     await send_html(
         bot,
         chat_id,
-        lead + render_digest(digest, notes=notes),
+        lead + render_digest(digest, notes=notes, received=outcome.received),
         script=script,
         reply_to=reply_to,
         markup=markup,

@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from extract.models import Person
-from extract.places.names import name_at, plausible_name, role_re
+from extract.places.names import TITLE_RE, name_at, plausible_name, role_re
 
 _BYLINE_ROLES = ("记者", "通讯员", "特约记者", "实习记者", "本报记者", "作者", "撰稿", "摄影")
 # A byline label and the name after it. It must open a line or follow a space or "(": checked in
@@ -85,3 +85,35 @@ def bylines_in(text: str) -> list[Person]:
     return found
 
 
+# --- the speaker's line under a report's subtitle ------------------------------------------------
+
+# Printed with the characters spaced out (县 长 张明远, 代县长 丁 磊) or with a lost non-breaking space
+# shown as "??" (县长??杨曙光): gaps are dropped, then the line must be a role ending in a title and a name.
+_GAPS = re.compile(r"[\s\u3000?？]+")
+_SPEAKER_LINES = 30  # the speaker is named right under the title and subtitle
+_SPEAKER_MAX = 40  # characters of the line without gaps
+_ROLE_END = re.compile(rf"(?:{TITLE_RE})$")
+_NOT_ROLE = re.compile(r"[，。,；;：:！？!“”\"《》()（）\d]")
+
+
+def speaker_line(line: str) -> Person | None:
+    """`县 长 张明远` -> 张明远 (县长); `易县人民政府代县长 丁 磊` -> 丁磊 (易县人民政府代县长); else None.
+
+    The whole line must be the role and the name: a sentence never reads as a speaker line."""
+    flat = _GAPS.sub("", line)
+    if not 4 <= len(flat) <= _SPEAKER_MAX or _NOT_ROLE.search(flat):
+        return None
+    for n in (3, 2, 4):  # most names have three characters; a two-character one wins only when 3 fails
+        role, name = flat[:-n], flat[-n:]
+        if _ROLE_END.search(role) and name_at(flat, len(role)) == name and role_re().search(role):
+            return Person(name=name, role=role)
+    return None
+
+
+def speakers_in(text: str) -> list[Person]:
+    """Speaker lines near the top of a report (work reports, speeches)."""
+    found = []
+    for line in text.split("\n", _SPEAKER_LINES)[:_SPEAKER_LINES]:
+        if len(line) <= 2 * _SPEAKER_MAX and (p := speaker_line(line)) is not None:
+            found.append(p)
+    return found

@@ -4,6 +4,7 @@
     县人民政府副县长陈志远传达…      -> Person(陈志远, 副县长)
     credits: 记者 孙立平             -> Person(孙立平, 记者)
     credits: 周敏 吴海涛             -> nobody (a credit without a role)
+    县 长 张明远 (a work report's speaker line, spaced as printed) -> Person(张明远, 县长), listed first
 
 A name is only read right after a role (or in a byline) and must end where the sentence
 goes on (表示, 主持, 出席, punctuation…): a person the text never gives a role is not reported,
@@ -16,7 +17,7 @@ import re
 from functools import cache
 
 from extract.models import Document, Person
-from extract.places.bylines import bylines_in, parse_credit
+from extract.places.bylines import bylines_in, parse_credit, speakers_in
 from extract.places.names import SEG_RE, TITLE_RE, name_at
 
 _ROLE_AT_END = re.compile(rf"(?:中共)?{SEG_RE}(?:[、兼]{SEG_RE})*$")
@@ -107,6 +108,8 @@ def find_people(doc: Document) -> list[Person]:
         elif p.role and len(p.role) > len(merged[p.name] or ""):
             merged[p.name] = p.role  # the most qualified form (兰考县委副书记 over 县委副书记)
 
+    for person in speakers_in(doc.text):  # the speaker's line under a work report's subtitle
+        add(person)
     for text in texts:
         for _, person in _officials(text):
             add(person)

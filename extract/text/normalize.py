@@ -25,6 +25,7 @@ from extract.text.metadata import (
     strip_trailing_credits,
 )
 from extract.text.pinyin import strip_glosses
+from extract.text.report_date import report_date
 from extract.text.script import simplify
 from extract.text.textclean import clean_unicode
 
@@ -117,10 +118,13 @@ def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt")
     meta = _Meta()
     body = _classify(_lines(text), meta)
     title = body[0] if len(body) > 1 and is_headline(body[0]) else None
+    text = "\n".join(body)
+    published, published_from = report_date(text, title, meta.published)
     return Document(
-        text="\n".join(body),
+        text=text,
         title=title,
-        published=meta.published,
+        published=published,
+        published_from=published_from,
         source=meta.source or meta.breadcrumb_source,
         authors=list(dict.fromkeys(meta.authors)),
         credits=list(dict.fromkeys(meta.credits)),
