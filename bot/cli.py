@@ -14,6 +14,9 @@ COMMANDS: dict[str, str] = {
     "eval": "score the pipeline against a gold file",
     "ingest": "store reports (files or folders) and digest them",
     "targets": "a county's key targets across stored reports",
+    "track": "did a county meet its targets? (targets with a later result)",
+    "chart": "a county's targets and results as a PNG",
+    "export": "a county's figures (or every county's) as CSV or JSON",
     "digest": "the stored reports of a period, grouped by county",
     "serve": "run the Telegram bot",
 }

@@ -35,6 +35,7 @@ class ReportEntry:
     received: datetime | None
     counties: tuple[str, ...] = ()
     snippet: str = ""  # search: where the word was found
+    sender: str | None = None  # "tg:<user id>" (owned_report only: who may delete it in a group)
 
     @property
     def day(self) -> date | None:
@@ -190,13 +191,14 @@ class Analyst:
             Report.filename,
             Report.published,
             Report.received,
+            Report.sender,
         ).where(Report.id == report_id, Report.scope == scope)
         async with self.db.read() as conn:
             r = (await conn.execute(stmt)).first()
         if r is None:
             return None
         counties = await self._counties_of([r.id])
-        return ReportEntry(*r, counties=counties.get(r.id, ()))
+        return ReportEntry(*r[:7], counties=counties.get(r.id, ()), sender=r.sender)
 
     async def delete_report(self, report_id: int, scope: str) -> Deleted | None:
         """Remove a report of `scope` with its raw text, digest, figures and county links, and the
