@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import date
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Literal
 
@@ -69,10 +70,11 @@ def _not_found(status: Found, query: str, found: list[County]) -> TrackAnswer:
 # ---- /targets with statuses --------------------------------------------------------------------------
 
 
-def _period_text(period: str | None, when: object) -> str | None:
-    p = parse_period(period, when) if period else None  # type: ignore[arg-type]
+def _period_text(period: str | None, when: date | None) -> str | None:
+    """A target's period as bot.track resolves it (no period: its report's year)."""
+    p = parse_period(period, when) if period else None
     if p is None and not period and when is not None:
-        p = Period(when.year, 1, 12)  # type: ignore[attr-defined]
+        p = Period(when.year, 1, 12)
     return p.text() if p else None
 
 

@@ -27,10 +27,10 @@ async def _ingest_public(*texts: str) -> None:
             assert out.status == "done"
 
 
-async def _answer(tg, chat_id: int, command: str, needle: str) -> str:  # noqa: F811
+async def _answer(tg, chat_id: int, command: str, needle: str, user: int | None = None) -> str:  # noqa: F811
     """Send a command; the first message after it that contains needle."""
     before = len(tg.texts(chat_id))
-    tg.send_text(chat_id, chat_id, command)
+    tg.send_text(chat_id, user or chat_id, command)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         for text in tg.texts(chat_id)[before:]:
@@ -185,3 +185,30 @@ async def test_follows_subscription_edits_help_and_menus(env, tg):  # noqa: F811
         assert "說明" in await _answer(tg, USER, "/help", "/track")
         await _answer(tg, USER, "/script 简", "简体")
         await tg.wait_for("deleteMyCommands", 1)
+
+
+async def test_group_delete_by_sender_or_admin_and_quiet_edits(env, tg):  # noqa: F811
+    group, sender, member = -100888, 8, 9
+    async with bot():
+        line = tg.send_text(group, sender, TARGET_REPORT)
+        tg.send_text(group, sender, "/report", reply_to=line)
+        await tg.wait_text(group, DIGEST_MARK, timeout=30)
+        refused = await _answer(tg, group, "/delete", "只有", user=member)
+        assert "发送这份报告的人或群管理员" in refused
+        await _answer(tg, group, "/delete", "确定删除", user=sender)
+        report_id = int(_buttons(tg, group, "确定删除")[0].rsplit(":", 1)[1])
+        tg.press_button(group, member, f"rep:yes:{report_id}")  # not the sender, not an admin
+        [answer] = await tg.wait_for("answerCallbackQuery", 1, timeout=10)
+        assert "群管理员" in answer.params.get("text", "")
+        assert _rows(get_settings().db, report_id) == 1
+        tg.press_button(group, sender, f"rep:yes:{report_id}")
+        await tg.wait_text(group, "已删除", timeout=10)
+        assert _rows(get_settings().db, report_id) == 0
+
+        chatter = tg.send_text(group, member, "明天开会")
+        tg.edit_text(group, member, chatter, "后天开会")  # an ordinary edit in a group: no reply
+        command = tg.send_text(group, member, "/report")
+        await tg.wait_text(group, "回复一条报告")
+        tg.edit_text(group, member, command, "/report 改过")
+        await tg.wait_text(group, EDITED[:10], timeout=10)
+        assert sum(EDITED[:10] in t for t in tg.texts(group)) == 1

@@ -3,11 +3,12 @@ search results. Pure: models in, strings out."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.render.common import county_text
+from bot.render.html import esc
+from extract.digest.summary import clip
 
 if TYPE_CHECKING:
     from bot.queries.track import TrackAnswer
@@ -18,12 +19,8 @@ STATUS_ICON = {"已完成": "🟢", "接近目标": "🟡", "未完成": "🔴",
 STATUS_NAME = {"done": "", "duplicate": "重复", "failed": "失败", "pending": "处理中"}
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=False)
-
-
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(" ".join(text.split()), limit)  # never cut inside a number (as bot.render.html)
 
 
 def _figure_meta(f: TrackedFigure) -> str:

@@ -15,8 +15,8 @@ from telegram.ext import ContextTypes
 
 from bot import analyst
 from bot.models import chat_scope
-from bot.render.analyst import entry_line, esc, not_found_html, reports_html, search_html, track_html
-from bot.render.html import render_digest
+from bot.render.analyst import entry_line, not_found_html, reports_html, search_html, track_html
+from bot.render.html import esc, render_digest
 from bot.telegram.access import ADMINS_ONLY, is_admin
 from bot.telegram.reply import chat_script, convert, get_state, reply, send_html
 
