@@ -138,3 +138,29 @@ async def test_chat_lists_and_deletes_only_its_own_reports(service: Service) -> 
     assert (await analyst.targets_with_status(service, "蒲县", [A])).targets == []
     assert not await analyst.delete_report(service, mine, A)  # already gone
     assert await _count(service, Report, theirs) == 1 and await _count(service, Report, public) == 1
+
+
+async def test_delete_drops_the_llm_cache_entry_of_a_text_no_longer_stored(db_url: str) -> None:
+    from types import SimpleNamespace
+
+    from extract.llm.cache import cache_key
+
+    settings = Settings(db=db_url, openai_base_url="http://127.0.0.1:9/v1")  # type: ignore[arg-type]
+    service = await Service.create(settings)
+    try:
+        mine = await _submit(service, TARGET_REPORT, scope=A)
+        twin = await _submit(service, TARGET_REPORT, scope=B)  # the same text in another chat
+        text = await _normalized(service, mine)
+        key = cache_key(SimpleNamespace(text=text), settings.llm_config())  # type: ignore[arg-type]
+        await service.store.llm.cache_put(key, "{}")
+        assert await analyst.delete_report(service, mine, A)
+        assert await service.store.llm.cache_get(key) == "{}"  # chat B's copy still uses it
+        assert await analyst.delete_report(service, twin, B)
+        assert await service.store.llm.cache_get(key) is None
+    finally:
+        await service.close()
+
+
+async def _normalized(service: Service, report_id: int) -> str:
+    async with service.store.engine.connect() as conn:
+        return (await conn.execute(select(Report.normalized).where(Report.id == report_id))).scalar_one()
