@@ -164,3 +164,15 @@ async def test_delete_drops_the_llm_cache_entry_of_a_text_no_longer_stored(db_ur
 async def _normalized(service: Service, report_id: int) -> str:
     async with service.store.engine.connect() as conn:
         return (await conn.execute(select(Report.normalized).where(Report.id == report_id))).scalar_one()
+
+
+def test_search_snippet_never_cuts_a_number() -> None:
+    from bot.store.analyst import SNIPPET, _snippet
+
+    # the window ends between the 1 and the 7 of 17.5%
+    filler = "乙" * (SNIPPET - 19)
+    text = "前言" * 30 + "固定资产投资增长9.1%，" + filler + "规上工业增加值增长17.5%，后文" * 3
+    snippet = _snippet(text, ["固定资产"])
+    assert snippet.startswith("…") and "固定资产投资增长9.1%" in snippet
+    tail = snippet.rstrip("…")
+    assert "规上工业增加值增长17.5%" in tail and not tail[-1].isdigit()

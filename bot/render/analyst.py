@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.render.common import county_text
+from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
 from bot.render.html import esc
 from extract.digest.summary import clip
 
@@ -66,7 +67,7 @@ def _status_lines(s: TargetStatus, *, html_mode: bool) -> list[str]:
     label = t.label or s.metric
     head = f"{STATUS_ICON.get(s.status, '')} {s.period} {label}：{s.status}"
     lines = [f"<b>{e(head)}</b>" if html_mode else head]
-    lines.append(f"   🎯 目标 {e(t.surface)}  {e(_figure_meta(t))}")
+    lines.append(f"   🎯 目标 {e(_as_written(t))}  {e(_figure_meta(t))}")
     if s.previous_text:
         lines.append(f"   ↪ {e(s.previous_text)}")
     if s.result is not None:

@@ -6,6 +6,7 @@ Scopes are always checked here: a chat lists, searches and deletes only what its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +21,7 @@ from bot.track import TrackedFigure, infer_qualifier
 
 SEARCH_LIMIT = 20
 SNIPPET = 36  # characters either side of a word found in the text
+_NUMBER_CHAR = re.compile(r"[0-9.,%．％]")
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,11 @@ def _snippet(text: str, words: Sequence[str]) -> str:
         at = low.find(w.lower())
         if at >= 0:
             start, end = max(0, at - SNIPPET), min(len(text), at + len(w) + SNIPPET)
+            # never cut inside a number: a clipped "7." would show a figure the report never said
+            while start > 0 and _NUMBER_CHAR.match(text[start - 1]) and _NUMBER_CHAR.match(text[start]):
+                start -= 1
+            while end < len(text) and _NUMBER_CHAR.match(text[end - 1]) and _NUMBER_CHAR.match(text[end]):
+                end += 1
             body = " ".join(text[start:end].split())
             return ("…" if start else "") + body + ("…" if end < len(text) else "")
     return ""
