@@ -205,6 +205,7 @@ async def test_group_delete_by_sender_or_admin_and_quiet_edits(env, tg):  # noqa
         await tg.wait_text(group, "已删除", timeout=10)
         assert _rows(get_settings().db, report_id) == 0
 
+        assert "还没有订阅" in await _answer(tg, group, "/subscribe", "订阅", user=member)  # looking is free
         chatter = tg.send_text(group, member, "明天开会")
         tg.edit_text(group, member, chatter, "后天开会")  # an ordinary edit in a group: no reply
         command = tg.send_text(group, member, "/report")

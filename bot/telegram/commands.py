@@ -110,11 +110,11 @@ async def on_figures_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = get_state(context)
+    if not context.args:  # no time: show the setting (anyone may look), never reset it
+        await reply(update, context, await _subscription_text(state, update.effective_chat.id))
+        return
     if not await is_admin(update, context):
         await reply(update, context, ADMINS_ONLY)
-        return
-    if not context.args:  # no time: show the setting, never reset it
-        await reply(update, context, await _subscription_text(state, update.effective_chat.id))
         return
     raw = context.args[0].strip()
     try:
