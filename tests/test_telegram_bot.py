@@ -355,7 +355,7 @@ async def test_errors_reach_the_admin_never_a_traceback_to_the_user(env, tg, cap
     caplog.set_level(logging.DEBUG, logger="httpx")  # httpx logs every URL, token included
     async with bot():
         tg.fail_next("getChatMember", 400, "Bad Request: chat not found")
-        tg.send_text(group, admin, "/subscribe")
+        tg.send_text(group, admin, "/subscribe 09:30")  # changing it asks getChatMember
         await tg.wait_text(group, USER_ERROR_TEXT)
         report = await tg.wait_text(-100424242, "countybot 出错")
         assert "BadRequest" in report and f"chat {group}" in report

@@ -87,7 +87,8 @@ def test_serve_long_polls_says_it_is_open_and_never_logs_the_token(tmp_path):
             _wait_until(lambda: tg.calls_of("getUpdates"))
             tg.send_text(42, 42, "/start")
             _wait_until(lambda: any("/targets" in t for t in tg.texts(42)))
-            assert len(tg.calls_of("setMyCommands")) == 2
+            # private and group menus, each as the default and for language "zh" (bot/telegram/menu.py)
+            assert len(tg.calls_of("setMyCommands")) == 4
         finally:
             code, err = _stop(proc)
     assert code == 0, err

@@ -23,6 +23,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scope", default="public", help="'public' (default), 'chat:<id>' or a chat id")
     parser.add_argument("-r", "--recursive", action="store_true", help="descend into sub-folders")
     parser.add_argument("--offline", action="store_true", help="rules only, never call the LLM")
+    parser.add_argument("--json", action="store_true", help="print one JSON object: totals and each file")
 
 
 def collect(paths: list[str], recursive: bool) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -66,10 +67,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"countybot ingest: {exc}", file=sys.stderr)
         return 2
     files, failures = collect(args.paths, args.recursive)
-    return asyncio.run(_ingest(files, failures, scope, use_llm=not args.offline))
+    return asyncio.run(_ingest(files, failures, scope, use_llm=not args.offline, as_json=args.json))
 
 
-async def _ingest(files: list[Path], failures: list[tuple[str, str]], scope: str, *, use_llm: bool) -> int:
+async def _ingest(
+    files: list[Path], failures: list[tuple[str, str]], scope: str, *, use_llm: bool, as_json: bool = False
+) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -82,6 +85,7 @@ async def _ingest(files: list[Path], failures: list[tuple[str, str]], scope: str
         print(f"countybot ingest: {exc}", file=sys.stderr)
         return 2
     counts = {"done": 0, "duplicate": 0, "failed": 0}
+    items: list[dict] = []  # --json: one entry per file read
     try:
         resumed = await service.resume_pending(older_than_s=STALE_S, use_llm=use_llm)
         progress = Progress(
@@ -105,6 +109,7 @@ async def _ingest(files: list[Path], failures: list[tuple[str, str]], scope: str
                         scope=scope, sender="cli", data=data, filename=path.name, use_llm=use_llm
                     )
                     counts[outcome.status] += 1
+                    items.append(_json_item(path, outcome))
                     if outcome.status == "failed":
                         failures.append((str(path), outcome.error or "处理失败。"))
                 progress.advance(task)
@@ -113,6 +118,9 @@ async def _ingest(files: list[Path], failures: list[tuple[str, str]], scope: str
 
     failed = len(failures)
     total = len(files) + failed - counts["failed"]
+    if as_json:
+        _print_json(scope, total, counts, failed, resumed, items, failures)
+        return 1 if failures else 0
     print(
         f"{total} file(s), scope {scope}: "
         f"{counts['done']} new, {counts['duplicate']} duplicate, {failed} failed"
@@ -124,3 +132,51 @@ async def _ingest(files: list[Path], failures: list[tuple[str, str]], scope: str
         for path, reason in failures:
             print(f"  {path}: {reason}")
     return 1 if failures else 0
+
+
+def _json_item(path: Path, outcome: object) -> dict:
+    from bot.models import ReportOutcome
+
+    assert isinstance(outcome, ReportOutcome)
+    d = outcome.digest
+    return {
+        "path": str(path),
+        "report_id": outcome.report_id,
+        "status": outcome.status,
+        "duplicate_of": outcome.duplicate_of,
+        "error": outcome.error,
+        "title": d.title if d else None,
+        "published": d.published.isoformat() if d and d.published else None,
+        "counties": [c.name for c in d.counties] if d else [],
+        "figures": len(d.figures) if d else 0,
+        "targets": sum(f.kind == "target" for f in d.figures) if d else 0,
+    }
+
+
+def _print_json(
+    scope: str,
+    total: int,
+    counts: dict[str, int],
+    failed: int,
+    resumed: int,
+    items: list[dict],
+    failures: list[tuple[str, str]],
+) -> None:
+    import json
+
+    read = {i["path"] for i in items}
+    items += [
+        {"path": p, "report_id": None, "status": "failed", "error": reason}
+        for p, reason in failures
+        if p not in read
+    ]
+    data = {
+        "scope": scope,
+        "files": total,
+        "new": counts["done"],
+        "duplicate": counts["duplicate"],
+        "failed": failed,
+        "resumed": resumed,
+        "reports": items,
+    }
+    print(json.dumps(data, ensure_ascii=False, indent=2))

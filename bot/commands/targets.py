@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _targets(query: str, scopes: list[str], *, as_json: bool) -> int:
+    from bot.analyst import targets_with_status
     from bot.render.text import render_targets_text
     from bot.service import Service, StoreOpenError
     from bot.settings import get_settings
@@ -37,7 +38,7 @@ async def _targets(query: str, scopes: list[str], *, as_json: bool) -> int:
         print(f"countybot targets: {exc}", file=sys.stderr)
         return 2
     try:
-        answer = await service.targets(query, scopes)
+        answer = await targets_with_status(service, query, scopes)  # each target with its status
     finally:
         await service.close()
     if as_json:

@@ -154,7 +154,13 @@ def render_targets(answer: TargetsAnswer, *, command: str = "/targets") -> str:
         return f"<b>{esc(name)}</b> 暂无记录的目标{seen}。"
     lines = [f"<b>{esc(name)}</b> 的重点目标（来自 {answer.reports} 份报告，最新在前）", ""]
     for t in answer.targets:
-        lines.append(figure_line(t, icon=KIND_ICON["target"]))
+        lines.append(
+            figure_line(t, icon=KIND_ICON["target"]) + (f" · <b>{esc(t.status)}</b>" if t.status else "")
+        )
+        if t.status_note and t.status != "无后续数据":
+            lines.append(f"   {esc(t.status_note)}")
+        if t.quote:
+            lines.append(f"   <i>「{esc(_clip(t.quote, 80))}」</i>")
         if t.earlier:
             lines.append(f"   ↪ 此前：{esc('；'.join(t.earlier))}")
         src = _target_source(t)

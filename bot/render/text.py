@@ -118,7 +118,10 @@ def render_targets_text(answer: TargetsAnswer) -> str:
     lines = [f"{head}的重点目标：{len(answer.targets)} 项，来自 {answer.reports} 篇报告（新的在前）", ""]
     for i, t in enumerate(answer.targets, 1):
         what = figure_words(t)
-        lines.append(f"{i}. {t.surface}" + (f"  {what}" if what else ""))
+        status = f"  【{t.status}】" if t.status else ""
+        lines.append(f"{i}. {t.surface}" + (f"  {what}" if what else "") + status)
+        if t.status_note and t.status != "无后续数据":
+            lines.append(f"   {t.status_note}")
         meta = " ".join(
             p
             for p in (

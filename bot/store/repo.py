@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.store.analyst import Analyst
 from bot.store.base import Database, to_naive_utc, utcnow
 from bot.store.chats import Chats
 from bot.store.db import make_engine
@@ -28,6 +29,7 @@ class Store:
         self.reports = Reports(db)
         self.chats = Chats(db)
         self.llm = LLMLog(db)
+        self.analyst = Analyst(db)  # tracked figures, report lists, search, delete (issue I)
 
     @classmethod
     async def open(cls, url: str | URL) -> Store:

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import commands, reports, schedule
+from bot.telegram import analyst, commands, menu, reports, schedule
 from bot.telegram.access import gate
 from bot.telegram.errors import install_token_redaction, on_error
 from bot.telegram.joiner import MessageJoiner
@@ -39,19 +39,6 @@ log = logging.getLogger("countybot.telegram")
 
 CONCURRENT_UPDATES = 256
 RATE_LIMIT_RETRIES = 3  # RetryAfter: wait as told, then try again
-
-_COMMON = [
-    ("targets", "查询某县的重点目标，如 /targets 大宁"),
-    ("digest", "本聊天过去 24 小时的报告摘要"),
-    ("figures", "上一份报告的全部数字"),
-    ("script", "回复用简体或繁体：/script 简 或 /script 繁"),
-    ("subscribe", "订阅每日摘要，如 /subscribe 08:00"),
-    ("follow", "每日摘要加入某县的公开报告"),
-    ("unsubscribe", "取消每日摘要"),
-    ("help", "使用说明"),
-]
-PRIVATE_COMMANDS = [("start", "开始使用"), *_COMMON]
-GROUP_COMMANDS = [("report", "把回复的消息或文件作为报告"), *_COMMON]
 
 
 class RateLimiter(AIORateLimiter):
@@ -111,9 +98,19 @@ def register(app: Application) -> None:
         (("subscribe",), commands.cmd_subscribe),
         (("unsubscribe",), commands.cmd_unsubscribe),
         (("follow",), commands.cmd_follow),
+        (("track",), analyst.cmd_track),
+        (("chart",), analyst.cmd_chart),
+        (("export",), analyst.cmd_export),
+        (("reports",), analyst.cmd_reports),
+        (("delete",), analyst.cmd_delete),
+        (("search",), analyst.cmd_search),
+        (("following",), analyst.cmd_following),
+        (("unfollow",), analyst.cmd_unfollow),
     ):
         app.add_handler(CommandHandler(names, callback, filters=messages))
     app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:\d+$"))
+    app.add_handler(CallbackQueryHandler(analyst.on_report_button, pattern=r"^rep:\w+:\d+$"))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, analyst.on_edited))
     app.add_handler(MessageHandler(messages & filters.Document.ALL, reports.on_document))
     app.add_handler(
         MessageHandler(messages & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, reports.on_text)
@@ -121,11 +118,7 @@ def register(app: Application) -> None:
 
 
 async def set_commands(app: Application) -> None:
-    for scope, menu in (
-        (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
-        (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
-    ):
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in menu], scope=scope)
+    await menu.set_default_menus(app.bot)  # every command, one line each (bot/telegram/menu.py)
 
 
 async def on_startup(app: Application) -> None:

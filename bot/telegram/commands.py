@@ -8,12 +8,14 @@ from datetime import datetime, timedelta
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.analyst import targets_with_status
 from bot.render.html import esc, render_figures, render_period, render_targets
 from bot.service import chat_scope
 from bot.settings import format_clock, parse_clock
-from bot.telegram import schedule
+from bot.telegram import menu, schedule
 from bot.telegram.access import ADMINS_ONLY, is_admin
 from bot.telegram.reply import chat_script, get_state, reply, send_html
+from bot.telegram.state import BotState
 from extract.models import Script
 from extract.text.loaders import SUPPORTED_DESCRIPTION
 
@@ -23,12 +25,8 @@ HELP = f"""<b>countybot · 县域报告摘要</b>
 把县政府的新闻或会议报告发给我：直接粘贴全文，或发送 {" / ".join(SUPPORTED_DESCRIPTION.split("、"))} 文件。
 我会整理出哪个县、谁讲话、要点和关键数字（🎯 目标 · ✅ 完成），数字都摘自原文。
 
-/targets 县名 — 某县的重点目标，如 /targets 大宁
-/digest — 本聊天过去 24 小时的报告摘要
-/figures — 上一份报告的全部数字
-/script 简|繁 — 用简体或繁体回复
-群里：回复一条报告发送 /report，或发文件并在说明里写 /report
-/subscribe [HH:MM] — 每天定时推送摘要（群管理员）；/follow 县名；/unsubscribe"""
+{menu.help_lines()}
+群里：回复一条报告发送 /report，或发文件并在说明里写 /report；订阅和关注由群管理员设置。"""
 HINT = "这看起来不像一份报告。请粘贴报告全文或发送文件；查询某县的目标可以发送 /targets 县名。"
 _SIMPLIFIED = {"简", "簡", "简体", "簡體", "简体中文", "s", "simplified", "zh-cn", "zh-hans"}
 _TRADITIONAL = {"繁", "繁体", "繁體", "繁体中文", "繁體中文", "t", "traditional", "zh-tw", "zh-hant"}
@@ -48,6 +46,7 @@ async def cmd_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await reply(update, context, "用法：/script 简 或 /script 繁")
         return
     await get_state(context).svc.set_script(update.effective_chat.id, script)
+    await menu.set_chat_menu(context.bot, update.effective_chat.id, script)
     await reply(update, context, f"好的，以后用{'繁体' if script == 'traditional' else '简体'}中文回复。")
 
 
@@ -62,7 +61,7 @@ async def cmd_targets(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def answer_targets(update: Update, context: ContextTypes.DEFAULT_TYPE, query: str) -> None:
     state = get_state(context)
     chat_id = update.effective_chat.id
-    answer = await state.svc.targets(query, [chat_scope(chat_id), "public"])
+    answer = await targets_with_status(state.svc, query, [chat_scope(chat_id), "public"])
     await reply(update, context, render_targets(answer))
 
 
@@ -111,10 +110,13 @@ async def on_figures_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = get_state(context)
+    if not context.args:  # no time: show the setting (anyone may look), never reset it
+        await reply(update, context, await _subscription_text(state, update.effective_chat.id))
+        return
     if not await is_admin(update, context):
         await reply(update, context, ADMINS_ONLY)
         return
-    raw = (context.args[0] if context.args else state.settings.digest_time).strip()
+    raw = context.args[0].strip()
     try:
         at = format_clock(parse_clock(raw))
     except ValueError:
@@ -122,7 +124,7 @@ async def cmd_subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             update,
             context,
             f"时间「{esc(raw[:20])}」看不懂。用法：/subscribe HH:MM（24 小时制），例如 /subscribe 08:00；"
-            f"不写时间则默认 {esc(state.settings.digest_time)}。",
+            "不写时间则显示当前设置。",
         )
         return
     sub = await state.svc.subscribe(update.effective_chat.id, at, state.settings.timezone)
@@ -163,3 +165,17 @@ async def cmd_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await state.svc.follow(chat_id, answer.county.name)
     tail = "" if await state.svc.subscription(chat_id) else "\n发送 /subscribe 开启每日摘要。"
     await reply(update, context, f"✅ 已关注 {esc(answer.county.name)}：每日摘要会包含它的公开报告。{tail}")
+
+
+async def _subscription_text(state: BotState, chat_id: int) -> str:
+    sub = await state.svc.subscription(chat_id)
+    if sub is None:
+        return (
+            "本聊天还没有订阅每日摘要。发送 /subscribe HH:MM 开启，例如 "
+            f"/subscribe {esc(state.settings.digest_time)}。"
+        )
+    follow = "、".join(sub.counties) if sub.counties else "（无）"
+    return (
+        f"当前订阅：每天 {esc(sub.time)}（{esc(sub.timezone)}）推送每日摘要。关注的县：{esc(follow)}\n"
+        "改时间请发送 /subscribe HH:MM，取消请发送 /unsubscribe。"
+    )

@@ -56,10 +56,21 @@ _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
 @dataclass
+class Upload:
+    """A file part of a multipart request (sendPhoto, sendDocument)."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
 class Call:
     method: str
     params: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    files: dict[str, Upload] = field(default_factory=dict)  # multipart file parts by field name
 
     @property
     def chat_id(self) -> int | None:
@@ -296,6 +307,12 @@ class FakeTelegram:
                 msg["caption_entities"] = entities
         return self._push("message", msg)
 
+    def edit_text(self, chat_id: int, user_id: int, message_id: int, text: str) -> None:
+        """The user edits an earlier message (an edited_message update)."""
+        msg = dict(self.messages[(chat_id, message_id)])
+        msg.update(text=text, edit_date=int(time.time()))
+        self._push("edited_message", msg)
+
     def press_button(self, chat_id: int, user_id: int, data: str, message_id: int = 1) -> None:
         message = {
             "message_id": message_id,
@@ -390,7 +407,7 @@ class FakeTelegram:
             return self._reply(req, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         method = m.group(2)
         params = self._params(req, body)
-        call = Call(method, params)
+        call = Call(method, params, files=self._uploads(req, body))
         with self._cond:
             self.calls.append(call)
             queued = self.failures.get(method)
@@ -412,25 +429,57 @@ class FakeTelegram:
     def _params(req: BaseHTTPRequestHandler, body: bytes) -> dict[str, str]:
         ctype = req.headers.get("Content-Type", "")
         query = urlsplit(req.path).query
+        if ctype.startswith("multipart/form-data"):
+            return {
+                name: data.decode("utf-8")
+                for name, filename, _ctype, data in FakeTelegram._parts(ctype, body)
+                if filename is None
+            }
         raw = body.decode("utf-8") if body else ""
         if ctype.startswith("application/json") and raw:
             return {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(raw).items()}
-        if ctype.startswith("multipart/form-data"):
-            # only scalar fields matter here; file parts are recorded by name
-            out: dict[str, str] = {}
-            for part in re.split(r"--[^\r\n]+\r\n", raw):
-                m = re.match(
-                    r'Content-Disposition: form-data; name="([^"]+)"[^\r\n]*\r\n'
-                    r"(?:[^\r\n]+\r\n)*\r\n(.*)\r\n$",
-                    part,
-                    re.S,
-                )
-                if m:
-                    out[m.group(1)] = m.group(2)
-            return out
         merged = parse_qs(query, keep_blank_values=True)
         merged.update(parse_qs(raw, keep_blank_values=True))
         return {k: v[-1] for k, v in merged.items()}
+
+    @staticmethod
+    def _parts(ctype: str, body: bytes) -> list[tuple[str, str | None, str, bytes]]:
+        """(field, filename or None, content type, bytes) of each part of a multipart body (binary-safe:
+        a PNG is not UTF-8)."""
+        m = re.search(r'boundary="?([^";]+)"?', ctype)
+        if not m:
+            return []
+        out = []
+        for part in body.split(b"--" + m.group(1).encode("latin-1")):
+            head, sep, data = part.partition(b"\r\n\r\n")
+            if not sep:
+                continue
+            text = head.decode("utf-8", "replace")
+            name = re.search(r'name="([^"]*)"', text)
+            if not name:
+                continue
+            filename = re.search(r'filename="([^"]*)"', text)
+            ctype_m = re.search(r"Content-Type: *([^\r\n]+)", text, re.I)
+            out.append(
+                (
+                    name.group(1),
+                    filename.group(1) if filename else None,
+                    ctype_m.group(1).strip() if ctype_m else "",
+                    data[:-2] if data.endswith(b"\r\n") else data,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _uploads(req: BaseHTTPRequestHandler, body: bytes) -> dict[str, Upload]:
+        ctype = req.headers.get("Content-Type", "")
+        if not ctype.startswith("multipart/form-data"):
+            return {}
+        return {
+            name: Upload(name, filename, part_type, data)
+            for name, filename, part_type, data in FakeTelegram._parts(ctype, body)
+            if filename is not None
+        }
 
     @staticmethod
     def _reply(req: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
@@ -499,6 +548,35 @@ class FakeTelegram:
 
     def _api_sendMessage(self, params: dict[str, str]) -> dict:
         return self._sent_message(params)
+
+    def _sent_file(self, params: dict[str, str], key: str, extra: dict) -> dict:
+        chat_id = int(params["chat_id"])
+        caption = params.get("caption", "")
+        if params.get("parse_mode") == "HTML" and caption and (error := check_html(caption)):
+            raise _ApiError(400, error)
+        if len(visible_text(caption, params.get("parse_mode")).encode("utf-16-le")) // 2 > 1024:
+            raise _ApiError(400, "Bad Request: message caption is too long")
+        msg = {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": self.bot_user,
+            key: extra,
+        }
+        if caption:
+            msg["caption"] = visible_text(caption, params.get("parse_mode"))
+        with self._cond:
+            self.messages[(chat_id, msg["message_id"])] = msg
+        return msg
+
+    def _api_sendPhoto(self, params: dict[str, str]) -> dict:
+        n = next(self._file_ids)
+        size = {"file_id": f"PHOTO{n}", "file_unique_id": f"UP{n}", "width": 1080, "height": 1080}
+        return self._sent_file(params, "photo", [size])  # type: ignore[arg-type]
+
+    def _api_sendDocument(self, params: dict[str, str]) -> dict:
+        n = next(self._file_ids)
+        return self._sent_file(params, "document", {"file_id": f"DOC{n}", "file_unique_id": f"UD{n}"})
 
     def _api_editMessageText(self, params: dict[str, str]) -> dict:
         return self._sent_message(params, int(params["message_id"]))

@@ -1,0 +1,57 @@
+"""`countybot chart COUNTY -o out.png`: the county's targets and results over time as a PNG.
+
+Exit code 0 when the chart was written, 1 when the county is unknown or ambiguous or has no figures to
+draw, 2 for a store that cannot open or a file that cannot be written."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.commands import add_scope_option, scopes_or_none
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("county", metavar="COUNTY", help="full or short name, simplified or traditional")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the PNG to write")
+    add_scope_option(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    scopes = scopes_or_none(args, "chart")
+    if scopes is None:
+        return 2
+    return asyncio.run(_chart(args.county, scopes, Path(args.output)))
+
+
+async def _chart(query: str, scopes: list[str], out: Path) -> int:
+    from bot.analyst import chart
+    from bot.render.analyst import track_text
+    from bot.service import Service, StoreOpenError
+    from bot.settings import get_settings
+
+    try:
+        service = await Service.create(get_settings())
+    except StoreOpenError as exc:
+        print(f"countybot chart: {exc}", file=sys.stderr)
+        return 2
+    try:
+        answer, png = await chart(service, query, scopes)
+    finally:
+        await service.close()
+    if answer.status != "ok":
+        print(track_text(answer), file=sys.stderr)
+        return 1
+    if png is None:
+        print(f"countybot chart: {query} 还没有目标或实际数字可画。", file=sys.stderr)
+        return 1
+    try:
+        out.write_bytes(png)
+    except OSError as exc:
+        print(f"countybot chart: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"{out} ({len(png) // 1024} KB)")
+    return 0

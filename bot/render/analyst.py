@@ -1,0 +1,153 @@
+"""Text (terminal) and Telegram HTML for the analyst's answers: tracked targets, a chat's reports,
+search results. Pure: models in, strings out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.render.common import county_text
+from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
+from bot.render.html import esc
+from extract.digest.summary import clip
+
+if TYPE_CHECKING:
+    from bot.queries.track import TrackAnswer
+    from bot.store.analyst import ReportEntry
+    from bot.track import TargetStatus, TrackedFigure
+
+STATUS_ICON = {"已完成": "🟢", "接近目标": "🟡", "未完成": "🔴", "进行中": "🔵", "无后续数据": "⚪"}
+STATUS_NAME = {"done": "", "duplicate": "重复", "failed": "失败", "pending": "处理中"}
+
+
+def _clip(text: str, limit: int) -> str:
+    return clip(" ".join(text.split()), limit)  # never cut inside a number (as bot.render.html)
+
+
+def _figure_meta(f: TrackedFigure) -> str:
+    bits = [
+        f.report_date.isoformat() if f.report_date else None,
+        f"《{_clip(f.title, 40)}》" if f.title else f"报告 #{f.report_id}",
+        f"来源：{f.source}" if f.source else None,
+    ]
+    return " ".join(b for b in bits if b)
+
+
+def _not_found(answer: TrackAnswer, command: str) -> str:
+    q = answer.query.strip()[:20]
+    if answer.status == "unknown":
+        return f"没有找到「{q}」这个县（区）。请检查县名，例如 {command} 大宁县。"
+    names = "、".join(county_text(c) for c in answer.candidates[:8])
+    return f"「{q}」有好几个地方，请连同市或省名再发一次：{names}"
+
+
+def _head(answer: TrackAnswer) -> str:
+    return county_text(answer.county, "address") if answer.county else answer.query
+
+
+def track_text(answer: TrackAnswer) -> str:
+    """`countybot track`: each tracked target, its result, both with dates and sources."""
+    if answer.status != "ok":
+        return _not_found(answer, "countybot track")
+    head = _head(answer)
+    if not answer.items:
+        more = f"（{answer.untracked} 项目标尚无后续数据）" if answer.untracked else ""
+        return f"{head}：还没有可以对照结果的目标{more}。"
+    lines = [f"{head}：目标完成情况 {len(answer.items)} 项（新的时期在前）"]
+    if answer.untracked:
+        lines[0] += f"，另有 {answer.untracked} 项尚无后续数据"
+    for s in answer.items:
+        lines += ["", *_status_lines(s, html_mode=False)]
+    return "\n".join(lines)
+
+
+def _status_lines(s: TargetStatus, *, html_mode: bool) -> list[str]:
+    e = esc if html_mode else str
+    t = s.target
+    label = t.label or s.metric
+    head = f"{STATUS_ICON.get(s.status, '')} {s.period} {label}：{s.status}"
+    lines = [f"<b>{e(head)}</b>" if html_mode else head]
+    lines.append(f"   🎯 目标 {e(_as_written(t))}  {e(_figure_meta(t))}")
+    if s.previous_text:
+        lines.append(f"   ↪ {e(s.previous_text)}")
+    if s.result is not None:
+        r = s.result
+        lines.append(f"   ✅ 实际 {e(r.surface)}  {e(_figure_meta(r))}")
+    if s.note:
+        lines.append(f"   {e(s.note)}")
+    if html_mode:
+        for f, mark in ((t, "🎯"), (s.result, "✅")):
+            if f is not None and f.quote:
+                lines.append(f"   <i>{mark}「{esc(_clip(f.quote, 70))}」</i>")
+    else:
+        for f in (t, s.result):
+            if f is not None and f.quote:
+                lines.append(f"   “{f.quote}”")
+    return lines
+
+
+def track_html(answer: TrackAnswer) -> str:
+    if answer.status != "ok":
+        return esc(_not_found(answer, "/track"))
+    head = esc(county_text(answer.county) if answer.county else answer.query)
+    if not answer.items:
+        more = f"（{answer.untracked} 项目标尚无后续数据）" if answer.untracked else ""
+        return f"<b>{head}</b>：还没有可以对照结果的目标{esc(more)}。发送 /targets 查看全部目标。"
+    lines = [f"<b>{head}</b> 目标完成情况（{len(answer.items)} 项，新的时期在前）"]
+    if answer.untracked:
+        lines.append(f"另有 {answer.untracked} 项目标尚无后续数据（/targets 可见）。")
+    for s in answer.items:
+        lines += ["", *_status_lines(s, html_mode=True)]
+    return "\n".join(lines)
+
+
+def not_found_html(answer: TrackAnswer, command: str) -> str:
+    return esc(_not_found(answer, command))
+
+
+# ---- report lists ----------------------------------------------------------------------------------
+
+
+def entry_line(r: ReportEntry) -> str:
+    """ "2025-01-10 《政府工作报告》 大宁县" (plain text; escape for HTML)."""
+    title = r.title or r.filename or f"报告 #{r.id}"
+    bits = [
+        r.day.isoformat() if r.day else "日期不详",
+        f"《{_clip(title, 30)}》",
+        "、".join(r.counties) or "未识别县",
+    ]
+    if STATUS_NAME.get(r.status):
+        bits.append(f"（{STATUS_NAME[r.status]}）")
+    return " ".join(bits)
+
+
+def reports_html(entries: Sequence[ReportEntry]) -> str:
+    if not entries:
+        return "本聊天还没有发送过报告。把报告全文或文件发给我即可。"
+    lines = [f"<b>本聊天的报告</b>（最近 {len(entries)} 份，新的在前）", ""]
+    lines += [f"{n}. {esc(entry_line(r))}" for n, r in enumerate(entries, 1)]
+    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除"]
+    return "\n".join(lines)
+
+
+def search_html(query: str, entries: Sequence[ReportEntry]) -> str:
+    q = esc(_clip(query, 30))
+    if not entries:
+        return f"没有找到包含「{q}」的报告（只查本聊天的报告和公开报告）。"
+    lines = [f"<b>「{q}」</b>：找到 {len(entries)} 份报告（新的在前）", ""]
+    for n, r in enumerate(entries, 1):
+        lines.append(f"{n}. {esc(entry_line(r))}")
+        if r.snippet:
+            lines.append(f"   <i>{esc(_clip(r.snippet, 90))}</i>")
+    return "\n".join(lines)
+
+
+def search_text(query: str, entries: Sequence[ReportEntry]) -> str:
+    if not entries:
+        return f"没有找到包含“{query}”的报告。"
+    lines = [f"“{query}”：{len(entries)} 份报告"]
+    for r in entries:
+        lines.append(f"  #{r.id} {entry_line(r)}")
+        if r.snippet:
+            lines.append(f"     {r.snippet}")
+    return "\n".join(lines)

@@ -1,0 +1,305 @@
+"""The analyst's queries: tracked figures (targets and results of a county), a chat's report list, search
+and delete. Built on the same tables as bot/store/reports.py; only SQLAlchemy constructs, so SQLite and
+PostgreSQL behave the same (LIKE with escaping, case-insensitive for Latin words on both).
+
+Scopes are always checked here: a chat lists, searches and deletes only what its scopes allow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, or_, select
+
+from bot.store.base import Database
+from bot.store.reports import _county_cond
+from bot.store.tables import DigestRow, FigureTable, LLMCacheRow, Report, ReportCounty
+from bot.track import TrackedFigure, infer_qualifier
+
+SEARCH_LIMIT = 20
+SNIPPET = 36  # characters either side of a word found in the text
+_NUMBER_CHAR = re.compile(r"[0-9.,%．％]")
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One report in a chat's list or a search answer."""
+
+    id: int
+    scope: str
+    status: str  # done/duplicate/failed/pending
+    title: str | None
+    filename: str | None
+    published: date | None
+    received: datetime | None
+    counties: tuple[str, ...] = ()
+    snippet: str = ""  # search: where the word was found
+    sender: str | None = None  # "tg:<user id>" (owned_report only: who may delete it in a group)
+
+    @property
+    def day(self) -> date | None:
+        return self.published or (self.received.date() if self.received else None)
+
+
+@dataclass(frozen=True)
+class Deleted:
+    reports: int  # the report and its duplicates in the same scope
+    sha256: str | None  # its normalised text's hash
+    text: str | None  # that text (the caller drops the LLM cache entry keyed on it)
+
+
+def _like(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+class Analyst:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def tracked_rows(
+        self,
+        county: str,
+        city: str | None,
+        province: str | None,
+        scopes: Sequence[str],
+        *,
+        kinds: Sequence[str] | None = ("target", "result"),
+    ) -> list[TrackedFigure]:
+        """Figures of done reports in `scopes` about the county, as bot.track reads them, ordered by
+        report date (published, else received), report id and position. kinds=None: every figure."""
+        stmt = (
+            select(
+                FigureTable.county,
+                FigureTable.city,
+                FigureTable.province,
+                FigureTable.position,
+                FigureTable.label,
+                FigureTable.value,
+                FigureTable.unit,
+                FigureTable.surface,
+                FigureTable.kind,
+                FigureTable.period,
+                FigureTable.quote,
+                Report.id.label("report_id"),
+                Report.published,
+                Report.received,
+                Report.title,
+                Report.source,
+            )
+            .join(Report, Report.id == FigureTable.report_id)
+            .where(_county_cond(FigureTable, county, city, province))
+            .where(Report.status == "done", Report.scope.in_(list(scopes)))
+        )
+        if kinds is not None:
+            stmt = stmt.where(FigureTable.kind.in_(list(kinds)))
+        async with self.db.read() as conn:
+            rows = (await conn.execute(stmt)).all()
+        out: list[tuple[tuple[Any, ...], TrackedFigure]] = []
+        for r in rows:
+            when = r.published or (r.received.date() if r.received else None)
+            fig = TrackedFigure(
+                county=r.county,
+                city=r.city,
+                province=r.province,
+                report_id=r.report_id,
+                report_date=when,
+                title=r.title,
+                source=r.source,
+                label=r.label,
+                value=r.value,
+                unit=r.unit,
+                surface=r.surface,
+                kind=r.kind if r.kind in ("target", "result") else None,
+                period=r.period,
+                quote=r.quote or "",
+                qualifier=infer_qualifier(r.surface, r.quote or ""),
+            )
+            out.append(((when or date.min, r.report_id, r.position), fig))
+        out.sort(key=lambda x: x[0])
+        return [f for _, f in out]
+
+    async def all_counties(self, scopes: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
+        """Every county with figures in done reports of these scopes (export --all)."""
+        stmt = (
+            select(FigureTable.county, FigureTable.city, FigureTable.province)
+            .join(Report, Report.id == FigureTable.report_id)
+            .where(FigureTable.county.is_not(None))
+            .where(Report.status == "done", Report.scope.in_(list(scopes)))
+            .distinct()
+        )
+        async with self.db.read() as conn:
+            rows = (await conn.execute(stmt)).all()
+        return sorted({(r[0], r[1], r[2]) for r in rows}, key=lambda c: (c[2] or "", c[1] or "", c[0]))
+
+    async def _counties_of(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        if not ids:
+            return {}
+        stmt = (
+            select(ReportCounty.report_id, ReportCounty.county)
+            .where(ReportCounty.report_id.in_(list(ids)))
+            .order_by(ReportCounty.report_id, ReportCounty.position)
+        )
+        found: dict[int, list[str]] = {}
+        async with self.db.read() as conn:
+            for rid, name in (await conn.execute(stmt)).all():
+                found.setdefault(rid, []).append(name)
+        return {k: tuple(v) for k, v in found.items()}
+
+    async def chat_reports(self, scope: str, *, limit: int = 20, offset: int = 0) -> list[ReportEntry]:
+        """A scope's own reports, newest first (a duplicate lists its first report's counties)."""
+        stmt = (
+            select(
+                Report.id,
+                Report.scope,
+                Report.status,
+                Report.title,
+                Report.filename,
+                Report.published,
+                Report.received,
+                Report.duplicate_of,
+            )
+            .where(Report.scope == scope)
+            .order_by(Report.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        async with self.db.read() as conn:
+            rows = (await conn.execute(stmt)).all()
+        counties = await self._counties_of([r.duplicate_of or r.id for r in rows])
+        return [
+            ReportEntry(
+                id=r.id,
+                scope=r.scope,
+                status=r.status,
+                title=r.title,
+                filename=r.filename,
+                published=r.published,
+                received=r.received,
+                counties=counties.get(r.duplicate_of or r.id, ()),
+            )
+            for r in rows
+        ]
+
+    async def owned_report(self, report_id: int, scope: str) -> ReportEntry | None:
+        """The report if it belongs to `scope` (what delete and its confirmation check)."""
+        stmt = select(
+            Report.id,
+            Report.scope,
+            Report.status,
+            Report.title,
+            Report.filename,
+            Report.published,
+            Report.received,
+            Report.sender,
+        ).where(Report.id == report_id, Report.scope == scope)
+        async with self.db.read() as conn:
+            r = (await conn.execute(stmt)).first()
+        if r is None:
+            return None
+        counties = await self._counties_of([r.id])
+        return ReportEntry(*r[:7], counties=counties.get(r.id, ()), sender=r.sender)
+
+    async def delete_report(self, report_id: int, scope: str) -> Deleted | None:
+        """Remove a report of `scope` with its raw text, digest, figures and county links, and the
+        duplicates of it in the same scope (later sends of the same text). None when the report is not
+        this scope's (another chat's, public, or gone)."""
+        async with self.db.write() as conn:
+            found = (
+                await conn.execute(
+                    select(Report.sha256, Report.normalized).where(
+                        Report.id == report_id, Report.scope == scope
+                    )
+                )
+            ).first()
+            if found is None:
+                return None
+            dup = select(Report.id).where(Report.duplicate_of == report_id, Report.scope == scope)
+            ids = [report_id, *(await conn.execute(dup)).scalars()]
+            # explicit deletes: do not rely on ON DELETE CASCADE being enabled on every connection
+            for table in (FigureTable, ReportCounty, DigestRow):
+                await conn.execute(delete(table).where(table.report_id.in_(ids)))
+            await conn.execute(delete(Report).where(Report.id.in_(ids)))
+        return Deleted(reports=len(ids), sha256=found[0], text=found[1])
+
+    async def text_still_stored(self, sha256: str) -> bool:
+        stmt = select(exists().where(Report.sha256 == sha256))
+        async with self.db.read() as conn:
+            return bool((await conn.execute(stmt)).scalar())
+
+    async def drop_cache(self, key: str) -> None:
+        async with self.db.write() as conn:
+            await conn.execute(delete(LLMCacheRow).where(LLMCacheRow.key == key))
+
+    async def search(
+        self, scopes: Sequence[str], words: Sequence[str], *, limit: int = SEARCH_LIMIT
+    ) -> list[ReportEntry]:
+        """Done reports in `scopes` where every word is in the title, text, a county name, or a figure's
+        label or surface (5.8%, 地区生产总值). Newest first."""
+        if not words:
+            return []
+        conds = []
+        for w in words:
+            pat = _like(w)
+            county_hit = select(ReportCounty.report_id).where(ReportCounty.county.ilike(pat, escape="\\"))
+            figure_hit = select(FigureTable.report_id).where(
+                or_(FigureTable.label.ilike(pat, escape="\\"), FigureTable.surface.ilike(pat, escape="\\"))
+            )
+            conds.append(
+                or_(
+                    Report.title.ilike(pat, escape="\\"),
+                    Report.normalized.ilike(pat, escape="\\"),
+                    Report.id.in_(county_hit),
+                    Report.id.in_(figure_hit),
+                )
+            )
+        stmt = (
+            select(
+                Report.id,
+                Report.scope,
+                Report.status,
+                Report.title,
+                Report.filename,
+                Report.published,
+                Report.received,
+                Report.normalized,
+            )
+            .where(Report.status == "done", Report.scope.in_(list(scopes)), and_(*conds))
+            .order_by(Report.id.desc())
+            .limit(limit)
+        )
+        async with self.db.read() as conn:
+            rows = (await conn.execute(stmt)).all()
+        counties = await self._counties_of([r.id for r in rows])
+        return [
+            ReportEntry(
+                id=r.id,
+                scope=r.scope,
+                status=r.status,
+                title=r.title,
+                filename=r.filename,
+                published=r.published,
+                received=r.received,
+                counties=counties.get(r.id, ()),
+                snippet=_snippet(r.normalized or "", words),
+            )
+            for r in rows
+        ]
+
+
+def _snippet(text: str, words: Sequence[str]) -> str:
+    low = text.lower()
+    for w in words:
+        at = low.find(w.lower())
+        if at >= 0:
+            start, end = max(0, at - SNIPPET), min(len(text), at + len(w) + SNIPPET)
+            # never cut inside a number: a clipped "7." would show a figure the report never said
+            while start > 0 and _NUMBER_CHAR.match(text[start - 1]) and _NUMBER_CHAR.match(text[start]):
+                start -= 1
+            while end < len(text) and _NUMBER_CHAR.match(text[end - 1]) and _NUMBER_CHAR.match(text[end]):
+                end += 1
+            body = " ".join(text[start:end].split())
+            return ("…" if start else "") + body + ("…" if end < len(text) else "")
+    return ""
