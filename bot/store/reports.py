@@ -115,6 +115,14 @@ class Reports:
             )
             return res.rowcount == 1
 
+    async def set_raw(self, report_id: int, raw: bytes) -> bool:
+        """A pending report's bytes arrive late (an upload fetched after its reference was stored)."""
+        async with self.db.write() as conn:
+            res = await conn.execute(
+                update(Report).where(Report.id == report_id, Report.status == "pending").values(raw=raw)
+            )
+            return res.rowcount == 1
+
     async def mark_failed(self, report_id: int, error: str) -> bool:
         async with self.db.write() as conn:
             res = await conn.execute(
