@@ -10,9 +10,6 @@ from pydantic import BaseModel
 from extract.models import Digest, Script
 
 PUBLIC = "public"
-# Raw bytes that start with this are not a report yet: a file the bot was sent but could not download
-# (bot/telegram/uploads.py stores the reference to fetch it later; the service never digests them).
-AWAITING_UPLOAD = b"countybot:awaiting-telegram-file:v1\n"
 
 
 def chat_scope(chat_id: int) -> str:

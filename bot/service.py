@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.models import (
-    AWAITING_UPLOAD,
     ChatSettings,
     ReportOutcome,
     ResumedReport,
@@ -189,15 +188,7 @@ class Service:
         data = await self.store.reports.raw(row.id)
         if data is None:
             return await self._fail(row.id, GENERIC_ERROR)
-        if data.startswith(AWAITING_UPLOAD):  # its file is still to be fetched (bot/telegram/uploads.py)
-            return None
         return await self._process(row.id, row.scope, data, row.filename, use_llm)
-
-    async def attach_upload(self, report_id: int, data: bytes) -> bool:
-        """The file of an awaiting upload arrived: its bytes replace the reference (still pending)."""
-        if len(data) > self.settings.max_upload_bytes:
-            return False
-        return await self.store.reports.set_raw(report_id, data)
 
     async def _process(
         self, report_id: int, scope: str, data: bytes, filename: str | None, use_llm: bool

@@ -199,9 +199,8 @@ async def _keep_upload(
     )
     chat_id = update.effective_chat.id
     user = update.effective_user
-    report_id = await state.svc.accept(
-        scope=chat_scope(chat_id), sender=f"tg:{user.id}" if user else None, data=ref.encode(), filename=name
-    )
+    sender = f"tg:{user.id}" if user else None
+    report_id = await uploads.keep(state, scope=chat_scope(chat_id), sender=sender, ref=ref)
     log.warning("file %r kept as report %d: download failed %d times", name, report_id, tries)
     await reply(update, context, esc(uploads.SAVED.format(name=name, tries=tries)))
     uploads.retry_later(context.application, report_id, ref, chat_id)

@@ -1,9 +1,11 @@
 """Files sent to the bot: download with retries, and an upload Telegram would not hand over is kept.
 
 getFile or the download answering 5xx (or timing out) is retried with backoff. When it still fails,
-what the message told us (file id, name, caption, size) is stored as a pending report whose raw bytes
-are a reference (bot.models.AWAITING_UPLOAD + JSON); the user is told so; the file is fetched again
-later in this run (RETRY_LATER_S) and at every start-up, then digested and delivered like any report.
+what the message told us (file id, name, caption, size) is stored as a report whose raw bytes are a
+reference (AWAITING + JSON), failed with the message AWAITING_ERROR (so nothing resumes it as a report;
+the user reads that message should they ask); the user is told so; the file is fetched again later in
+this run (RETRY_LATER_S) and at every start-up, and then the report is reopened with its real bytes,
+digested and delivered like any other.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ from typing import TYPE_CHECKING
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TelegramError
 
-from bot.models import AWAITING_UPLOAD
-
 if TYPE_CHECKING:
     from telegram.ext import Application
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("countybot.telegram")
 
+AWAITING = b"countybot:awaiting-telegram-file:v1\n"
+AWAITING_ERROR = "文件暂时无法从 Telegram 下载，文件信息已保存，会自动重新下载。"
 BACKOFF_S = (1.0, 2.0, 4.0)  # waits between the tries of one download (four tries in all)
 RETRY_LATER_S = (60.0, 600.0, 3600.0)  # then, in this run, tries this long after the previous one
 SAVED = (
@@ -47,14 +49,14 @@ class UploadRef:
     message_id: int | None = None
 
     def encode(self) -> bytes:
-        return AWAITING_UPLOAD + json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
+        return AWAITING + json.dumps(asdict(self), ensure_ascii=False).encode("utf-8")
 
     @classmethod
     def decode(cls, raw: bytes | None) -> UploadRef | None:
-        if not raw or not raw.startswith(AWAITING_UPLOAD):
+        if not raw or not raw.startswith(AWAITING):
             return None
         try:
-            return cls(**json.loads(raw[len(AWAITING_UPLOAD) :].decode("utf-8")))
+            return cls(**json.loads(raw[len(AWAITING) :].decode("utf-8")))
         except (ValueError, TypeError):
             return None
 
@@ -96,11 +98,16 @@ async def retry_stored(app: Application, report_id: int, ref: UploadRef, chat_id
     except TelegramError as exc:  # the file is gone or too big: say so once, the row fails
         log.warning("stored upload %d cannot be fetched: %s", report_id, exc)
         data = b""
-    if data and await state.svc.attach_upload(report_id, data):
+    reports = state.svc.store.reports
+    if data and len(data) <= state.settings.max_upload_bytes:
+        if not await reports.reopen(report_id, AWAITING_ERROR, data):
+            return True  # another run took it
         async with state.locks.hold(chat_id):
             outcome = await state.svc.process(report_id)
     else:
-        await state.svc.store.reports.mark_failed(report_id, GONE)
+        if not await reports.reopen(report_id, AWAITING_ERROR, AWAITING):  # pending again, to fail it
+            return True
+        await reports.mark_failed(report_id, GONE)
         outcome = await state.svc.outcome(report_id)
     script = (await state.svc.chat_settings(chat_id)).script
     await deliver(
@@ -134,13 +141,18 @@ def retry_later(app: Application, report_id: int, ref: UploadRef, chat_id: int) 
     task.add_done_callback(tasks.discard)
 
 
-async def stored_uploads(state: BotState) -> list[tuple[PendingReport, UploadRef]]:
-    """Pending reports that are references to files still to be fetched."""
-    from bot.store.base import utcnow
+async def keep(state: BotState, *, scope: str, sender: str | None, ref: UploadRef) -> int:
+    """Store an upload that could not be downloaded: its reference, failed with AWAITING_ERROR."""
+    report_id = await state.svc.accept(scope=scope, sender=sender, data=ref.encode(), filename=ref.name)
+    await state.svc.store.reports.mark_failed(report_id, AWAITING_ERROR)
+    return report_id
 
+
+async def stored_uploads(state: BotState) -> list[tuple[PendingReport, UploadRef]]:
+    """Uploads still to be downloaded, with their references."""
     found = []
     reports = state.svc.store.reports
-    for row in await reports.pending(claimed_before=utcnow()):
+    for row in await reports.failed_with(AWAITING_ERROR):
         ref = UploadRef.decode(await reports.raw(row.id))
         if ref is not None:
             found.append((row, ref))

@@ -59,11 +59,20 @@ def binary_kind(data: bytes) -> str | None:
 
 
 def _plausible(text: str) -> bool:
+    """Text a report could be: nearly all CJK, CJK punctuation, full-width forms or printable ASCII."""
     sample = text[:4096]
-    odd = sum(
-        1 for ch in sample if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") and ch not in "\t\n\r\x0c"
+    usual = sum(
+        1
+        for ch in sample
+        if " " <= ch <= "~"
+        or ch in "\t\n\r\u3000"
+        or "\u4e00" <= ch <= "\u9fff"
+        or "\u3001" <= ch <= "\u303f"
+        or "\uff01" <= ch <= "\uffef"
+        or "\u2010" <= ch <= "\u2027"
+        or unicodedata.category(ch) in ("Lo", "Nd", "Po", "Ps", "Pe", "Pi", "Pf")  # private use is Co
     )
-    return odd <= len(sample) // 200
+    return usual >= 0.95 * len(sample)
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

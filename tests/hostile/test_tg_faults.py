@@ -7,6 +7,7 @@ import time
 
 from bot.service import Service
 from bot.settings import get_settings
+from bot.telegram import uploads
 from bot.telegram.errors import USER_ERROR_TEXT
 from tests.fakes.openai_server import FakeOpenAI, grounded_reply
 from tests.hostile import tgkit
@@ -81,9 +82,8 @@ async def test_get_file_down_keeps_the_upload_and_finishes_it_at_restart(env, tg
         calls = tg.calls_of("getFile")
         assert calls[-1].at - calls[0].at >= 1.0
         svc = app.bot_data["state"].svc
-        rid = await svc.store.reports.count_reports(scope=f"chat:{USER}")
-        assert rid == 1  # what was received is stored
-        [row] = await svc.store.reports.pending(claimed_before=__import__("datetime").datetime.max)
+        assert await svc.store.reports.count_reports(scope=f"chat:{USER}") == 1  # what was received is stored
+        [row] = await svc.store.reports.failed_with(uploads.AWAITING_ERROR)
         raw = await svc.store.reports.raw(row.id)
         assert row.filename == "平陆.txt" and b"FILE1" in raw and "请看这份报告".encode() in raw
     assert "平陆.txt" in told and "稍后" in told and DIGEST_MARK not in told
@@ -96,8 +96,6 @@ async def test_get_file_down_keeps_the_upload_and_finishes_it_at_restart(env, tg
 
 
 async def test_download_down_keeps_the_upload_and_retries_later_in_the_same_run(env, tg, monkeypatch):
-    from bot.telegram import uploads
-
     monkeypatch.setattr(uploads, "RETRY_LATER_S", (0.5, 0.5))
     tg.fail_next("download", 500, "Internal Server Error", times=100)
     async with bot():
