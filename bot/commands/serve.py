@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     token = settings.telegram_bot_token.get_secret_value()
 
     from bot.telegram.app import build_application
-    from bot.telegram.errors import configure_logging
+    from bot.telegram.errors import configure_logging, redact
 
     configure_logging(token)
     log = logging.getLogger("countybot.serve")
@@ -97,17 +97,26 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # e.g. an unknown COUNTYBOT_TIMEZONE
         print(f"countybot serve: {exc}", file=sys.stderr)
         return 2
-    if args.webhook:
-        path = urlsplit(args.webhook).path.strip("/")
-        log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
-        app.run_webhook(
-            listen=args.listen,
-            port=args.port,
-            url_path=path,
-            webhook_url=args.webhook,
-            secret_token=webhook_secret(token),
-        )
-    else:
-        log.info("long polling %s", settings.telegram_api_url)
-        app.run_polling()
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        if args.webhook:
+            path = urlsplit(args.webhook).path.strip("/")
+            log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
+            app.run_webhook(
+                listen=args.listen,
+                port=args.port,
+                url_path=path,
+                webhook_url=args.webhook,
+                secret_token=webhook_secret(token),
+            )
+        else:
+            log.info("long polling %s", settings.telegram_api_url)
+            app.run_polling()
+    except InvalidToken:  # revoked between the pre-flight check and start-up
+        print("countybot serve: Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)", file=sys.stderr)
+        return 2
+    except NetworkError as exc:  # start-up gave up on the Bot API
+        print(f"countybot serve: cannot reach the Bot API: {redact(str(exc))}", file=sys.stderr)
+        return 2
     return 0
