@@ -59,20 +59,16 @@ def binary_kind(data: bytes) -> str | None:
 
 
 def _plausible(text: str) -> bool:
-    """Text a report could be: nearly all CJK, CJK punctuation, full-width forms or printable ASCII."""
+    """Text a report could be: nearly all letters, digits, punctuation and spaces (pinyin glosses
+    bring accented Latin), and at least half of it CJK or ASCII."""
     sample = text[:4096]
+    core = sum(1 for ch in sample if ch <= "~" or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f")
     usual = sum(
         1
         for ch in sample
-        if " " <= ch <= "~"
-        or ch in "\t\n\r\u3000"
-        or "\u4e00" <= ch <= "\u9fff"
-        or "\u3001" <= ch <= "\u303f"
-        or "\uff01" <= ch <= "\uffef"
-        or "\u2010" <= ch <= "\u2027"
-        or unicodedata.category(ch) in ("Lo", "Nd", "Po", "Ps", "Pe", "Pi", "Pf")  # private use is Co
+        if ch in "\t\n\r" or unicodedata.category(ch)[0] in "LNPZ" or unicodedata.category(ch) == "Mn"
     )
-    return usual >= 0.95 * len(sample)
+    return core >= 0.5 * len(sample) and usual >= 0.95 * len(sample)
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
