@@ -37,7 +37,7 @@ SAVED = (
     "文件信息（名称、说明）已保存，稍后会自动重新下载，成功后发送摘要，不需要重新发送。"
 )
 GONE = "这个文件已无法从 Telegram 下载（可能已过期或太大），请重新发送。"
-FETCHED_NOTE = "📥 文件《{name}》已重新下载，以下是它的摘要。\n\n"
+FETCHED_NOTE = "📥 文件《{name}》已重新下载。\n\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,8 @@ async def retry_stored(app: Application, report_id: int, ref: UploadRef, chat_id
         log.warning("stored upload %d cannot be fetched: %s", report_id, exc)
         data = b""
     reports = state.svc.store.reports
-    if data and len(data) <= state.settings.max_upload_bytes:
+    fetched = bool(data) and len(data) <= state.settings.max_upload_bytes
+    if fetched:
         if not await reports.reopen(report_id, AWAITING_ERROR, data):
             return True  # another run took it
         async with state.locks.hold(chat_id):
@@ -117,7 +118,7 @@ async def retry_stored(app: Application, report_id: int, ref: UploadRef, chat_id
         outcome,
         script=script,
         reply_to=ref.message_id,
-        lead=html.escape(FETCHED_NOTE.format(name=ref.name), quote=False),
+        lead=html.escape(FETCHED_NOTE.format(name=ref.name), quote=False) if fetched else "",
     )
     return True
 

@@ -149,3 +149,20 @@ async def test_pending_reports_are_finished_while_the_bot_already_answers(env, t
     texts = tg.texts(USER)
     assert "/targets" in texts[0], texts  # the help came before both resumed digests
     assert answered < slow
+
+
+async def test_stored_upload_whose_file_expired_is_failed_with_a_clear_message(env, tg):
+    tg.fail_next("getFile", 500, "Internal Server Error", times=100)
+    async with bot():
+        await _upload(tg)
+        await tg.wait_text(USER, "已保存", timeout=30)
+    tg.clear_failures()
+    tg.fail_next("getFile", 400, "Bad Request: invalid file_id")
+    async with bot() as app:
+        gone = await tg.wait_text(USER, "已无法", timeout=30)
+        svc = app.bot_data["state"].svc
+        assert await svc.store.reports.failed_with(uploads.AWAITING_ERROR) == []
+        assert await svc.store.reports.count_reports(status="failed") == 1
+    assert uploads.GONE in gone and "已重新下载" not in gone
+    assert not digests(tg, USER)
+    assert_user_safe(tg, USER)
