@@ -179,11 +179,16 @@ _AT_LEAST = ("以上", "不低于", "突破", "超过", "超", "至少", "高于
 _AT_MOST = ("以内", "以下", "控制在", "不超过", "不高于", "低于", "不多于")
 _APPROX = ("左右", "约", "近", "上下", "大约", "大概")
 _AFTER = re.compile(r"^(左右|以上|以内|以下|上下)")
+_OWN = re.compile(r"(左右|以上|以内|以下|上下)$")
 _BEFORE = re.compile(r"(控制在|不低于|不高于|不超过|突破|超过|至少|不少于|约|近)$")
 
 
 def infer_qualifier(surface: str, quote: str) -> str | None:
-    """The qualifier written next to the number (for figures digested before Figure had one)."""
+    """The qualifier written next to the number (for stored figures, whose table keeps the surface as
+    written but no qualifier column): in the surface itself ("6%左右"), else just after or before it."""
+    own = _OWN.search(surface or "")
+    if own:
+        return own.group(1)
     if not surface or not quote:
         return None
     at = quote.find(surface)

@@ -69,7 +69,7 @@ async def test_targets_answer_carries_status_and_revision(service: Service) -> N
         await _submit(service, text)
     answer = await analyst.targets_with_status(service, "蒲县", ["public"])
     by_label = {t.label: t for t in answer.targets}
-    gdp = next(t for t in answer.targets if t.surface == "6%")
+    gdp = next(t for t in answer.targets if t.surface == "6%左右")
     assert gdp.status == "接近目标" and "5.9%" in gdp.status_note
     grain = by_label["粮食产量"]
     assert grain.status == "无后续数据"

@@ -3,9 +3,12 @@
 Folders are read one level deep unless --recursive: a reports folder often holds reference copies or
 other material in sub-folders (seeds/normalized/ has the normalised text of the same seed reports, which
 must not count as separate reports). In folders only supported report types are taken
-(extract.text.loaders.SUPPORTED_EXTENSIONS; gold.json and the like are skipped); a file named
-explicitly is always tried and an unsupported one is listed as failed. Exit code 1 when any file
-failed (the batch still runs to the end).
+(extract.text.loaders.SUPPORTED_EXTENSIONS); every file a folder holds that is not taken is listed as
+skipped, with the reason (gold.json, .xlsx, .png, hidden files, sub-folders without --recursive). A file
+named explicitly is always tried and an unsupported one is listed as failed. A file over the upload
+limit fails before it is read: nothing is stored for it, as in the bot, which refuses it from the
+message before downloading. Exit code 1 when any file failed (skipped ones do not count; the batch
+still runs to the end).
 """
 
 from __future__ import annotations
@@ -26,26 +29,36 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object: totals and each file")
 
 
-def collect(paths: list[str], recursive: bool) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Files to ingest, in a stable order, and the paths that fail before reading (missing, unsupported)."""
+Listing = tuple[list[Path], list[tuple[str, str]], list[tuple[str, str]]]
+
+
+def collect(paths: list[str], recursive: bool) -> Listing:
+    """Files to ingest in a stable order, the paths that fail before reading (missing, unsupported),
+    and what folders hold that is not taken (skipped), each with its reason."""
     from extract.errors import UnsupportedTypeError
     from extract.text.loaders import SUPPORTED_EXTENSIONS as SUPPORTED
 
     files: list[Path] = []
     failures: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     for raw in paths:
         p = Path(raw).expanduser()
         if p.is_dir():
-            found = p.rglob("*") if recursive else p.iterdir()
-            files.extend(
-                sorted(
-                    f
-                    for f in found
-                    if f.is_file()
-                    and f.suffix.lower() in SUPPORTED
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                )
-            )
+            for f in sorted(p.rglob("*") if recursive else p.iterdir()):
+                hidden = any(part.startswith(".") for part in f.relative_to(p).parts)
+                if hidden and any(part.startswith(".") for part in f.parent.relative_to(p).parts):
+                    continue  # inside a hidden folder: the folder itself is listed
+                if hidden:
+                    skipped.append((str(f), "隐藏文件或文件夹"))
+                elif f.is_dir():
+                    if not recursive:
+                        skipped.append((str(f), "子文件夹（加 --recursive 一并读取）"))
+                elif not f.is_file():
+                    skipped.append((str(f), "不是普通文件"))
+                elif f.suffix.lower() not in SUPPORTED:
+                    skipped.append((str(f), f"不支持的文件类型（{f.suffix or '无扩展名'}）"))
+                else:
+                    files.append(f)
         elif p.is_file():
             if p.suffix and p.suffix.lower() not in SUPPORTED:
                 failures.append((raw, UnsupportedTypeError.user_message))
@@ -53,7 +66,7 @@ def collect(paths: list[str], recursive: bool) -> tuple[list[Path], list[tuple[s
                 files.append(p)
         else:
             failures.append((raw, "找不到该文件或文件夹。"))
-    return files, failures
+    return files, failures, skipped
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,12 +79,32 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"countybot ingest: {exc}", file=sys.stderr)
         return 2
-    files, failures = collect(args.paths, args.recursive)
-    return asyncio.run(_ingest(files, failures, scope, use_llm=not args.offline, as_json=args.json))
+    files, failures, skipped = collect(args.paths, args.recursive)
+    return asyncio.run(
+        _ingest(files, failures, skipped, scope, use_llm=not args.offline, as_json=args.json)
+    )
+
+
+def _too_large(path: Path, limit: int) -> str | None:
+    from extract.errors import TooLargeError
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None  # reading it will say why
+    if size <= limit:
+        return None
+    return f"{TooLargeError.user_message}（{size / 2**20:.1f} MB，上限 {limit / 2**20:g} MB；未保存）"
 
 
 async def _ingest(
-    files: list[Path], failures: list[tuple[str, str]], scope: str, *, use_llm: bool, as_json: bool = False
+    files: list[Path],
+    failures: list[tuple[str, str]],
+    skipped: list[tuple[str, str]],
+    scope: str,
+    *,
+    use_llm: bool,
+    as_json: bool = False,
 ) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -79,8 +112,9 @@ async def _ingest(
     from bot.service import Service, StoreOpenError
     from bot.settings import get_settings
 
+    settings = get_settings()
     try:
-        service = await Service.create(get_settings())
+        service = await Service.create(settings)
     except StoreOpenError as exc:
         print(f"countybot ingest: {exc}", file=sys.stderr)
         return 2
@@ -100,10 +134,16 @@ async def _ingest(
             task = progress.add_task("ingest", total=len(files))
             for path in files:
                 progress.update(task, description=path.name[:40])
+                if too_large := _too_large(path, settings.max_upload_bytes):
+                    failures.append((str(path), too_large))  # nothing stored, as in the bot
+                    counts["failed"] += 1
+                    progress.advance(task)
+                    continue
                 try:
                     data = path.read_bytes()
                 except OSError as exc:
                     failures.append((str(path), f"无法读取文件：{exc.strerror or exc}"))
+                    counts["failed"] += 1
                 else:
                     outcome = await service.submit(
                         scope=scope, sender="cli", data=data, filename=path.name, use_llm=use_llm
@@ -119,7 +159,7 @@ async def _ingest(
     failed = len(failures)
     total = len(files) + failed - counts["failed"]
     if as_json:
-        _print_json(scope, total, counts, failed, resumed, items, failures)
+        _print_json(scope, total, counts, failed, resumed, items, failures, skipped)
         return 1 if failures else 0
     print(
         f"{total} file(s), scope {scope}: "
@@ -130,6 +170,10 @@ async def _ingest(
     if failures:
         print("failed:")
         for path, reason in failures:
+            print(f"  {path}: {reason}")
+    if skipped:
+        print(f"skipped {len(skipped)} (not reports):")
+        for path, reason in skipped:
             print(f"  {path}: {reason}")
     return 1 if failures else 0
 
@@ -161,6 +205,7 @@ def _print_json(
     resumed: int,
     items: list[dict],
     failures: list[tuple[str, str]],
+    skipped: list[tuple[str, str]],
 ) -> None:
     import json
 
@@ -178,5 +223,6 @@ def _print_json(
         "failed": failed,
         "resumed": resumed,
         "reports": items,
+        "skipped": [{"path": p, "reason": reason} for p, reason in skipped],
     }
     print(json.dumps(data, ensure_ascii=False, indent=2))

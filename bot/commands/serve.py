@@ -24,6 +24,33 @@ def webhook_secret(token: str) -> str:
     return hashlib.sha256(f"countybot-webhook:{token}".encode()).hexdigest()[:48]
 
 
+def preflight(token: str, api_url: str) -> str | None:
+    """Ask the Bot API who we are before serving: None when it answers, else the one line to print.
+    PTB's own start-up would log a traceback per retry (with the token in the URL) instead."""
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.telegram.errors import redact
+
+    api = api_url.rstrip("/")
+
+    async def ask() -> None:
+        async with Bot(token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot") as bot:
+            await bot.get_me()
+
+    try:
+        asyncio.run(ask())
+    except InvalidToken:
+        return "countybot serve: Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN with @BotFather)"
+    except NetworkError as exc:
+        return f"countybot serve: cannot reach the Bot API at {api}: {redact(str(exc)) or type(exc).__name__}"
+    except TelegramError as exc:
+        return f"countybot serve: the Bot API refused to start: {redact(str(exc))}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
     from urllib.parse import urlsplit
@@ -54,10 +81,13 @@ def run(args: argparse.Namespace) -> int:
     token = settings.telegram_bot_token.get_secret_value()
 
     from bot.telegram.app import build_application
-    from bot.telegram.errors import configure_logging
+    from bot.telegram.errors import configure_logging, redact
 
     configure_logging(token)
     log = logging.getLogger("countybot.serve")
+    if problem := preflight(token, settings.telegram_api_url):
+        print(problem, file=sys.stderr)
+        return 2
     if settings.allowed_chats:
         log.info("allowed chats: %s", ", ".join(str(c) for c in settings.allowed_chats))
     else:
@@ -67,17 +97,26 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # e.g. an unknown COUNTYBOT_TIMEZONE
         print(f"countybot serve: {exc}", file=sys.stderr)
         return 2
-    if args.webhook:
-        path = urlsplit(args.webhook).path.strip("/")
-        log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
-        app.run_webhook(
-            listen=args.listen,
-            port=args.port,
-            url_path=path,
-            webhook_url=args.webhook,
-            secret_token=webhook_secret(token),
-        )
-    else:
-        log.info("long polling %s", settings.telegram_api_url)
-        app.run_polling()
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        if args.webhook:
+            path = urlsplit(args.webhook).path.strip("/")
+            log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
+            app.run_webhook(
+                listen=args.listen,
+                port=args.port,
+                url_path=path,
+                webhook_url=args.webhook,
+                secret_token=webhook_secret(token),
+            )
+        else:
+            log.info("long polling %s", settings.telegram_api_url)
+            app.run_polling()
+    except InvalidToken:  # revoked between the pre-flight check and start-up
+        print("countybot serve: Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)", file=sys.stderr)
+        return 2
+    except NetworkError as exc:  # start-up gave up on the Bot API
+        print(f"countybot serve: cannot reach the Bot API: {redact(str(exc))}", file=sys.stderr)
+        return 2
     return 0

@@ -119,6 +119,23 @@ class Reports:
             )
             return res.rowcount == 1
 
+    async def failed_with(self, error: str) -> list[PendingReport]:
+        """Failed reports whose error is exactly `error` (the bot's uploads still to be downloaded)."""
+        cols = [getattr(Report, name) for name in PendingReport.__dataclass_fields__]
+        stmt = select(*cols).where(Report.status == "failed", Report.error == error).order_by(Report.id)
+        async with self.db.read() as conn:
+            return [PendingReport(*r) for r in (await conn.execute(stmt)).all()]
+
+    async def reopen(self, report_id: int, error: str, raw: bytes) -> bool:
+        """A report failed with `error` gets its bytes and is pending again, claimed by the caller."""
+        async with self.db.write() as conn:
+            res = await conn.execute(
+                update(Report)
+                .where(Report.id == report_id, Report.status == "failed", Report.error == error)
+                .values(raw=raw, status="pending", error=None, processed=None, claimed_at=utcnow())
+            )
+            return res.rowcount == 1
+
     async def mark_failed(self, report_id: int, error: str) -> bool:
         async with self.db.write() as conn:
             res = await conn.execute(

@@ -7,6 +7,8 @@ the same application through the same hooks without taking over the event loop.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -108,8 +110,9 @@ def register(app: Application) -> None:
         (("unfollow",), analyst.cmd_unfollow),
     ):
         app.add_handler(CommandHandler(names, callback, filters=messages))
-    app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:\d+$"))
-    app.add_handler(CallbackQueryHandler(analyst.on_report_button, pattern=r"^rep:\w+:\d+$"))
+    app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:"))
+    app.add_handler(CallbackQueryHandler(analyst.on_report_button, pattern=r"^rep:\w+:\d{1,18}$"))
+    app.add_handler(CallbackQueryHandler(commands.on_stale_button))  # validated there: never an error
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, analyst.on_edited))
     app.add_handler(MessageHandler(messages & filters.Document.ALL, reports.on_document))
     app.add_handler(
@@ -127,10 +130,8 @@ async def on_startup(app: Application) -> None:
         from bot.service import Service
 
         state.service = await Service.create(state.settings)
-    resumed = await state.svc.resume_pending_outcomes()
-    if resumed:
-        log.info("finished %d report(s) left pending by an earlier run", len(resumed))
-        await send_resumed(app, resumed)
+    # the backlog is finished alongside serving: a slow model must not keep the bot silent at start-up
+    app.bot_data["backlog"] = asyncio.create_task(finish_backlog(app), name="backlog")
     try:
         await set_commands(app)
     except TelegramError as exc:  # the menu is a convenience: never a reason not to start
@@ -166,8 +167,36 @@ async def send_resumed(app: Application, resumed: list[ResumedReport]) -> int:
     return sent
 
 
+async def finish_backlog(app: Application) -> None:
+    """Uploads stored while Telegram would not hand them over, then reports left pending by a crash."""
+    from bot.service import scope_chat
+    from bot.telegram import uploads
+
+    state: BotState = app.bot_data["state"]
+    try:
+        for row, ref in await uploads.stored_uploads(state):
+            chat_id = scope_chat(row.scope)
+            if chat_id is not None and not await uploads.retry_stored(app, row.id, ref, chat_id):
+                uploads.retry_later(app, row.id, ref, chat_id)
+        resumed = await state.svc.resume_pending_outcomes()
+        if resumed:
+            log.info("finished %d report(s) left pending by an earlier run", len(resumed))
+            await send_resumed(app, resumed)
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # the bot keeps serving; what is left stays pending for the next start
+        log.exception("finishing the backlog failed")
+
+
 async def on_shutdown(app: Application) -> None:
     state: BotState = app.bot_data["state"]
+    # unfinished work stays pending (claimed) and is resumed at the next start
+    tasks = [app.bot_data.pop("backlog", None), *app.bot_data.pop("upload_retries", set())]
+    for task in tasks:
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
     if state.owns_service and state.service is not None:
         await state.service.close()
         state.service = None

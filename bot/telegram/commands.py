@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 from telegram import Update
@@ -94,11 +95,31 @@ async def cmd_figures(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await reply(update, context, render_figures(digest))
 
 
+STALE_BUTTON = "这个按钮已失效，找不到对应的报告。请重新发送报告或发送 /figures。"
+# report ids are positive and fit a signed 64-bit column (SQLite and PostgreSQL): 18 digits at most
+_FIGS_DATA = re.compile(r"figs:([1-9][0-9]{0,17})")
+
+
+def report_id_of(data: str | None) -> int | None:
+    """The report id a figures button carries; None for anything else (forged, truncated, old format)."""
+    m = _FIGS_DATA.fullmatch(data or "")
+    return int(m.group(1)) if m else None
+
+
+async def on_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button press no other handler took: answered (the client stops its spinner), nothing read."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(STALE_BUTTON)
+
+
 async def on_figures_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     state = get_state(context)
     chat_id = update.effective_chat.id
-    report_id = int(query.data.partition(":")[2])
+    report_id = report_id_of(query.data)
+    if report_id is None:
+        await query.answer(STALE_BUTTON)
+        return
     # scope-checked: a button copied into another chat shows nothing of this one
     digest = await state.svc.report_digest(report_id, chat_scope(chat_id))
     if digest is None:

@@ -13,7 +13,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.render.html import html_to_plain, split_html
+from bot.render.html import MAX_MESSAGE, html_to_plain, split_html
 from bot.telegram.state import BotState
 from extract.models import Script
 
@@ -32,8 +32,15 @@ def convert(text: str, script: Script) -> str:
     return to_script(text, "traditional")
 
 
+MIN_SPLIT = 256  # re-splitting a "too long" message stops here (Telegram never counts 256 as too long)
+
+
 def _is_parse_error(exc: BadRequest) -> bool:
     return "parse entities" in str(exc).lower() or "unsupported start tag" in str(exc).lower()
+
+
+def _is_too_long(exc: BadRequest) -> bool:
+    return "too long" in str(exc).lower()
 
 
 async def send_html(
@@ -46,11 +53,24 @@ async def send_html(
     markup: InlineKeyboardMarkup | None = None,
 ) -> int:
     """Send Telegram HTML in as many messages as needed (the button goes on the last); returns how many.
-    If Telegram rejects the HTML, the same chunk goes again as plain text."""
-    chunks = split_html(convert(text, script))
+    If Telegram rejects the HTML, the same chunk goes again as plain text; if it finds a chunk too long
+    (it counts after parsing entities, and its limit has changed before), that chunk is split in halves."""
+    return await _send_chunks(bot, chat_id, split_html(convert(text, script)), reply_to, markup, MAX_MESSAGE)
+
+
+async def _send_chunks(
+    bot: Bot,
+    chat_id: int,
+    chunks: list[str],
+    reply_to: int | None,
+    markup: InlineKeyboardMarkup | None,
+    limit: int,
+) -> int:
+    sent = 0
     for n, chunk in enumerate(chunks):
+        last = n == len(chunks) - 1
         kwargs: dict = {
-            "reply_markup": markup if n == len(chunks) - 1 else None,
+            "reply_markup": markup if last else None,
             "link_preview_options": LinkPreviewOptions(is_disabled=True),
         }
         if n == 0 and reply_to:
@@ -60,11 +80,23 @@ async def send_html(
         try:
             await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML, **kwargs)
         except BadRequest as exc:
+            if _is_too_long(exc) and limit > MIN_SPLIT:
+                smaller = split_html(chunk, limit // 2)
+                log.warning(
+                    "Telegram found a message too long in chat %s; resending in %d parts",
+                    chat_id,
+                    len(smaller),
+                )
+                sent += await _send_chunks(
+                    bot, chat_id, smaller, reply_to if n == 0 else None, markup if last else None, limit // 2
+                )
+                continue
             if not _is_parse_error(exc):
                 raise
             log.warning("Telegram rejected our HTML in chat %s (%s); sending plain text", chat_id, exc)
             await bot.send_message(chat_id, html_to_plain(chunk), **kwargs)
-    return len(chunks)
+        sent += 1
+    return sent
 
 
 @contextlib.asynccontextmanager

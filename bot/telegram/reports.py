@@ -29,6 +29,7 @@ from telegram.ext import ContextTypes
 
 from bot.render.html import esc, hidden_figures, render_digest
 from bot.service import chat_scope
+from bot.telegram import uploads
 from bot.telegram.commands import HINT, answer_targets
 from bot.telegram.intents import looks_like_report, targets_query
 from bot.telegram.reply import chat_script, get_state, reply, send_html, typing
@@ -154,8 +155,7 @@ async def process_document(
 
     async def download() -> bytes | None:
         try:
-            tg_file = await context.bot.get_file(doc.file_id)
-            data = bytes(await tg_file.download_as_bytearray())
+            data = await uploads.fetch(context.bot, doc.file_id)
         except BadRequest as exc:
             log.info("download of %r failed: %s", name, exc)
             too_big = "too big" in str(exc).lower()
@@ -165,6 +165,9 @@ async def process_document(
                 _too_large(doc.file_size or limit + 1, limit) if too_big else DOWNLOAD_FAILED,
             )
             return None
+        except uploads.DownloadFailed as exc:
+            await _keep_upload(update, context, doc, name, reply_to, exc.tries)
+            return None
         if len(data) > limit:
             await reply(update, context, _too_large(len(data), limit))
             return None
@@ -173,6 +176,34 @@ async def process_document(
     await process_report(
         update, context, data=download, filename=name, ack=ACK_FILE.format(name=esc(name)), reply_to=reply_to
     )
+
+
+async def _keep_upload(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    doc: TgDocument,
+    name: str,
+    reply_to: int | None,
+    tries: int,
+) -> None:
+    """Telegram would not hand the file over: store what the message told us, say so, retry later."""
+    state = get_state(context)
+    msg = update.effective_message
+    source = msg.reply_to_message if reply_to and msg.reply_to_message else msg
+    ref = uploads.UploadRef(
+        file_id=doc.file_id,
+        name=name,
+        caption=source.caption,
+        size=doc.file_size,
+        message_id=source.message_id,
+    )
+    chat_id = update.effective_chat.id
+    user = update.effective_user
+    sender = f"tg:{user.id}" if user else None
+    report_id = await uploads.keep(state, scope=chat_scope(chat_id), sender=sender, ref=ref)
+    log.warning("file %r kept as report %d: download failed %d times", name, report_id, tries)
+    await reply(update, context, esc(uploads.SAVED.format(name=name, tries=tries)))
+    uploads.retry_later(context.application, report_id, ref, chat_id)
 
 
 async def _llm_allowed(state: BotState, chat_id: int) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+from html.parser import HTMLParser
 
 _DECLARED = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
@@ -105,6 +106,41 @@ def _render(root) -> str:
     return "".join(out)
 
 
+class _FlatText(HTMLParser):
+    """Text of a page read as a stream of tags (no tree, so no depth limit), a line per block."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _DROP_TAGS and tag not in _VOID:
+            self.skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.out.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROP_TAGS and tag not in _VOID:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.out.append(data)
+
+
+_VOID = frozenset({"input", "link", "meta", "embed"})
+
+
+def flat_text(html: str) -> str:
+    parser = _FlatText()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.out)
+
+
 def html_to_text(html: str) -> str:
     """The article text of an HTML page (already decoded)."""
     import lxml.html
@@ -112,9 +148,13 @@ def html_to_text(html: str) -> str:
 
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses str input with an encoding declaration
     try:
-        doc = lxml.html.document_fromstring(html)
+        # huge_tree: without it libxml2 drops everything nested deeper than 256 elements
+        doc = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
-        return ""
+        return flat_text(html)
+    body = doc.find("body")
+    if not (body if body is not None else doc).text_content().strip() and re.search(r">[^<\s]", html):
+        return flat_text(html)  # nested deeper than even huge_tree allows: a flat walk, no tree
     page_title = " ".join((doc.findtext(".//title") or "").split())
     for el in list(doc.iter(etree.Comment, etree.ProcessingInstruction, *_DROP_TAGS)):
         if el.getparent() is not None:

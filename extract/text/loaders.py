@@ -7,7 +7,6 @@ calls this from a worker thread: nothing here keeps state between calls.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import io
 import re
@@ -15,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from extract.errors import (
-    BinaryContentError,
     CorruptFileError,
     DecodeError,
     EmptyInputError,
@@ -25,30 +23,23 @@ from extract.errors import (
     UnsupportedTypeError,
 )
 from extract.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
+from extract.text.decode import BOMS, decode_text, replaced_warning
 from extract.text.segment import CLOSING_QUOTES, COLONS, marks
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_DESCRIPTION", "SUPPORTED_EXTENSIONS", "LoadedText", "load_bytes"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SUPPORTED_DESCRIPTION",
+    "SUPPORTED_EXTENSIONS",
+    "LoadedText",
+    "decode_text",
+    "load_bytes",
+]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the one default; bot settings may lower or raise it
 
 _TEXT_TYPES = {"": "txt", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
 
-# Charsets charset-normalizer may choose between (everything a Chinese report is realistically in).
-_DETECT_CHARSETS = ["utf_8", "gb18030", "big5"]
 _MAX_UNZIPPED = 400 * 1024 * 1024  # a .docx that inflates beyond this is a zip bomb, not a report
-
-_MAGIC = (
-    (b"%PDF-", "a PDF"),
-    (b"PK\x03\x04", "a zip archive (.docx/.xlsx?)"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\xd0\xcf\x11\xe0", "an old Office file (.doc/.xls)"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7z archive"),
-    (b"\x1f\x8b", "a gzip archive"),
-)
-
 
 _HTML_START = re.compile(
     rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL
@@ -67,7 +58,7 @@ _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
 
 
 def _extension(filename: str | None) -> str:
-    """".docx" for "报告.DOCX"; "" for no name, no dot, or a dotted name that is not an extension
+    """ ".docx" for "报告.DOCX"; "" for no name, no dot, or a dotted name that is not an extension
     ("讲话2023.12.29")."""
     if not filename:
         return ""
@@ -93,11 +84,11 @@ def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
     if ext in _TEXT_TYPES:
         if _HTML_START.match(data[:1024]):  # a saved web page without its .html name
             return _checked(_load_html(data))
-        text, encoding = decode_text(data)
+        text, encoding, warnings = decode_text(data)
         file_type = _TEXT_TYPES[ext]
         if file_type == "md":
             text = _markdown_to_text(text)
-        return _checked(LoadedText(text=text, encoding=encoding, file_type=file_type))
+        return _checked(LoadedText(text=text, encoding=encoding, file_type=file_type, warnings=warnings))
     if ext in HTML_EXTENSIONS:
         return _checked(_load_html(data))
     if ext == ".docx":
@@ -120,56 +111,7 @@ def _checked(loaded: LoadedText) -> LoadedText:
     return loaded
 
 
-# --- plain text -----------------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: FF FE 00 00 starts with FF FE
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-# Every byte but the control characters a text file should not hold (tab, newlines, form feed and
-# ESC are fine): deleting these leaves the suspicious ones.
-_NOT_CONTROL = bytes(b for b in range(256) if not (b < 0x20 and b not in b"\t\n\r\x0c\x1b"))
-
-
-def _binary_kind(data: bytes) -> str | None:
-    """What a binary file looks like, or None when it may be text."""
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            return kind
-    head = data[:8192]
-    if b"\x00" in head:
-        return "binary data"
-    controls = len(head.translate(None, _NOT_CONTROL))  # in C: what is left are the control bytes
-    return "binary data" if controls > max(2, len(head) // 100) else None
-
-
-def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding): BOM, then strict UTF-8, then charset-normalizer among UTF-8 / GB18030 / Big5."""
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), codec.removesuffix("-sig")
-            except UnicodeDecodeError as exc:
-                raise DecodeError(f"invalid {codec} after a byte-order mark: {exc.reason}") from None
-    kind = _binary_kind(data)
-    if kind:
-        raise BinaryContentError(f"this looks like {kind}, not text")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=_DETECT_CHARSETS).best()
-    if best is None:
-        raise DecodeError("not valid UTF-8, GB18030 or Big5")
-    return str(best), best.encoding
-
+# --- plain text: extract/text/decode.py -----------------------------------------------------------
 
 _MD_RULES = (
     (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M), ""),  # heading markers
@@ -196,8 +138,8 @@ def _load_html(data: bytes) -> LoadedText:
     warnings: list[str] = []
     encoding = None
     text = None
-    if data.startswith(tuple(bom for bom, _ in _BOMS)):
-        text, encoding = decode_text(data)
+    if data.startswith(tuple(bom for bom, _ in BOMS)):
+        text, encoding, warnings = decode_text(data)
     else:
         declared = declared_charset(data)
         if declared:
@@ -205,12 +147,13 @@ def _load_html(data: bytes) -> LoadedText:
                 text, encoding = data.decode(declared), declared
         if text is None:
             try:
-                text, encoding = decode_text(data)
+                text, encoding, warnings = decode_text(data)
             except DecodeError:
                 if not declared:
                     raise
-                text, encoding = data.decode(declared, errors="replace"), declared
-                warnings.append(f"some bytes are not valid {declared} and were replaced")
+                loose = data.decode(declared, errors="replace")
+                text, encoding = loose, declared
+                warnings.append(replaced_warning(max(1, loose.count("\ufffd")), declared))
     try:
         body = html_to_text(text)
     except Exception as exc:  # lxml failure on hostile markup: the page cannot be read
@@ -312,7 +255,7 @@ def _page_lines(page) -> list[_Line]:
 
 
 def _join_space(a: str, b: str) -> str:
-    """" " between two wrapped Latin words; nothing inside CJK text or inside a split `(pin yin)` gloss."""
+    """ " " between two wrapped Latin words; nothing inside CJK text or inside a split `(pin yin)` gloss."""
     last, first = a.rstrip()[-1:], b[:1]
     if not (last.isascii() and last.isalpha() and first.isascii() and first.isalnum()):
         return ""

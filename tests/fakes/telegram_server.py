@@ -4,7 +4,8 @@ Serves updates the test injects (getUpdates long polls briefly), records every c
 getFile + download at /file/bot<token>/<path>, answers getChatMember from statuses the test sets, and
 checks what a real server checks where it matters to us: the token, HTML parse mode (balanced, known
 tags and entities; otherwise "can't parse entities") and the 4096-character limit. Failures
-(e.g. 429 with retry_after) can be queued per method.
+(e.g. 429 with retry_after, 500) can be queued per method, `times` in a row; "download" is the file
+download (GET /file/bot<token>/<path>).
 
     with FakeTelegram() as tg:
         monkeypatch.setenv("TELEGRAM_API_URL", tg.url); monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
@@ -333,12 +334,19 @@ class FakeTelegram:
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
         self.members[(chat_id, user_id)] = status
 
-    def fail_next(self, method: str, code: int, description: str, *, retry_after: int | None = None) -> None:
+    def fail_next(
+        self, method: str, code: int, description: str, *, retry_after: int | None = None, times: int = 1
+    ) -> None:
+        """The next `times` calls of `method` ("download" for file downloads) answer this error."""
         entry: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
         if retry_after is not None:
             entry["parameters"] = {"retry_after": retry_after}
         with self._cond:
-            self.failures.setdefault(method, []).append(entry)
+            self.failures.setdefault(method, []).extend(dict(entry) for _ in range(times))
+
+    def clear_failures(self) -> None:
+        with self._cond:
+            self.failures.clear()
 
     # --- what a test inspects ----------------------------------------------------------------
 
@@ -492,6 +500,13 @@ class FakeTelegram:
             req.wfile.write(data)
 
     def _serve_file(self, req: BaseHTTPRequestHandler, path: str) -> None:
+        with self._cond:
+            queued = self.failures.get("download")
+            failure = queued.pop(0) if queued else None
+            if failure is not None:
+                self.calls.append(Call("download", {"path": path, "_failed": str(failure["error_code"])}))
+        if failure is not None:
+            return self._reply(req, failure["error_code"], failure)
         f = next((f for f in self.files.values() if f.path == path), None)
         if f is None or f.data is None:
             req.send_response(404)
