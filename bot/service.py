@@ -28,6 +28,7 @@ from bot.models import (
 )
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
+from bot.service_queue import QueueSteps, new_worker_id
 from bot.settings import Settings, format_clock, parse_clock
 from bot.store.base import utcnow
 from bot.store.db import StoreOpenError, open_store
@@ -82,7 +83,7 @@ def _prepare(data: bytes, filename: str | None, max_bytes: int) -> tuple[Documen
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-class Service:
+class Service(QueueSteps):
     def __init__(
         self, store: Store, settings: Settings, *, llm: LLMBackend | None = None, owns_llm: bool = False
     ) -> None:
@@ -91,6 +92,8 @@ class Service:
         self.llm = llm
         self._owns_llm = owns_llm
         self._busy: set[int] = set()  # reports this process is working on (resume_pending skips them)
+        self.worker_id = settings.worker_id or new_worker_id()
+        self._held: dict[int, float] = {}  # reports leased to this worker -> when taken (monotonic)
 
     @classmethod
     async def create(cls, settings: Settings, *, llm: LLMBackend | None = None) -> Service:
@@ -107,6 +110,10 @@ class Service:
         return cls(store, settings, llm=llm, owns_llm=owns)
 
     async def close(self) -> None:
+        try:
+            await self.release_all()  # a stopping worker's reports are free at once, not after the lease
+        except Exception:  # the database may be gone already: the leases then simply run out
+            log.warning("could not release the leases of worker %s", self.worker_id)
         try:
             if self.llm is not None and self._owns_llm:
                 await self.llm.aclose()
@@ -138,18 +145,33 @@ class Service:
         return await self._process(report_id, scope, data, filename, use_llm)
 
     async def accept(
-        self, *, scope: str, sender: str | None, data: bytes, filename: str | None = None
+        self,
+        *,
+        scope: str,
+        sender: str | None,
+        data: bytes,
+        filename: str | None = None,
+        reply_to: int | None = None,
     ) -> int:
-        """Step one: the raw report is durable (status pending, claimed by this process) before any
-        parsing. An oversized report is recorded without its bytes (they could never be processed) and
-        failed at once."""
-        if len(data) > self.settings.max_upload_bytes:
-            report_id = await self.store.reports.insert_report(
-                scope=scope, sender=sender, filename=filename, raw=b""
-            )
+        """Step one: the raw report is durable (status pending, leased to this worker) before any
+        parsing; a chat's report is owed to the chat, so another worker delivers it if this one dies.
+        An oversized report is recorded without its bytes (they could never be processed) and failed
+        at once."""
+        too_large = len(data) > self.settings.max_upload_bytes
+        report_id = await self.store.reports.insert_report(
+            scope=scope,
+            sender=sender,
+            filename=filename,
+            raw=b"" if too_large else data,
+            chat_id=scope_chat(scope),
+            reply_to=reply_to,
+            worker=self.worker_id,
+            lease_s=self.settings.lease_s,
+        )
+        self.hold(report_id)
+        if too_large:
             await self.store.reports.mark_failed(report_id, TooLargeError.user_message)
-            return report_id
-        return await self.store.reports.insert_report(scope=scope, sender=sender, filename=filename, raw=data)
+        return report_id
 
     async def process(self, report_id: int, *, use_llm: bool = True) -> ReportOutcome:
         """Step two: claim the pending report, normalise, digest and finish it. A report that is not
@@ -157,6 +179,8 @@ class Service:
         outcome."""
         row = await self.store.reports.pending_report(report_id)
         outcome = await self._claim_and_process(row, use_llm) if row is not None else None
+        if row is not None and scope_chat(row.scope) is None:
+            self.unhold(report_id)  # nothing owed to a chat: the lease ends with the processing
         return outcome or await self.outcome(report_id)
 
     async def resume_pending(self, *, older_than_s: float = 0.0, use_llm: bool = True) -> int:
@@ -183,8 +207,12 @@ class Service:
 
     async def _claim_and_process(self, row: PendingReport, use_llm: bool) -> ReportOutcome | None:
         """None when the report is not ours to take (this process or another one works on it)."""
-        if row.id in self._busy or not await self.store.reports.claim(row.id, row.claimed_at):
+        if row.id in self._busy:
             return None
+        lease = {"worker": self.worker_id, "lease_s": self.settings.lease_s}
+        if not await self.store.reports.claim(row.id, row.claimed_at, **lease):
+            return None
+        self.hold(row.id)
         data = await self.store.reports.raw(row.id)
         if data is None:
             return await self._fail(row.id, GENERIC_ERROR)
@@ -267,6 +295,7 @@ class Service:
 
     async def mark_delivered(self, report_id: int) -> bool:
         """Step three's end: the outcome reached its chat. False when it was already marked."""
+        self.unhold(report_id)
         return await self.store.reports.mark_delivered(report_id)
 
     async def report_digest(self, report_id: int, scope: str | list[str]) -> Digest | None:
