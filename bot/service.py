@@ -13,9 +13,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.models import (
     ChatSettings,
@@ -28,15 +27,16 @@ from bot.models import (
 )
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
+from bot.service_chats import ChatSteps
 from bot.service_queue import QueueSteps, new_worker_id
-from bot.settings import Settings, format_clock, parse_clock
+from bot.settings import Settings
 from bot.store.base import utcnow
 from bot.store.db import StoreOpenError, open_store
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.repo import Store
 from bot.store.rows import CountyLink, FigureRow, PendingReport
 from extract.errors import InputError, TooLargeError
-from extract.models import Digest, Document, Script
+from extract.models import Digest, Document
 
 if TYPE_CHECKING:
     from extract.llm.backend import LLMBackend
@@ -83,7 +83,7 @@ def _prepare(data: bytes, filename: str | None, max_bytes: int) -> tuple[Documen
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-class Service(QueueSteps):
+class Service(QueueSteps, ChatSteps):
     def __init__(
         self, store: Store, settings: Settings, *, llm: LLMBackend | None = None, owns_llm: bool = False
     ) -> None:
@@ -361,68 +361,3 @@ class Service(QueueSteps):
         if len(rows) > 200:  # parsing many digests is CPU work: keep the loop free
             return await asyncio.to_thread(build_period_digest, rows, since, until)
         return build_period_digest(rows, since, until)
-
-    # ---- chats ---------------------------------------------------------------------------------
-
-    async def chat_settings(self, chat_id: int) -> ChatSettings:
-        script = await self.store.chats.chat_script(chat_id)
-        return ChatSettings(chat_id=chat_id, script=script or "simplified")  # type: ignore[arg-type]
-
-    async def set_script(self, chat_id: int, script: Script) -> None:
-        if script not in ("simplified", "traditional"):
-            raise ValueError(f"unknown script {script!r}")
-        await self.store.chats.set_script(chat_id, script)
-
-    async def take_llm_quota(self, chat_id: int, day: date, limit: int) -> bool:
-        return await self.store.chats.take_quota(chat_id, day, limit)
-
-    async def llm_quota_used(self, chat_id: int, day: date) -> int:
-        return await self.store.chats.quota_used(chat_id, day)
-
-    # ---- subscriptions -------------------------------------------------------------------------
-
-    async def subscribe(self, chat_id: int, time: str, timezone: str) -> Subscription:
-        """Create or move the chat's daily digest. ValueError for a bad time or an unknown time zone."""
-        time = format_clock(parse_clock(time))
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {timezone!r}") from exc
-        await self.store.chats.upsert_subscription(chat_id, time, timezone)
-        follows = await self.store.chats.follows([chat_id])
-        return Subscription(chat_id=chat_id, time=time, timezone=timezone, counties=follows.get(chat_id, []))
-
-    async def unsubscribe(self, chat_id: int) -> bool:
-        """Stops the daily digest; followed counties are kept for a later subscribe."""
-        return await self.store.chats.delete_subscription(chat_id)
-
-    async def follow(self, chat_id: int, county: str) -> None:
-        await self.store.chats.add_follow(chat_id, county.strip())
-
-    async def unfollow(self, chat_id: int, county: str) -> bool:
-        return await self.store.chats.remove_follow(chat_id, county.strip())
-
-    async def followed(self, chat_id: int) -> list[str]:
-        return (await self.store.chats.follows([chat_id])).get(chat_id, [])
-
-    async def subscription(self, chat_id: int) -> Subscription | None:
-        found = await self.subscriptions(chat_id)
-        return found[0] if found else None
-
-    async def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
-        """Every chat's subscription (or one chat's), with the counties each follows."""
-        rows = await self.store.chats.subscription_rows(chat_id)
-        follows = await self.store.chats.follows([r.chat_id for r in rows]) if rows else {}
-        return [
-            Subscription(
-                chat_id=r.chat_id, time=r.time, timezone=r.timezone, counties=follows.get(r.chat_id, [])
-            )
-            for r in rows
-        ]
-
-    async def mark_digest_sent(self, chat_id: int, day: date) -> bool:
-        """False when that day was already marked sent (atomic: a unique key, not read-then-write)."""
-        return await self.store.chats.mark_sent(chat_id, day)
-
-    async def digest_sent(self, chat_id: int, day: date) -> bool:
-        return await self.store.chats.was_sent(chat_id, day)

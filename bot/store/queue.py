@@ -157,9 +157,9 @@ class Queue:
         """Delivery failed for good (the chat is gone): record it as delivered so later replies flow."""
         async with self.db.write() as conn:
             await conn.execute(
-                update(Report).where(Report.id == report_id, Report.delivered_at.is_(None)).values(
-                    delivered_at=utcnow(), lease_until=None
-                )
+                update(Report)
+                .where(Report.id == report_id, Report.delivered_at.is_(None))
+                .values(delivered_at=utcnow(), lease_until=None)
             )
 
     # ---- message parts -------------------------------------------------------------------------

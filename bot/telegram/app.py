@@ -28,7 +28,7 @@ from telegram.ext import (
 from bot.telegram import commands, reports, schedule
 from bot.telegram.access import gate
 from bot.telegram.errors import install_token_redaction, on_error
-from bot.telegram.joiner import MessageJoiner
+from bot.telegram.joiner import StoredJoiner
 from bot.telegram.state import BotState
 
 if TYPE_CHECKING:
@@ -86,12 +86,9 @@ def build_application(settings: Settings, *, service: Service | None = None) -> 
         .post_shutdown(on_shutdown)
         .build()
     )
-    app.bot_data["state"] = BotState(
-        settings=settings,
-        service=service,
-        owns_service=service is None,
-        joiner=MessageJoiner(settings.join_window_s),
-    )
+    state = app.bot_data["state"] = BotState(settings=settings, service=service, owns_service=service is None)
+    # paste parts go to the database on arrival and are joined by whichever worker gets there first
+    state.joiner = StoredJoiner(settings.join_window_s, lambda: state.svc)  # type: ignore[assignment]
     register(app)
     app.add_error_handler(on_error)
     return app
@@ -134,16 +131,18 @@ async def on_startup(app: Application) -> None:
         from bot.service import Service
 
         state.service = await Service.create(state.settings)
-    resumed = await state.svc.resume_pending_outcomes()
-    if resumed:
-        log.info("finished %d report(s) left pending by an earlier run", len(resumed))
-        await send_resumed(app, resumed)
+    # reports left by a stopped or dead worker (this one earlier, or another) are the queue runner's:
+    # it starts at once, beside the updates, and never takes a report a live worker holds
+    from bot.telegram.worker import Worker
+
+    worker = app.bot_data["worker"] = Worker(app)
+    await worker.start()
     try:
         await set_commands(app)
     except TelegramError as exc:  # the menu is a convenience: never a reason not to start
         log.warning("could not register the command menu: %s", exc)
     await schedule.restore(app)
-    log.info("countybot is up as @%s", app.bot.username)
+    log.info("countybot is up as @%s (worker %s)", app.bot.username, state.svc.worker_id)
 
 
 RESUMED_NOTE = "🔄 重启后补发：这份报告在机器人重启前没来得及处理，以下是它的结果。\n\n"
@@ -175,6 +174,9 @@ async def send_resumed(app: Application, resumed: list[ResumedReport]) -> int:
 
 async def on_shutdown(app: Application) -> None:
     state: BotState = app.bot_data["state"]
+    worker = app.bot_data.pop("worker", None)
+    if worker is not None:
+        await worker.stop()
     if state.owns_service and state.service is not None:
         await state.service.close()
         state.service = None
