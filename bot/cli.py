@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "targets": "a county's key targets across stored reports",
     "digest": "the stored reports of a period, grouped by county",
     "serve": "run the Telegram bot",
+    "status": "the shared queue, the workers seen and the next daily digests",
 }
 
 
