@@ -220,7 +220,7 @@ class Reports:
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.delivered_at.is_(None))
-                .values(delivered_at=utcnow(), lease_until=None)
+                .values(delivered_at=utcnow())
             )
             return res.rowcount == 1
 

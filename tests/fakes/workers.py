@@ -59,9 +59,7 @@ class Workers:
 
     def env(self, name: str) -> dict[str, str]:
         base = {
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("COUNTYBOT_", "OPENAI_", "TELEGRAM_"))
+            k: v for k, v in os.environ.items() if not k.startswith(("COUNTYBOT_", "OPENAI_", "TELEGRAM_"))
         }
         return {
             **base,
