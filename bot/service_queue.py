@@ -129,6 +129,11 @@ class QueueSteps:
         s = self.settings  # a sender that died mid-send leaves the claim to others after two leases
         return await self.store.chats.claim_digest(chat_id, day, 2 * s.lease_s, s.digest_attempts)
 
+    async def digest_state(self, chat_id: int, day: date) -> str | None:
+        """claimed, delivered, empty, lost; None before anyone claimed the day."""
+        found = await self.store.chats.digest_state(chat_id, day)
+        return found[0] if found else None
+
     async def digest_done(self, chat_id: int, day: date, *, empty: bool = False) -> None:
         await self.store.chats.finish_digest(chat_id, day, "empty" if empty else "delivered")
 

@@ -144,9 +144,14 @@ async def tick(app: Application, now: datetime | None = None) -> int:
             made = created.get(sub.chat_id)
             if late >= CATCH_UP:
                 await report_lost(app, sub.chat_id, due.date(), exhausted_only=False)
-            elif (
-                made is None or due.astimezone(UTC).replace(tzinfo=None) >= made
-            ) and not await service.digest_sent(sub.chat_id, due.date()):
+            else:
+                state = await service.digest_state(sub.chat_id, due.date())
+                if state is not None and state != "claimed":
+                    continue  # delivered, empty or lost
+                # a day not yet claimed is due only if the subscription existed at its time; a claimed
+                # one (a failed send, or a sender that died) is retried whenever its claim ran out
+                if state is None and made is not None and due.astimezone(UTC).replace(tzinfo=None) < made:
+                    continue
                 sent += await send_daily_digest(app, sub.chat_id, day=due.date())
         except Exception:
             log.exception("the daily digest of chat %s failed in the schedule tick", sub.chat_id)
