@@ -146,6 +146,22 @@ class Workers:
         return int(msg["message_id"])
 
 
+    def send_document(self, name: str, chat_id: int, user_id: int, filename: str, data: bytes) -> int:
+        """A file sent in a private chat (served by the fake's getFile and download)."""
+        f = self.tg.add_file(filename, data)
+        msg = self.tg._message(chat_id, user_id)
+        msg["document"] = {
+            "file_id": f.file_id,
+            "file_unique_id": f"U{f.file_id}",
+            "file_name": filename,
+            "mime_type": "text/plain",
+            "file_size": f.size,
+        }
+        self.tg.messages[(chat_id, msg["message_id"])] = msg
+        self.post(name, "message", msg)
+        return int(msg["message_id"])
+
+
 def _accepts(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.2)
