@@ -88,14 +88,14 @@ class QueueSteps:
         await self.store.queue.give_up_delivery(report_id)
 
     async def wait_turn(self, report_id: int, *, timeout_s: float | None = None, step_s: float = 0.1) -> bool:
-        """Per-chat reply order across workers: wait until every earlier report of the chat has been
-        answered. False when the wait ran out (an earlier one is stuck): answer anyway."""
+        """Just before a reply is sent. Per-chat reply order across workers: wait until every earlier
+        report of the chat has been answered (at most timeout_s, then answer anyway: an earlier one is
+        stuck). False when the reply is not this worker's to send any more (another worker took the
+        report over while this one stalled, or it was delivered already): do not send it."""
         deadline = time.monotonic() + (timeout_s if timeout_s is not None else 2 * self.settings.lease_s)
-        while await self.store.queue.earlier_owed(report_id):
-            if time.monotonic() > deadline:
-                return False
+        while await self.store.queue.earlier_owed(report_id) and time.monotonic() < deadline:
             await asyncio.sleep(step_s)
-        return True
+        return await self.store.queue.fence(report_id, self.worker_id, self.settings.lease_s)
 
     # ---- paste parts ---------------------------------------------------------------------------
 

@@ -92,11 +92,18 @@ async def test_a_chat_later_report_waits_for_the_earlier_reply(two) -> None:
     got = [await a.claim_next(), await b.claim_next(), await b.claim_next()]
     assert [i.id if i else None for i in got] == [first, other, None]  # `second` waits for `first`
     assert await a.store.queue.earlier_owed(second)
-    assert not await b.wait_turn(second, timeout_s=0.2)
+    t0 = asyncio.get_running_loop().time()
+    assert await b.wait_turn(second, timeout_s=0.2)  # free: B may answer it, but only after waiting
+    assert asyncio.get_running_loop().time() - t0 >= 0.2
+    assert not await a.wait_turn(second, timeout_s=0)  # B holds it now
     await a.process_item(got[0], use_llm=False)
+    assert not await b.wait_turn(first, timeout_s=1)  # A holds `first`: B must not answer it
+    assert await a.wait_turn(first, timeout_s=1)
     await a.mark_delivered(first)
-    assert await b.wait_turn(second, timeout_s=1)
-    assert (await b.claim_next()).id == second
+    assert not await a.wait_turn(first, timeout_s=1)  # delivered: never twice
+    t0 = asyncio.get_running_loop().time()
+    assert await b.wait_turn(second, timeout_s=5)
+    assert asyncio.get_running_loop().time() - t0 < 1  # its turn now: no waiting
 
 
 async def test_close_gives_back_the_leases(db_url: str) -> None:

@@ -146,6 +146,20 @@ class Queue:
                 await self.notify(conn)
             return res.rowcount
 
+    async def fence(self, report_id: int, worker: str, lease_s: float) -> bool:
+        """Just before sending: the delivery is still this worker's (not taken over by another worker
+        while this one stalled), and the lease is renewed for the send. False: leave it to the other."""
+        now = utcnow()
+        mine = or_(Report.worker == worker, Report.worker.is_(None), Report.lease_until.is_(None))
+        async with self.db.write() as conn:
+            res = await conn.execute(
+                update(Report)
+                .where(Report.id == report_id, Report.delivered_at.is_(None))
+                .where(or_(mine, Report.lease_until < now))
+                .values(worker=worker, lease_until=now + timedelta(seconds=lease_s))
+            )
+            return res.rowcount == 1
+
     async def earlier_owed(self, report_id: int) -> bool:
         """Whether an earlier report of the same chat still waits for its reply (per-chat order)."""
         now = utcnow()
