@@ -18,6 +18,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.bench_bot import _answer, _is_digest, _reports
@@ -65,9 +66,7 @@ async def _delivered(db_url: str) -> tuple[int, int]:
     try:
         async with svc.store.engine.connect() as conn:
             total = (await conn.execute(select(func.count()).select_from(Report))).scalar()
-            done = (
-                await conn.execute(select(func.count()).where(Report.delivered_at.is_not(None)))
-            ).scalar()
+            done = (await conn.execute(select(func.count()).where(Report.delivered_at.is_not(None)))).scalar()
         return int(total or 0), int(done or 0)
     finally:
         await svc.close()
@@ -92,10 +91,12 @@ def _run(cluster, names: str, *, kill: str | None) -> dict[str, float]:
         with Workers(tg, db_url, Path(tmp), names=names, env=env) as w:
             sent: dict[int, list[float]] = {}
             start = time.monotonic()
+            # Telegram keeps up to 40 webhook connections open; each update is answered once stored
+            pool = ThreadPoolExecutor(max_workers=30)
             for i, text in enumerate(texts):
                 chat = 5000 + i % CHATS
                 sent.setdefault(chat, []).append(time.monotonic())
-                w.send_document(names[i % len(names)], chat, chat, f"r{i}.txt", text.encode("utf-8"))
+                pool.submit(w.send_document, names[i % len(names)], chat, chat, f"r{i}.txt", text.encode())
 
             def digests() -> list:
                 return [c for c in tg.calls_of("sendMessage") if _is_digest(c.text)]
@@ -109,6 +110,7 @@ def _run(cluster, names: str, *, kill: str | None) -> dict[str, float]:
                 time.sleep(0.05)
             time.sleep(3)  # anything sent twice would show now
             calls = digests()
+            pool.shutdown(wait=True)
         end = max(c.at for c in calls) if calls else time.monotonic()
     per_chat: dict[int, list[float]] = {}
     for c in sorted(calls, key=lambda c: c.at):

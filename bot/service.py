@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -94,6 +95,8 @@ class Service(QueueSteps, ChatSteps):
         self._busy: set[int] = set()  # reports this process is working on (resume_pending skips them)
         self.worker_id = settings.worker_id or new_worker_id()
         self._held: dict[int, float] = {}  # reports leased to this worker -> when taken (monotonic)
+        self._replayed: set[int] = set()  # reports accepted again from an update sent twice
+        self.on_durable: Callable[[], None] | None = None  # what the user sent is stored (webhook answer)
 
     @classmethod
     async def create(cls, settings: Settings, *, llm: LLMBackend | None = None) -> Service:
@@ -158,17 +161,26 @@ class Service(QueueSteps, ChatSteps):
         An oversized report is recorded without its bytes (they could never be processed) and failed
         at once."""
         too_large = len(data) > self.settings.max_upload_bytes
+        chat = scope_chat(scope)
+        if chat is not None and reply_to is not None:
+            # Telegram sends an update again when a worker died before answering: stored once
+            earlier = await self.store.queue.report_for_message(chat, reply_to)
+            if earlier is not None:
+                self._replayed.add(earlier)
+                self.durable()
+                return earlier
         report_id = await self.store.reports.insert_report(
             scope=scope,
             sender=sender,
             filename=filename,
             raw=b"" if too_large else data,
-            chat_id=scope_chat(scope),
+            chat_id=chat,
             reply_to=reply_to,
             worker=self.worker_id,
             lease_s=self.settings.lease_s,
         )
         self.hold(report_id)
+        self.durable()
         if too_large:
             await self.store.reports.mark_failed(report_id, TooLargeError.user_message)
         return report_id

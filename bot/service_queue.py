@@ -36,6 +36,18 @@ class QueueSteps:
     _held: dict[int, float]
     _busy: set[int]
 
+    on_durable: Callable[[], None] | None
+    _replayed: set[int]
+
+    def durable(self) -> None:
+        if self.on_durable is not None:
+            self.on_durable()
+
+    def replayed(self, report_id: int) -> bool:
+        """The report was stored before, from the same message (an update Telegram sent again): the
+        worker that stored it, or the queue, answers it."""
+        return report_id in self._replayed
+
     # ---- leases --------------------------------------------------------------------------------
 
     def hold(self, report_id: int) -> None:
@@ -100,7 +112,10 @@ class QueueSteps:
     # ---- paste parts ---------------------------------------------------------------------------
 
     async def add_part(self, key: str, chat_id: int, sender: str | None, message_id: int, text: str) -> bool:
-        return await self.store.queue.add_part(key, chat_id, sender, message_id, text) is not None
+        """False when the part was stored already (the same update sent twice)."""
+        stored = await self.store.queue.add_part(key, chat_id, sender, message_id, text) is not None
+        self.durable()
+        return stored
 
     async def part_quiet_at(self, key: str, window_s: float) -> datetime | None:
         """When the key's open parts will have been quiet for window_s; None when it has none."""

@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         log.warning("COUNTYBOT_ALLOWED_CHATS is empty: the bot is open to every chat")
     try:
-        app = build_application(settings)
+        app = build_application(settings, webhook=bool(args.webhook))
     except Exception as exc:  # e.g. an unknown COUNTYBOT_TIMEZONE
         print(f"countybot serve: {exc}", file=sys.stderr)
         return 2

@@ -160,6 +160,11 @@ class Queue:
             )
             return res.rowcount == 1
 
+    async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
+        stmt = select(Report.id).where(Report.chat_id == chat_id, Report.reply_to == message_id).limit(1)
+        async with self.db.read() as conn:
+            return (await conn.execute(stmt)).scalar()
+
     async def earlier_owed(self, report_id: int) -> bool:
         """Whether an earlier report of the same chat still waits for its reply (per-chat order)."""
         now = utcnow()

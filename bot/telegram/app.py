@@ -25,8 +25,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import commands, reports, schedule
+from bot.telegram import commands, durable, reports, schedule
 from bot.telegram.access import gate
+from bot.telegram.durable import DurableUpdates, WorkerApplication
 from bot.telegram.errors import install_token_redaction, on_error
 from bot.telegram.joiner import StoredJoiner
 from bot.telegram.state import BotState
@@ -64,7 +65,9 @@ class RateLimiter(AIORateLimiter):
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
 
-def build_application(settings: Settings, *, service: Service | None = None) -> Application:
+def build_application(
+    settings: Settings, *, service: Service | None = None, webhook: bool = False
+) -> Application:
     """Bot API root from TELEGRAM_API_URL (`<root>/bot`, `<root>/file/bot`), flood limits with
     AIORateLimiter, updates handled concurrently (one report at a time per chat: BotState.locks)."""
     if settings.telegram_bot_token is None:
@@ -73,8 +76,11 @@ def build_application(settings: Settings, *, service: Service | None = None) -> 
     install_token_redaction(token)
     ZoneInfo(settings.timezone)  # a wrong COUNTYBOT_TIMEZONE fails here, not at the first digest
     api = settings.telegram_api_url.rstrip("/")
+    updates = DurableUpdates(durable.WAIT_S if webhook else 0.0)  # webhook: 200 once the update is stored
     app = (
         Application.builder()
+        .application_class(WorkerApplication)
+        .update_queue(updates)
         .token(token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
@@ -89,6 +95,7 @@ def build_application(settings: Settings, *, service: Service | None = None) -> 
     state = app.bot_data["state"] = BotState(settings=settings, service=service, owns_service=service is None)
     # paste parts go to the database on arrival and are joined by whichever worker gets there first
     state.joiner = StoredJoiner(settings.join_window_s, lambda: state.svc)  # type: ignore[assignment]
+    app.bot_data["updates"] = updates
     register(app)
     app.add_error_handler(on_error)
     return app
@@ -135,6 +142,9 @@ async def on_startup(app: Application) -> None:
     # it starts at once, beside the updates, and never takes a report a live worker holds
     from bot.telegram.worker import Worker
 
+    state.svc.on_durable = app.bot_data[
+        "updates"
+    ].stored  # the webhook may answer once a part/report is stored
     worker = app.bot_data["worker"] = Worker(app)
     await worker.start()
     try:

@@ -209,6 +209,8 @@ async def _digest_report(
                 reply_to=update.effective_message.message_id,
             )
         )
+        if state.svc.replayed(report_id):
+            return None, False  # an update sent again: whoever stored the report answers it
         use_llm = await (quota or _llm_allowed(state, chat_id))
         outcome = await state.svc.process(report_id, use_llm=use_llm)
     return outcome, use_llm

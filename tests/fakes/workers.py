@@ -126,15 +126,28 @@ class Workers:
 
     # ---- updates, as Telegram posts them ---------------------------------------------------------
 
-    def post(self, name: str, key: str, payload: dict[str, Any]) -> None:
+    def post(self, name: str, key: str, payload: dict[str, Any]) -> str:
+        """POST the update to worker `name`; like Telegram, an update that is not answered 200 (the
+        worker died) is sent again, to the next live worker. Returns the worker that answered."""
         update = {"update_id": next(self._update_ids), key: payload}
-        req = urllib.request.Request(
-            self.workers[name].url,
-            data=json.dumps(update).encode("utf-8"),
-            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": self.secret},
-        )
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            assert resp.status == 200, resp.status
+        body = json.dumps(update).encode("utf-8")
+        order = self.names[self.names.index(name) :] + self.names[: self.names.index(name)]
+        for attempt in range(3 * len(order)):
+            target = order[attempt % len(order)]
+            if self.workers[target].proc.poll() is not None:
+                continue
+            req = urllib.request.Request(
+                self.workers[target].url,
+                data=body,
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": self.secret},
+            )
+            try:
+                with urllib.request.urlopen(req, timeout=30) as resp:
+                    if resp.status == 200:
+                        return target
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"no worker took update {update['update_id']}")
 
     def send_text(self, name: str, chat_id: int, user_id: int, text: str) -> int:
         msg = self.tg._message(chat_id, user_id)
@@ -144,7 +157,6 @@ class Workers:
         self.tg.messages[(chat_id, msg["message_id"])] = msg
         self.post(name, "message", msg)
         return int(msg["message_id"])
-
 
     def send_document(self, name: str, chat_id: int, user_id: int, filename: str, data: bytes) -> int:
         """A file sent in a private chat (served by the fake's getFile and download)."""
