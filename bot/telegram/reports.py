@@ -190,7 +190,9 @@ async def _digest_report(
     """(outcome, whether the LLM was allowed); outcome None when the data could not be had."""
     state = get_state(context)
     chat_id = update.effective_chat.id
-    async with typing(context.bot, chat_id), state.locks.hold(chat_id):
+    # stored at once, not after the chat's earlier report: the chat lock only orders the processing
+    # (replies are ordered across workers at delivery)
+    async with typing(context.bot, chat_id):
         if callable(data):
             data = await data()
             if data is None:
@@ -211,8 +213,9 @@ async def _digest_report(
         )
         if state.svc.replayed(report_id):
             return None, False  # an update sent again: whoever stored the report answers it
-        use_llm = await (quota or _llm_allowed(state, chat_id))
-        outcome = await state.svc.process(report_id, use_llm=use_llm)
+        async with state.locks.hold(chat_id):
+            use_llm = await (quota or _llm_allowed(state, chat_id))
+            outcome = await state.svc.process(report_id, use_llm=use_llm)
     return outcome, use_llm
 
 
