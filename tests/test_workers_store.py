@@ -146,3 +146,21 @@ async def test_daily_digest_claim_retry_and_loss(db_url: str) -> None:
         assert [(r.chat_id, r.state, r.attempts) for r in rows] == [(9, "lost", 2), (10, "delivered", 1)]
     finally:
         await svc.close()
+
+
+async def test_postgres_notify_wakes_listening_workers(pg_url: str) -> None:
+    asyncpg = pytest.importorskip("asyncpg", reason="asyncpg (the PostgreSQL driver) is not installed")
+    from bot.store.queue import CHANNEL
+
+    woken = asyncio.Event()
+    listener = await asyncpg.connect(pg_url)
+    await listener.add_listener(CHANNEL, lambda *_: woken.set())
+    svc = await Service.create(Settings(db=pg_url, worker_id="A"))
+    try:
+        await svc.add_part("k", 8, "tg:8", 1, "一段粘贴")
+        assert not woken.is_set()  # a part alone is not work yet
+        assert await svc.join_parts("k", 0.0, join_parts, own=False) is not None  # free for any worker
+        await asyncio.wait_for(woken.wait(), 5)
+    finally:
+        await svc.close()
+        await listener.close()
