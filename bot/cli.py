@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "digest": "the stored reports of a period, grouped by county",
     "serve": "run the Telegram bot",
     "llm": "the LLM call log (llm log) and whether the server answers (llm status)",
+    "status": "the shared queue, the workers seen and the next daily digests",
 }
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.dedup import find_twin
 from bot.models import (
@@ -29,14 +29,16 @@ from bot.models import (
 )
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
-from bot.settings import Settings, format_clock, parse_clock
+from bot.service_chats import ChatSteps
+from bot.service_queue import QueueSteps, new_worker_id
+from bot.settings import Settings
 from bot.store.base import utcnow
 from bot.store.db import StoreOpenError, open_store
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.repo import Store
 from bot.store.rows import CountyLink, FigureRow, PendingReport
 from extract.errors import InputError, TooLargeError
-from extract.models import Digest, Document, Script
+from extract.models import Digest, Document
 
 if TYPE_CHECKING:
     from extract.llm.backend import LLMBackend
@@ -83,7 +85,7 @@ def _prepare(data: bytes, filename: str | None, max_bytes: int) -> tuple[Documen
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-class Service:
+class Service(QueueSteps, ChatSteps):
     def __init__(
         self, store: Store, settings: Settings, *, llm: LLMBackend | None = None, owns_llm: bool = False
     ) -> None:
@@ -92,6 +94,10 @@ class Service:
         self.llm = llm
         self._owns_llm = owns_llm
         self._busy: set[int] = set()  # reports this process is working on (resume_pending skips them)
+        self.worker_id = settings.worker_id or new_worker_id()
+        self._held: dict[int, float] = {}  # reports leased to this worker -> when taken (monotonic)
+        self._replayed: set[int] = set()  # reports accepted again from an update sent twice
+        self.on_durable: Callable[[], None] | None = None  # what the user sent is stored (webhook answer)
 
     @classmethod
     async def create(cls, settings: Settings, *, llm: LLMBackend | None = None) -> Service:
@@ -108,6 +114,10 @@ class Service:
         return cls(store, settings, llm=llm, owns_llm=owns)
 
     async def close(self) -> None:
+        try:
+            await self.release_all()  # a stopping worker's reports are free at once, not after the lease
+        except Exception:  # the database may be gone already: the leases then simply run out
+            log.warning("could not release the leases of worker %s", self.worker_id)
         try:
             if self.llm is not None and self._owns_llm:
                 await self.llm.aclose()
@@ -139,18 +149,42 @@ class Service:
         return await self._process(report_id, scope, data, filename, use_llm)
 
     async def accept(
-        self, *, scope: str, sender: str | None, data: bytes, filename: str | None = None
+        self,
+        *,
+        scope: str,
+        sender: str | None,
+        data: bytes,
+        filename: str | None = None,
+        reply_to: int | None = None,
     ) -> int:
-        """Step one: the raw report is durable (status pending, claimed by this process) before any
-        parsing. An oversized report is recorded without its bytes (they could never be processed) and
-        failed at once."""
-        if len(data) > self.settings.max_upload_bytes:
-            report_id = await self.store.reports.insert_report(
-                scope=scope, sender=sender, filename=filename, raw=b""
-            )
+        """Step one: the raw report is durable (status pending, leased to this worker) before any
+        parsing; a chat's report is owed to the chat, so another worker delivers it if this one dies.
+        An oversized report is recorded without its bytes (they could never be processed) and failed
+        at once."""
+        too_large = len(data) > self.settings.max_upload_bytes
+        chat = scope_chat(scope)
+        if chat is not None and reply_to is not None:
+            # Telegram sends an update again when a worker died before answering: stored once
+            earlier = await self.store.queue.report_for_message(chat, reply_to)
+            if earlier is not None:
+                self._replayed.add(earlier)
+                self.durable()
+                return earlier
+        report_id = await self.store.reports.insert_report(
+            scope=scope,
+            sender=sender,
+            filename=filename,
+            raw=b"" if too_large else data,
+            chat_id=chat,
+            reply_to=reply_to,
+            worker=self.worker_id,
+            lease_s=self.settings.lease_s,
+        )
+        self.hold(report_id)
+        self.durable()
+        if too_large:
             await self.store.reports.mark_failed(report_id, TooLargeError.user_message)
-            return report_id
-        return await self.store.reports.insert_report(scope=scope, sender=sender, filename=filename, raw=data)
+        return report_id
 
     async def process(self, report_id: int, *, use_llm: bool = True) -> ReportOutcome:
         """Step two: claim the pending report, normalise, digest and finish it. A report that is not
@@ -158,6 +192,8 @@ class Service:
         outcome."""
         row = await self.store.reports.pending_report(report_id)
         outcome = await self._claim_and_process(row, use_llm) if row is not None else None
+        if row is not None and scope_chat(row.scope) is None:
+            self.unhold(report_id)  # nothing owed to a chat: the lease ends with the processing
         return outcome or await self.outcome(report_id)
 
     async def resume_pending(self, *, older_than_s: float = 0.0, use_llm: bool = True) -> int:
@@ -184,8 +220,12 @@ class Service:
 
     async def _claim_and_process(self, row: PendingReport, use_llm: bool) -> ReportOutcome | None:
         """None when the report is not ours to take (this process or another one works on it)."""
-        if row.id in self._busy or not await self.store.reports.claim(row.id, row.claimed_at):
+        if row.id in self._busy:
             return None
+        lease = {"worker": self.worker_id, "lease_s": self.settings.lease_s}
+        if not await self.store.reports.claim(row.id, row.claimed_at, **lease):
+            return None
+        self.hold(row.id)
         data = await self.store.reports.raw(row.id)
         if data is None:
             return await self._fail(row.id, GENERIC_ERROR)
@@ -267,6 +307,7 @@ class Service:
 
     async def mark_delivered(self, report_id: int) -> bool:
         """Step three's end: the outcome reached its chat. False when it was already marked."""
+        self.unhold(report_id)
         return await self.store.reports.mark_delivered(report_id)
 
     async def report_digest(self, report_id: int, scope: str | list[str]) -> Digest | None:
@@ -333,68 +374,3 @@ class Service:
         if len(rows) > 200:  # parsing many digests is CPU work: keep the loop free
             return await asyncio.to_thread(build_period_digest, rows, since, until)
         return build_period_digest(rows, since, until)
-
-    # ---- chats ---------------------------------------------------------------------------------
-
-    async def chat_settings(self, chat_id: int) -> ChatSettings:
-        script = await self.store.chats.chat_script(chat_id)
-        return ChatSettings(chat_id=chat_id, script=script or "simplified")  # type: ignore[arg-type]
-
-    async def set_script(self, chat_id: int, script: Script) -> None:
-        if script not in ("simplified", "traditional"):
-            raise ValueError(f"unknown script {script!r}")
-        await self.store.chats.set_script(chat_id, script)
-
-    async def take_llm_quota(self, chat_id: int, day: date, limit: int) -> bool:
-        return await self.store.chats.take_quota(chat_id, day, limit)
-
-    async def llm_quota_used(self, chat_id: int, day: date) -> int:
-        return await self.store.chats.quota_used(chat_id, day)
-
-    # ---- subscriptions -------------------------------------------------------------------------
-
-    async def subscribe(self, chat_id: int, time: str, timezone: str) -> Subscription:
-        """Create or move the chat's daily digest. ValueError for a bad time or an unknown time zone."""
-        time = format_clock(parse_clock(time))
-        try:
-            ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {timezone!r}") from exc
-        await self.store.chats.upsert_subscription(chat_id, time, timezone)
-        follows = await self.store.chats.follows([chat_id])
-        return Subscription(chat_id=chat_id, time=time, timezone=timezone, counties=follows.get(chat_id, []))
-
-    async def unsubscribe(self, chat_id: int) -> bool:
-        """Stops the daily digest; followed counties are kept for a later subscribe."""
-        return await self.store.chats.delete_subscription(chat_id)
-
-    async def follow(self, chat_id: int, county: str) -> None:
-        await self.store.chats.add_follow(chat_id, county.strip())
-
-    async def unfollow(self, chat_id: int, county: str) -> bool:
-        return await self.store.chats.remove_follow(chat_id, county.strip())
-
-    async def followed(self, chat_id: int) -> list[str]:
-        return (await self.store.chats.follows([chat_id])).get(chat_id, [])
-
-    async def subscription(self, chat_id: int) -> Subscription | None:
-        found = await self.subscriptions(chat_id)
-        return found[0] if found else None
-
-    async def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
-        """Every chat's subscription (or one chat's), with the counties each follows."""
-        rows = await self.store.chats.subscription_rows(chat_id)
-        follows = await self.store.chats.follows([r.chat_id for r in rows]) if rows else {}
-        return [
-            Subscription(
-                chat_id=r.chat_id, time=r.time, timezone=r.timezone, counties=follows.get(r.chat_id, [])
-            )
-            for r in rows
-        ]
-
-    async def mark_digest_sent(self, chat_id: int, day: date) -> bool:
-        """False when that day was already marked sent (atomic: a unique key, not read-then-write)."""
-        return await self.store.chats.mark_sent(chat_id, day)
-
-    async def digest_sent(self, chat_id: int, day: date) -> bool:
-        return await self.store.chats.was_sent(chat_id, day)

@@ -98,6 +98,14 @@ class Settings(BaseSettings):
     admin_chat: int | None = None
     join_window_s: float = 2.0  # pasted messages this close together are one report
 
+    # Several workers on one database (README "Running several workers")
+    worker_id: str | None = None  # default: <host>-<pid>-<random>
+    lease_s: float = 30.0  # a dead worker's report is taken over this long after its last heartbeat
+    queue_poll_s: float = 2.0  # idle workers look for work this often (PostgreSQL NOTIFY wakes them sooner)
+    schedule_tick_s: float = 30.0  # every worker looks for due daily digests this often
+    digest_retry_s: float = 60.0  # a failed daily digest is tried again after this long
+    digest_attempts: int = 5  # then it is given up and reported to COUNTYBOT_ADMIN_CHAT
+
     @field_validator("allowed_chats", mode="before")
     @classmethod
     def _split_ids(cls, v: object) -> object:

@@ -239,5 +239,5 @@ _ALPHABET = [
 def test_finder_never_raises_and_offsets_hold(text: str, published: date | None) -> None:
     figs = find_figures(text, published=published)
     assert all(text[f.start : f.end] == f.surface for f in figs)
-    assert len({(f.value, f.unit) for f in figs}) == len(figs)
+    assert len({(f.value, f.unit, f.start) for f in figs}) == len(figs)  # each mention once
     assert all(f.kind in (None, "target", "result") for f in figs)

@@ -79,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"countybot serve: --webhook needs an http(s) URL, got {args.webhook!r}", file=sys.stderr)
         return 2
     token = settings.telegram_bot_token.get_secret_value()
+    from bot.service_queue import new_worker_id
+
+    settings.worker_id = settings.worker_id or new_worker_id()  # known before the service opens
 
     from bot.telegram.app import build_application
     from bot.telegram.errors import configure_logging, redact
@@ -93,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         log.warning("COUNTYBOT_ALLOWED_CHATS is empty: the bot is open to every chat")
     try:
-        app = build_application(settings)
+        app = build_application(settings, webhook=bool(args.webhook))
     except Exception as exc:  # e.g. an unknown COUNTYBOT_TIMEZONE
         print(f"countybot serve: {exc}", file=sys.stderr)
         return 2
@@ -103,6 +106,9 @@ def run(args: argparse.Namespace) -> int:
         if args.webhook:
             path = urlsplit(args.webhook).path.strip("/")
             log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
+            # several workers behind one URL: say which one this is and where it listens
+            wid = settings.worker_id
+            print(f"countybot serve: worker {wid} listening on {args.listen}:{args.port}/{path}", flush=True)
             app.run_webhook(
                 listen=args.listen,
                 port=args.port,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -169,6 +169,82 @@ class Chats:
             return False
 
     async def was_sent(self, chat_id: int, day: date) -> bool:
+        """The day's digest went out (or there was nothing to send); a claimed or lost one was not."""
         async with self.db.read() as conn:
-            stmt = select(SentDigest.chat_id).where(SentDigest.chat_id == chat_id, SentDigest.day == day)
-            return (await conn.execute(stmt)).first() is not None
+            stmt = select(SentDigest.state).where(SentDigest.chat_id == chat_id, SentDigest.day == day)
+            return (await conn.execute(stmt)).scalar() in ("delivered", "empty")
+
+    async def digest_state(self, chat_id: int, day: date) -> tuple[str, int] | None:
+        async with self.db.read() as conn:
+            stmt = select(SentDigest.state, SentDigest.attempts).where(
+                SentDigest.chat_id == chat_id, SentDigest.day == day
+            )
+            row = (await conn.execute(stmt)).first()
+        return (row[0], row[1]) if row else None
+
+    async def claim_digest(self, chat_id: int, day: date, lease_s: float, max_attempts: int) -> bool:
+        """Claim the day's digest for one sender: the first claim inserts the row; a claim whose lease ran
+        out (the sender died, or a failed send waits for its retry) is taken again while attempts last."""
+        now = utcnow()
+        until = now + timedelta(seconds=lease_s)
+        try:
+            async with self.db.write() as conn:
+                await conn.execute(
+                    insert(SentDigest).values(
+                        chat_id=chat_id, day=day, sent_at=now, state="claimed", lease_until=until, attempts=1
+                    )
+                )
+            return True
+        except IntegrityError:
+            pass
+        async with self.db.write() as conn:
+            res = await conn.execute(
+                update(SentDigest)
+                .where(SentDigest.chat_id == chat_id, SentDigest.day == day, SentDigest.state == "claimed")
+                .where(SentDigest.lease_until < now, SentDigest.attempts < max_attempts)
+                .values(lease_until=until, attempts=SentDigest.attempts + 1, sent_at=now)
+            )
+            return res.rowcount == 1
+
+    async def finish_digest(self, chat_id: int, day: date, state: str) -> None:
+        """claimed -> delivered or empty."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(SentDigest)
+                .where(SentDigest.chat_id == chat_id, SentDigest.day == day, SentDigest.state == "claimed")
+                .values(state=state, sent_at=utcnow(), lease_until=None)
+            )
+
+    async def retry_digest(self, chat_id: int, day: date, retry_s: float) -> None:
+        """A failed send: the claim stays, free for any worker to take again after retry_s."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(SentDigest)
+                .where(SentDigest.chat_id == chat_id, SentDigest.day == day, SentDigest.state == "claimed")
+                .values(lease_until=utcnow() + timedelta(seconds=retry_s))
+            )
+
+    async def lose_digest(self, chat_id: int, day: date, *, max_attempts: int | None = None) -> int | None:
+        """claimed -> lost once no sender holds it (and, with max_attempts, once they ran out); returns
+        the attempts made to the one caller that recorded the loss (it tells the admin), else None."""
+        now = utcnow()
+        stmt = (
+            update(SentDigest)
+            .where(SentDigest.chat_id == chat_id, SentDigest.day == day, SentDigest.state == "claimed")
+            .where(SentDigest.lease_until < now)
+        )
+        if max_attempts is not None:
+            stmt = stmt.where(SentDigest.attempts >= max_attempts)
+        async with self.db.write() as conn:
+            if (await conn.execute(stmt.values(state="lost"))).rowcount != 1:
+                return None
+            return (
+                await conn.execute(
+                    select(SentDigest.attempts).where(SentDigest.chat_id == chat_id, SentDigest.day == day)
+                )
+            ).scalar()
+
+    async def subscriptions_created(self) -> dict[int, datetime]:
+        async with self.db.read() as conn:
+            rows = (await conn.execute(select(SubscriptionRow.chat_id, SubscriptionRow.created))).all()
+        return {r[0]: r[1] for r in rows}

@@ -15,7 +15,20 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Connection, DateTime, MetaData, Table, inspect, select, text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -41,6 +54,46 @@ def _m002_delivered_at(conn: Connection) -> None:
     conn.execute(text(f"ALTER TABLE reports ADD COLUMN {spec}"))
 
 
+def _add_columns(conn: Connection, table: str, columns: list[Column]) -> None:
+    """ALTER TABLE ADD COLUMN for the columns a database does not have yet (DDL from the dialect)."""
+    have = {c["name"] for c in inspect(conn).get_columns(table)}
+    Table(table, MetaData(), *columns)
+    compiler = conn.dialect.ddl_compiler(conn.dialect, None)
+    for column in columns:
+        if column.name not in have:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {compiler.get_column_specification(column)}"))
+
+
+def _m003_workers(conn: Connection) -> None:
+    # new tables (message_parts, workers) come from tables.py; columns are added where missing
+    Base.metadata.create_all(conn, checkfirst=True)
+    _add_columns(
+        conn,
+        "reports",
+        [
+            Column("chat_id", BigInteger(), nullable=True),
+            Column("reply_to", BigInteger(), nullable=True),
+            Column("worker", String(64), nullable=True),
+            Column("lease_until", DateTime(), nullable=True),
+            Column("attempts", Integer(), nullable=False, server_default="0"),
+        ],
+    )
+    _add_columns(
+        conn,
+        "sent_digests",
+        [
+            Column("state", String(16), nullable=False, server_default="delivered"),
+            Column("lease_until", DateTime(), nullable=True),
+            Column("attempts", Integer(), nullable=False, server_default="0"),
+        ],
+    )
+    indexes = {i["name"] for i in inspect(conn).get_indexes("reports")}
+    if "ix_reports_chat_delivered" not in indexes:
+        # a throwaway Table: the index must not be attached to tables.py's metadata a second time
+        t = Table("reports", MetaData(), Column("chat_id", BigInteger()), Column("delivered_at", DateTime()))
+        Index("ix_reports_chat_delivered", t.c.chat_id, t.c.delivered_at).create(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         1,
@@ -48,6 +101,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
         _m001_initial,
     ),
     (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
+    (3, "several workers: message parts, report leases, digest claims, worker heartbeats", _m003_workers),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -17,6 +17,7 @@ from bot.store.chats import Chats
 from bot.store.db import make_engine
 from bot.store.llm import LLMLog
 from bot.store.migrations import migrate
+from bot.store.queue import Queue
 from bot.store.reports import Reports
 
 __all__ = ["Store", "to_naive_utc", "utcnow"]
@@ -30,6 +31,7 @@ class Store:
         self.chats = Chats(db)
         self.llm = LLMLog(db)
         self.analyst = Analyst(db)  # tracked figures, report lists, search, delete (issue I)
+        self.queue = Queue(db)  # parts, leases, heartbeats (bot/store/queue.py)
 
     @classmethod
     async def open(cls, url: str | URL) -> Store:

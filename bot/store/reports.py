@@ -7,7 +7,7 @@ the SQLite default. Atomic steps rely on unique keys and conditional statements.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
@@ -27,6 +27,8 @@ from bot.store.rows import (
 )
 from bot.store.tables import DigestRow, FigureTable, Report, ReportCounty
 from extract.models import County
+
+REOPEN_HOLD_S = 120.0  # a reopened upload is its fetcher's to process and answer for this long
 
 
 def _county_cond(cols: Any, county: str, city: str | None, province: str | None) -> Any:
@@ -51,7 +53,13 @@ class Reports:
         filename: str | None,
         raw: bytes,
         received: datetime | None = None,
+        chat_id: int | None = None,
+        reply_to: int | None = None,
+        worker: str | None = None,
+        lease_s: float = 0.0,
     ) -> int:
+        """A pending report; with `worker`, leased to it for lease_s (it works on the report itself),
+        with `chat_id`, its outcome is owed to that chat (the queue delivers it if the worker dies)."""
         now = utcnow()
         values = dict(
             scope=scope,
@@ -61,6 +69,10 @@ class Reports:
             received=to_naive_utc(received) if received else now,
             status="pending",
             claimed_at=now,
+            chat_id=chat_id,
+            reply_to=reply_to,
+            worker=worker,
+            lease_until=now + timedelta(seconds=lease_s) if worker else None,
         )
         async with self.db.write() as conn:
             res = await conn.execute(insert(Report).values(fit(Report, values)))
@@ -108,14 +120,18 @@ class Reports:
             row = (await conn.execute(stmt)).first()
         return PendingReport(*row) if row else None
 
-    async def claim(self, report_id: int, seen_claim: datetime | None) -> bool:
+    async def claim(
+        self, report_id: int, seen_claim: datetime | None, *, worker: str | None = None, lease_s: float = 0.0
+    ) -> bool:
         """Compare-and-swap on claimed_at so two resuming processes do not both take the report."""
         cond = Report.claimed_at.is_(None) if seen_claim is None else Report.claimed_at == seen_claim
+        now = utcnow()
+        lease = dict(worker=worker, lease_until=now + timedelta(seconds=lease_s)) if worker else {}
         async with self.db.write() as conn:
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.status == "pending", cond)
-                .values(claimed_at=utcnow())
+                .values(claimed_at=now, **lease)
             )
             return res.rowcount == 1
 
@@ -132,7 +148,17 @@ class Reports:
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.status == "failed", Report.error == error)
-                .values(raw=raw, status="pending", error=None, processed=None, claimed_at=utcnow())
+                # owed to the chat again, and held long enough that the queue runner leaves it to the caller
+                .values(
+                    raw=raw,
+                    status="pending",
+                    error=None,
+                    processed=None,
+                    claimed_at=utcnow(),
+                    delivered_at=None,
+                    worker=None,
+                    lease_until=utcnow() + timedelta(seconds=REOPEN_HOLD_S),
+                )
             )
             return res.rowcount == 1
 

@@ -44,6 +44,7 @@ class Report(Base):
         UniqueConstraint("scope", "sha256", name="uq_reports_scope_sha256"),
         Index("ix_reports_scope_received", "scope", "received"),
         Index("ix_reports_status", "status"),
+        Index("ix_reports_chat_delivered", "chat_id", "delivered_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -63,6 +64,13 @@ class Report(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)  # last time a worker started on it
     processed: Mapped[datetime | None] = mapped_column(DateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime)  # outcome sent to its chat (migration 2)
+    # the queue (migration 3): the chat the outcome goes to (NULL: nobody to tell, e.g. the CLI), the
+    # message to answer, and the worker holding the report until lease_until (renewed while it lives)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    reply_to: Mapped[int | None] = mapped_column(BigInteger)
+    worker: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class DigestRow(Base):
@@ -147,12 +155,50 @@ class FollowedCounty(Base):
 
 
 class SentDigest(Base):
+    """A chat's daily digest for one day: claimed (a worker is sending it, or retries after lease_until),
+    then delivered, empty (nothing to send) or lost (retries ran out; the admin chat was told)."""
+
     __tablename__ = "sent_digests"
 
-    # the primary key is the uniqueness that makes mark_digest_sent atomic
+    # the primary key is the uniqueness that makes claiming a day atomic
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(DateTime)
+    state: Mapped[str] = mapped_column(String(16), default="delivered", server_default="delivered")
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class MessagePart(Base):
+    """One incoming message part of a paste, stored on arrival; report_id is set, exactly once, when a
+    worker joins the key's parts into a report."""
+
+    __tablename__ = "message_parts"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", name="uq_message_parts_chat_message"),
+        Index("ix_message_parts_open", "join_key", "report_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    join_key: Mapped[str] = mapped_column(String(200))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    sender: Mapped[str | None] = mapped_column(String(200))
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    received: Mapped[datetime] = mapped_column(DateTime)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+
+
+class WorkerRow(Base):
+    """A worker's heartbeat (countybot status: workers seen in the last minute)."""
+
+    __tablename__ = "workers"
+
+    worker_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str | None] = mapped_column(String(200))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    started: Mapped[datetime] = mapped_column(DateTime)
+    seen: Mapped[datetime] = mapped_column(DateTime)
 
 
 class LLMCall(Base):

@@ -27,10 +27,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import analyst, commands, menu, reports, schedule
+from bot.telegram import analyst, commands, durable, menu, reports, schedule
 from bot.telegram.access import gate
+from bot.telegram.durable import DurableUpdates, WorkerApplication
 from bot.telegram.errors import install_token_redaction, on_error
-from bot.telegram.joiner import MessageJoiner
+from bot.telegram.joiner import StoredJoiner
 from bot.telegram.state import BotState
 
 if TYPE_CHECKING:
@@ -53,7 +54,9 @@ class RateLimiter(AIORateLimiter):
         return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
 
 
-def build_application(settings: Settings, *, service: Service | None = None) -> Application:
+def build_application(
+    settings: Settings, *, service: Service | None = None, webhook: bool = False
+) -> Application:
     """Bot API root from TELEGRAM_API_URL (`<root>/bot`, `<root>/file/bot`), flood limits with
     AIORateLimiter, updates handled concurrently (one report at a time per chat: BotState.locks)."""
     if settings.telegram_bot_token is None:
@@ -62,8 +65,11 @@ def build_application(settings: Settings, *, service: Service | None = None) -> 
     install_token_redaction(token)
     ZoneInfo(settings.timezone)  # a wrong COUNTYBOT_TIMEZONE fails here, not at the first digest
     api = settings.telegram_api_url.rstrip("/")
+    updates = DurableUpdates(durable.WAIT_S if webhook else 0.0)  # webhook: 200 once the update is stored
     app = (
         Application.builder()
+        .application_class(WorkerApplication)
+        .update_queue(updates)
         .token(token)
         .base_url(f"{api}/bot")
         .base_file_url(f"{api}/file/bot")
@@ -75,12 +81,10 @@ def build_application(settings: Settings, *, service: Service | None = None) -> 
         .post_shutdown(on_shutdown)
         .build()
     )
-    app.bot_data["state"] = BotState(
-        settings=settings,
-        service=service,
-        owns_service=service is None,
-        joiner=MessageJoiner(settings.join_window_s),
-    )
+    state = app.bot_data["state"] = BotState(settings=settings, service=service, owns_service=service is None)
+    # paste parts go to the database on arrival and are joined by whichever worker gets there first
+    state.joiner = StoredJoiner(settings.join_window_s, lambda: state.svc)  # type: ignore[assignment]
+    app.bot_data["updates"] = updates
     register(app)
     app.add_error_handler(on_error)
     return app
@@ -130,14 +134,23 @@ async def on_startup(app: Application) -> None:
         from bot.service import Service
 
         state.service = await Service.create(state.settings)
-    # the backlog is finished alongside serving: a slow model must not keep the bot silent at start-up
+    # reports left by a stopped or dead worker (this one earlier, or another) are the queue runner's:
+    # it starts at once, beside the updates, and never takes a report a live worker holds
+    from bot.telegram.worker import Worker
+
+    state.svc.on_durable = app.bot_data[
+        "updates"
+    ].stored  # the webhook may answer once a part/report is stored
+    worker = app.bot_data["worker"] = Worker(app)
+    await worker.start()
+    # uploads Telegram would not hand over are retried alongside serving, never before it
     app.bot_data["backlog"] = asyncio.create_task(finish_backlog(app), name="backlog")
     try:
         await set_commands(app)
     except TelegramError as exc:  # the menu is a convenience: never a reason not to start
         log.warning("could not register the command menu: %s", exc)
     await schedule.restore(app)
-    log.info("countybot is up as @%s", app.bot.username)
+    log.info("countybot is up as @%s (worker %s)", app.bot.username, state.svc.worker_id)
 
 
 RESUMED_NOTE = "🔄 重启后补发：这份报告在机器人重启前没来得及处理，以下是它的结果。\n\n"
@@ -168,7 +181,8 @@ async def send_resumed(app: Application, resumed: list[ResumedReport]) -> int:
 
 
 async def finish_backlog(app: Application) -> None:
-    """Uploads stored while Telegram would not hand them over, then reports left pending by a crash."""
+    """Uploads stored while Telegram would not hand them over (reports left pending by a crash are the
+    queue runner's, bot/telegram/worker.py)."""
     from bot.service import scope_chat
     from bot.telegram import uploads
 
@@ -178,10 +192,6 @@ async def finish_backlog(app: Application) -> None:
             chat_id = scope_chat(row.scope)
             if chat_id is not None and not await uploads.retry_stored(app, row.id, ref, chat_id):
                 uploads.retry_later(app, row.id, ref, chat_id)
-        resumed = await state.svc.resume_pending_outcomes()
-        if resumed:
-            log.info("finished %d report(s) left pending by an earlier run", len(resumed))
-            await send_resumed(app, resumed)
     except asyncio.CancelledError:
         raise
     except Exception:  # the bot keeps serving; what is left stays pending for the next start
@@ -197,6 +207,9 @@ async def on_shutdown(app: Application) -> None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+    worker = app.bot_data.pop("worker", None)
+    if worker is not None:
+        await worker.stop()
     if state.owns_service and state.service is not None:
         await state.service.close()
         state.service = None

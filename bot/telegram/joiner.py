@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.service import Service
 
 _CJK_END = re.compile(r"[\u3400-\u9fff，、]$")
 _CJK_START = re.compile(r"^[\u3400-\u9fff，、。]")
@@ -62,3 +67,65 @@ class MessageJoiner:
             del self._buffers[key]
         # updates are handled concurrently: order by message id, not by arrival
         return join_parts([t for _, t in sorted(buf.parts, key=lambda p: p[0])])
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # stored times are naive UTC
+
+
+def key_text(key: Hashable) -> str:
+    """A join key as stored: (chat, user, origin) written out."""
+    return repr(key)[:200]
+
+
+class StoredJoiner:
+    """The joiner several workers share: every part is stored in the database on arrival, and the parts
+    of a key become one report when its last part is older than the window — decided from the stored
+    parts by whichever worker gets there first, exactly once (Service.join_parts). Telegram may deliver
+    the parts of one paste to different workers; a worker that dies inside the window loses nothing
+    (the queue runner of any worker joins parts left quiet for window + GRACE)."""
+
+    GRACE_S = 1.0
+
+    def __init__(self, window_s: float, service: Callable[[], Service]) -> None:
+        self.window_s = window_s
+        self._svc = service
+
+    async def pending(self, key: Hashable) -> bool:
+        """Parts of this key wait to be joined (a later part of a paste, wherever the first one went)."""
+        return await self._svc().part_quiet_at(key_text(key), self.window_s) is not None
+
+    async def add(
+        self, key: Hashable, message_id: int, text: str, *, chat_id: int, sender: str | None, first: bool
+    ) -> int | None:
+        """Store the part. The first part's handler then waits for the window to pass quietly and gets
+        the report id of the joined paste (leased to this worker: it processes the report); later parts'
+        handlers return None at once. None also when another worker joined the parts first."""
+        svc = self._svc()
+        name = key_text(key)
+        await svc.add_part(name, chat_id, sender, message_id, text)
+        if not first:
+            return None
+        while True:
+            quiet_at = await svc.part_quiet_at(name, self.window_s)
+            if quiet_at is None:
+                return None  # joined by another worker
+            wait = (quiet_at - utcnow()).total_seconds()
+            if wait > 0:
+                await asyncio.sleep(wait + 0.01)
+                continue
+            rid = await svc.join_parts(name, self.window_s, join_parts, own=True)
+            if rid is not None:
+                return rid
+            await asyncio.sleep(0.05)  # a part arrived meanwhile, or another worker is joining: look again
+
+    async def sweep(self) -> list[int]:
+        """Join the parts whose first handler is gone (quiet for window + GRACE); the reports are free
+        for any worker (they carry the chat to answer and the first part's message)."""
+        svc = self._svc()
+        found = []
+        for name in await svc.quiet_part_keys(self.window_s + self.GRACE_S):
+            rid = await svc.join_parts(name, self.window_s + self.GRACE_S, join_parts, own=False)
+            if rid is not None:
+                found.append(rid)
+        return found

@@ -84,7 +84,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     private = chat.type == ChatType.PRIVATE
     user_id = update.effective_user.id if update.effective_user else None
     key = (chat.id, user_id, _origin_key(msg))
-    if not state.joiner.pending(key) and not looks_like_report(text, strict=not private):
+    pending = await state.joiner.pending(key)  # parts of this key stored by any worker wait to be joined
+    if not pending and not looks_like_report(text, strict=not private):
         if private or _addressed_to_bot(msg, context):
             if context.bot.username:
                 text = re.sub(rf"@{re.escape(context.bot.username)}", "", text, flags=re.I)
@@ -94,15 +95,16 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             elif private:
                 await reply(update, context, HINT)
         return
-    if state.joiner.pending(key):
-        await state.joiner.add(key, msg.message_id, text)  # a later part: the first part's handler reports
+    part = {"chat_id": chat.id, "sender": f"tg:{user_id}" if user_id else None}
+    if pending:  # a later part: stored, the first part's handler (or any worker's queue) reports
+        await state.joiner.add(key, msg.message_id, text, first=False, **part)
         return
     # at once, while later parts may still arrive: the acknowledgement, and the quota (a database write)
     ack = start_ack(update, context, ACK_TEXT)
     quota = asyncio.create_task(_llm_allowed(state, chat.id))
-    joined = await state.joiner.add(key, msg.message_id, text)
-    if joined is not None:
-        await process_report(update, context, data=joined.encode("utf-8"), ack=ack, quota=quota)
+    report_id = await state.joiner.add(key, msg.message_id, text, first=True, **part)
+    if report_id is not None:  # the joined paste, stored as a report leased to this worker
+        await process_report(update, context, data=report_id, ack=ack, quota=quota)
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -219,18 +221,32 @@ async def _digest_report(
     """(outcome, whether the LLM was allowed); outcome None when the data could not be had."""
     state = get_state(context)
     chat_id = update.effective_chat.id
-    async with typing(context.bot, chat_id), state.locks.hold(chat_id):
+    # stored at once, not after the chat's earlier report: the chat lock only orders the processing
+    # (replies are ordered across workers at delivery)
+    async with typing(context.bot, chat_id):
         if callable(data):
             data = await data()
             if data is None:
                 return None, False
         user = update.effective_user
-        # stored before anything else (the quota is a database write too): nothing a user sent is lost
-        report_id = await state.svc.accept(
-            scope=chat_scope(chat_id), sender=f"tg:{user.id}" if user else None, data=data, filename=filename
+        # stored before anything else (the quota is a database write too): nothing a user sent is lost;
+        # a joined paste (an int) was stored as a report when its parts were joined
+        report_id = (
+            data
+            if isinstance(data, int)
+            else await state.svc.accept(
+                scope=chat_scope(chat_id),
+                sender=f"tg:{user.id}" if user else None,
+                data=data,
+                filename=filename,
+                reply_to=update.effective_message.message_id,
+            )
         )
-        use_llm = await (quota or _llm_allowed(state, chat_id))
-        outcome = await state.svc.process(report_id, use_llm=use_llm)
+        if state.svc.replayed(report_id):
+            return None, False  # an update sent again: whoever stored the report answers it
+        async with state.locks.hold(chat_id):
+            use_llm = await (quota or _llm_allowed(state, chat_id))
+            outcome = await state.svc.process(report_id, use_llm=use_llm)
     return outcome, use_llm
 
 
@@ -287,7 +303,10 @@ async def process_report(
 
 
 async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcome, **how: Any) -> None:
-    """Delivery, the last step: send the outcome (send_outcome's options in `how`), then record it."""
+    """Delivery, the last step: send the outcome (send_outcome's options in `how`), then record it.
+    Earlier reports of the chat, wherever they are processed, are answered first."""
+    if not await state.svc.wait_turn(outcome.report_id):
+        return  # another worker took the report over and answers it
     await send_outcome(bot, chat_id, outcome, **how)
     await state.svc.mark_delivered(outcome.report_id)
 

@@ -146,6 +146,7 @@ async def keep(state: BotState, *, scope: str, sender: str | None, ref: UploadRe
     """Store an upload that could not be downloaded: its reference, failed with AWAITING_ERROR."""
     report_id = await state.svc.accept(scope=scope, sender=sender, data=ref.encode(), filename=ref.name)
     await state.svc.store.reports.mark_failed(report_id, AWAITING_ERROR)
+    await state.svc.mark_delivered(report_id)  # the chat is told at once; the queue owes it nothing yet
     return report_id
 
 
