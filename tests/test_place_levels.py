@@ -228,3 +228,27 @@ def test_the_level_survives_the_digest_json() -> None:
     again = Digest.model_validate_json(digest.model_dump_json())
     assert places(again.counties) == [("临汾市", "city", "山西省")]
     assert County(name="某县").level == "county"  # the default: every earlier record is a county
+
+
+def test_a_province_report_naming_counties_is_the_provinces() -> None:
+    """Long provincial work reports name counties as examples: the province stays the subject."""
+    from extract.models import Document
+    from extract.places.regions import find_places
+
+    titled = Document(
+        title="2026年江西省人民政府工作报告",
+        text=(
+            "过去一年，婺源县乡村旅游接待游客增长12%，井冈山市红色旅游持续升温。"
+            "今年全省地区生产总值增长5%左右。"
+        ),
+    )
+    assert [c.name for c in find_places(titled)] == ["江西省"]
+    untitled = Document(
+        title="要闻",
+        text="江西省经济运行稳中向好。江西省粮食产量再创新高。婺源乡村旅游火热。江西省将继续扩大开放。",
+    )
+    assert [c.name for c in find_places(untitled)] == ["江西省"]
+    county = Document(
+        title="婺源县2025年经济运行情况", text="婺源县地区生产总值增长6%。江西省统计局数据显示。"
+    )
+    assert [c.name for c in find_places(county)] == ["婺源县"]  # a county's own report keeps its county

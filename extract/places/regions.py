@@ -47,6 +47,11 @@ def _mentions(text: str) -> Iterable[tuple[int, Region]]:
 def find_region(doc: Document) -> County | None:
     """The city or province the report is about, judged as counties are: named in the title, lead,
     source or byline, or at least twice; the most weighty mention wins, the earlier on a tie."""
+    top = _region_tally(doc)
+    return top.region.county() if top else None
+
+
+def _region_tally(doc: Document) -> _Tally | None:
     zones = report_zones(doc)
     order = {z: i for i, (z, _) in enumerate(zones)}
     tallies: dict[str, _Tally] = {}
@@ -60,13 +65,30 @@ def find_region(doc: Document) -> County | None:
     ranked = sorted(tallies.values(), key=lambda t: (-t.score, t.first))
     if not ranked or (ranked[0].mentions < 2 and not ranked[0].zones & _HEAD_ZONES):
         return None
-    return ranked[0].region.county()
+    return ranked[0]
 
 
 def find_places(doc: Document, person_names: Iterable[str] = ()) -> list[County]:
     """The counties the report is about; when it is about none, the city or province it is by."""
-    counties = counties_from_tallies(county_tallies(doc, person_names))
+    tallies = county_tallies(doc, person_names)
+    counties = counties_from_tallies(tallies)
+    region = _region_tally(doc)
+    if counties and region and _by_region(region, tallies[0]):
+        return [region.region.county()]  # 2026年某省政府工作报告: its counties are what it talks about
     if counties:
         return counties
-    region = find_region(doc)
-    return [region] if region else []
+    return [region.region.county()] if region else []
+
+
+def _by_region(region: _Tally, county: object) -> bool:
+    """A report by a city or province that names counties: the title names the city or province and
+    no county; or no county is named in full while the city or province is, again and again; or the lead
+    names it and it is named far more often than any county."""
+    county_zones = getattr(county, "zones", set())
+    if "title" in region.zones and "title" not in county_zones:
+        return True
+    county_mentions = getattr(county, "strong", 0) + getattr(county, "weak", 0)
+    if not getattr(county, "strong", 0) and not county_zones & {"title", "lead"} and region.mentions >= 3:
+        return True  # the counties are only short names in the body (亚东, 祥云): the region is named in full
+    lead_only = "lead" in region.zones and not county_zones & {"title", "lead"}
+    return lead_only and region.mentions >= 3 * max(county_mentions, 1)
