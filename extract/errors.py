@@ -41,7 +41,8 @@ class DecodeError(InputError):
 
 class ScannedPdfError(InputError):
     user_message = (
-        "scanned PDF: no text layer; OCR is not supported（扫描版 PDF 没有文字层，暂不支持识别图片文字）。"
+        "这是扫描版 PDF，没有文字层，暂不支持识别图片中的文字（OCR）。"
+        "请发送带文字的 PDF、.docx，或直接粘贴文字。"
     )
 
 

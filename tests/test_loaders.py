@@ -260,7 +260,7 @@ def test_pdf_without_text_layer_is_a_scanned_pdf() -> None:
     pdf.image(Image.new("RGB", (200, 280), "white"), x=10, y=10, w=180)
     with pytest.raises(ScannedPdfError) as err:
         load_bytes(bytes(pdf.output()), "scan.pdf")
-    assert "OCR is not supported" in err.value.user_message
+    assert "扫描版" in err.value.user_message and "OCR" in err.value.user_message
 
 
 def test_password_protected_pdf_is_refused_clearly() -> None:

@@ -338,5 +338,5 @@ def _pdf_text(data: bytes) -> tuple[str, list[str]]:
     if len(empty_pages) == len(pages):
         raise ScannedPdfError("scanned PDF: no text layer; OCR is not supported")
     if empty_pages:
-        warnings.append(f"PDF pages without a text layer (skipped): {', '.join(map(str, empty_pages))}")
+        warnings.append(f"PDF 第 {'、'.join(map(str, empty_pages))} 页没有文字层（可能是扫描图片），已跳过")
     return _join_pdf_lines(page_lines), warnings
