@@ -28,9 +28,11 @@ def _no_user_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))  # the default data dir, per test
     # the LLM circuit breakers are process-wide (a server's health is shared by all reports): each test
     # starts as a fresh process would, or a dead port one test opened would stay open for the next
-    from extract.llm.breaker import reset_all
+    # (likewise the remembered response-format quirks of each server)
+    from extract.llm import breaker, modes
 
-    reset_all()
+    breaker.reset_all()
+    modes.forget_all()
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +43,15 @@ def gold() -> dict:
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in SEED_FILES}
+
+
+@pytest.fixture
+def server():  # type: ignore[no-untyped-def]
+    """The loopback OpenAI-compatible fake (tests/fakes/openai_server.py), for the LLM tests."""
+    from tests.fakes.openai_server import FakeOpenAI
+
+    with FakeOpenAI() as s:
+        yield s
 
 
 # The store's scenarios run on both databases: `db_url` is an SQLite file, then a fresh PostgreSQL database

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pydantic import SecretStr
 
 from extract.digest.grounding import ungrounded_numbers
-from extract.llm import breaker, modes, trust
+from extract.llm import trust
 from extract.llm.backend import LLMBackend, RetryPolicy
 from extract.llm.cache import MemoryCache, cache_key
 from extract.llm.calllog import JsonlCallLog, MemoryCallLog
@@ -34,21 +32,6 @@ from tests.fakes.openai_server import (
 )
 
 FAST = RetryPolicy(base_s=0.02, max_s=0.1, max_attempts=8, min_call_s=0.05)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_quirks() -> Iterator[None]:
-    modes.forget_all()
-    breaker.reset_all()
-    yield
-    modes.forget_all()
-    breaker.reset_all()
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as s:
-        yield s
 
 
 def seed_doc(name: str) -> tuple[Document, Digest]:

@@ -6,29 +6,24 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.service import Service, Subscription
 from bot.settings import get_settings
 from bot.telegram import schedule
 from bot.telegram.access import REFUSAL
-from bot.telegram.app import build_application, running
 from bot.telegram.errors import USER_ERROR_TEXT
 from bot.telegram.reports import QUOTA_NOTE
+from tests import tgkit
 from tests.conftest import SEEDS
 from tests.fakes.openai_server import FakeOpenAI, error
 from tests.fakes.telegram_server import FakeTelegram
+from tests.tgkit import DIGEST_MARK, SEED0, SEED2, USER, WINDOW, bot, digests
 
-WINDOW = 0.3  # COUNTYBOT_JOIN_WINDOW_S in these tests
-SEED0 = (SEEDS / "000_e5000fd4f8434fdf.txt").read_text(encoding="utf-8")  # 大宁县, traditional script
+tg, env = tgkit.tg, tgkit.env  # the fixtures
+
 SEED1 = (SEEDS / "001_85f4f9d88a5ef757.txt").read_text(encoding="utf-8")  # 浮山县
-SEED2 = (SEEDS / "002_583cfe85666f49d1.txt").read_text(encoding="utf-8")  # 平陆县, simplified
-DIGEST_MARK = "关键数字"  # only digests carry this heading
-USER = 42
 
 
 def halves(text: str) -> tuple[str, str]:
@@ -36,31 +31,6 @@ def halves(text: str) -> tuple[str, str]:
     cut = text.index("\n", len(text) // 2)
     return text[:cut], text[cut + 1 :]
 
-
-def digests(tg: FakeTelegram, chat_id: int) -> list[str]:
-    return [t for t in tg.texts(chat_id) if DIGEST_MARK in t]
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def env(monkeypatch, tmp_path, tg):
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", tg.url)
-    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    monkeypatch.setenv("COUNTYBOT_JOIN_WINDOW_S", str(WINDOW))
-    return monkeypatch
-
-
-@asynccontextmanager
-async def bot():
-    """The application `countybot serve` builds, running with long polling in this event loop."""
-    async with running(build_application(get_settings()), poll_timeout=1) as app:
-        yield app
 
 
 async def send_report(tg: FakeTelegram, chat_id: int, text: str, user: int = USER) -> str:

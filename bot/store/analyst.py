@@ -24,6 +24,17 @@ SNIPPET = 36  # characters either side of a word found in the text
 _NUMBER_CHAR = re.compile(r"[0-9.,%．％]")
 
 
+# what a listed report shows (the /reports list and /search hits)
+_LISTED = (
+    Report.id,
+    Report.scope,
+    Report.status,
+    Report.title,
+    Report.filename,
+    Report.published,
+    Report.received,
+)
+
 @dataclass(frozen=True)
 class ReportEntry:
     """One report in a chat's list or a search answer."""
@@ -151,16 +162,7 @@ class Analyst:
     async def chat_reports(self, scope: str, *, limit: int = 20, offset: int = 0) -> list[ReportEntry]:
         """A scope's own reports, newest first (a duplicate lists its first report's counties)."""
         stmt = (
-            select(
-                Report.id,
-                Report.scope,
-                Report.status,
-                Report.title,
-                Report.filename,
-                Report.published,
-                Report.received,
-                Report.duplicate_of,
-            )
+            select(*_LISTED, Report.duplicate_of)
             .where(Report.scope == scope)
             .order_by(Report.id.desc())
             .limit(limit)
@@ -256,16 +258,7 @@ class Analyst:
                 )
             )
         stmt = (
-            select(
-                Report.id,
-                Report.scope,
-                Report.status,
-                Report.title,
-                Report.filename,
-                Report.published,
-                Report.received,
-                Report.normalized,
-            )
+            select(*_LISTED, Report.normalized)
             .where(Report.status == "done", Report.scope.in_(list(scopes)), and_(*conds))
             .order_by(Report.id.desc())
             .limit(limit)

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-
-from extract.llm import breaker, modes
 from extract.llm.backend import LLMBackend, RetryPolicy
 from extract.llm.calllog import MemoryCallLog
 from extract.llm.config import LLMConfig
@@ -26,21 +23,6 @@ FAST = RetryPolicy(base_s=0.02, max_s=0.1, max_attempts=8, min_call_s=0.05)
 REPORT = """黎川县召开重点项目推进会
 4月8日，黎川县召开重点项目推进会。县委副书记、县长韩知秋主持会议，县委书记周岚讲话。会议通报，一季度全县重点项目开复工率96%，年度投资完成率112%，完成投资18.6亿元。全县分解86项241条任务，重点项目总投资52亿元。今年计划实施重点项目48个，年度计划投资31亿元。一季度召开专题会议11次，协调解决问题37个。
 """
-
-
-@pytest.fixture(autouse=True)
-def _fresh_llm_state() -> Iterator[None]:
-    modes.forget_all()
-    breaker.reset_all()
-    yield
-    modes.forget_all()
-    breaker.reset_all()
-
-
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as s:
-        yield s
 
 
 def report(text: str = REPORT) -> tuple[Document, Digest]:

@@ -7,7 +7,7 @@ import pytest
 from extract.errors import BinaryContentError, DecodeError
 from extract.text.decode import decode_text
 from extract.text.normalize import normalize_bytes
-from tests.hostile.tgkit import SEED0, SEED2
+from tests.tgkit import SEED0, SEED2
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])

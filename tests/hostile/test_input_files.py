@@ -11,8 +11,8 @@ import pytest
 
 from bot.cli import main
 from extract.pipeline import document_from_bytes
-from tests.hostile import tgkit
-from tests.hostile.tgkit import DIGEST_MARK, SEED2, USER, assert_user_safe, bot
+from tests import tgkit
+from tests.tgkit import DIGEST_MARK, SEED2, USER, assert_user_safe, bot
 
 tg, env = tgkit.tg, tgkit.env  # the fixtures
 

@@ -9,9 +9,9 @@ from bot.service import Service
 from bot.settings import get_settings
 from bot.telegram import uploads
 from bot.telegram.errors import USER_ERROR_TEXT
+from tests import tgkit
 from tests.fakes.openai_server import FakeOpenAI, grounded_reply
-from tests.hostile import tgkit
-from tests.hostile.tgkit import (
+from tests.tgkit import (
     DIGEST_MARK,
     SEED0,
     SEED2,

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from tests.hostile import tgkit
-from tests.hostile.tgkit import DIGEST_MARK, SEED0, assert_user_safe, bot
+from tests import tgkit
+from tests.tgkit import DIGEST_MARK, SEED0, assert_user_safe, bot
 
 tg, env = tgkit.tg, tgkit.env  # the fixtures
 

@@ -13,7 +13,7 @@ import time
 from tests.conftest import ROOT
 from tests.fakes.openai_server import FakeOpenAI, Reply, grounded_reply
 from tests.fakes.telegram_server import FakeTelegram
-from tests.hostile.tgkit import DIGEST_MARK, SEED0, USER, assert_user_safe
+from tests.tgkit import DIGEST_MARK, SEED0, USER, assert_user_safe
 
 
 def _serve(tmp_path, tg: FakeTelegram, llm: FakeOpenAI) -> subprocess.Popen:

@@ -1,4 +1,4 @@
-"""Shared pieces of the hostile Telegram tests: the real PTB Application from `countybot serve`'s builder,
+"""Shared pieces of the Telegram tests: the real PTB Application from `countybot serve`'s builder,
 the real Service on an SQLite file and the loopback fake Bot API (tests/fakes/telegram_server.py)."""
 
 from __future__ import annotations
