@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from bot.commands import add_scope_option, scopes_or_none
+from bot.commands import add_scope_option, open_service, scopes_or_none
 
 
 def _hours(text: str) -> float:
@@ -38,14 +37,11 @@ async def _digest(hours: float, scopes: list[str], *, as_json: bool) -> int:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from bot.render.text import render_period_text
-    from bot.service import Service, StoreOpenError
     from bot.settings import get_settings
 
     settings = get_settings()
-    try:
-        service = await Service.create(settings)
-    except StoreOpenError as exc:
-        print(f"countybot digest: {exc}", file=sys.stderr)
+    service = await open_service("digest", settings)
+    if service is None:
         return 2
     try:  # times shown in the bot's time zone
         until = datetime.now(ZoneInfo(settings.timezone))

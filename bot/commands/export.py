@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands import add_scope_option, scopes_or_none
+from bot.commands import add_scope_option, open_service, scopes_or_none
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -40,13 +40,9 @@ def run(args: argparse.Namespace) -> int:
 async def _export(query: str | None, scopes: list[str], fmt: str, output: str) -> int:
     from bot.analyst import export
     from bot.render.analyst import track_text
-    from bot.service import Service, StoreOpenError
-    from bot.settings import get_settings
 
-    try:
-        service = await Service.create(get_settings())
-    except StoreOpenError as exc:
-        print(f"countybot export: {exc}", file=sys.stderr)
+    service = await open_service("export")
+    if service is None:
         return 2
     try:
         answer, data, n = await export(service, query, scopes, fmt)  # type: ignore[arg-type]

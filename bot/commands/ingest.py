@@ -17,6 +17,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from bot.commands import open_service
+
 # a pending report older than this was abandoned by a crashed process (a live one finishes far sooner)
 STALE_S = 300.0
 
@@ -109,14 +111,11 @@ async def _ingest(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from bot.service import Service, StoreOpenError
     from bot.settings import get_settings
 
     settings = get_settings()
-    try:
-        service = await Service.create(settings)
-    except StoreOpenError as exc:
-        print(f"countybot ingest: {exc}", file=sys.stderr)
+    service = await open_service("ingest", settings)
+    if service is None:
         return 2
     counts = {"done": 0, "duplicate": 0, "failed": 0}
     items: list[dict] = []  # --json: one entry per file read

@@ -4,7 +4,8 @@ workers seen in the last minute (their heartbeats) and the next daily digests â€
 from __future__ import annotations
 
 import argparse
-import sys
+
+from bot.commands import open_service
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -23,15 +24,11 @@ async def _status(n: int, *, as_json: bool) -> int:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from bot.service import Service, StoreOpenError
-    from bot.settings import get_settings
     from bot.store.base import utcnow
     from bot.telegram.schedule import last_due
 
-    try:
-        service = await Service.create(get_settings())
-    except StoreOpenError as exc:
-        print(f"countybot status: {exc}", file=sys.stderr)
+    service = await open_service("status")
+    if service is None:
         return 2
     try:
         queue = await service.queue_status()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.commands import add_scope_option, scopes_or_none
+from bot.commands import add_scope_option, open_service, scopes_or_none
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -29,13 +29,9 @@ def run(args: argparse.Namespace) -> int:
 async def _targets(query: str, scopes: list[str], *, as_json: bool) -> int:
     from bot.analyst import targets_with_status
     from bot.render.text import render_targets_text
-    from bot.service import Service, StoreOpenError
-    from bot.settings import get_settings
 
-    try:
-        service = await Service.create(get_settings())
-    except StoreOpenError as exc:
-        print(f"countybot targets: {exc}", file=sys.stderr)
+    service = await open_service("targets")
+    if service is None:
         return 2
     try:
         answer = await targets_with_status(service, query, scopes)  # each target with its status

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.commands import add_scope_option, scopes_or_none
+from bot.commands import add_scope_option, open_service, scopes_or_none
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,13 +30,9 @@ def run(args: argparse.Namespace) -> int:
 async def _track(query: str, scopes: list[str], *, as_json: bool) -> int:
     from bot.analyst import track
     from bot.render.analyst import track_text
-    from bot.service import Service, StoreOpenError
-    from bot.settings import get_settings
 
-    try:
-        service = await Service.create(get_settings())
-    except StoreOpenError as exc:
-        print(f"countybot track: {exc}", file=sys.stderr)
+    service = await open_service("track")
+    if service is None:
         return 2
     try:
         answer = await track(service, query, scopes)
