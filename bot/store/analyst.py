@@ -24,7 +24,7 @@ SNIPPET = 36  # characters either side of a word found in the text
 _NUMBER_CHAR = re.compile(r"[0-9.,%．％]")
 
 
-# what a listed report shows (the /reports list and /search hits)
+# what a listed report shows (the /reports list, /search hits, delete's check): ReportEntry's first fields
 _LISTED = (
     Report.id,
     Report.scope,
@@ -172,37 +172,19 @@ class Analyst:
             rows = (await conn.execute(stmt)).all()
         counties = await self._counties_of([r.duplicate_of or r.id for r in rows])
         return [
-            ReportEntry(
-                id=r.id,
-                scope=r.scope,
-                status=r.status,
-                title=r.title,
-                filename=r.filename,
-                published=r.published,
-                received=r.received,
-                counties=counties.get(r.duplicate_of or r.id, ()),
-            )
+            ReportEntry(*r[: len(_LISTED)], counties=counties.get(r.duplicate_of or r.id, ()))
             for r in rows
         ]
 
     async def owned_report(self, report_id: int, scope: str) -> ReportEntry | None:
         """The report if it belongs to `scope` (what delete and its confirmation check)."""
-        stmt = select(
-            Report.id,
-            Report.scope,
-            Report.status,
-            Report.title,
-            Report.filename,
-            Report.published,
-            Report.received,
-            Report.sender,
-        ).where(Report.id == report_id, Report.scope == scope)
+        stmt = select(*_LISTED, Report.sender).where(Report.id == report_id, Report.scope == scope)
         async with self.db.read() as conn:
             r = (await conn.execute(stmt)).first()
         if r is None:
             return None
         counties = await self._counties_of([r.id])
-        return ReportEntry(*r[:7], counties=counties.get(r.id, ()), sender=r.sender)
+        return ReportEntry(*r[: len(_LISTED)], counties=counties.get(r.id, ()), sender=r.sender)
 
     async def delete_report(self, report_id: int, scope: str) -> Deleted | None:
         """Remove a report of `scope` with its raw text, digest, figures and county links, and the
@@ -268,13 +250,7 @@ class Analyst:
         counties = await self._counties_of([r.id for r in rows])
         return [
             ReportEntry(
-                id=r.id,
-                scope=r.scope,
-                status=r.status,
-                title=r.title,
-                filename=r.filename,
-                published=r.published,
-                received=r.received,
+                *r[: len(_LISTED)],
                 counties=counties.get(r.id, ()),
                 snippet=_snippet(r.normalized or "", words),
             )
