@@ -354,7 +354,7 @@ def tracked_from_digest(
     rows: list[TrackedFigure] = []
     for c in digest.counties:
         for f in digest.figures:
-            qualifier = getattr(f, "qualifier", None) or infer_qualifier(f.surface, f.quote)
+            qualifier = f.qualifier or infer_qualifier(f.surface, f.quote)
             rows.append(
                 TrackedFigure(
                     county=c.name,
@@ -371,8 +371,8 @@ def tracked_from_digest(
                     kind=f.kind,
                     period=f.period,
                     quote=f.quote,
-                    low=getattr(f, "low", None),
-                    high=getattr(f, "high", None),
+                    low=f.low,
+                    high=f.high,
                     qualifier=qualifier,
                 )
             )
