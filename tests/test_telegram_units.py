@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -11,7 +10,7 @@ import pytest
 from bot.service import Subscription
 from bot.telegram.errors import REDACTED, install_token_redaction
 from bot.telegram.intents import looks_like_report, targets_query
-from bot.telegram.joiner import MessageJoiner, join_parts
+from bot.telegram.joiner import join_parts
 from bot.telegram.schedule import last_due
 from tests.conftest import SEEDS
 
@@ -53,35 +52,6 @@ def test_join_parts_closes_a_mid_sentence_cut_and_keeps_paragraph_breaks():
     assert join_parts([body, "资281亿元。"]) == body + "资281亿元。"
     assert join_parts(["第一段结束。", "第二段开始"]) == "第一段结束。\n第二段开始"
     assert join_parts(["标题", "正文"]) == "标题\n正文"  # a short line is a title, not a cut
-
-
-async def test_joiner_joins_parts_in_message_order_within_the_window():
-    joiner = MessageJoiner(0.2)
-    key = (1, 1, None)
-    first = asyncio.create_task(joiner.add(key, 1, "第一部分。"))
-    await asyncio.sleep(0.05)
-    assert joiner.pending(key)
-    # parts may be handled out of order when updates run concurrently
-    assert await joiner.add(key, 3, "第三部分。") is None
-    assert await joiner.add(key, 2, "第二部分。") is None
-    other = asyncio.create_task(joiner.add((2, 1, None), 1, "另一个聊天。"))
-    assert await first == "第一部分。\n第二部分。\n第三部分。"
-    assert await other == "另一个聊天。"
-    assert not joiner.pending(key)
-    # after the window, a new message starts a new report
-    assert await joiner.add(key, 4, "新报告。") == "新报告。"
-
-
-async def test_joiner_window_restarts_with_each_part():
-    joiner = MessageJoiner(0.3)
-    loop = asyncio.get_running_loop()
-    t0 = loop.time()
-    first = asyncio.create_task(joiner.add("k", 1, "a"))
-    for n in range(2, 5):
-        await asyncio.sleep(0.2)
-        await joiner.add("k", n, "b")
-    assert await first == "a\nb\nb\nb"
-    assert loop.time() - t0 >= 0.2 * 3 + 0.3 - 0.05
 
 
 def test_token_is_redacted_from_messages_args_and_tracebacks(caplog):

@@ -35,7 +35,7 @@ from bot.telegram.joiner import StoredJoiner
 from bot.telegram.state import BotState
 
 if TYPE_CHECKING:
-    from bot.service import ResumedReport, Service
+    from bot.service import Service
     from bot.settings import Settings
 
 log = logging.getLogger("countybot.telegram")
@@ -83,7 +83,7 @@ def build_application(
     )
     state = app.bot_data["state"] = BotState(settings=settings, service=service, owns_service=service is None)
     # paste parts go to the database on arrival and are joined by whichever worker gets there first
-    state.joiner = StoredJoiner(settings.join_window_s, lambda: state.svc)  # type: ignore[assignment]
+    state.joiner = StoredJoiner(settings.join_window_s, lambda: state.svc)
     app.bot_data["updates"] = updates
     register(app)
     app.add_error_handler(on_error)
@@ -154,30 +154,6 @@ async def on_startup(app: Application) -> None:
 
 
 RESUMED_NOTE = "🔄 重启后补发：这份报告在机器人重启前没来得及处理，以下是它的结果。\n\n"
-
-
-async def send_resumed(app: Application, resumed: list[ResumedReport]) -> int:
-    """A user who sent a report gets its result even when the bot crashed before answering: each chat
-    report finished at start-up goes to its chat (public ones, from the CLI, have nobody to tell).
-    Returns how many were sent."""
-    from bot.service import scope_chat
-
-    state: BotState = app.bot_data["state"]
-    allowed = state.settings.allowed_chats
-    sent = 0
-    for item in resumed:
-        chat_id = scope_chat(item.scope)
-        if chat_id is None or (allowed and chat_id not in allowed):
-            continue
-        try:
-            script = (await state.svc.chat_settings(chat_id)).script
-            await reports.deliver(app.bot, state, chat_id, item.outcome, script=script, lead=RESUMED_NOTE)
-            sent += 1
-        except TelegramError as exc:  # the chat may be gone (bot removed, user blocked it)
-            log.warning(
-                "could not send resumed report %d to chat %s: %s", item.outcome.report_id, chat_id, exc
-            )
-    return sent
 
 
 async def finish_backlog(app: Application) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.telegram.joiner import MessageJoiner
+from bot.telegram.joiner import StoredJoiner
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -44,7 +44,7 @@ class BotState:
     settings: Settings
     service: Service | None = None
     owns_service: bool = True
-    joiner: MessageJoiner = field(default_factory=lambda: MessageJoiner(2.0))
+    joiner: StoredJoiner = field(init=False)  # set by build_application: it needs the service
     locks: ChatLocks = field(default_factory=ChatLocks)
     refused: set[int] = field(default_factory=set)  # chats outside the allowlist already told once
 
