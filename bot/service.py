@@ -35,6 +35,7 @@ from bot.settings import Settings
 from bot.store.base import utcnow
 from bot.store.db import StoreOpenError, open_store
 from bot.store.llm import StoreCallLog, StoreDigestCache
+from bot.store.queue import presence_name
 from bot.store.repo import Store
 from bot.store.rows import CountyLink, FigureRow, PendingReport
 from extract.errors import InputError, TooLargeError
@@ -87,14 +88,20 @@ def _prepare(data: bytes, filename: str | None, max_bytes: int) -> tuple[Documen
 
 class Service(QueueSteps, ChatSteps):
     def __init__(
-        self, store: Store, settings: Settings, *, llm: LLMBackend | None = None, owns_llm: bool = False
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        llm: LLMBackend | None = None,
+        owns_llm: bool = False,
+        worker_id: str | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.llm = llm
         self._owns_llm = owns_llm
         self._busy: set[int] = set()  # reports this process is working on (resume_pending skips them)
-        self.worker_id = settings.worker_id or new_worker_id()
+        self.worker_id = worker_id or settings.worker_id or new_worker_id()
         self._held: dict[int, float] = {}  # reports leased to this worker -> when taken (monotonic)
         self._replayed: set[int] = set()  # reports accepted again from an update sent twice
         self.on_durable: Callable[[], None] | None = None  # what the user sent is stored (webhook answer)
@@ -102,7 +109,9 @@ class Service(QueueSteps, ChatSteps):
     @classmethod
     async def create(cls, settings: Settings, *, llm: LLMBackend | None = None) -> Service:
         """Opens the store (runs migrations). StoreOpenError, with a readable message, when it cannot."""
-        store = await open_store(settings.db)
+        worker_id = settings.worker_id or new_worker_id()
+        # on PostgreSQL every connection is named for the worker: its leases end with its connections
+        store = await open_store(settings.db, name=presence_name(worker_id))
         owns = False
         if llm is None and settings.llm_config().enabled:
             from extract.llm.backend import LLMBackend
@@ -111,7 +120,7 @@ class Service(QueueSteps, ChatSteps):
                 settings.llm_config(), cache=StoreDigestCache(store), call_log=StoreCallLog(store)
             )
             owns = True
-        return cls(store, settings, llm=llm, owns_llm=owns)
+        return cls(store, settings, llm=llm, owns_llm=owns, worker_id=worker_id)
 
     async def close(self) -> None:
         try:

@@ -164,3 +164,29 @@ async def test_postgres_notify_wakes_listening_workers(pg_url: str) -> None:
     finally:
         await svc.close()
         await listener.close()
+
+
+async def test_postgres_a_dead_workers_lease_ends_with_its_connections(pg_url: str) -> None:
+    """kill -9 closes a worker's sockets: its reports are free at once, not after the 10-minute lease. A
+    service without a heartbeat (a CLI run) keeps its lease however its connections come and go."""
+    a = await Service.create(Settings(db=pg_url, worker_id="A", lease_s=600))
+    cli = await Service.create(Settings(db=pg_url, worker_id="cli", lease_s=600))
+    b = await Service.create(Settings(db=pg_url, worker_id="B", lease_s=600))
+    try:
+        await a.heartbeat()
+        held = await a.accept(scope="chat:5", sender="tg:5", data="报告甲".encode())
+        kept = await cli.accept(scope="chat:6", sender="tg:6", data="报告乙".encode())
+        assert await b.claim_next() is None  # both alive
+        await cli.store.engine.dispose()  # connections gone, but never a running worker: lease holds
+        await a.store.engine.dispose()  # what the server sees when A is killed
+        item = None
+        for _ in range(50):  # the server ends the sessions within milliseconds
+            if (item := await b.claim_next()) is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert item is not None and item.id == held
+        assert await b.claim_next() is None  # `kept` still leased to the CLI run
+        assert await b.wait_turn(held, timeout_s=1)  # B may deliver it: the fence agrees
+        assert kept != held
+    finally:
+        await b.close()

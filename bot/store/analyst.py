@@ -35,6 +35,7 @@ _LISTED = (
     Report.received,
 )
 
+
 @dataclass(frozen=True)
 class ReportEntry:
     """One report in a chat's list or a search answer."""
@@ -172,8 +173,7 @@ class Analyst:
             rows = (await conn.execute(stmt)).all()
         counties = await self._counties_of([r.duplicate_of or r.id for r in rows])
         return [
-            ReportEntry(*r[: len(_LISTED)], counties=counties.get(r.duplicate_of or r.id, ()))
-            for r in rows
+            ReportEntry(*r[: len(_LISTED)], counties=counties.get(r.duplicate_of or r.id, ())) for r in rows
         ]
 
     async def owned_report(self, report_id: int, scope: str) -> ReportEntry | None:

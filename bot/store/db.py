@@ -55,7 +55,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur.close()
 
 
-def make_engine(raw_or_url: str | URL, *, echo: bool = False) -> AsyncEngine:
+def make_engine(raw_or_url: str | URL, *, echo: bool = False, name: str | None = None) -> AsyncEngine:
+    """`name`: PostgreSQL's application_name of every connection (a worker's presence, see
+    bot/store/queue.py: its leases end the moment its connections do)."""
     url = database_url(raw_or_url) if isinstance(raw_or_url, str) else raw_or_url
     kwargs: dict[str, Any] = {"echo": echo}
     if url.get_backend_name() == "sqlite":
@@ -67,6 +69,8 @@ def make_engine(raw_or_url: str | URL, *, echo: bool = False) -> AsyncEngine:
             Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     else:
         kwargs["pool_pre_ping"] = True
+        if name and url.get_backend_name() == "postgresql" and url.get_driver_name() == "asyncpg":
+            kwargs["connect_args"] = {"server_settings": {"application_name": name}}
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -82,7 +86,7 @@ class StoreOpenError(Exception):
     """The database cannot be opened (bad URL, missing driver, unwritable path); str() is for users."""
 
 
-async def open_store(raw_url: str) -> Store:
+async def open_store(raw_url: str, *, name: str | None = None) -> Store:
     """Store.open with every way it can fail turned into a StoreOpenError a user can read."""
     from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -93,7 +97,7 @@ async def open_store(raw_url: str) -> Store:
     except (ArgumentError, ValueError) as exc:
         raise StoreOpenError(f"COUNTYBOT_DB 不是有效的数据库地址：{exc}") from exc
     try:
-        return await Store.open(url)
+        return await Store.open(url, name=name)
     except ArgumentError as exc:  # e.g. an unknown driver name
         raise StoreOpenError(f"COUNTYBOT_DB 不是可用的数据库地址（{safe_url(url)}）：{exc}") from exc
     except ImportError as exc:

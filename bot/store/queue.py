@@ -3,9 +3,11 @@ once, reports claimed with an expiring lease, worker heartbeats, and the numbers
 
 A report is work while it is pending, or while its outcome is owed to a chat (chat_id set, delivered_at
 NULL). A worker takes work by setting worker + lease_until; it renews the lease while it lives, so the
-report of a worker that died becomes free again when the lease runs out. On PostgreSQL the claim skips rows
-another worker has locked (FOR UPDATE SKIP LOCKED) and a NOTIFY wakes idle workers; SQLite is the
-single-process path (one writer, the claim's conditional UPDATE)."""
+report of a worker that died becomes free again when the lease runs out — on PostgreSQL at once: a
+running worker's connections carry its name (`presence_name`), and a worker that has a heartbeat row but
+no connection any more is dead (kill -9 closes its sockets; the server ends their sessions). On
+PostgreSQL the claim skips rows another worker has locked (FOR UPDATE SKIP LOCKED) and a NOTIFY wakes
+idle workers; SQLite is the single-process path (one writer, the claim's conditional UPDATE)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, insert, or_, select, text, update
+from sqlalchemy import and_, column, exists, func, insert, literal, or_, select, table, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
@@ -22,6 +24,8 @@ from bot.store.base import Database, fit, utcnow
 from bot.store.tables import MessagePart, Report, WorkerRow
 
 CHANNEL = "countybot_queue"
+PRESENCE_PREFIX = "countybot:"
+_ACTIVITY = table("pg_stat_activity", column("application_name"))
 MAX_ATTEMPTS = 5  # claims of one report before it is left alone (a report that kills every worker)
 ORDER_HORIZON = timedelta(hours=1)  # an older undelivered report of the chat holds later ones back this long
 
@@ -64,8 +68,24 @@ def _is_work() -> object:
     return or_(Report.status == "pending", and_(Report.chat_id.is_not(None), Report.delivered_at.is_(None)))
 
 
-def _free(now: datetime) -> object:
-    return or_(Report.lease_until.is_(None), Report.lease_until < now)
+def presence_name(worker_id: str) -> str:
+    """The application_name of a worker's PostgreSQL connections (the server keeps 63 bytes)."""
+    return (PRESENCE_PREFIX + worker_id).encode()[:63].decode(errors="ignore")
+
+
+def _gone() -> object:
+    """The report's worker is a running worker (it has a heartbeat row) with no connection left: it died.
+    Workers without a heartbeat row (a CLI run, a test's service) keep their leases until they expire."""
+    name = func.substr(literal(PRESENCE_PREFIX) + Report.worker, 1, 63)
+    return and_(
+        exists().where(WorkerRow.worker_id == Report.worker),
+        ~exists().where(_ACTIVITY.c.application_name == name),
+    )
+
+
+def _free(now: datetime, postgres: bool) -> object:
+    free = or_(Report.lease_until.is_(None), Report.lease_until < now)
+    return or_(free, _gone()) if postgres else free
 
 
 def _earlier_owed(now: datetime) -> object:
@@ -97,7 +117,7 @@ class Queue:
         now = utcnow()
         candidate = (
             select(Report.id)
-            .where(_is_work(), _free(now), Report.attempts < MAX_ATTEMPTS)
+            .where(_is_work(), _free(now, self.postgres), Report.attempts < MAX_ATTEMPTS)
             .where(or_(Report.chat_id.is_(None), ~_earlier_owed(now)))
             .order_by(Report.id)
             .limit(1)
@@ -111,7 +131,7 @@ class Queue:
                 return None
             res = await conn.execute(
                 update(Report)
-                .where(Report.id == report_id, _free(now))
+                .where(Report.id == report_id, _free(now, self.postgres))
                 .values(
                     worker=worker,
                     lease_until=now + timedelta(seconds=lease_s),
@@ -155,7 +175,7 @@ class Queue:
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.delivered_at.is_(None))
-                .where(or_(mine, Report.lease_until < now))
+                .where(or_(mine, _free(now, self.postgres)))
                 .values(worker=worker, lease_until=now + timedelta(seconds=lease_s))
             )
             return res.rowcount == 1

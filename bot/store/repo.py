@@ -34,8 +34,8 @@ class Store:
         self.queue = Queue(db)  # parts, leases, heartbeats (bot/store/queue.py)
 
     @classmethod
-    async def open(cls, url: str | URL) -> Store:
-        engine = make_engine(url)
+    async def open(cls, url: str | URL, *, name: str | None = None) -> Store:
+        engine = make_engine(url, name=name)
         try:
             await migrate(engine)
         except BaseException:

@@ -244,7 +244,7 @@ async def _digest_report(
         )
         if state.svc.replayed(report_id):
             return None, False  # an update sent again: whoever stored the report answers it
-        async with state.locks.hold(chat_id):
+        async with state.locks.hold(chat_id), state.slots.hold():
             use_llm = await (quota or _llm_allowed(state, chat_id))
             outcome = await state.svc.process(report_id, use_llm=use_llm)
     return outcome, use_llm

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -39,6 +40,57 @@ class ChatLocks:
         return len(self._locks)
 
 
+class Slots:
+    """At most n reports processed at once by this worker (COUNTYBOT_WORKER_REPORTS): the rest wait in
+    the database, where an idle worker claims them. The queue runner takes a slot before it claims (never
+    a report it cannot start); a handler waits for one."""
+
+    def __init__(self, n: int) -> None:
+        self.n = max(1, n)
+        self.used = 0
+        self.on_free: Callable[[], None] | None = None  # the queue runner's wake-up
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    @property
+    def free(self) -> int:
+        return self.n - self.used
+
+    def take(self) -> bool:
+        if self.used >= self.n:
+            return False
+        self.used += 1
+        return True
+
+    def give(self) -> None:
+        self.used -= 1
+        self._wake_next()
+
+    def _wake_next(self) -> None:
+        while self._waiters:  # the first handler still waiting gets it
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        if self.on_free is not None:
+            self.on_free()
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        while not self.take():
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter.done() and not waiter.cancelled():
+                    self._wake_next()  # woken, then cancelled: the free slot goes to the next one
+                raise
+        try:
+            yield
+        finally:
+            self.give()
+
+
 @dataclass
 class BotState:
     settings: Settings
@@ -46,7 +98,11 @@ class BotState:
     owns_service: bool = True
     joiner: StoredJoiner = field(init=False)  # set by build_application: it needs the service
     locks: ChatLocks = field(default_factory=ChatLocks)
+    slots: Slots = field(init=False)
     refused: set[int] = field(default_factory=set)  # chats outside the allowlist already told once
+
+    def __post_init__(self) -> None:
+        self.slots = Slots(self.settings.worker_reports)
 
     @property
     def tz(self) -> ZoneInfo:

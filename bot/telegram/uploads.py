@@ -103,7 +103,7 @@ async def retry_stored(app: Application, report_id: int, ref: UploadRef, chat_id
     if fetched:
         if not await reports.reopen(report_id, AWAITING_ERROR, data):
             return True  # another run took it
-        async with state.locks.hold(chat_id):
+        async with state.locks.hold(chat_id), state.slots.hold():
             outcome = await state.svc.process(report_id)
     else:
         if not await reports.reopen(report_id, AWAITING_ERROR, AWAITING):  # pending again, to fail it

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.store.queue import CHANNEL
+from bot.store.queue import CHANNEL, presence_name
 from bot.telegram import schedule
 
 if TYPE_CHECKING:
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("countybot.worker")
 
-CONCURRENCY = 16  # reports one worker's queue runner works on at once (LLM calls wait on the network)
-
 
 class Worker:
     def __init__(self, app: Application) -> None:
@@ -40,6 +38,7 @@ class Worker:
         self._tasks: list[asyncio.Task] = []
         self._running: set[asyncio.Task] = set()
         self._listener: Any = None
+        self.state.slots.on_free = self.wake.set  # a slot freed: claim the next report
 
     @property
     def worker_id(self) -> str:
@@ -78,7 +77,9 @@ class Worker:
             import asyncpg
 
             dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            self._listener = await asyncpg.connect(dsn)
+            # named like the pool's connections: the worker's presence even while its pool is empty
+            name = presence_name(self.worker_id)
+            self._listener = await asyncpg.connect(dsn, server_settings={"application_name": name})
             await self._listener.add_listener(CHANNEL, lambda *_: self.wake.set())
         except Exception as exc:  # polling still finds the work
             log.warning("LISTEN %s failed (%s); the queue is polled", CHANNEL, type(exc).__name__)
@@ -103,9 +104,15 @@ class Worker:
             self.wake.clear()
             try:
                 await self.state.joiner.sweep()
-                while len(self._running) < CONCURRENCY:
-                    item = await self.state.svc.claim_next()
+                slots = self.state.slots
+                while slots.take():  # a slot first: never claim a report this worker cannot start
+                    try:
+                        item = await self.state.svc.claim_next()
+                    except BaseException:
+                        slots.give()
+                        raise
                     if item is None:
+                        slots.give()
                         break
                     task = asyncio.create_task(self._handle(item))
                     self._running.add(task)
@@ -127,11 +134,14 @@ class Worker:
 
         svc, settings = self.state.svc, self.state.settings
         try:
-            use_llm = True
-            if item.chat_id is not None and item.status == "pending" and settings.llm_config().enabled:
-                today = datetime.now(self.state.tz).date()
-                use_llm = await svc.take_llm_quota(item.chat_id, today, settings.daily_llm_limit)
-            outcome = await svc.process_item(item, use_llm=use_llm)
+            try:  # the slot _queue_loop took for this report
+                use_llm = True
+                if item.chat_id is not None and item.status == "pending" and settings.llm_config().enabled:
+                    today = datetime.now(self.state.tz).date()
+                    use_llm = await svc.take_llm_quota(item.chat_id, today, settings.daily_llm_limit)
+                outcome = await svc.process_item(item, use_llm=use_llm)
+            finally:
+                self.state.slots.give()
             log.info("worker %s finished queued report %d: %s", self.worker_id, item.id, outcome.status)
             chat = item.chat_id
             if chat is None:

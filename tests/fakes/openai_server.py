@@ -66,6 +66,8 @@ class FakeOpenAI:
         self._queue: deque[Reply | Callable[[dict[str, Any]], Reply]] = deque()
         self.default: Reply | Callable[[dict[str, Any]], Reply] | None = None
         self.requests: list[Recorded] = []
+        self.in_flight = 0  # requests being answered now, and the most at once (a client's concurrency)
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -110,6 +112,15 @@ class FakeOpenAI:
                 with fake._lock:
                     headers = {k.lower(): v for k, v in self.headers.items()}
                     fake.requests.append(Recorded(self.path, headers, body, time.monotonic()))
+                    fake.in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake.in_flight)
+                try:
+                    self._answer(body)
+                finally:
+                    with fake._lock:
+                        fake.in_flight -= 1
+
+            def _answer(self, body: Any) -> None:
                 reply = fake._next(body)
                 if reply.delay and fake._stopping.wait(reply.delay):
                     return
