@@ -3,7 +3,8 @@
 A report goes through separate steps, so a queue worker can take any of them:
     report_id = await service.accept(...)      # raw bytes stored, status pending — before anything else
     outcome = await service.process(report_id)  # claim, normalise, digest (extract.pipeline), finish
-    ... the caller delivers outcome ...; await service.mark_delivered(report_id)
+    async with service.delivering(report_id) as ours:  # after the chat's earlier replies; recorded
+        if ours: ...send the outcome...                # as sent (mark_delivered: no fence)
 `submit()` is accept + process in one call (the CLI). CPU-bound parsing runs in a worker thread so the
 event loop keeps serving. Scopes: "public" for CLI-ingested reports, "chat:<id>" for a Telegram chat.
 """

@@ -9,7 +9,8 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -104,10 +105,24 @@ class QueueSteps:
         report of the chat has been answered (at most timeout_s, then answer anyway: an earlier one is
         stuck). False when the reply is not this worker's to send any more (another worker took the
         report over while this one stalled, or it was delivered already): do not send it."""
+        await self._earlier_answered(report_id, timeout_s, step_s)
+        return await self.store.queue.fence(report_id, self.worker_id, self.settings.lease_s)
+
+    async def _earlier_answered(self, report_id: int, timeout_s: float | None, step_s: float) -> None:
         deadline = time.monotonic() + (timeout_s if timeout_s is not None else 2 * self.settings.lease_s)
         while await self.store.queue.earlier_owed(report_id) and time.monotonic() < deadline:
             await asyncio.sleep(step_s)
-        return await self.store.queue.fence(report_id, self.worker_id, self.settings.lease_s)
+
+    @asynccontextmanager
+    async def delivering(self, report_id: int, *, timeout_s: float | None = None) -> AsyncIterator[bool]:
+        """Around the send of a reply: after the chat's earlier replies (as wait_turn), True inside when
+        the reply is this worker's to send; recorded as delivered when the block ends without an error
+        (see Queue.delivery: on PostgreSQL in the same transaction as the fence)."""
+        await self._earlier_answered(report_id, timeout_s, 0.1)
+        async with self.store.queue.delivery(report_id, self.worker_id, self.settings.lease_s) as ours:
+            yield ours
+        if ours:
+            self.unhold(report_id)
 
     # ---- paste parts ---------------------------------------------------------------------------
 

@@ -7,11 +7,13 @@ import asyncio
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import update
 
 from bot.service import Service
 from bot.settings import Settings
 from bot.store.base import utcnow
+from bot.store.queue import presence_name
 from bot.store.tables import Report, SentDigest
 from bot.telegram.joiner import join_parts
 
@@ -188,5 +190,54 @@ async def test_postgres_a_dead_workers_lease_ends_with_its_connections(pg_url: s
         assert await b.claim_next() is None  # `kept` still leased to the CLI run
         assert await b.wait_turn(held, timeout_s=1)  # B may deliver it: the fence agrees
         assert kept != held
+    finally:
+        await b.close()
+
+
+async def test_a_delivery_is_recorded_only_when_its_send_succeeded(two) -> None:
+    a, b = two
+    rid = await a.accept(scope="chat:11", sender="tg:11", data="报告".encode())
+    with pytest.raises(RuntimeError):
+        async with a.delivering(rid, timeout_s=1) as ours:
+            assert ours
+            raise RuntimeError("Telegram did not answer")  # a send that failed: still owed
+    assert (await a.store.reports.report(rid)).delivered_at is None
+    async with b.delivering(rid, timeout_s=1) as ours:
+        assert not ours  # A holds it and is alive: B must not send it
+    async with a.delivering(rid, timeout_s=1) as ours:
+        assert ours
+    assert (await a.store.reports.report(rid)).delivered_at is not None
+    async with a.delivering(rid, timeout_s=1) as ours:
+        assert not ours  # delivered: never twice
+
+
+async def test_postgres_a_delivery_in_flight_is_locked_and_undone_if_its_worker_dies(pg_url: str) -> None:
+    """The record is written before the send in an open transaction: other workers skip the row while the
+    send is in flight; a worker killed before the commit leaves the report owed (the transaction rolls
+    back), and whoever takes it over delivers it."""
+    a = await Service.create(Settings(db=pg_url, worker_id="A", lease_s=1))
+    b = await Service.create(Settings(db=pg_url, worker_id="B", lease_s=600))
+    try:
+        await a.heartbeat()
+        rid = await a.accept(scope="chat:12", sender="tg:12", data="报告".encode())
+        cm = a.delivering(rid, timeout_s=1)
+        assert await cm.__aenter__()  # A is sending (a slow send: its 1 s lease runs out)
+        await asyncio.sleep(1.3)
+        assert await b.claim_next() is None  # the row is locked by the send in flight: skipped
+        async with b.store.engine.begin() as conn:  # A killed mid-send: the server ends its sessions
+            await conn.execute(
+                sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :n"),
+                {"n": presence_name("A")},
+            )
+        item = None
+        for _ in range(50):
+            if (item := await b.claim_next()) is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert item is not None and item.id == rid
+        assert (await b.store.reports.report(rid)).delivered_at is None
+        async with b.delivering(rid, timeout_s=1) as ours:
+            assert ours
+        assert (await b.store.reports.report(rid)).delivered_at is not None
     finally:
         await b.close()

@@ -11,7 +11,8 @@ idle workers; SQLite is the single-process path (one writer, the claim's conditi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -179,6 +180,36 @@ class Queue:
                 .values(worker=worker, lease_until=now + timedelta(seconds=lease_s))
             )
             return res.rowcount == 1
+
+    @asynccontextmanager
+    async def delivery(self, report_id: int, worker: str, lease_s: float) -> AsyncIterator[bool]:
+        """Around the send of a report's reply: True inside when it is `worker`'s to send (fence), and the
+        delivery is recorded when the block ends without an error. On PostgreSQL the record is written
+        before the send, in a transaction committed the moment the block ends: the only gap left for a
+        reply sent twice is the commit's round trip after Telegram's answer (a worker killed in it). The
+        row stays locked meanwhile, so no other worker claims it. SQLite (one process) fences, then
+        records after the send; holding its single writer across a network call would stall the store."""
+        if not self.postgres:
+            ours = await self.fence(report_id, worker, lease_s)
+            yield ours
+            if ours:
+                async with self.db.write() as conn:
+                    await conn.execute(
+                        update(Report)
+                        .where(Report.id == report_id, Report.delivered_at.is_(None))
+                        .values(delivered_at=utcnow())
+                    )
+            return
+        now = utcnow()
+        mine = or_(Report.worker == worker, Report.worker.is_(None), Report.lease_until.is_(None))
+        async with self.db.write() as conn:
+            res = await conn.execute(
+                update(Report)
+                .where(Report.id == report_id, Report.delivered_at.is_(None))
+                .where(or_(mine, _free(now, self.postgres)))
+                .values(worker=worker, lease_until=now + timedelta(seconds=lease_s), delivered_at=now)
+            )
+            yield res.rowcount == 1
 
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
         stmt = select(Report.id).where(Report.chat_id == chat_id, Report.reply_to == message_id).limit(1)

@@ -303,12 +303,12 @@ async def process_report(
 
 
 async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcome, **how: Any) -> None:
-    """Delivery, the last step: send the outcome (send_outcome's options in `how`), then record it.
-    Earlier reports of the chat, wherever they are processed, are answered first."""
-    if not await state.svc.wait_turn(outcome.report_id):
-        return  # another worker took the report over and answers it
-    await send_outcome(bot, chat_id, outcome, **how)
-    await state.svc.mark_delivered(outcome.report_id)
+    """Delivery, the last step: send the outcome (send_outcome's options in `how`), recorded as it is
+    sent. Earlier reports of the chat, wherever they are processed, are answered first; a report another
+    worker took over (this one stalled) is left to it."""
+    async with state.svc.delivering(outcome.report_id) as ours:
+        if ours:
+            await send_outcome(bot, chat_id, outcome, **how)
 
 
 async def send_outcome(

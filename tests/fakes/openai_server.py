@@ -202,6 +202,8 @@ def context_labels(task: str) -> dict[str, str]:
         words = _NOT_LABEL.sub("", left).strip() or _NOT_LABEL.sub("", right).strip()
         out[fid] = words or surface
     return out
+
+
 _SENT = re.compile(r"[^。！？\n]+[。！？]")
 
 
