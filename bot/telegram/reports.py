@@ -223,30 +223,31 @@ async def _digest_report(
     chat_id = update.effective_chat.id
     # stored at once, not after the chat's earlier report: the chat lock only orders the processing
     # (replies are ordered across workers at delivery)
-    async with typing(context.bot, chat_id):
-        if callable(data):
-            data = await data()
-            if data is None:
-                return None, False
-        user = update.effective_user
-        # stored before anything else (the quota is a database write too): nothing a user sent is lost;
-        # a joined paste (an int) was stored as a report when its parts were joined
-        report_id = (
-            data
-            if isinstance(data, int)
-            else await state.svc.accept(
-                scope=chat_scope(chat_id),
-                sender=f"tg:{user.id}" if user else None,
-                data=data,
-                filename=filename,
-                reply_to=update.effective_message.message_id,
-            )
+    if callable(data):
+        data = await data()
+        if data is None:
+            return None, False
+    user = update.effective_user
+    # stored before anything else (the quota is a database write too): nothing a user sent is lost;
+    # a joined paste (an int) was stored as a report when its parts were joined
+    report_id = (
+        data
+        if isinstance(data, int)
+        else await state.svc.accept(
+            scope=chat_scope(chat_id),
+            sender=f"tg:{user.id}" if user else None,
+            data=data,
+            filename=filename,
+            reply_to=update.effective_message.message_id,
         )
-        if state.svc.replayed(report_id):
-            return None, False  # an update sent again: whoever stored the report answers it
-        async with state.locks.hold(chat_id), state.slots.hold():
-            use_llm = await (quota or _llm_allowed(state, chat_id))
-            outcome = await state.svc.process(report_id, use_llm=use_llm)
+    )
+    if state.svc.replayed(report_id):
+        return None, False  # an update sent again: whoever stored the report answers it
+    # "typing…" while the report is worked on, not while it waits for a slot: under a burst, hundreds of
+    # waiting reports would each send a chat action every few seconds (most of a worker's CPU)
+    async with state.locks.hold(chat_id), state.slots.hold(), typing(context.bot, chat_id):
+        use_llm = await (quota or _llm_allowed(state, chat_id))
+        outcome = await state.svc.process(report_id, use_llm=use_llm)
     return outcome, use_llm
 
 
