@@ -32,6 +32,9 @@ class ChatSteps:
     async def take_llm_quota(self, chat_id: int, day: date, limit: int) -> bool:
         return await self.store.chats.take_quota(chat_id, day, limit)
 
+    async def give_back_llm_quota(self, chat_id: int, day: date) -> None:
+        await self.store.chats.give_back_quota(chat_id, day)
+
     async def llm_quota_used(self, chat_id: int, day: date) -> int:
         return await self.store.chats.quota_used(chat_id, day)
 

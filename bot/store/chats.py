@@ -99,6 +99,15 @@ class Chats:
                 continue  # someone inserted first; the update path decides
         return False
 
+    async def give_back_quota(self, chat_id: int, day: date) -> None:
+        """Undo one take_quota (the report it was taken for is processed, and charged, elsewhere)."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(LLMQuota)
+                .where(LLMQuota.chat_id == chat_id, LLMQuota.day == day, LLMQuota.used > 0)
+                .values(used=LLMQuota.used - 1)
+            )
+
     async def quota_used(self, chat_id: int, day: date) -> int:
         async with self.db.read() as conn:
             stmt = select(LLMQuota.used).where(LLMQuota.chat_id == chat_id, LLMQuota.day == day)

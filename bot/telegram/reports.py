@@ -48,6 +48,7 @@ DUPLICATE_NOTE = "此前已收到这份报告（或它的另一种格式，如 P
 REPORT_USAGE = "在群里请回复一条报告消息并发送 /report，或者发送文件并在说明里写 /report。"
 TOO_LARGE = "文件太大（{size:.1f} MB），上限是 {limit:g} MB。可以只粘贴正文文字，或压缩后再发。"
 DOWNLOAD_FAILED = "无法下载这个文件，请稍后再试。"
+LATE_PART_S = 0.3  # how long a text that is not a report waits for an earlier part of its paste
 _REPORT_CAPTION = re.compile(r"^/report(?:@\w+)?(?:\s|$)", re.I)
 
 
@@ -86,6 +87,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     key = (chat.id, user_id, _origin_key(msg))
     pending = await state.joiner.pending(key)  # parts of this key stored by any worker wait to be joined
     if not pending and not looks_like_report(text, strict=not private):
+        # maybe the tail of a paste whose first part another worker is storing right now (Telegram sends
+        # a chat's updates to several workers at once): look again after a moment
+        await asyncio.sleep(LATE_PART_S)
+        pending = await state.joiner.pending(key)
+    if not pending and not looks_like_report(text, strict=not private):
         if private or _addressed_to_bot(msg, context):
             if context.bot.username:
                 text = re.sub(rf"@{re.escape(context.bot.username)}", "", text, flags=re.I)
@@ -101,10 +107,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # at once, while later parts may still arrive: the acknowledgement, and the quota (a database write)
     ack = start_ack(update, context, ACK_TEXT)
+    day = datetime.now(state.tz).date()
     quota = asyncio.create_task(_llm_allowed(state, chat.id))
     report_id = await state.joiner.add(key, msg.message_id, text, first=True, **part)
     if report_id is not None:  # the joined paste, stored as a report leased to this worker
         await process_report(update, context, data=report_id, ack=ack, quota=quota)
+    elif await quota and state.settings.llm_config().enabled:
+        # another worker joined the parts; the worker that processes the report takes the quota
+        await state.svc.give_back_llm_quota(chat.id, day)
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
