@@ -100,7 +100,7 @@ class Settings(BaseSettings):
 
     # Several workers on one database (README "Running several workers")
     worker_id: str | None = None  # default: <host>-<pid>-<random>
-    lease_s: float = 30.0  # a dead worker's report is taken over this long after its last heartbeat
+    lease_s: float = 30.0  # a vanished worker's report is taken over this long after its last renewal
     # reports one worker processes at once (each waits on the LLM; one worker is one CPU core): more
     # arrive → they wait in the database for whichever worker has room
     worker_reports: int = Field(8, ge=1)
