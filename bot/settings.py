@@ -101,9 +101,10 @@ class Settings(BaseSettings):
     # Several workers on one database (README "Running several workers")
     worker_id: str | None = None  # default: <host>-<pid>-<random>
     lease_s: float = 30.0  # a vanished worker's report is taken over this long after its last renewal
-    # reports one worker processes at once (each waits on the LLM; one worker is one CPU core): more
-    # arrive → they wait in the database for whichever worker has room
-    worker_reports: int = Field(8, ge=1)
+    # reports one worker processes at once (each mostly waits on the LLM; one worker is one CPU core):
+    # more arrive → they wait in the database for whichever worker has room. 64: a burst of 50 pastes
+    # is digested in one LLM round trip by a single process (make bench: bot)
+    worker_reports: int = Field(64, ge=1)
     queue_poll_s: float = 2.0  # idle workers look for work this often (PostgreSQL NOTIFY wakes them sooner)
     schedule_tick_s: float = 30.0  # every worker looks for due daily digests this often
     digest_retry_s: float = 60.0  # a failed daily digest is tried again after this long

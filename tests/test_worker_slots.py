@@ -31,6 +31,8 @@ async def test_slots_bound_the_holders_and_hand_a_freed_slot_on() -> None:
     assert slots.take() and slots.take() and not slots.take()  # the queue runner's way: never past n
     slots.give()
     assert woken == [1]  # nobody waiting: the runner is woken to claim
+    slots.give(unused=True)
+    assert woken == [1]  # a slot the runner had no work for: waking it would make it spin
 
 
 async def test_a_waiter_cancelled_after_being_woken_passes_the_slot_on() -> None:

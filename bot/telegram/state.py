@@ -61,17 +61,19 @@ class Slots:
         self.used += 1
         return True
 
-    def give(self) -> None:
+    def give(self, *, unused: bool = False) -> None:
+        """`unused`: the queue runner found nothing to claim with it; waking the runner for it would
+        make it look again at once, forever."""
         self.used -= 1
-        self._wake_next()
+        self._wake_next(runner=not unused)
 
-    def _wake_next(self) -> None:
+    def _wake_next(self, *, runner: bool = True) -> None:
         while self._waiters:  # the first handler still waiting gets it
             waiter = self._waiters.popleft()
             if not waiter.done():
                 waiter.set_result(None)
                 return
-        if self.on_free is not None:
+        if runner and self.on_free is not None:
             self.on_free()
 
     @asynccontextmanager

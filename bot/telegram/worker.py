@@ -109,10 +109,10 @@ class Worker:
                     try:
                         item = await self.state.svc.claim_next()
                     except BaseException:
-                        slots.give()
+                        slots.give(unused=True)
                         raise
                     if item is None:
-                        slots.give()
+                        slots.give(unused=True)
                         break
                     task = asyncio.create_task(self._handle(item))
                     self._running.add(task)
