@@ -27,10 +27,8 @@ def main() -> None:
     band = [(i, longest.replace("1", "7", i % 5 + 1)) for i in range(RECENT)]
     t0 = time.perf_counter()
     assert _most_similar(longest, band) is None
-    print(
-        f"   {len(longest)}-char report vs {RECENT} look-alikes with other numbers: "
-        f"{time.perf_counter() - t0:.2f} s (goal < {GOAL_S} s)"
-    )
+    print(f"   {len(longest)}-char report vs {RECENT} look-alikes with other numbers: "
+          f"{time.perf_counter() - t0:.2f} s (goal < {GOAL_S} s)")
     band = [(i, longest.replace("发展", "进步", i % 50)) for i in range(RECENT)]
     t0 = time.perf_counter()
     _most_similar(longest, band)

@@ -31,10 +31,8 @@ def main() -> None:
             for t in texts:
                 find_figures(t)
             best = min(best, time.perf_counter() - t0)
-        print(
-            f"   {name}: {len(texts)} reports, {kb:.1f} KB: {best * 1000 / kb:.3f} ms/KB, "
-            f"{best * 1000 / len(texts):.2f} ms/report (goal: well under 1 ms/KB)"
-        )
+        print(f"   {name}: {len(texts)} reports, {kb:.1f} KB: {best * 1000 / kb:.3f} ms/KB, "
+              f"{best * 1000 / len(texts):.2f} ms/report (goal: well under 1 ms/KB)")
         gold = load_gold(folder / "gold.json")
         scores = []
         for doc in gold.documents:
@@ -42,11 +40,9 @@ def main() -> None:
             digest = Digest(figures=find_figures(text, published=doc.published), published=doc.published)
             scores.append(score_document(digest, doc))
         o = overall(scores)
-        print(
-            f"   {name}: figures P {o.precision or 0:.3f} R {o.recall:.3f} F1 {o.f1 or 0:.3f}, "
-            f"kind {o.kind_accuracy or 0:.3f} ({o.kind_right}/{o.kind_scored}) "
-            "(goal F1 >= 0.98, kind >= 0.92)"
-        )
+        print(f"   {name}: figures P {o.precision or 0:.3f} R {o.recall:.3f} F1 {o.f1 or 0:.3f}, "
+              f"kind {o.kind_accuracy or 0:.3f} ({o.kind_right}/{o.kind_scored}) "
+              "(goal F1 >= 0.98, kind >= 0.92)")
         print(f"   {name}: {sum(map(len, texts)) / best:,.0f} characters/s (finder)")
     _long_reports()
 
@@ -76,18 +72,14 @@ def _long_reports() -> None:
     digest = _best(rules_digest, docs)
     longest = max(docs, key=lambda d: len(d.text))
     one = _best(rules_digest, [longest])
-    print(
-        f"   long reports: {len(docs)} reports, {chars:,} characters: "
-        f"finder {chars / finder:,.0f} characters/s, "
-        f"rules digest {chars / digest:,.0f} characters/s; the longest ({len(longest.text):,} characters) "
-        f"digests in {one:.3f} s (goal < 0.5 s)"
-    )
+    print(f"   long reports: {len(docs)} reports, {chars:,} characters: "
+          f"finder {chars / finder:,.0f} characters/s, "
+          f"rules digest {chars / digest:,.0f} characters/s; the longest ({len(longest.text):,} characters) "
+          f"digests in {one:.3f} s (goal < 0.5 s)")
     o = overall([score_document(rules_digest(d), g) for d, g in zip(docs, gold.documents, strict=True)])
-    print(
-        f"   long reports: main targets found {o.main_recall or 0:.3f} ({o.main_found}/{o.main_total}), "
-        f"kind {o.main_kind_accuracy or 0:.3f}, in the first ten {o.main_top_share or 0:.3f}; "
-        f"ranges/qualifiers {o.shape_accuracy or 0:.3f} (goal >= 0.98, 0.95, 0.95)"
-    )
+    print(f"   long reports: main targets found {o.main_recall or 0:.3f} ({o.main_found}/{o.main_total}), "
+          f"kind {o.main_kind_accuracy or 0:.3f}, in the first ten {o.main_top_share or 0:.3f}; "
+          f"ranges/qualifiers {o.shape_accuracy or 0:.3f} (goal >= 0.98, 0.95, 0.95)")
 
 
 if __name__ == "__main__":

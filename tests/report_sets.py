@@ -28,11 +28,8 @@ def score_set(gold: GoldFile, folder: Path, *, through_normalize: bool) -> list[
 
 def check_scores(scores: list[DocScore]) -> None:
     total = overall(scores)
-    detail = {
-        s.file: (s.false_positive_surfaces, s.missed_surfaces, s.kind_errors)
-        for s in scores
-        if s.false_positive_surfaces or s.missed_surfaces or s.kind_errors
-    }
+    detail = {s.file: (s.false_positive_surfaces, s.missed_surfaces, s.kind_errors) for s in scores
+              if s.false_positive_surfaces or s.missed_surfaces or s.kind_errors}
     assert total.f1 >= 0.9, detail
     assert total.kind_accuracy is not None and total.kind_accuracy >= 0.85, detail
     for s in scores:  # no report may be a disaster either

@@ -47,12 +47,8 @@ def test_perfect_digest() -> None:
     digest = Digest(
         published=date(2023, 12, 29),
         counties=[County(name="甲县")],
-        figures=[
-            fig("281亿元", 28_100_000_000, "元", "target"),
-            fig("19个", 19, "个", "result"),
-            fig("66.7%", 66.7, "%", "result"),
-            fig("17.92亿元", 1_792_000_000, "元", "target"),
-        ],
+        figures=[fig("281亿元", 28_100_000_000, "元", "target"), fig("19个", 19, "个", "result"),
+                 fig("66.7%", 66.7, "%", "result"), fig("17.92亿元", 1_792_000_000, "元", "target")],
     )
     s = score_document(digest, GOLD)
     assert (s.true_positives, s.false_positives, s.misses) == (4, 0, 0)
@@ -108,16 +104,9 @@ def test_empty_document_and_unknown_date() -> None:
 
 def test_overall_is_micro_averaged() -> None:
     good = score_document(
-        Digest(
-            published=date(2023, 12, 29),
-            counties=[County(name="甲县")],
-            figures=[
-                fig("281亿元", 28_100_000_000, "元", "target"),
-                fig("19个", 19, "个", "result"),
-                fig("66.7%", 66.7, "%", "result"),
-                fig("17.92亿元", 1_792_000_000, "元"),
-            ],
-        ),
+        Digest(published=date(2023, 12, 29), counties=[County(name="甲县")],
+               figures=[fig("281亿元", 28_100_000_000, "元", "target"), fig("19个", 19, "个", "result"),
+                        fig("66.7%", 66.7, "%", "result"), fig("17.92亿元", 1_792_000_000, "元")]),
         GOLD,
     )
     bad = score_document(Digest(figures=[fig("2023年", 2023, "年")]), GOLD)
@@ -136,12 +125,8 @@ def test_overall_is_micro_averaged() -> None:
         ("not json", "JSON"),
         (json.dumps({"schema": "other/1", "documents": []}), "countybot-gold/1"),
         (json.dumps({"schema": "countybot-gold/1", "documents": [{"figures": []}]}), "file"),
-        (
-            json.dumps(
-                {"schema": "countybot-gold/1", "documents": [{"file": "a", "figures": [{"value": 1}]}]}
-            ),
-            "surface",
-        ),
+        (json.dumps({"schema": "countybot-gold/1", "documents": [{"file": "a", "figures": [{"value": 1}]}]}),
+         "surface"),
     ],
 )
 def test_bad_gold_files_raise_a_clear_error(tmp_path: Path, content: str, needle: str) -> None:
@@ -161,40 +146,17 @@ def test_missing_gold_file(tmp_path: Path) -> None:
 
 # ---- countybot-gold/2 --------------------------------------------------------------------------------------
 
-
 def g2(surface: str, value: float, label: str, qualifier: str | None = None, **kw: object) -> GoldFigure:
     return GoldFigure.model_validate(
-        {
-            "surface": surface,
-            "value": value,
-            "unit": "%",
-            "kind": "target",
-            "label": label,
-            "qualifier": qualifier,
-            **kw,
-        }
+        {"surface": surface, "value": value, "unit": "%", "kind": "target", "label": label,
+         "qualifier": qualifier, **kw}
     )
 
 
-def labelled(
-    surface: str,
-    value: float,
-    label: str | None,
-    qualifier: str | None = None,
-    kind: str | None = "target",
-    **kw: object,
-) -> Figure:
-    return Figure.model_validate(
-        {
-            "surface": surface,
-            "value": value,
-            "unit": "%",
-            "label": label,
-            "qualifier": qualifier,
-            "kind": kind,
-            **kw,
-        }
-    )
+def labelled(surface: str, value: float, label: str | None, qualifier: str | None = None,
+             kind: str | None = "target", **kw: object) -> Figure:
+    return Figure.model_validate({"surface": surface, "value": value, "unit": "%", "label": label,
+                                  "qualifier": qualifier, "kind": kind, **kw})
 
 
 MAIN = GoldDocument(
@@ -210,15 +172,13 @@ MAIN = GoldDocument(
 
 
 def test_gold2_matches_label_aware_and_scores_main_targets() -> None:
-    digest = Digest(
-        figures=[
-            labelled("5%", 5, "全县GDP增长"),  # the same metric, worded otherwise
-            labelled("5%", 5, "一般公共预算收入增长"),  # same number, another metric: no match
-            labelled("6%左右", 6, "社会消费品零售总额增长", "左右", kind="result"),
-            labelled("4.5%—5%", 4.5, "城镇居民人均可支配收入增长", low=4.5, high=5),
-            labelled("9%", 9, "其他"),  # not annotated: scope main scores no precision
-        ]
-    )
+    digest = Digest(figures=[
+        labelled("5%", 5, "全县GDP增长"),  # the same metric, worded otherwise
+        labelled("5%", 5, "一般公共预算收入增长"),  # same number, another metric: no match
+        labelled("6%左右", 6, "社会消费品零售总额增长", "左右", kind="result"),
+        labelled("4.5%—5%", 4.5, "城镇居民人均可支配收入增长", low=4.5, high=5),
+        labelled("9%", 9, "其他"),  # not annotated: scope main scores no precision
+    ])
     s = score_document(digest, MAIN)
     assert (s.true_positives, s.misses, s.false_positives) == (3, 1, 0)
     assert s.precision is None and s.f1 is None and s.recall == pytest.approx(0.75)
@@ -230,14 +190,12 @@ def test_gold2_matches_label_aware_and_scores_main_targets() -> None:
 
 
 def test_gold2_qualifier_and_range_must_agree() -> None:
-    digest = Digest(
-        figures=[
-            labelled("5%", 5, "地区生产总值增长", "以上"),  # gold says no qualifier
-            labelled("5%", 5, "固定资产投资增长"),
-            labelled("6%", 6, "社会消费品零售总额增长"),  # the 左右 is lost
-            labelled("4.5%", 4.5, "城镇居民人均可支配收入增长"),  # a range read as one number
-        ]
-    )
+    digest = Digest(figures=[
+        labelled("5%", 5, "地区生产总值增长", "以上"),  # gold says no qualifier
+        labelled("5%", 5, "固定资产投资增长"),
+        labelled("6%", 6, "社会消费品零售总额增长"),  # the 左右 is lost
+        labelled("4.5%", 4.5, "城镇居民人均可支配收入增长"),  # a range read as one number
+    ])
     s = score_document(digest, MAIN)
     assert s.true_positives == 1 and s.value_matches == 4
     assert (s.shape_scored, s.shape_right) == (2, 0) and len(s.shape_errors) == 2
@@ -247,11 +205,8 @@ def test_gold2_qualifier_and_range_must_agree() -> None:
 
 def test_main_targets_beyond_the_first_ten_are_counted() -> None:
     filler = [labelled(f"{v}%", v, f"指标{v}") for v in range(11, 22)]
-    main = [
-        labelled("5%", 5, "地区生产总值增长"),
-        labelled("5%", 5, "固定资产投资增长"),
-        labelled("6%左右", 6, "社会消费品零售总额增长", "左右"),
-    ]
+    main = [labelled("5%", 5, "地区生产总值增长"), labelled("5%", 5, "固定资产投资增长"),
+            labelled("6%左右", 6, "社会消费品零售总额增长", "左右")]
     digest = Digest(figures=[*filler, *main])
     s = score_document(digest, MAIN)
     assert (s.main_found, s.main_top) == (3, 0) and len(s.main_not_top) == 3
@@ -267,15 +222,8 @@ def test_gold1_is_scored_as_before_and_a_gold2_file_loads(tmp_path: Path) -> Non
     gold2 = load_gold(ROOT / "tests" / "reports_long" / "gold.json")
     assert gold2.schema_ == "countybot-gold/2" and all(d.scope == "main" for d in gold2.documents)
     path = tmp_path / "g.json"
-    path.write_text(
-        json.dumps(
-            {
-                "schema": "countybot-gold/2",
-                "documents": [{"file": "a.txt", "scope": "partial", "figures": []}],
-            }
-        ),
-        encoding="utf-8",
-    )
+    path.write_text(json.dumps({"schema": "countybot-gold/2", "documents": [
+        {"file": "a.txt", "scope": "partial", "figures": []}]}), encoding="utf-8")
     with pytest.raises(GoldFormatError):
         load_gold(path)
 

@@ -29,22 +29,15 @@ def one(text: str) -> Figure:
 
 # ---- every figure kept ----------------------------------------------------------------------------------
 
-
 def test_the_same_number_for_three_metrics_is_three_figures() -> None:
     figs = find_figures(MAIN_TARGETS)
     five = [f for f in figs if (f.value, f.unit) == (5, "%")]
-    assert [f.label for f in five] == [
-        "地区生产总值增长",
-        "固定资产投资增长",
-        "社会消费品零售总额增长",
-        "城镇居民人均可支配收入增长",
-    ]
+    assert [f.label for f in five] == ["地区生产总值增长", "固定资产投资增长", "社会消费品零售总额增长",
+                                       "城镇居民人均可支配收入增长"]
     assert all(f.kind == "target" for f in figs)
     assert len({f.start for f in five}) == 4  # each its own place in the text
     assert [(f.surface, f.label) for f in figs[4:]] == [
-        ("7%", "农村居民人均可支配收入增长"),
-        ("5.5%以内", "城镇调查失业率"),
-    ]
+        ("7%", "农村居民人均可支配收入增长"), ("5.5%以内", "城镇调查失业率")]
 
 
 def test_a_title_and_its_body_state_one_figure() -> None:
@@ -54,9 +47,7 @@ def test_a_title_and_its_body_state_one_figure() -> None:
     )
     figs = find_figures(text)
     assert [(f.surface, f.start) for f in figs] == [
-        ("12个", text.index("12个")),
-        ("86.3亿元", text.index("86.3亿元")),
-    ]
+        ("12个", text.index("12个")), ("86.3亿元", text.index("86.3亿元"))]
     assert figs[0].label == "现场集中签约项目"  # the body names it better than the telegraphic title
 
 
@@ -64,9 +55,7 @@ def test_the_same_metric_in_two_periods_is_two_figures() -> None:
     text = "2024年地区生产总值增长6%。2025年地区生产总值增长6%以上。"
     figs = find_figures(text)
     assert [(f.surface, f.period, f.qualifier) for f in figs] == [
-        ("6%", "2024年", None),
-        ("6%以上", "2025年", "以上"),
-    ]
+        ("6%", "2024年", None), ("6%以上", "2025年", "以上")]
 
 
 def test_a_place_is_not_a_label_and_the_later_mention_names_it() -> None:
@@ -75,7 +64,6 @@ def test_a_place_is_not_a_label_and_the_later_mention_names_it() -> None:
 
 
 # ---- ranges -----------------------------------------------------------------------------------------------
-
 
 @pytest.mark.parametrize(
     ("text", "surface", "low", "high", "unit"),
@@ -114,7 +102,6 @@ def test_not_ranges(text: str) -> None:
 
 # ---- qualifiers -------------------------------------------------------------------------------------------
 
-
 @pytest.mark.parametrize(
     ("text", "surface", "qualifier"),
     [
@@ -144,18 +131,12 @@ def test_qualifiers_as_written(text: str, surface: str, qualifier: str | None) -
 
 def test_a_qualifier_closing_or_opening_a_list_applies_to_every_item() -> None:
     assert [(s, q) for s, _, q in rows("城乡居民人均可支配收入分别增长7.5%、8.5%以上。")] == [
-        ("7.5%", "以上"),
-        ("8.5%以上", "以上"),
-    ]
+        ("7.5%", "以上"), ("8.5%以上", "以上")]
     assert [(s, q) for s, _, q in rows("两个产业集群年营收力争分别突破30亿元、40亿元。")] == [
-        ("30亿元", "突破"),
-        ("40亿元", "突破"),
-    ]
+        ("30亿元", "突破"), ("40亿元", "突破")]
     # two metrics, not a list of numbers: the qualifier stays where it is written
     assert [(s, q) for s, _, q in rows("新能源开工1600万千瓦、投产1000万千瓦以上。")] == [
-        ("1600万千瓦", None),
-        ("1000万千瓦以上", "以上"),
-    ]
+        ("1600万千瓦", None), ("1000万千瓦以上", "以上")]
 
 
 # ---- 分别 lists and shared rates -------------------------------------------------------------------------
@@ -179,17 +160,10 @@ def test_a_fenbie_list_gives_one_labelled_figure_per_metric(text: str) -> None:
 def test_a_fenbie_list_of_three_and_a_chained_one() -> None:
     text = "固定资产投资、社会消费品零售总额和货物进出口总额分别增长5.3%、8%和13.4%。"
     assert [label for _, label, _ in rows(text)] == [
-        "固定资产投资增长",
-        "社会消费品零售总额增长",
-        "货物进出口总额增长",
-    ]
+        "固定资产投资增长", "社会消费品零售总额增长", "货物进出口总额增长"]
     text = "城乡居民人均可支配收入分别达44999元、24102元，分别增长4.6%、6.3%。"
     assert [label for _, label, _ in rows(text)] == [
-        "城镇居民人均可支配收入",
-        "农村居民人均可支配收入",
-        URBAN,
-        RURAL,
-    ]
+        "城镇居民人均可支配收入", "农村居民人均可支配收入", URBAN, RURAL]
     text = "第一、第三产业增加值分别增长3.1%、5.1%。"
     assert [label for _, label, _ in rows(text)] == ["第一产业增加值增长", "第三产业增加值增长"]
 
@@ -202,17 +176,13 @@ def test_a_fenbie_list_whose_items_carry_their_own_qualifiers(joint: str) -> Non
     assert rows(text) == [("7%以上", "规上工业增加值增长", "以上"), ("8%以上", "固定资产投资增长", "以上")]
     text = "绿色建材、绿色食品两个产业集群年营收分别突破30亿元、40亿元。"
     assert rows(text) == [
-        ("30亿元", "绿色建材产业集群年营收", "突破"),
-        ("40亿元", "绿色食品产业集群年营收", "突破"),
-    ]
+        ("30亿元", "绿色建材产业集群年营收", "突破"), ("40亿元", "绿色食品产业集群年营收", "突破")]
 
 
 def test_one_rate_for_a_list_of_metrics_is_one_figure_each() -> None:
     figs = find_figures("力争全年工业投资、技改投资增长20%以上。")
     assert [(f.surface, f.label, f.qualifier, f.kind) for f in figs] == [
-        ("20%以上", "工业投资增长", "以上", "target"),
-        ("20%以上", "技改投资增长", "以上", "target"),
-    ]
+        ("20%以上", "工业投资增长", "以上", "target"), ("20%以上", "技改投资增长", "以上", "target")]
     assert figs[0].start == figs[1].start  # one number, two metrics
     # a compound or a count is one figure
     assert len(find_figures("城乡居民人均可支配收入增长6%左右。")) == 1
@@ -220,7 +190,6 @@ def test_one_rate_for_a_list_of_metrics_is_one_figure_each() -> None:
 
 
 # ---- a number too big to be a figure ----------------------------------------------------------------------
-
 
 def test_a_309_digit_number_never_raises(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
     huge = "9" * 320
@@ -241,7 +210,6 @@ def test_a_309_digit_number_never_raises(capsys: pytest.CaptureFixture[str], tmp
 
 
 # ---- labels naming the same metric ------------------------------------------------------------------------
-
 
 @pytest.mark.parametrize(
     ("a", "b"),

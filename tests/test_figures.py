@@ -22,7 +22,6 @@ def surfaces(text: str, **kw: object) -> list[str]:
 
 # ---- what is not a figure -------------------------------------------------------------------------
 
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -86,7 +85,6 @@ def test_seeds_without_key_figures_report_nothing_beyond_optional() -> None:
 
 # ---- Chinese numerals: quantities vs names -----------------------------------------------------------
 
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -125,7 +123,6 @@ def test_arabic_periods_still_count() -> None:
 
 # ---- surfaces, values, approximations ---------------------------------------------------------------
 
-
 def test_approximations_keep_the_written_number() -> None:
     text = "新增建设用地1500余亩,约1200户,近3000人,3万多人,协议总投资达到200亿元以上,增长6%左右。"
     figs = find_figures(text)
@@ -160,10 +157,7 @@ def test_offsets_order_and_quote() -> None:
 def test_spaced_numbers_and_thousands_separators() -> None:
     figs = find_figures("全县已收购籽棉 32.6 万吨,投入资金2,000万元,年度计划投资45亿元,23个项目。")
     assert [(f.surface, f.value) for f in figs] == [
-        ("32.6 万吨", 326_000),
-        ("2,000万元", 20_000_000),
-        ("45亿元", 4_500_000_000),
-        ("23个", 23),
+        ("32.6 万吨", 326_000), ("2,000万元", 20_000_000), ("45亿元", 4_500_000_000), ("23个", 23)
     ]
 
 
@@ -190,7 +184,6 @@ def test_empty_and_unit_less_text() -> None:
 
 # ---- the seeds: acceptance ------------------------------------------------------------------------------
 
-
 def _seed_documents() -> list[tuple[str, str, date | None]]:
     """(file, text, published) as the pipeline sees them: normalize() if there, else the reference text."""
     gold = load_gold(SEEDS / "gold.json")
@@ -215,10 +208,8 @@ def test_seed_acceptance(source: str) -> None:
     if source == "pipeline":
         docs = _seed_documents()
     else:
-        docs = [
-            (d.file, (SEEDS / "normalized" / d.file).read_text(encoding="utf-8"), d.published)
-            for d in gold.documents
-        ]
+        docs = [(d.file, (SEEDS / "normalized" / d.file).read_text(encoding="utf-8"), d.published)
+                for d in gold.documents]
     scores = []
     for file, text, published in docs:
         figs = find_figures(text, published=published)
@@ -238,20 +229,13 @@ def test_seed_files_exist() -> None:
 _ALPHABET = [
     *"0123456789.,-+%一二两三四五六七八九十百千万亿零年月日个项亩元吨余多约第前“”,，。；;:\n ",
     *"计划力争已累计预计同比增长其中以来",
-    "万元",
-    "亿元",
-    "个百分点",
-    "2024年",
-    "今年以来",
-    "占年度计划的",
+    "万元", "亿元", "个百分点", "2024年", "今年以来", "占年度计划的",
 ]
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    st.lists(st.sampled_from(_ALPHABET), max_size=60).map("".join),
-    st.sampled_from([None, date(2023, 12, 29), date(2000, 1, 1)]),
-)
+@given(st.lists(st.sampled_from(_ALPHABET), max_size=60).map("".join),
+       st.sampled_from([None, date(2023, 12, 29), date(2000, 1, 1)]))
 def test_finder_never_raises_and_offsets_hold(text: str, published: date | None) -> None:
     figs = find_figures(text, published=published)
     assert all(text[f.start : f.end] == f.surface for f in figs)

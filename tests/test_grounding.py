@@ -12,7 +12,8 @@ from extract.digest.grounding import number_forms, ungrounded_numbers
 from tests.conftest import SEEDS
 
 SOURCE = (
-    "谋划2024年重点项目74个,总投资281亿元,年度计划投资45亿元,新建标准地1,500余亩,办结率66.7%,组建三个工作组。"
+    "谋划2024年重点项目74个,总投资281亿元,年度计划投资45亿元,"
+    "新建标准地1,500余亩,办结率66.7%,组建三个工作组。"
 )
 
 

@@ -64,10 +64,7 @@ def test_leftmost_cue_governs_its_phrase() -> None:
 def test_a_plan_opening_a_sentence_makes_every_figure_in_it_a_target() -> None:
     text = "2025年计划实施项目80个,总投资120亿元。其中续建项目30个,新建项目50个,新增就业岗位2000个。"
     assert kinds(text, date(2025, 1, 20)) == [
-        ("80个", "target"),
-        ("120亿元", "target"),
-        ("30个", "target"),
-        ("50个", "target"),
+        ("80个", "target"), ("120亿元", "target"), ("30个", "target"), ("50个", "target"),
         ("2000个", "target"),
     ]
 
@@ -85,12 +82,8 @@ def test_measured_rate_after_a_plan_is_a_result() -> None:
         "23个新建项目前期手续办结率66.7%;引进落地7个项目。"
     )
     assert kinds(text) == [
-        ("74个", "target"),
-        ("281亿元", "target"),
-        ("45亿元", "target"),
-        ("23个", "result"),
-        ("66.7%", "result"),
-        ("7个", "result"),
+        ("74个", "target"), ("281亿元", "target"), ("45亿元", "target"),
+        ("23个", "result"), ("66.7%", "result"), ("7个", "result"),
     ]
 
 
@@ -128,10 +121,7 @@ def test_running_frame_spans_paragraphs_and_headings() -> None:
         "二、2024年工作安排\n(一)做强茶产业。新建高标准茶园2万亩,改造低产茶园5万亩。\n"
     )
     assert kinds(text, date(2024, 1, 20)) == [
-        ("60万亩", "result"),
-        ("8.1万吨", "result"),
-        ("2万亩", "target"),
-        ("5万亩", "target"),
+        ("60万亩", "result"), ("8.1万吨", "result"), ("2万亩", "target"), ("5万亩", "target")
     ]
 
 
@@ -184,10 +174,7 @@ def test_last_years_frame_ends_where_a_paragraph_turns_to_plans() -> None:
         "会议要求,一季度要实现增长7%以上,预计全年实施重点项目87个,总投资超过150亿元。\n"
     )
     assert kinds(text, date(2024, 2, 20)) == [
-        ("6.8%", "result"),
-        ("7%以上", "target"),
-        ("87个", "target"),
-        ("150亿元", "target"),
+        ("6.8%", "result"), ("7%以上", "target"), ("87个", "target"), ("150亿元", "target"),
     ]
     # without a plan cue the next paragraph still speaks of the year before
     text = "2023年,全县交通建设提速。\n预计全年完成公路水运投资16.2亿元。\n"

@@ -391,12 +391,8 @@ async def test_failed_digest_is_not_cached(server: FakeOpenAI) -> None:
 
 async def test_max_tokens_param_quirk_is_learned(server: FakeOpenAI) -> None:
     server.push(
-        error(
-            400,
-            "Unsupported parameter: 'max_tokens' is not supported with this model. "
-            "Use 'max_completion_tokens' instead.",
-            param="max_tokens",
-        )
+        error(400, "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                   "Use 'max_completion_tokens' instead.", param="max_tokens")
     )
     server.default = grounded_reply
     d = await digest_once(backend(server), *seed_doc("000"))

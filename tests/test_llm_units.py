@@ -167,15 +167,8 @@ async def test_file_cache_and_call_log_round_trip(tmp_path: Path) -> None:
     assert await JsonDirCache(tmp_path / "c").get("cd" * 32) is None  # a corrupt entry is a miss
 
     log = JsonlCallLog(tmp_path / "log" / "calls.jsonl")
-    rec = CallRecord(
-        base_url="http://x/v1",
-        model="m",
-        mode="text",
-        latency_ms=1.5,
-        outcome="ok",
-        prompt_version="v",
-        doc_sha256="0" * 64,
-    )
+    rec = CallRecord(base_url="http://x/v1", model="m", mode="text", latency_ms=1.5, outcome="ok",
+                     prompt_version="v", doc_sha256="0" * 64)
     await log.record(rec)
     await log.record(rec.model_copy(update={"outcome": "timeout", "error": "APITimeoutError"}))
     assert [r.outcome for r in log.read()] == ["ok", "timeout"]
@@ -185,23 +178,16 @@ async def test_file_cache_and_call_log_round_trip(tmp_path: Path) -> None:
 def test_review_keeps_only_what_the_report_supports() -> None:
     doc, rules = seed("000")
     cands = prompt.number_candidates(rules.figures)
-    answer = Answer.model_validate(
-        {
-            "summary": "大宁县开展冬季行动。总投资999亿元。",
-            "highlights": ["组建19个工作专班", "组建20个工作专班"],
-            "counties": ["大宁县", "浮山县", "不存在县"],
-            "people": [
-                {"name": "王志华", "role": "大宁县委副书记、县长"},
-                {"name": "李四", "role": "县长"},
-                {"name": "王志华", "role": "重复"},
-            ],
-            "figures": [
-                {"id": cands[0].id, "label": "2099年目标", "kind": "target", "period": "2099年"},
-                {"id": "F999", "label": None, "kind": None, "period": None},
-            ],
-            "added": [{"surface": "81亿元", "label": None, "kind": None, "period": None}],
-        }
-    )
+    answer = Answer.model_validate({
+        "summary": "大宁县开展冬季行动。总投资999亿元。",
+        "highlights": ["组建19个工作专班", "组建20个工作专班"],
+        "counties": ["大宁县", "浮山县", "不存在县"],
+        "people": [{"name": "王志华", "role": "大宁县委副书记、县长"}, {"name": "李四", "role": "县长"},
+                   {"name": "王志华", "role": "重复"}],
+        "figures": [{"id": cands[0].id, "label": "2099年目标", "kind": "target", "period": "2099年"},
+                    {"id": "F999", "label": None, "kind": None, "period": None}],
+        "added": [{"surface": "81亿元", "label": None, "kind": None, "period": None}],
+    })
     part = review(answer, cands, Grounder(doc, rules))
     assert part.summary == ["大宁县开展冬季行动。"]
     assert part.highlights == ["组建19个工作专班"]

@@ -33,11 +33,8 @@ def _scores() -> tuple[tuple[DocScore, ...], OverallScore]:
 
 def _detail() -> dict[str, object]:
     scores, _ = _scores()
-    return {
-        s.file: (s.main_missed, s.missed_surfaces, s.kind_errors, s.shape_errors)
-        for s in scores
-        if s.main_missed or s.missed_surfaces or s.kind_errors or s.shape_errors
-    }
+    return {s.file: (s.main_missed, s.missed_surfaces, s.kind_errors, s.shape_errors) for s in scores
+            if s.main_missed or s.missed_surfaces or s.kind_errors or s.shape_errors}
 
 
 def test_the_set_is_long_real_and_not_held_out() -> None:
@@ -67,13 +64,11 @@ def test_annotations_are_consistent(doc: GoldDocument) -> None:
 
 def test_main_targets_are_found_label_aware() -> None:
     _, total = _scores()
-    print(
-        f"\nlong set: main targets found {total.main_found}/{total.main_total}, "
-        f"kind {total.main_kind_right}/{total.main_found}, "
-        f"in the first ten {total.main_top}/{total.main_total}; all annotated figures recall "
-        f"{total.recall:.3f}, kinds {total.kind_accuracy:.3f}, ranges/qualifiers "
-        f"{total.shape_right}/{total.shape_scored}"
-    )
+    print(f"\nlong set: main targets found {total.main_found}/{total.main_total}, "
+          f"kind {total.main_kind_right}/{total.main_found}, "
+          f"in the first ten {total.main_top}/{total.main_total}; all annotated figures recall "
+          f"{total.recall:.3f}, kinds {total.kind_accuracy:.3f}, ranges/qualifiers "
+          f"{total.shape_right}/{total.shape_scored}")
     assert total.main_recall is not None and total.main_recall >= 0.98, _detail()
     assert total.recall >= 0.95, _detail()  # the headline targets and results around them too
     assert total.precision is None  # scope "main": not scored
@@ -89,10 +84,8 @@ def test_kinds_rank_places_and_dates_reach_the_bars() -> None:
     """The issue's bars on the long set: kinds >= 0.95, >= 95 % of main targets among the first ten
     figures shown; every report's own place (county, city or province) and its own date."""
     _, total = _scores()
-    print(
-        f"\nkinds: main {total.main_kind_accuracy}, all {total.kind_accuracy}; "
-        f"rank share {total.main_top_share}"
-    )
+    print(f"\nkinds: main {total.main_kind_accuracy}, all {total.kind_accuracy}; "
+          f"rank share {total.main_top_share}")
     assert total.main_kind_accuracy is not None and total.main_kind_accuracy >= 0.95, _detail()
     assert total.kind_accuracy is not None and total.kind_accuracy >= 0.95, _detail()
     assert total.main_top_share is not None and total.main_top_share >= 0.95, _detail()

@@ -151,12 +151,8 @@ def test_body_sentences_are_never_dropped(line: str) -> None:
 @pytest.mark.parametrize(
     ("header", "published", "source", "authors"),
     [
-        (
-            "发布时间：2024-03-05 10:20 来源：某县融媒体中心 作者：张三 浏览次数：99",
-            "2024-03-05",
-            "某县融媒体中心",
-            ["张三"],
-        ),
+        ("发布时间：2024-03-05 10:20 来源：某县融媒体中心 作者：张三 浏览次数：99", "2024-03-05",
+         "某县融媒体中心", ["张三"]),
         ("发布日期：2021年6月2日", "2021-06-02", None, []),
         ("2022/11/08 来源: 某某日报", "2022-11-08", "某某日报", []),
         ("某某新闻网>>时政频道>>县域", None, "某某新闻网", []),
@@ -229,7 +225,8 @@ def glossed_traditional(simplified: str) -> str:
 
 @pytest.mark.parametrize(
     "text",
-    [seed_file(n) for n in ("002_583cfe85666f49d1.txt", "003_15533f8b4921b7a4.txt")] + OWN_SAMPLES,
+    [seed_file(n) for n in ("002_583cfe85666f49d1.txt", "003_15533f8b4921b7a4.txt")]
+    + OWN_SAMPLES,
     ids=["002", "003", "own1", "own2"],
 )
 def test_round_trip_through_glossed_traditional(text: str) -> None:

@@ -95,27 +95,8 @@ def test_parse_quantity_values_are_exact() -> None:
 
 @pytest.mark.parametrize(
     "surface",
-    [
-        "3.5万",
-        "45",
-        "2023年",
-        "12月23日",
-        "第2",
-        "30天",
-        "前8个月",
-        "12个月",
-        "十四五",
-        "建党100周年",
-        "九楼",
-        "3A级",
-        "5G",
-        "abc",
-        "",
-        "亿元",
-        "万千瓦",
-        "110千伏",
-        "一二三",
-    ],
+    ["3.5万", "45", "2023年", "12月23日", "第2", "30天", "前8个月", "12个月", "十四五", "建党100周年", "九楼",
+     "3A级", "5G", "abc", "", "亿元", "万千瓦", "110千伏", "一二三"],
 )
 def test_parse_quantity_rejects_what_is_not_a_quantity(surface: str) -> None:
     assert parse_quantity(surface) is None
@@ -157,13 +138,8 @@ def test_chinese_round_trip(n: int) -> None:
 
 @pytest.mark.parametrize(
     ("surface", "expected"),
-    [
-        ("5.5%以内", (5.5, "%")),
-        ("突破30亿元", (3_000_000_000, "元")),
-        ("控制在4%以内", (4, "%")),
-        ("不低于95%", (95, "%")),
-        ("6%上下", (6, "%")),
-    ],
+    [("5.5%以内", (5.5, "%")), ("突破30亿元", (3_000_000_000, "元")), ("控制在4%以内", (4, "%")),
+     ("不低于95%", (95, "%")), ("6%上下", (6, "%"))],
 )
 def test_parse_quantity_drops_every_qualifier_the_finder_reads(surface: str, expected: tuple) -> None:
     assert parse_quantity(surface) == expected

@@ -27,7 +27,7 @@ def numbers_grounded(piece: str, source: str) -> bool:
 
 def fragments(piece: str) -> list[str]:
     """The report slices a summary is made of (split at the joins we add: 。 and …)."""
-    return [f for f in re.split(r"[。！？!?…]", piece) if f.strip('”’"」 ')]
+    return [f for f in re.split(r"[。！？!?…]", piece) if f.strip("”’\"」 ")]
 
 
 def whole(surface: str) -> re.Pattern[str]:
@@ -36,22 +36,13 @@ def whole(surface: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\d.,零〇一二两三四五六七八九十百千万亿])" + re.escape(surface) + tail)
 
 
-def fig(
-    text: str,
-    surface: str,
-    kind: str | None = None,
-    *,
-    unit: str = "个",
-    value: float = 1,
-    label: str | None = "指标",
-    nth: int = 0,
-) -> Figure:
+def fig(text: str, surface: str, kind: str | None = None, *, unit: str = "个", value: float = 1,
+        label: str | None = "指标", nth: int = 0) -> Figure:
     start = -1
     for _ in range(nth + 1):
         start = text.index(surface, start + 1)
-    return Figure(
-        surface=surface, value=value, unit=unit, label=label, kind=kind, start=start, end=start + len(surface)
-    )
+    return Figure(surface=surface, value=value, unit=unit, label=label, kind=kind, start=start,
+                  end=start + len(surface))
 
 
 def units_with(text: str, figures: list[Figure], skip: int = 0) -> list[Unit]:
@@ -135,13 +126,8 @@ def test_adjacent_figure_clauses_form_one_group_without_the_opening_clauses() ->
 
 def test_a_short_clause_between_two_figure_clauses_stays_in_the_group() -> None:
     text = "全年接待游客达到286万人次,较上年翻一番,实现旅游收入31.5亿元,为下一步打下基础。"
-    units = units_with(
-        text,
-        [
-            fig(text, "286万人次", "result", unit="人次", value=2860000),
-            fig(text, "31.5亿元", "result", unit="元", value=3150000000),
-        ],
-    )
+    units = units_with(text, [fig(text, "286万人次", "result", unit="人次", value=2860000),
+                              fig(text, "31.5亿元", "result", unit="元", value=3150000000)])
     assert make_highlights(units) == ["全年接待游客达到286万人次,较上年翻一番,实现旅游收入31.5亿元"]
 
 
@@ -150,12 +136,8 @@ def test_continuation_and_introducer_clauses_are_kept_for_context() -> None:
         "全年经济运行平稳,同比增长8.2%。"
         "主要预期目标是:地区生产总值增长6%左右;工业增加值增长8%;固定资产投资增长5%。"
     )
-    figs = [
-        fig(text, "8.2%", "result", unit="%", value=8.2),
-        fig(text, "6%", "target", unit="%", value=6),
-        fig(text, "8%", "target", unit="%", value=8),
-        fig(text, "5%", "target", unit="%", value=5),
-    ]
+    figs = [fig(text, "8.2%", "result", unit="%", value=8.2), fig(text, "6%", "target", unit="%", value=6),
+            fig(text, "8%", "target", unit="%", value=8), fig(text, "5%", "target", unit="%", value=5)]
     texts = [c.text for c in highlight_candidates(units_with(text, figs))]
     assert texts == [
         "全年经济运行平稳,同比增长8.2%",  # 同比… says nothing without what grew

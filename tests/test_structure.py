@@ -39,7 +39,6 @@ def _by_surface(figures: list, surface: str, nth: int = 0):
 
 # ---- sections ---------------------------------------------------------------------------------------
 
-
 def test_sections_are_found_with_kind_and_year() -> None:
     s = Structure(WORK_REPORT, PUB)
     assert [(x.kind, x.year, x.heading) for x in s.sections] == [
@@ -90,9 +89,7 @@ def test_main_targets_paragraph_without_headings() -> None:
     assert s and len(s.main) == 1
     figs = find_figures(text, published=PUB)
     assert [(f.surface, f.kind, f.period) for f in figs] == [
-        ("6%左右", "target", "2024年"),
-        ("3200人", "target", "2024年"),
-        ("6.5%", "target", "2024年"),
+        ("6%左右", "target", "2024年"), ("3200人", "target", "2024年"), ("6.5%", "target", "2024年"),
     ]
 
 
@@ -101,9 +98,7 @@ def test_a_report_without_sections_behaves_as_before() -> None:
     assert not Structure(text, PUB)
     figs = find_figures(text, published=PUB)
     assert [(f.surface, f.kind, f.period) for f in figs] == [
-        ("28个", "result", "今年"),
-        ("12亿元", "result", "今年"),
-        ("200公里", "target", None),
+        ("28个", "result", "今年"), ("12亿元", "result", "今年"), ("200公里", "target", None),
     ]
 
 
@@ -113,7 +108,6 @@ def test_a_sentence_is_no_heading() -> None:
 
 
 # ---- relative periods -------------------------------------------------------------------------------
-
 
 @pytest.mark.parametrize(
     ("expr", "year", "want"),
@@ -143,13 +137,11 @@ def test_a_five_year_plan_section_has_its_span() -> None:
     text = "二、“十五五”时期主要目标任务\n到2030年,全县地区生产总值突破300亿元。推动规上工业企业达到150家。\n"
     figs = find_figures(text, published=date(2026, 1, 20))
     assert [(f.surface, f.kind, f.period) for f in figs] == [
-        ("300亿元", "target", "2030年"),
-        ("150家", "target", "2026—2030年"),
+        ("300亿元", "target", "2030年"), ("150家", "target", "2026—2030年"),
     ]
 
 
 # ---- short-report kinds -----------------------------------------------------------------------------
-
 
 @pytest.mark.parametrize("published", [date(2024, 10, 20), None])
 def test_a_plan_early_in_a_paragraph_does_not_turn_later_results_into_targets(published: date | None) -> None:
@@ -177,17 +169,13 @@ def test_a_plans_sub_items_as_plain_numbers_are_targets() -> None:
 
 # ---- key figures --------------------------------------------------------------------------------------
 
-
 def test_digest_leads_with_main_targets_then_tasks_then_review() -> None:
     d = rules_digest(Document(text=WORK_REPORT, published=PUB))
     assert 1 <= d.key_figures <= 10
     main = WORK_REPORT[WORK_REPORT.index("二、2024年主要预期目标") :].split("\n")[1]
     key = d.figures[: d.key_figures]
-    n_main = sum(
-        1
-        for f in d.figures
-        if f.start > 0 and WORK_REPORT.find(main) <= f.start < WORK_REPORT.find(main) + len(main)
-    )
+    n_main = sum(1 for f in d.figures if f.start > 0 and WORK_REPORT.find(main) <= f.start
+                 < WORK_REPORT.find(main) + len(main))
     assert n_main >= 3
     first = key[:n_main]
     assert all(f.kind == "target" and f.period == "2024年" for f in first)
@@ -260,10 +248,8 @@ def test_a_meeting_report_without_sections() -> None:
     )
     figs = find_figures(text)
     assert [(f.surface, f.kind, f.period) for f in figs] == [
-        ("42.6亿元", "result", "一季度"),
-        ("5.8%", "result", "一季度"),
-        ("8%以上", "target", "上半年"),
-        ("60个", "target", "全年"),
+        ("42.6亿元", "result", "一季度"), ("5.8%", "result", "一季度"),
+        ("8%以上", "target", "上半年"), ("60个", "target", "全年"),
     ]
 
 

@@ -32,6 +32,7 @@ def halves(text: str) -> tuple[str, str]:
     return text[:cut], text[cut + 1 :]
 
 
+
 async def send_report(tg: FakeTelegram, chat_id: int, text: str, user: int = USER) -> str:
     tg.send_text(chat_id, user, text)
     return await tg.wait_text(chat_id, DIGEST_MARK, timeout=30) if chat_id > 0 else ""

@@ -98,17 +98,8 @@ def test_electricity_in_du() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [
-        "苦干30天",
-        "前8个月",
-        "压缩至3个工作日",
-        "连续5年",
-        "每周2小时",
-        "70周年",
-        "110千伏变电站",
-        "3层楼",
-        "5岁",
-    ],
+    ["苦干30天", "前8个月", "压缩至3个工作日", "连续5年", "每周2小时", "70周年", "110千伏变电站", "3层楼",
+     "5岁"],
 )
 def test_durations_and_non_units_are_not_figures(text: str) -> None:
     assert find_figures(text) == []

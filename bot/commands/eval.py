@@ -43,10 +43,8 @@ def _extra_lines(total: OverallScore) -> list[str]:
         )
     if total.labels_scored:
         share = total.labels_exact / total.labels_scored
-        lines.append(
-            f"labels exactly as the gold (normalised): {_pct(share)} "
-            f"({total.labels_exact}/{total.labels_scored})"
-        )
+        lines.append(f"labels exactly as the gold (normalised): {_pct(share)} "
+                     f"({total.labels_exact}/{total.labels_scored})")
     if total.main_total:
         lines.append(
             f"main targets: found {_pct(total.main_recall)} ({total.main_found}/{total.main_total}), "

@@ -82,7 +82,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"countybot ingest: {exc}", file=sys.stderr)
         return 2
     files, failures, skipped = collect(args.paths, args.recursive)
-    return asyncio.run(_ingest(files, failures, skipped, scope, use_llm=not args.offline, as_json=args.json))
+    return asyncio.run(
+        _ingest(files, failures, skipped, scope, use_llm=not args.offline, as_json=args.json)
+    )
 
 
 def _too_large(path: Path, limit: int) -> str | None:

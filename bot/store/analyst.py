@@ -35,7 +35,6 @@ _LISTED = (
     Report.received,
 )
 
-
 @dataclass(frozen=True)
 class ReportEntry:
     """One report in a chat's list or a search answer."""
@@ -173,7 +172,8 @@ class Analyst:
             rows = (await conn.execute(stmt)).all()
         counties = await self._counties_of([r.duplicate_of or r.id for r in rows])
         return [
-            ReportEntry(*r[: len(_LISTED)], counties=counties.get(r.duplicate_of or r.id, ())) for r in rows
+            ReportEntry(*r[: len(_LISTED)], counties=counties.get(r.duplicate_of or r.id, ()))
+            for r in rows
         ]
 
     async def owned_report(self, report_id: int, scope: str) -> ReportEntry | None:

@@ -53,18 +53,8 @@ def build(name: str, doc: dict) -> str:
     title, body = clean_text(HERE, name)
     stamp = f"{doc['published']} {clock}"  # (unused by the breadcrumb style, which has no date)
     if style == "gov":
-        head = [
-            "+",
-            "温馨提示:本网站已完成无障碍适老化改造,如有问题请留言。",
-            "新闻中心",
-            title,
-            f"发布时间:{stamp}",
-            f"来源:{doc['source']}",
-            "浏览次数:2356",
-            "字体:【",
-            "分享:",
-            "",
-        ]
+        head = ["+", "温馨提示:本网站已完成无障碍适老化改造,如有问题请留言。", "新闻中心", title,
+                f"发布时间:{stamp}", f"来源:{doc['source']}", "浏览次数:2356", "字体:【", "分享:", ""]
         return gov_page(head, body, ["", "", "扫一扫在手机打开当前页面"])
     if style == "breadcrumb":  # like seed 002: no date, a breadcrumb and the author at the end
         head = [title, "", f"{doc['source']}>>理论频道>>县域论坛", "", "时 间", "/", "分 享", "评 论", "", ""]

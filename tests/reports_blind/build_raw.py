@@ -40,21 +40,11 @@ def build(name: str, doc: dict) -> str:
     title, body = clean_text(HERE, name)
     stamp = f"{doc['published']} {clock}"
     if style == "gov":
-        head = [
-            "首页 > 政务公开 > 工作动态",
-            title,
-            f"发布时间:{stamp}  来源:{doc['source']}  浏览次数:1187",
-            "【字体:大 中 小】 【打印】 【关闭】",
-            "分享到:",
-            "",
-        ]
-        tail = [
-            "",
-            "相关链接",
-            "扫一扫在手机打开当前页面",
-            f"主办单位:{doc['source']}办公室  网站标识码:1500000023  备案号:ICP备05012345号-1",
-            "联系电话:0421-7812345",
-        ]
+        head = ["首页 > 政务公开 > 工作动态", title, f"发布时间:{stamp}  来源:{doc['source']}  浏览次数:1187",
+                "【字体:大 中 小】 【打印】 【关闭】", "分享到:", ""]
+        tail = ["", "相关链接", "扫一扫在手机打开当前页面",
+                f"主办单位:{doc['source']}办公室  网站标识码:1500000023  备案号:ICP备05012345号-1",
+                "联系电话:0421-7812345"]
         return gov_page(head, body, tail)
     dateline = f"{stamp} 来源:{doc['source']}  "
     if style == "news":
