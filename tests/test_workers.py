@@ -76,7 +76,9 @@ async def test_worker_killed_mid_report_another_finishes_it_once(tg, pg_url, tmp
             return Reply(content=reply.content, delay=slow)
 
         llm.default = answer
-        env = {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "sk-test"}
+        # a lease far longer than the wait below: the takeover comes from PostgreSQL ending the killed
+        # worker's sessions (bot/store/queue.py), not from the lease running out
+        env = {"OPENAI_BASE_URL": llm.base_url, "OPENAI_API_KEY": "sk-test", "COUNTYBOT_LEASE_S": "300"}
         with Workers(tg, pg_url, tmp_path, env=env) as w:
             w.send_text("A", chat, chat, SEED0)
             for _ in range(200):  # A has the report and is waiting on the model
@@ -85,7 +87,7 @@ async def test_worker_killed_mid_report_another_finishes_it_once(tg, pg_url, tmp
                 await asyncio.sleep(0.05)
             assert llm.requests, "worker A never asked the model"
             w.kill("A")
-            digest = await tg.wait_text(chat, DIGEST_MARK, timeout=60)
+            digest = await tg.wait_text(chat, DIGEST_MARK, timeout=45)
             await _settle(4)
             assert "281亿元" in digest
             assert len(digests(tg, chat)) == 1  # delivered once
