@@ -241,3 +241,36 @@ async def test_postgres_a_delivery_in_flight_is_locked_and_undone_if_its_worker_
         assert (await b.store.reports.report(rid)).delivered_at is not None
     finally:
         await b.close()
+
+
+async def test_postgres_sends_in_flight_leave_connections_for_what_users_send(pg_url: str) -> None:
+    """Each send in flight holds a pooled connection: at most SENDS_AT_ONCE do, so a burst of replies
+    held by Telegram's rate limits never blocks storing what users send (the pool has 5 + 10)."""
+    from bot.store.queue import SENDS_AT_ONCE
+
+    svc = await Service.create(Settings(db=pg_url, worker_id="A"))
+    try:
+        rids = [
+            await svc.accept(scope=f"chat:{30 + i}", sender=None, data=f"报告{i}".encode()) for i in range(20)
+        ]
+        release = asyncio.Event()
+        inside = 0
+
+        async def send(rid: int) -> None:
+            nonlocal inside
+            async with svc.delivering(rid, timeout_s=1) as ours:
+                assert ours
+                inside += 1
+                await release.wait()  # a send the rate limiter holds
+
+        sends = [asyncio.create_task(send(r)) for r in rids]
+        await asyncio.sleep(0.5)
+        assert inside == SENDS_AT_ONCE
+        # the other 16 wait for their turn without a connection: storing a new report still works
+        await asyncio.wait_for(svc.accept(scope="chat:99", sender=None, data="新报告".encode()), 5)
+        release.set()
+        await asyncio.wait_for(asyncio.gather(*sends), 10)
+        assert inside == len(rids)
+        assert all([(await svc.store.reports.report(r)).delivered_at is not None for r in rids])
+    finally:
+        await svc.close()

@@ -11,6 +11,7 @@ idle workers; SQLite is the single-process path (one writer, the claim's conditi
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from bot.store.tables import MessagePart, Report, WorkerRow
 CHANNEL = "countybot_queue"
 PRESENCE_PREFIX = "countybot:"
 _ACTIVITY = table("pg_stat_activity", column("application_name"))
+SENDS_AT_ONCE = 4  # PostgreSQL deliveries in flight per process (the pool: 5 connections, 10 on demand)
 MAX_ATTEMPTS = 5  # claims of one report before it is left alone (a report that kills every worker)
 ORDER_HORIZON = timedelta(hours=1)  # an older undelivered report of the chat holds later ones back this long
 
@@ -105,6 +107,10 @@ class Queue:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.postgres = db.engine.dialect.name == "postgresql"
+        # a send in flight holds a pooled connection (its delivery transaction): a few at once, so a
+        # burst of replies (or the rate limiter holding them) never takes the connections that store
+        # what users send
+        self._sends = asyncio.Semaphore(SENDS_AT_ONCE)
 
     async def notify(self, conn: AsyncConnection) -> None:
         """Wake the idle workers (PostgreSQL; sent when the transaction commits)."""
@@ -200,9 +206,9 @@ class Queue:
                         .values(delivered_at=utcnow())
                     )
             return
-        now = utcnow()
-        mine = or_(Report.worker == worker, Report.worker.is_(None), Report.lease_until.is_(None))
-        async with self.db.write() as conn:
+        async with self._sends, self.db.write() as conn:
+            now = utcnow()
+            mine = or_(Report.worker == worker, Report.worker.is_(None), Report.lease_until.is_(None))
             res = await conn.execute(
                 update(Report)
                 .where(Report.id == report_id, Report.delivered_at.is_(None))
