@@ -17,12 +17,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, column, exists, func, insert, literal, or_, select, table, text, update
+from sqlalchemy import Update, and_, column, exists, func, insert, literal, or_, select, table, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
 from bot.store.base import Database, fit, utcnow
+from bot.store.reports import Reports
 from bot.store.tables import MessagePart, Report, WorkerRow
 
 CHANNEL = "countybot_queue"
@@ -104,8 +105,9 @@ def _earlier_owed(now: datetime) -> object:
 
 
 class Queue:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, reports: Reports) -> None:
         self.db = db
+        self.reports = reports  # deliveries are recorded on the report (Reports.mark_delivered)
         self.postgres = db.engine.dialect.name == "postgresql"
         # a send in flight holds a pooled connection (its delivery transaction): a few at once, so a
         # burst of replies (or the rate limiter holding them) never takes the connections that store
@@ -173,19 +175,22 @@ class Queue:
                 await self.notify(conn)
             return res.rowcount
 
-    async def fence(self, report_id: int, worker: str, lease_s: float) -> bool:
-        """Just before sending: the delivery is still this worker's (not taken over by another worker
-        while this one stalled), and the lease is renewed for the send. False: leave it to the other."""
+    def _fence(self, report_id: int, worker: str, lease_s: float) -> Update:
+        """The reply is still `worker`'s to send (not taken over by another worker while this one
+        stalled) and not sent yet: the lease renewed for the send. One row updated, or none."""
         now = utcnow()
         mine = or_(Report.worker == worker, Report.worker.is_(None), Report.lease_until.is_(None))
+        return (
+            update(Report)
+            .where(Report.id == report_id, Report.delivered_at.is_(None))
+            .where(or_(mine, _free(now, self.postgres)))
+            .values(worker=worker, lease_until=now + timedelta(seconds=lease_s))
+        )
+
+    async def fence(self, report_id: int, worker: str, lease_s: float) -> bool:
+        """Just before sending (see _fence). False: leave the reply to the other worker."""
         async with self.db.write() as conn:
-            res = await conn.execute(
-                update(Report)
-                .where(Report.id == report_id, Report.delivered_at.is_(None))
-                .where(or_(mine, _free(now, self.postgres)))
-                .values(worker=worker, lease_until=now + timedelta(seconds=lease_s))
-            )
-            return res.rowcount == 1
+            return (await conn.execute(self._fence(report_id, worker, lease_s))).rowcount == 1
 
     @asynccontextmanager
     async def delivery(self, report_id: int, worker: str, lease_s: float) -> AsyncIterator[bool]:
@@ -199,23 +204,11 @@ class Queue:
             ours = await self.fence(report_id, worker, lease_s)
             yield ours
             if ours:
-                async with self.db.write() as conn:
-                    await conn.execute(
-                        update(Report)
-                        .where(Report.id == report_id, Report.delivered_at.is_(None))
-                        .values(delivered_at=utcnow())
-                    )
+                await self.reports.mark_delivered(report_id)
             return
         async with self._sends, self.db.write() as conn:
-            now = utcnow()
-            mine = or_(Report.worker == worker, Report.worker.is_(None), Report.lease_until.is_(None))
-            res = await conn.execute(
-                update(Report)
-                .where(Report.id == report_id, Report.delivered_at.is_(None))
-                .where(or_(mine, _free(now, self.postgres)))
-                .values(worker=worker, lease_until=now + timedelta(seconds=lease_s), delivered_at=now)
-            )
-            yield res.rowcount == 1
+            fenced = self._fence(report_id, worker, lease_s).values(delivered_at=utcnow())
+            yield (await conn.execute(fenced)).rowcount == 1
 
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
         stmt = select(Report.id).where(Report.chat_id == chat_id, Report.reply_to == message_id).limit(1)

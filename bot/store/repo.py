@@ -31,7 +31,7 @@ class Store:
         self.chats = Chats(db)
         self.llm = LLMLog(db)
         self.analyst = Analyst(db)  # tracked figures, report lists, search, delete (issue I)
-        self.queue = Queue(db)  # parts, leases, heartbeats (bot/store/queue.py)
+        self.queue = Queue(db, self.reports)  # parts, leases, heartbeats (bot/store/queue.py)
 
     @classmethod
     async def open(cls, url: str | URL, *, name: str | None = None) -> Store:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,8 +107,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # at once, while later parts may still arrive: the acknowledgement, and the quota (a database write)
     ack = start_ack(update, context, ACK_TEXT)
-    day = datetime.now(state.tz).date()
-    quota = asyncio.create_task(_llm_allowed(state, chat.id))
+    day = datetime.now(state.tz).date()  # the day charged, and given back if another worker joins
+    quota = asyncio.create_task(llm_allowed(state, chat.id, day))
     report_id = await state.joiner.add(key, msg.message_id, text, first=True, **part)
     if report_id is not None:  # the joined paste, stored as a report leased to this worker
         await process_report(update, context, data=report_id, ack=ack, quota=quota)
@@ -218,11 +218,12 @@ async def _keep_upload(
     uploads.retry_later(context.application, report_id, ref, chat_id)
 
 
-async def _llm_allowed(state: BotState, chat_id: int) -> bool:
+async def llm_allowed(state: BotState, chat_id: int, day: date | None = None) -> bool:
+    """Takes one of the chat's LLM digests for `day` (default: today in the bot's timezone)."""
     if not state.settings.llm_config().enabled:
         return True  # nothing to ration: the service digests by rules anyway
-    today = datetime.now(state.tz).date()
-    return await state.svc.take_llm_quota(chat_id, today, state.settings.daily_llm_limit)
+    day = day or datetime.now(state.tz).date()
+    return await state.svc.take_llm_quota(chat_id, day, state.settings.daily_llm_limit)
 
 
 async def _digest_report(
@@ -256,7 +257,7 @@ async def _digest_report(
     # "typing…" while the report is worked on, not while it waits for a slot: under a burst, hundreds of
     # waiting reports would each send a chat action every few seconds (most of a worker's CPU)
     async with state.locks.hold(chat_id), state.slots.hold(), typing(context.bot, chat_id):
-        use_llm = await (quota or _llm_allowed(state, chat_id))
+        use_llm = await (quota or llm_allowed(state, chat_id))
         outcome = await state.svc.process(report_id, use_llm=use_llm)
     return outcome, use_llm
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -130,15 +129,14 @@ class Worker:
 
     async def _handle(self, item: QueueItem) -> None:
         from bot.telegram.app import RESUMED_NOTE
-        from bot.telegram.reports import QUOTA_NOTE, deliver
+        from bot.telegram.reports import QUOTA_NOTE, deliver, llm_allowed
 
         svc, settings = self.state.svc, self.state.settings
         try:
             try:  # the slot _queue_loop took for this report
                 use_llm = True
-                if item.chat_id is not None and item.status == "pending" and settings.llm_config().enabled:
-                    today = datetime.now(self.state.tz).date()
-                    use_llm = await svc.take_llm_quota(item.chat_id, today, settings.daily_llm_limit)
+                if item.chat_id is not None and item.status == "pending":
+                    use_llm = await llm_allowed(self.state, item.chat_id)
                 outcome = await svc.process_item(item, use_llm=use_llm)
             finally:
                 self.state.slots.give()
@@ -149,7 +147,6 @@ class Worker:
             if settings.allowed_chats and chat not in settings.allowed_chats:
                 await svc.give_up_delivery(item.id)
                 return
-            await svc.wait_turn(item.id)
             script = (await svc.chat_settings(chat)).script
             notes = [QUOTA_NOTE] if not use_llm and outcome.status == "done" else []
             how = {"script": script, "reply_to": item.reply_to, "notes": notes, "lead": RESUMED_NOTE}
