@@ -264,13 +264,46 @@ async def test_postgres_sends_in_flight_leave_connections_for_what_users_send(pg
                 await release.wait()  # a send the rate limiter holds
 
         sends = [asyncio.create_task(send(r)) for r in rids]
-        await asyncio.sleep(0.5)
-        assert inside == SENDS_AT_ONCE
-        # the other 16 wait for their turn without a connection: storing a new report still works
-        await asyncio.wait_for(svc.accept(scope="chat:99", sender=None, data="新报告".encode()), 5)
-        release.set()
-        await asyncio.wait_for(asyncio.gather(*sends), 10)
+        try:
+            for _ in range(100):  # a loaded machine may take a while to start them
+                if inside >= SENDS_AT_ONCE:
+                    break
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.3)  # and the others had time to push in
+            assert inside == SENDS_AT_ONCE
+            # the other 16 wait for their turn without a connection: storing a new report still works
+            await asyncio.wait_for(svc.accept(scope="chat:99", sender=None, data="新报告".encode()), 5)
+            release.set()
+            await asyncio.wait_for(asyncio.gather(*sends), 10)
+        finally:  # a send still open holds its row: closing (which frees the leases) would wait on it
+            release.set()
+            for task in sends:
+                task.cancel()
+            await asyncio.gather(*sends, return_exceptions=True)
         assert inside == len(rids)
         assert all([(await svc.store.reports.report(r)).delivered_at is not None for r in rids])
     finally:
         await svc.close()
+
+
+async def test_postgres_a_namesake_on_another_database_does_not_keep_a_dead_worker_alive(pg_cluster) -> None:
+    """Worker ids are per deployment: a live "A" on another database of the cluster (staging beside
+    production) says nothing about this database's "A"."""
+    url = pg_cluster.create_database()
+    elsewhere = await Service.create(Settings(db=pg_cluster.create_database(), worker_id="A"))
+    a = await Service.create(Settings(db=url, worker_id="A", lease_s=600))
+    b = await Service.create(Settings(db=url, worker_id="B", lease_s=600))
+    try:
+        await elsewhere.heartbeat()  # connected, and stays so
+        await a.heartbeat()
+        held = await a.accept(scope="chat:8", sender="tg:8", data="报告丙".encode())
+        await a.store.engine.dispose()
+        item = None
+        for _ in range(50):
+            if (item := await b.claim_next()) is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert item is not None and item.id == held
+    finally:
+        await b.close()
+        await elsewhere.close()

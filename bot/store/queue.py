@@ -28,7 +28,7 @@ from bot.store.tables import MessagePart, Report, WorkerRow
 
 CHANNEL = "countybot_queue"
 PRESENCE_PREFIX = "countybot:"
-_ACTIVITY = table("pg_stat_activity", column("application_name"))
+_ACTIVITY = table("pg_stat_activity", column("application_name"), column("datname"))
 SENDS_AT_ONCE = 4  # PostgreSQL deliveries in flight per process (the pool: 5 connections, 10 on demand)
 MAX_ATTEMPTS = 5  # claims of one report before it is left alone (a report that kills every worker)
 ORDER_HORIZON = timedelta(hours=1)  # an older undelivered report of the chat holds later ones back this long
@@ -83,7 +83,9 @@ def _gone() -> object:
     name = func.substr(literal(PRESENCE_PREFIX) + Report.worker, 1, 63)
     return and_(
         exists().where(WorkerRow.worker_id == Report.worker),
-        ~exists().where(_ACTIVITY.c.application_name == name),
+        # this database's sessions only: a worker of the same name on another database of the cluster
+        # (staging beside production) is another worker
+        ~exists().where(_ACTIVITY.c.application_name == name, _ACTIVITY.c.datname == func.current_database()),
     )
 
 
