@@ -47,14 +47,19 @@ class Figure(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     surface: str  # as written in the normalised text: "350亿元", "6%左右", "4.5%—5%"
-    value: float | int  # normalised: money in yuan, 万 multiplied out; a range's low end
+    # normalised: money in yuan, 万 multiplied out; a range's low end. A change carries its direction in
+    # the sign (issue K): 下降6.3% / 增长-6.3% / 减少6.3% / 负增长6.3% / 回落6.3% → -6.3, surface as written
+    value: float | int
     unit: str  # 元, %, 个百分点, 个, 项, 亩, 公里, 吨, 兆瓦 ...
     low: float | int | None = None  # a range (4.5%—5%): both ends, value == low; None otherwise
     high: float | int | None = None
     qualifier: str | None = None  # as written: 左右, 以上, 以内, 以下, 超过, 突破, 近, 约, 多, 余, 不低于 ...
     label: str | None = None  # what it measures, e.g. "年度计划投资"
     kind: Kind | None = None
-    period: str | None = None  # "2024年", "1-4月", ...
+    period: str | None = None  # "2024年", "1-4月", ...; None: 时期不详 (never yields a verdict)
+    # a 预计… result about a period that is over (or ends within weeks of the report): a result, shown 预计;
+    # a later actual result replaces it
+    estimated: bool = False
     quote: str = ""  # the clause it stands in
     start: int = -1  # offsets in Document.text
     end: int = -1
@@ -76,6 +81,9 @@ class County(BaseModel):
     province: str | None = None
     # a report by a prefecture-level city (临汾市) or a province (山西省) names that place, at its level
     level: Literal["county", "city", "province"] = "county"
+    # issue L: "sure" (full name, official title, repeated use as a place) or "likely" (weaker evidence);
+    # a digest whose place is only likely says so
+    confidence: Literal["sure", "likely"] = "sure"
 
 
 class Person(BaseModel):
@@ -90,6 +98,8 @@ class Digest(BaseModel):
     published: date | None = None
     source: str | None = None
     counties: list[County] = Field(default_factory=list)
+    # when no county (or no sure one) was found: the likeliest places, best first, for the user to pick
+    county_candidates: list[County] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
     summary: str = ""
     highlights: list[str] = Field(default_factory=list)
