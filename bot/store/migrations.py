@@ -94,6 +94,15 @@ def _m003_workers(conn: Connection) -> None:
         Index("ix_reports_chat_delivered", t.c.chat_id, t.c.delivered_at).create(conn)
 
 
+def _m006_source_url(conn: Connection) -> None:
+    # issue M: the link a report was read from; looked up by scope and link (the same link is one report)
+    _add_columns(conn, "reports", [Column("source_url", String(2048), nullable=True)])
+    indexes = {i["name"] for i in inspect(conn).get_indexes("reports")}
+    if "ix_reports_scope_source_url" not in indexes:
+        t = Table("reports", MetaData(), Column("scope", String(64)), Column("source_url", String(2048)))
+        Index("ix_reports_scope_source_url", t.c.scope, t.c.source_url).create(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         1,
@@ -102,6 +111,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     ),
     (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
     (3, "several workers: message parts, report leases, digest claims, worker heartbeats", _m003_workers),
+    (6, "reports.source_url: the link a report was read from (issue M)", _m006_source_url),
 ]
 
 LATEST = MIGRATIONS[-1][0]
