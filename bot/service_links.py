@@ -52,7 +52,7 @@ class LinkSteps:
             return await self._fail(report_id, exc.user_message)  # type: ignore[attr-defined]
         except Exception:
             log.exception("fetching the link of report %d failed", report_id)
-            from bot.service import GENERIC_ERROR
+            from bot.fetch import LinkError
 
-            return await self._fail(report_id, GENERIC_ERROR)  # type: ignore[attr-defined]
+            return await self._fail(report_id, LinkError.user_message)  # type: ignore[attr-defined]
         return LinkInput(linked.data, linked.filename, linked.charset, url, linked.final_url)

@@ -89,6 +89,8 @@ async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
         digest = await llm.digest(doc, digest)
         if digest is not rules:
             digest = _key_first(rules, digest)
+    if doc.url and not digest.url:  # issue M: the link the report was read from
+        digest = digest.model_copy(update={"url": doc.url})
     return _completed(digest)
 
 
