@@ -28,12 +28,14 @@ _META_DATE_NAMES = (
 _META_TITLE_NAMES = ("articletitle", "og:title")
 _META_PUBLISHER_NAMES = ("contentsource", "source")
 _META_SITE_NAMES = ("sitename", "og:site_name", "site_name")
-_ROW_DATE = re.compile(
-    r"(?:发布日期|成文日期|发布时间|发文日期|印发日期)\s*[:：]?\s*"
-    r"((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+_DATE_VALUE = r"\s*[:：]?\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"
+# the day it was published first; the day it was written (成文日期) only when no publication day is given
+_ROW_DATES = (
+    re.compile(r"(?:发布日期|发布时间)" + _DATE_VALUE),
+    re.compile(r"(?:成文日期|发文日期|印发日期)" + _DATE_VALUE),
 )
 _ROW_PUBLISHER = re.compile(
-    r"(?:发布机构|发文机关|发布单位|信息来源|来源)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})"
+    r"(?:发布机构|发文机关|发布单位|信息来源|来源)\s*[:：]\s*([\u4e00-\u9fff（）()、]{2,40})"
 )
 # /202401/t20240115_123.html, /2024-01/15/content_…, /20240115/…, /art/2024/1/15/art_…
 _URL_DATES = (
@@ -128,7 +130,7 @@ def page_info(html: str, url: str | None = None) -> PageInfo:
     body = doc.find("body")
     # a space between elements: table cells must not run together (发布机构：X | 成文日期：…)
     text = " ".join(" ".join((body if body is not None else doc).itertext()).split())
-    row = _ROW_DATE.search(text)
+    row = next((m for m in (p.search(text) for p in _ROW_DATES) if m), None)
     candidates = (("meta", meta_date and parse_date(meta_date)), ("table", row and parse_date(row.group(1))))
     for source, value in candidates:
         if value:
