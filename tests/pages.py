@@ -19,7 +19,7 @@ def report_paragraphs(path: Path = REPORT) -> list[str]:
     """The report's own paragraphs: from its title line on (the aggregator's header lines dropped)."""
     lines = [line.strip().replace("????", "") for line in path.read_text(encoding="utf-8").splitlines()]
     lines = [line for line in lines if line]
-    start = next(i for i, line in enumerate(lines) if line.replace(" ", "") == "政府工作报告")
+    start = next((i for i, line in enumerate(lines) if line.replace(" ", "") == "政府工作报告"), 0)
     return lines[start:]
 
 
