@@ -179,3 +179,11 @@ def test_cli_ingest_urls_from_a_file(web: FakeWeb, tmp_path: Path) -> None:
     assert "正文" in done.stdout + done.stderr and "http://" in done.stdout + done.stderr
     again = _cli("ingest", first, cwd=tmp_path, env_extra={"COUNTYBOT_DB": db})
     assert again.returncode == 0, again.stderr
+
+
+def test_a_failed_link_is_listed_as_a_link() -> None:
+    from bot.render.analyst import entry_line
+    from bot.store.analyst import ReportEntry
+
+    entry = ReportEntry(1, "chat:1", "failed", None, LINK_FILENAME, None, None)
+    assert "《链接》" in entry_line(entry) and LINK_FILENAME not in entry_line(entry)
