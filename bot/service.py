@@ -31,7 +31,7 @@ from bot.models import (
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from bot.service_chats import ChatSteps
-from bot.service_links import LINK_FILENAME, LinkInput, LinkSteps
+from bot.service_links import LINK_FILENAME, LinkInput, LinkSteps, with_page
 from bot.service_queue import QueueSteps, new_worker_id
 from bot.settings import Settings
 from bot.store.base import utcnow
@@ -88,6 +88,7 @@ def _prepare(
 
     charset, url = (link.charset, link.final_url) if link else (None, None)
     doc = document_from_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
+    doc = with_page(doc, link.page if link else None)
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from extract.errors import InputError
+from extract.models import Document
+from extract.text.page import PageInfo
 
 if TYPE_CHECKING:
     from bot.models import ReportOutcome
@@ -31,6 +33,22 @@ class LinkInput:
     charset: str | None
     url: str  # as the user sent it: what the digest shows
     final_url: str  # the page or file the text came from
+    page: PageInfo | None = None  # the page an attachment was linked from
+
+
+def with_page(doc: Document, page: PageInfo | None) -> Document:
+    """An attachment's Document with what its page said (publication date, publisher, title) where the
+    file itself is silent: the date the county published the report is the report's date then."""
+    if page is None:
+        return doc
+    update: dict[str, object] = {}
+    if doc.published is None and page.published is not None:
+        update |= {"published": page.published, "published_from": "metadata"}
+    if doc.source is None and page.publisher:
+        update["source"] = page.publisher
+    if doc.title is None and page.title:
+        update["title"] = page.title
+    return doc.model_copy(update=update) if update else doc
 
 
 class LinkSteps:
@@ -55,4 +73,4 @@ class LinkSteps:
             from bot.fetch import LinkError
 
             return await self._fail(report_id, LinkError.user_message)  # type: ignore[attr-defined]
-        return LinkInput(linked.data, linked.filename, linked.charset, url, linked.final_url)
+        return LinkInput(linked.data, linked.filename, linked.charset, url, linked.final_url, linked.page)

@@ -88,6 +88,24 @@ async def test_the_attachment_of_a_cover_page_is_the_report(service: Service, we
     assert outcome.status == "done", outcome.error
     assert outcome.digest is not None and outcome.digest.url == url
     assert outcome.digest.figures
+    assert outcome.digest.source == "涞源县人民政府"  # the page that published the file names its publisher
+
+
+def test_with_page_fills_only_what_the_file_does_not_say() -> None:
+    from datetime import date
+
+    from bot.service_links import with_page
+    from extract.models import Document
+    from extract.text.page import PageInfo
+
+    page = PageInfo(title="关于公开报告的通知", published=date(2025, 1, 21), publisher="某县人民政府")
+    bare = with_page(Document(text="正文。"), page)
+    assert (bare.published, bare.published_from) == (date(2025, 1, 21), "metadata")
+    assert (bare.source, bare.title) == ("某县人民政府", "关于公开报告的通知")
+    own = Document(
+        text="正文。", title="报告", published=date(2025, 1, 14), published_from="meeting", source="县政府办"
+    )
+    assert with_page(own, page) == own
 
 
 @pytest.mark.parametrize(

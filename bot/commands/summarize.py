@@ -78,7 +78,9 @@ def read_documents(
                 doc = document_from_bytes(
                     got.data, got.filename, max_bytes=max_bytes, charset=got.charset, url=got.final_url  # type: ignore[attr-defined]
                 )
-                yield label, doc.model_copy(update={"url": raw})
+                from bot.service_links import with_page
+
+                yield label, with_page(doc, got.page).model_copy(update={"url": raw})  # type: ignore[attr-defined]
                 continue
             if raw == "-":
                 data, name = sys.stdin.buffer.read(), None

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from bot.fetch.client import Fetched, FetchOptions, fetch_url, make_client
 from bot.fetch.errors import LinkError, LinkImage, LinkLogin, LinkNoArticle, LinkUnsupported
 from extract.errors import EmptyInputError, InputError
+from extract.text.page import PageInfo
 
 # a page whose article text is shorter than this is "only navigation" (or only a link to its attachment)
 MIN_ARTICLE_CHARS = 80
@@ -58,6 +59,7 @@ class LinkedReport:
     filename: str  # picks the loader: "page.html", "2024年政府工作报告.pdf"
     charset: str | None  # the server's declared charset (HTML/text)
     page_url: str | None = None  # the page that linked to the attachment
+    page: PageInfo | None = None  # that page's title, date and publisher (the attachment's metadata)
 
 
 def _extension(name: str) -> str:
@@ -136,7 +138,7 @@ async def fetch_report(url: str, options: FetchOptions) -> LinkedReport:
                 if not attached.filename and wanted[0].text.lower().endswith(_extension(name)):
                     name = wanted[0].text.strip().replace("/", "_")[-120:]
                 return LinkedReport(
-                    url, attached.final_url, attached.data, name, attached.charset, fetched.final_url
+                    url, attached.final_url, attached.data, name, attached.charset, fetched.final_url, page
                 )
             except (LinkError, InputError):
                 if chars < MIN_ARTICLE_CHARS:
