@@ -161,6 +161,24 @@ async def test_telegram_bad_links_get_clear_messages(env, tg, web: FakeWeb) -> N
     assert_user_safe(tg, USER)
 
 
+async def test_telegram_hidden_link_and_groups(env, tg, web: FakeWeb) -> None:  # noqa: F811
+    env.setenv("COUNTYBOT_FETCH_ALLOW", "127.0.0.1")
+    url = web.add("/zfgzbg/202501/t20250120_5.html", gov_article())
+    group, member = -100555, 9
+    async with bot():
+        # a link behind words (a forwarded channel post): read like a visible one
+        text = "涞源县政府工作报告全文"
+        tg.send_text(USER, USER, text, entities=[{"type": "text_link", "offset": 0, "length": 4, "url": url}])
+        await tg.wait_text(USER, "原文链接", timeout=30)
+        # in a group a link in chat is not read; /report in reply to it is
+        line = tg.send_text(group, member, f"大家看看 {url}")
+        await asyncio.sleep(0.8)
+        assert tg.texts(group) == [] and len(web.requests) == 1
+        tg.send_text(group, member, "/report", reply_to=line)
+        digest = await tg.wait_text(group, "关键数字", timeout=30)
+    assert "原文链接" in digest
+
+
 # ---- CLI ------------------------------------------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ when the message is addressed to the bot (a mention, a reply to it, or /report i
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
 from bot.fetch.errors import LinkSchemeError
@@ -24,9 +24,15 @@ TOO_MANY = "一条消息最多读取 {n} 个链接，其余的请分开发送。
 PASTE_CJK = 200
 
 
-def shared_links(text: str) -> list[str]:
+def hidden_links(msg: Message) -> list[str]:
+    """Links behind words (Telegram `text_link` entities, as in forwarded channel posts)."""
+    entities = msg.entities or msg.caption_entities or ()
+    return [e.url for e in entities if e.type == MessageEntity.TEXT_LINK and e.url]
+
+
+def shared_links(text: str, hidden: list[str] | None = None) -> list[str]:
     """The links a message shares: [] when it has none or is a pasted report that mentions one."""
-    links = find_links(text)
+    links = list(dict.fromkeys([*find_links(text), *(hidden or [])]))
     if not links:
         return []
     rest = text

@@ -32,7 +32,7 @@ from bot.service import chat_scope
 from bot.telegram import uploads
 from bot.telegram.commands import HINT, answer_targets
 from bot.telegram.intents import looks_like_report, targets_query
-from bot.telegram.links import on_links, shared_links
+from bot.telegram.links import hidden_links, on_links, shared_links
 from bot.telegram.reply import chat_script, get_state, reply, send_html, typing
 from bot.telegram.state import BotState
 from extract.models import Script
@@ -87,7 +87,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id = update.effective_user.id if update.effective_user else None
     key = (chat.id, user_id, _origin_key(msg))
     pending = await state.joiner.pending(key)  # parts of this key stored by any worker wait to be joined
-    if not pending and (links := shared_links(text)) and (private or _addressed_to_bot(msg, context)):
+    links = shared_links(text, hidden_links(msg)) if not pending else []
+    if links and (private or _addressed_to_bot(msg, context)):
         await on_links(update, context, links)  # issue M: read from the web (bot/telegram/links.py)
         return
     if not pending and not looks_like_report(text, strict=not private):
@@ -136,7 +137,7 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await process_document(update, context, target.document, reply_to=target.message_id)
     elif target is not None and (target.text or target.caption):
         text = target.text or target.caption
-        if links := shared_links(text):
+        if links := shared_links(text, hidden_links(target)):
             await on_links(update, context, links, reply_to=target.message_id)
             return
         await process_report(
