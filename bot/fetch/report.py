@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from bot.fetch.client import Fetched, FetchOptions, fetch_url, make_client
-from bot.fetch.errors import LinkError, LinkImage, LinkLogin, LinkNoArticle, LinkUnsupported
+from bot.fetch.errors import LinkError, LinkImage, LinkLogin, LinkNoArticle, LinkTimeout, LinkUnsupported
 from extract.errors import EmptyInputError, InputError
 from extract.text.page import PageInfo
 
@@ -108,7 +108,15 @@ def _page_check(data: bytes, filename: str, charset: str | None, url: str, max_b
 
 async def fetch_report(url: str, options: FetchOptions) -> LinkedReport:
     """Fetch `url` and, for a cover page, its report attachment. LinkError (an InputError) when it
-    cannot give a report."""
+    cannot give a report. The total deadline covers the page and its attachment together."""
+    try:
+        async with asyncio.timeout(options.total_timeout_s):
+            return await _fetch_report(url, options)
+    except TimeoutError:
+        raise LinkTimeout(f"{url}: over {options.total_timeout_s:g} s in total") from None
+
+
+async def _fetch_report(url: str, options: FetchOptions) -> LinkedReport:
     async with make_client(options) as client:
         fetched = await fetch_url(url, options, client)
         filename = _filename(fetched)
