@@ -103,3 +103,15 @@ def test_trafilatura_fetches_nothing() -> None:
     doc = trafilatura.bare_extraction(case.html.decode(), url=case.url, with_metadata=True)
     assert doc is not None and doc.text
     assert netguard.blocked == []
+
+
+def test_wechat_article_date_and_account() -> None:
+    # the layout of a WeChat official-account article (how county media share reports)
+    html = """<html><head><meta property="og:title" content="涞源县2025年政府工作报告"></head><body>
+    <h1 class="rich_media_title" id="activity-name">涞源县2025年政府工作报告</h1>
+    <div id="meta_content"><a id="js_name">涞源发布</a><em id="publish_time"></em></div>
+    <div class="rich_media_content" id="js_content"><p>各位代表：现在，我代表县政府向大会报告工作。</p></div>
+    <script>var nickname = "涞源发布"; var ct = "1737341400";</script></body></html>"""
+    info = page_info(html, "https://mp.weixin.qq.com/s/AbCdEf")
+    assert (info.title, info.published) == ("涞源县2025年政府工作报告", date(2025, 1, 20))
+    assert info.publisher == "涞源发布"

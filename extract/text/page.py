@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import unquote, urljoin, urlsplit
 
 from extract.text.metadata import parse_date
@@ -44,6 +44,10 @@ _URL_DATES = (
     re.compile(r"/art/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/"),
     re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})/"),
 )
+# WeChat official-account articles (how county media share reports): the publish time is a Unix timestamp
+# in an inline script (`var ct = "1705300000";`), the account's name in #js_name
+_WECHAT_CT = re.compile(r"""\bct\s*=\s*["'](\d{10})["']""")
+_CHINA = timezone(timedelta(hours=8))  # no daylight saving: the calendar day in China
 _TITLE_SEP = re.compile(r"\s*(?:_|\||｜| - | — |--|－)\s*")
 _REPORT_WORDS = ("报告", "讲话", "公报", "规划", "纲要", "总结", "计划", "方案")
 
@@ -131,7 +135,13 @@ def page_info(html: str, url: str | None = None) -> PageInfo:
     # a space between elements: table cells must not run together (发布机构：X | 成文日期：…)
     text = " ".join(" ".join((body if body is not None else doc).itertext()).split())
     row = next((m for m in (p.search(text) for p in _ROW_DATES) if m), None)
-    candidates = (("meta", meta_date and parse_date(meta_date)), ("table", row and parse_date(row.group(1))))
+    ct = _WECHAT_CT.search(html)
+    wechat = datetime.fromtimestamp(int(ct.group(1)), _CHINA).date() if ct else None
+    candidates = (
+        ("meta", meta_date and parse_date(meta_date)),
+        ("table", row and parse_date(row.group(1))),
+        ("meta", wechat),
+    )
     for source, value in candidates:
         if value:
             info.published, info.published_by = value, source
@@ -143,6 +153,9 @@ def page_info(html: str, url: str | None = None) -> PageInfo:
 
     pub_row = _ROW_PUBLISHER.search(text)
     from_row = pub_row.group(1) if pub_row else None
+    account = doc.get_element_by_id("js_name", None)
+    if account is not None and not info.site:
+        info.site = " ".join(account.text_content().split()) or None
     info.publisher = _first(meta, _META_PUBLISHER_NAMES) or from_row or info.site
 
     seen: set[str] = set()
