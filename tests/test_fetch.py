@@ -286,3 +286,14 @@ def test_furniture_never_reaches_the_text() -> None:
     for word in FURNITURE:
         assert word not in doc.text, word
         assert word not in (digest.title or "") and word not in digest.summary
+
+
+async def test_a_text_file_in_the_declared_charset(web: FakeWeb) -> None:
+    from extract.pipeline import document_from_bytes
+
+    text = "\n".join(report_paragraphs()[:20])
+    url = web.add("/r.txt", text.encode("gb18030"), content_type="text/plain; charset=gb2312")
+    report = await fetch_report(url, options())
+    doc = document_from_bytes(report.data, report.filename, charset=report.charset, url=report.final_url)
+    assert report.filename == "r.txt" and doc.encoding == "gb18030"
+    assert "各位代表" in doc.text

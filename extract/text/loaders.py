@@ -95,7 +95,7 @@ def load_bytes(
     if ext in _TEXT_TYPES:
         if _HTML_START.match(data[:1024]):  # a saved web page without its .html name
             return _checked(_load_html(data, charset, url))
-        text, encoding, warnings = decode_text(data)
+        text, encoding, warnings = _text_with_charset(data, charset)
         file_type = _TEXT_TYPES[ext]
         if file_type == "md":
             text = _markdown_to_text(text)
@@ -141,6 +141,16 @@ def _markdown_to_text(text: str) -> str:
 
 
 # --- HTML -----------------------------------------------------------------------------------------
+
+
+def _text_with_charset(data: bytes, charset: str | None) -> tuple[str, str | None, list[str]]:
+    """A fetched text file: the server's declared charset when it decodes cleanly (no BOM says
+    otherwise), else detection."""
+    codec = _charset_codec(charset)
+    if codec and not data.startswith(tuple(bom for bom, _ in BOMS)):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(codec), codec, []
+    return decode_text(data)
 
 
 def _charset_codec(name: str | None) -> str | None:
