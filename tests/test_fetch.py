@@ -297,3 +297,14 @@ async def test_a_text_file_in_the_declared_charset(web: FakeWeb) -> None:
     doc = document_from_bytes(report.data, report.filename, charset=report.charset, url=report.final_url)
     assert report.filename == "r.txt" and doc.encoding == "gb18030"
     assert "各位代表" in doc.text
+
+
+async def test_an_old_doc_attachment_leaves_the_page_when_it_has_text(web: FakeWeb) -> None:
+    web.add("/files/r.doc", b"\xd0\xcf\x11\xe0old word", content_type="application/msword")
+    body = '<p>附件：<a href="/files/r.doc">涞源县2025年政府工作报告.doc</a></p>'
+    page = gov_article(report_paragraphs()[:12], extra_body=body)
+    report = await fetch_report(web.add("/short.html", page), options())
+    assert report.filename == "page.html"
+    # a page that is only the .doc: the file, so the user hears why it cannot be read
+    report = await fetch_report(web.add("/cover.html", cover_page("/files/r.doc", "报告.doc")), options())
+    assert report.filename.endswith(".doc")

@@ -137,6 +137,10 @@ async def _fetch_report(url: str, options: FetchOptions) -> LinkedReport:
         wanted = [a for a in attachments if a.looks_like_report]
         if not wanted and chars < MIN_ARTICLE_CHARS:
             wanted = attachments  # a page that is only its attachment, whatever the file is called
+        # an old .doc cannot be read: the page's own text is better, unless the page has none
+        wanted = sorted(wanted, key=lambda a: a.extension == ".doc")
+        if wanted and wanted[0].extension == ".doc" and chars >= MIN_ARTICLE_CHARS:
+            wanted = []
         if wanted and chars < COVER_PAGE_CHARS:
             try:
                 attached = await fetch_url(wanted[0].url, options, client)
