@@ -223,3 +223,12 @@ def test_a_failed_link_is_listed_as_a_link() -> None:
 
     entry = ReportEntry(1, "chat:1", "failed", None, LINK_FILENAME, None, None)
     assert "《链接》" in entry_line(entry) and LINK_FILENAME not in entry_line(entry)
+
+
+def test_a_paste_that_mentions_a_link_stays_a_paste() -> None:
+    from bot.telegram.links import shared_links
+
+    paste = "\n".join(report_paragraphs()[:30]) + "\n原文链接：https://www.example.gov.cn/a.html"
+    assert shared_links(paste) == []
+    assert shared_links("这份报告 https://www.example.gov.cn/a.html 请看") == ["https://www.example.gov.cn/a.html"]
+    assert shared_links("ftp://x.gov.cn/a.pdf") == ["ftp://x.gov.cn/a.pdf"]  # gets the scheme message
