@@ -5,7 +5,7 @@ A cascade, first decisive step wins:
    figure) — a share of plan reached (占年度计划的80%) or a measured rate (办结率82.5%) is a result; else
    the leftmost strong cue (力争 确保 计划 拟 将… -> target; 已 累计 同比 截至 以来… -> result, so
    力争完成 is a target and 累计争取 a result); 预计 is a result when its period has ended by the
-   publication date, and 谋划 a target only for a coming period;
+   publication date or ends within weeks of it (estimates.py), and 谋划 a target only for a coming period;
 2. a definite cue right after it (9个项目顺利通过 -> result);
 3. another figure of the same clause decided by 1-2 (only an earlier one for a figure followed by 的:
    投资5亿元的项目计划年出栏生猪10万头 - the plan is the project's, its investment was signed);
@@ -32,6 +32,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
+from extract.figures.estimates import forecast_over
 from extract.figures.frames import Frame, opens_with_qizhong, running_total
 from extract.figures.periods import Layout, period_range, tense_of
 from extract.figures.sections import Structure
@@ -162,13 +163,8 @@ class _Doc:
                 return RESULT, tag
             if m.group("soft"):  # done, unless the sentence is a list of plans (see assign_kinds)
                 return SOFT, tag
-            if m.group("yj"):  # 预计: a forecast about an ended period (预计全年… after the year) is a result
-                cs, ce = self.layout.span("clause", m.start())
-                t = self.tense(cs, ce)
-                if t is None:  # no period said: a forecast in the review is of the year just ended
-                    sec = self.layout.structure.section_at(m.start())
-                    t = "past" if sec is not None and sec.kind == RESULT else None
-                return (RESULT if t == "past" else TARGET), tag
+            if m.group("yj"):  # 预计: an estimate of a period (nearly) over is a result (estimates.py)
+                return self._forecast(m.start()), tag
             if self.tense(m.end(), max(hi, m.end() + 8)) == "future":  # 谋划/到 + a coming period
                 return TARGET, tag
             if tag == "谋划":  # 今年共谋划实施项目106个: this year's plan
@@ -176,6 +172,17 @@ class _Doc:
                 if self.tense(cs, ce) in ("future", "current"):
                     return TARGET, tag
         return None, None
+
+    def _forecast(self, pos: int) -> Kind:
+        """预计全年… in a review delivered at the year's end or after it: a result; else a forecast."""
+        cs, ce = self.layout.span("clause", pos)
+        found = self.layout.periods(cs, ce) or self.layout.periods(self.layout.span("sentence", pos)[0], pos)
+        if found:
+            m = found[-1]
+            rng = period_range(m, self.published, self.context_year(m.start()))
+            return RESULT if forecast_over(rng, self.published) else TARGET
+        sec = self.layout.structure.section_at(pos)  # no period said: in the review, the year just ended
+        return RESULT if sec is not None and sec.kind == RESULT else TARGET
 
     def own(self, lo: int, start: int, end: int, post_end: int) -> str | None:
         """Steps 1-2: the figure's own words before and right after it."""

@@ -80,6 +80,7 @@ _METRIC_TAIL = re.compile(
     r"销售额|交易额|总额)$"
 )
 _LEAD_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余)")
+_CLOSING_QUALIFIER = re.compile(r"^(?:以上|以下)[ \u3000]?(?=[、，,；;和及与])")
 _GAP_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余|以上|以下)")  # 7%以上、8%以上: a list
 
 
@@ -227,6 +228,8 @@ class Labeller:
             return self._forced[i]
         if adjacent:  # 4.5%左右和6%左右: the qualifier belongs to the number before
             raw = _LEAD_QUALIFIER.sub("", raw)
+            # 增长12%以上、规上工业产值增长9%以上: 以上 closed the figure before (not 以上工业产值)
+            raw = _CLOSING_QUALIFIER.sub("", raw)
         listed = self._listed(i, raw)
         if listed is not None:
             return listed
