@@ -47,6 +47,15 @@ CASES = [
         {"3.4%": (-3.4, "规上工业产值同比负增长"), "18.7%": (18.7, "规上工业产值同比增长"),
          "6.8个百分点": (-6.8, None)},
     ),
+    (  # 宁远县 2023 statistical communiqué: a fall printed as 增长-
+        "https://tjgb.hongheiku.com/xjtjgb/xj2020/51311.html",
+        "经初步核算,2023年,全县实现地区生产总值2616611万元,同比增长-0.5%。其中,第一产业增加值399560万元,"
+        "同比增长3.9%;第二产业增加值818732万元,同比增长-6.6%;第三产业增加值1398319万元,同比增长1.9%。"
+        "生猪存栏58.97万头,同比下降6.53%。",
+        {"-0.5%": (-0.5, "地区生产总值同比增长"), "3.9%": (3.9, "第一产业增加值同比增长"),
+         "-6.6%": (-6.6, "第二产业增加值同比增长"), "1.9%": (1.9, "第三产业增加值同比增长"),
+         "6.53%": (-6.53, "生猪存栏同比下降")},
+    ),
 ]
 
 
@@ -63,4 +72,4 @@ def test_real_declines_are_negative_and_rises_positive(
         assert "增长-" not in (f.label or "")
         if value < 0:  # shown as the report writes it
             shown = figure_line(f)
-            assert "<b>下降" in shown or "<b>回落" in shown or "<b>负增长" in shown, shown
+            assert any(f"<b>{w}" in shown for w in ("下降", "回落", "负增长", "同比增长-", "增长-")), shown
