@@ -64,7 +64,9 @@ def figure_words(f: Labelled, *, period_in_label: bool = True) -> str:
 
 # ---- a figure's number as the report writes it (issue K) ------------------------------------------
 _AFTER_WORDS = ("左右", "以上", "以内", "以下", "上下", "之内", "之多", "有余")
-_CHANGE_TAIL = re.compile(r"(?:负增长|下降|减少|回落|降低|下滑|下跌|缩减|降幅|增长率|增长|增速|增幅)$")
+_CHANGE_TAIL = re.compile(
+    r"(?:同比)?(?:负增长|下降|减少|回落|降低|下滑|下跌|缩减|降幅|增长率|增长|增速|增幅)$"
+)
 ESTIMATED_WORD = "预计"
 
 
@@ -87,7 +89,7 @@ def figure_number(f: Labelled) -> tuple[str, str | None]:
     word = tail.group(0) if tail else ""
     if surface.lstrip(q)[:1] in MINUS:  # 增长-6.3%: the minus is printed, the word goes before it
         return (word + surface, (label or "")[: tail.start()] or None) if tail else (surface, label)
-    if word not in DECLINE_WORDS:  # no word, or one saying growth: the sign says it fell
+    if word.removeprefix("同比") not in DECLINE_WORDS:  # no word, or one saying growth: it fell
         word = "下降"
     return word + surface, ((label or "")[: tail.start()] if tail else label) or None
 
