@@ -230,7 +230,10 @@ def review(
         chosen.add(choice.id)
         period = _period(g, choice.period, f.period)
         label, kind = _trusted(g, choice.id, f, _clean_label(g, choice.label, f.label), choice.kind, part)
-        part.figures.append(f.model_copy(update={"label": label, "kind": kind, "period": period}))
+        estimated = f.estimated and kind == "result"  # an estimate is a result's: a model's target is none
+        part.figures.append(
+            f.model_copy(update={"label": label, "kind": kind, "period": period, "estimated": estimated})
+        )
     for a in answer.added:
         fig, problem = _added(g, a, lo, hi)
         if problem:

@@ -73,3 +73,23 @@ async def test_a_fall_stays_a_fall_whatever_the_model_says(server: FakeOpenAI) -
     html = render_digest(d)
     assert "<b>下降3.2%</b> 规上工业增加值" in html
     assert "<b>3.2%</b>" not in html
+
+
+REVIEW = """黎川县召开经济工作会议
+2023年12月26日，黎川县召开经济工作会议。会议通报，预计全年实现地区生产总值86.4亿元、增长4.2%，财政收入突破5亿元。
+"""
+
+
+def _retarget(a: dict[str, Any], _req: dict[str, Any]) -> None:
+    for f in a["figures"]:
+        f["kind"] = "target"  # the model reads 预计 as a plan
+
+
+async def test_an_estimate_is_only_ever_a_result(server: FakeOpenAI) -> None:
+    doc, rules = report(REVIEW)
+    assert [(f.kind, f.estimated) for f in rules.figures] == [("result", True)] * 3  # the rules: estimates
+    server.default = answering(_retarget)
+    d = await digest_once(make_backend(server, MemoryCallLog()), doc, rules)
+    assert d.figures and all(f.kind == "target" for f in d.figures)
+    assert not any(f.estimated for f in d.figures)  # a target marked 预计-result would contradict itself
+    assert "预计" not in "".join(line for line in render_digest(d).splitlines() if "🎯" in line)
