@@ -168,3 +168,15 @@ def test_words_that_only_look_like_numbers_are_not_figures() -> None:
 )
 def test_parse_quantity_reads_words_as_the_finder_does(surface: str, parsed: tuple[float, str]) -> None:
     assert parse_quantity(surface) == parsed
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("全县纳入统计的规模以上工业企业大口径财政收入完成12亿元。", "规模以上工业企业大口径财政收入"),
+        ("新区管委会辖区内大口径财政收入完成12亿元。", "大口径财政收入"),
+        ("2024年全县大口径财政收入完成12.3亿元。", "大口径财政收入"),
+    ],
+)
+def test_a_long_label_is_never_cut_inside_a_word(text: str, label: str) -> None:
+    assert one(text).label == label

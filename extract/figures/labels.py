@@ -174,9 +174,34 @@ def clean_label(pre: str, *, keep_list: bool = False) -> str:
         head, _, tail = label.rpartition("的")
         label = tail if len(tail) >= 2 else head
     if len(label) > _MAX_LABEL and not keep_list:
-        label = strip_place(label[-_MAX_LABEL:]) if not label.endswith(("率", "额")) else label[-_MAX_LABEL:]
+        tail = label[_cut(label) :]
+        label = strip_place(tail) if not label.endswith(("率", "额")) else tail
     label = label.strip("、，, ")
     return label if len(label) >= 2 else ""
+
+
+# Words a long label's cut must not split (规模以上工业企业…, not 模以上工业企业…; 大口径…, not 口径…)
+_WHOLE_WORDS = re.compile(
+    r"规模以上|规上|限额以上|一般公共预算|地方一般|大口径|全口径|固定资产|地区生产总值|生产总值|社会消费品|"
+    r"城镇居民|农村居民|城乡居民|全体居民|人均可支配|财政收入|税收收入|工业增加值|高新技术|战略性新兴"
+)
+
+
+_WORD_END = set("内的中和及与、在")
+
+
+def _cut(label: str) -> int:
+    """Where a label longer than _MAX_LABEL starts: its last _MAX_LABEL characters, moved back to the
+    start of a word the cut would split."""
+    cut = len(label) - _MAX_LABEL
+    for m in _WHOLE_WORDS.finditer(label):
+        if m.start() < cut < m.end():
+            return m.start()
+    if cut and label[cut - 1] not in _WORD_END:  # mid-word: start after the next 内/的/和 … instead
+        ends = [k + 1 for k in range(cut, min(cut + 8, len(label) - 2)) if label[k] in _WORD_END]
+        if ends:
+            return ends[0]
+    return cut
 
 
 def post_noun(text: str, end: int) -> str:
