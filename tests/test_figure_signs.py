@@ -180,3 +180,25 @@ def test_parse_quantity_reads_words_as_the_finder_does(surface: str, parsed: tup
 )
 def test_a_long_label_is_never_cut_inside_a_word(text: str, label: str) -> None:
     assert one(text).label == label
+
+
+def test_a_fall_stated_for_a_list_signs_every_item() -> None:
+    text = "2023年，生产安全事故起数、死亡人数分别下降15%、14.5%。"
+    text += "刑事发案率、治安受案率同比下降39.41%、23.38%。"
+    found = figs(text)
+    assert [(f.surface, f.value, f.label) for f in found] == [
+        ("15%", -15, "生产安全事故起数下降"),
+        ("14.5%", -14.5, "死亡人数下降"),
+        ("39.41%", -39.41, "刑事发案率同比下降"),  # one figure per metric, not 39.41% twice
+        ("23.38%", -23.38, "治安受案率同比下降"),
+    ]
+
+
+def test_tenths_in_words_as_a_rule_of_thumb_are_not_figures() -> None:
+    text = "会议汇报工作做到三成说清现状、六成表述问题。全年商品房销售面积增长三成以上，订单多了三成。"
+    assert [(f.surface, f.value) for f in figs(text)] == [("三成以上", 30), ("三成", 30)]
+
+
+def test_a_share_of_a_forecast_is_no_estimate() -> None:
+    found = figs("截至目前，全县已收购籽棉32.6万吨，占预计总产量的55.3%，收购均价每公斤7.2元。", REVIEW)
+    assert not any(f.estimated for f in found)

@@ -17,7 +17,7 @@ from extract.figures.periods import Layout
 # 6 weeks: a review published from late November on speaks of a year that is practically over
 ESTIMATE_WINDOW = timedelta(days=45)
 ESTIMATE_SHARE = 0.15  # … and no more than this share of a shorter period is left
-_FORECAST = re.compile(r"(?<![比超])预计")
+_FORECAST = re.compile(r"(?<![比超占])预计")  # 占预计总产量的55.3%: a share of a forecast
 
 
 def forecast_over(rng: tuple[date, date] | None, published: date | None) -> bool:

@@ -99,6 +99,9 @@ def _candidates(text: str) -> list[Cand]:
             continue
         pct = m.group("pct")
         chinese = m.group("cn") is not None or (pct is not None and not pct[0].isdigit())
+        tenths = m.group("tenths")
+        if tenths and not tenths.isdigit() and not _postposed(text, e):
+            continue  # 做到三成说清现状、六成表述问题: a rule of thumb, not a share (增长三成以上。 is one)
         if chinese and not _chinese_counts(text, e, value, unit):
             continue
         if quotes is None:
@@ -119,10 +122,13 @@ def _candidates(text: str) -> list[Cand]:
 
 def _signed(text: str, cands: list[Cand]) -> list[Cand]:
     """A fall carries its sign (signs.py): 增长-6.3% starts at its minus, 下降6.3% keeps its surface."""
-    out = []
+    out: list[Cand] = []
+    fell = False  # the candidate before fell in words: 分别下降15%、14.5% / 下降39.41%、23.38% both fell
     for c in cands:
         minus = minus_before(text, c.s)
-        if not (minus or fell_before(text, c.s)):
+        listed = fell and out and out[-1].unit == c.unit and _LIST_GAP.fullmatch(text, out[-1].end, c.s)
+        fell = bool(fell_before(text, c.s) or listed)
+        if not (minus or fell):
             out.append(c)
             continue
         low, high = (-c.high, -c.low) if c.low is not None and c.high is not None else (None, None)
@@ -131,6 +137,7 @@ def _signed(text: str, cands: list[Cand]) -> list[Cand]:
     return out
 
 
+_LIST_GAP = re.compile(r"[ \u3000]?(?:、|和|及)[ \u3000]?")
 # 三次产业结构调整为8.1:42.6:49.3 / 城乡居民收入比缩小到2.35∶1: parts of one named ratio (a name ending
 # in 结构/比例/比 right before it), never times (9:30) nor 按1:1配套
 _RATIO = re.compile(r"(?<![\d.:∶])(?P<first>\d+(?:\.\d+)?)(?:[:∶]\d+(?:\.\d+)?){1,4}(?![\d.:∶])")
@@ -160,6 +167,11 @@ def _day_count(text: str, m: re.Match[str], end: int) -> bool:
         and text.startswith("天", end)
         and _DAY_COUNT.search(text, max(0, m.start() - 14), m.start()) is not None
     )
+
+
+def _postposed(text: str, end: int) -> bool:
+    after = text[end : end + 2]
+    return end >= len(text) or after[:1] in _POSTPOSED_END or after.startswith(("以上", "左右", "余", "多"))
 
 
 def _chinese_counts(text: str, end: int, value: Decimal, unit: str) -> bool:

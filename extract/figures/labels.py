@@ -285,6 +285,11 @@ class Labeller:
             return self._change(i, raw, bare)
         if "、" in raw and "分别" not in raw and not self.counts[i]:
             shared = shared_metrics(clean_label(raw, keep_list=True))
+            group = self.group(i)
+            if shared and len(group) == len(shared):  # 刑事发案率、治安受案率同比下降39.41%、23.38%: one each
+                for j, metric in zip(group[1:], shared[1:], strict=True):
+                    self._forced[j] = (metric, metric)
+                return shared[0], ""
             if shared:
                 self.shared[i] = shared
         if _ELIDED.match(label):
