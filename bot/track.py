@@ -203,10 +203,15 @@ def infer_qualifier(surface: str, quote: str) -> str | None:
 
 def _direction(target: TrackedFigure, key: str) -> Literal["up", "down"]:
     q = target.qualifier or ""
+    # issue K: a fall is signed (单位GDP能耗下降3% is -3), so falling further is a lower value and a
+    # qualifier of the fall's size turns round (下降3%以上: -3 or lower; 下降3%以内: -3 or higher)
+    fall = float(target.value) < 0
     if any(w in q for w in _AT_MOST):
-        return "down"
+        return "up" if fall else "down"
     if any(w in q for w in _AT_LEAST):
-        return "up"
+        return "down" if fall else "up"
+    if fall:
+        return "down"
     return "down" if lower_is_better(key) else "up"
 
 
