@@ -202,3 +202,12 @@ def test_tenths_in_words_as_a_rule_of_thumb_are_not_figures() -> None:
 def test_a_share_of_a_forecast_is_no_estimate() -> None:
     found = figs("截至目前，全县已收购籽棉32.6万吨，占预计总产量的55.3%，收购均价每公斤7.2元。", REVIEW)
     assert not any(f.estimated for f in found)
+
+
+def test_a_review_delivered_in_january_estimates_the_year_just_ended() -> None:
+    # the real review: 14 results shown as targets, because 全年 read as the new year
+    text = "1月8日，县委经济工作会议召开。"
+    text += "会议指出，预计全年实现地区生产总值86.4亿元、增长4.2%，一般公共预算收入完成5亿元。"
+    found = figs(text, date(2025, 1, 10))
+    assert [(f.kind, f.estimated) for f in found] == [("result", True)] * 3
+    assert {f.kind for f in figs(text, date(2025, 3, 10))} == {"target"}  # in March: this year's forecast

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from extract.figures.periods import Layout
+from extract.figures.periods import Layout, period_range
 
 # 6 weeks: a review published from late November on speaks of a year that is practically over
 ESTIMATE_WINDOW = timedelta(days=45)
@@ -29,6 +29,21 @@ def forecast_over(rng: tuple[date, date] | None, published: date | None) -> bool
         return False
     left = rng[1] - published
     return left <= ESTIMATE_WINDOW and left.days <= ESTIMATE_SHARE * (rng[1] - rng[0]).days
+
+
+def forecast_range(
+    m: re.Match[str], published: date | None, context_year: int | None
+) -> tuple[date, date] | None:
+    """The period a 预计 speaks of: as periods.period_range, except that a bare 全年 in a report of the
+    year's first weeks (a review delivered in January, no year named around it) is the year just ended."""
+    if (
+        m.group("rel") == "全年"
+        and context_year is None
+        and published is not None
+        and published - date(published.year, 1, 1) < ESTIMATE_WINDOW
+    ):
+        context_year = published.year - 1
+    return period_range(m, published, context_year)
 
 
 def estimated_flags(layout: Layout, spans: list[tuple[int, int]], kinds: list[str | None]) -> list[bool]:

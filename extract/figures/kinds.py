@@ -32,7 +32,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
-from extract.figures.estimates import forecast_over
+from extract.figures.estimates import forecast_over, forecast_range
 from extract.figures.frames import Frame, opens_with_qizhong, running_total
 from extract.figures.periods import Layout, period_range, tense_of
 from extract.figures.sections import Structure
@@ -179,7 +179,7 @@ class _Doc:
         found = self.layout.periods(cs, ce) or self.layout.periods(self.layout.span("sentence", pos)[0], pos)
         if found:
             m = found[-1]
-            rng = period_range(m, self.published, self.context_year(m.start()))
+            rng = forecast_range(m, self.published, self.context_year(m.start()))
             return RESULT if forecast_over(rng, self.published) else TARGET
         sec = self.layout.structure.section_at(pos)  # no period said: in the review, the year just ended
         return RESULT if sec is not None and sec.kind == RESULT else TARGET
