@@ -127,9 +127,9 @@ def render_targets_text(answer: TargetsAnswer) -> str:
         return f"{head}：还没有收录关于该县的报告。"
     lines = [f"{head}的重点目标：{len(answer.targets)} 项，来自 {answer.reports} 篇报告（新的在前）", ""]
     for i, t in enumerate(answer.targets, 1):
-        what = figure_words(t)
+        _, number, what = figure_parts(t)  # 突破500亿元 / 下降3%, as written
         status = f"  【{t.status}】" if t.status else ""
-        lines.append(f"{i}. {t.surface}" + (f"  {what}" if what else "") + status)
+        lines.append(f"{i}. {number}" + (f"  {what}" if what else "") + status)
         if t.status_note and t.status != "无后续数据":
             lines.append(f"   {t.status_note}")
         meta = " ".join(
@@ -169,8 +169,8 @@ def render_period_text(pd: PeriodDigest) -> str:
             if b.summary:
                 lines.append(f"    {b.summary}")
             for f in b.figures:
-                words = figure_words(f)
-                lines.append(
-                    f"    {KIND_ICON.get(f.kind or '', '-')} {f.surface}" + (f" {words}" if words else "")
-                )
+                estimated, number, words = figure_parts(f)
+                shown = f"{estimated} {number}" if estimated else number
+                mark = KIND_ICON.get(f.kind or "", "-")
+                lines.append(f"    {mark} {shown}" + (f" {words}" if words else ""))
     return "\n".join(lines)
