@@ -48,7 +48,20 @@ async def test_start_registers_chinese_commands_and_helps(env, tg):
             any("\u4e00" <= ch <= "\u9fff" for ch in c["description"]) for c in scopes["all_private_chats"]
         )
         tg.send_text(USER, USER, "/start")
-        help_text = await tg.wait_text(USER, "/targets")
+        start = await tg.wait_text(USER, "/targets")
+        assert "县" in start and len(start.strip().splitlines()) == 4  # a title and three lines, not /help
+        assert "/unfollow" not in start
+        buttons = [b["callback_data"] for row in tg.calls_of("sendMessage", USER)[-1].json("reply_markup")[
+            "inline_keyboard"] for b in row]
+        assert buttons == ["start:send", "start:targets", "start:daily"]
+        tg.press_button(USER, USER, "start:send")
+        assert "粘贴" in await tg.wait_text(USER, ".docx")
+        tg.press_button(USER, USER, "start:targets")
+        await tg.wait_text(USER, "/targets 县名，例如")
+        tg.press_button(USER, USER, "start:daily")
+        await tg.wait_text(USER, "订阅")
+        tg.send_text(USER, USER, "/help")
+        help_text = await tg.wait_text(USER, "/unfollow")  # the full list
         assert "县" in help_text and len(help_text) < 1500
 
 
