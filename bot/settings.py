@@ -107,6 +107,10 @@ class Settings(BaseSettings):
     daily_llm_limit: int = 50
     admin_chat: int | None = None
     join_window_s: float = 2.0  # pasted messages this close together are one report
+    # Clients split a paste longer than Telegram's 4,096 characters, every part but the last close to the
+    # limit (cut at a line break near it): a first message shorter than this is whole and is digested at
+    # once; only a longer one waits join_window_s for the rest of its paste
+    join_min_chars: int = Field(3000, ge=0)
 
     # Several workers on one database (README "Running several workers")
     worker_id: str | None = None  # default: <host>-<pid>-<random>

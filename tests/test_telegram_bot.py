@@ -66,6 +66,7 @@ async def test_start_registers_chinese_commands_and_helps(env, tg):
 
 
 async def test_paste_in_two_parts_is_one_report(env, tg):
+    env.setenv("COUNTYBOT_JOIN_MIN_CHARS", "1")  # the seed's halves stand for parts cut at Telegram's limit
     first, second = halves(SEED0)
     async with bot():
         tg.send_text(USER, USER, first)
@@ -431,3 +432,18 @@ async def test_a_digest_sent_in_the_chat_is_recorded_as_delivered(env, tg):
             await asyncio.sleep(0.05)
         assert (await service.store.reports.report(rid)).delivered_at is not None
         assert not await service.mark_delivered(rid)  # already recorded, once
+
+
+async def test_a_whole_message_is_digested_without_waiting_for_the_join_window(env, tg):
+    # a 30 s window: a short paste that waited for it would not be digested within the 15 s below
+    env.setenv("COUNTYBOT_JOIN_WINDOW_S", "30")
+    async with bot():
+        tg.send_text(USER, USER, SEED0)  # 2,300 characters: no client splits that
+        assert "大宁县" in await tg.wait_text(USER, DIGEST_MARK, timeout=15)
+        # a message long enough to be the first part of a split paste still waits for its other parts
+        long_first = SEED2 * 2
+        assert len(long_first) >= 3000
+        tg.send_text(USER + 1, USER + 1, long_first)
+        await tg.wait_text(USER + 1, "已收到")
+        await asyncio.sleep(1.0)
+        assert not digests(tg, USER + 1)  # not yet: its window is open

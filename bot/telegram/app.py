@@ -83,7 +83,9 @@ def build_application(
     )
     state = app.bot_data["state"] = BotState(settings=settings, service=service, owns_service=service is None)
     # paste parts go to the database on arrival and are joined by whichever worker gets there first
-    state.joiner = StoredJoiner(settings.join_window_s, lambda: state.svc)
+    state.joiner = StoredJoiner(
+        settings.join_window_s, lambda: state.svc, min_part=settings.join_min_chars
+    )
     app.bot_data["updates"] = updates
     register(app)
     app.add_error_handler(on_error)
