@@ -125,8 +125,9 @@ def reports_html(entries: Sequence[ReportEntry]) -> str:
     if not entries:
         return "本聊天还没有发送过报告。把报告全文或文件发给我即可。"
     lines = [f"<b>本聊天的报告</b>（最近 {len(entries)} 份，新的在前）", ""]
-    lines += [f"{n}. {esc(entry_line(r))}" for n, r in enumerate(entries, 1)]
-    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除"]
+    # the report's own number (编号): what the buttons, /delete and /fix take, stable as reports come
+    lines += [f"#{r.id} {esc(entry_line(r))}" for r in entries]
+    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除；也可以发送 /delete 编号"]
     return "\n".join(lines)
 
 
@@ -135,8 +136,8 @@ def search_html(query: str, entries: Sequence[ReportEntry]) -> str:
     if not entries:
         return f"没有找到包含「{q}」的报告（只查本聊天的报告和公开报告）。"
     lines = [f"<b>「{q}」</b>：找到 {len(entries)} 份报告（新的在前）", ""]
-    for n, r in enumerate(entries, 1):
-        lines.append(f"{n}. {esc(entry_line(r))}")
+    for r in entries:
+        lines.append(f"#{r.id} {esc(entry_line(r))}")
         if r.snippet:
             lines.append(f"   <i>{esc(_clip(r.snippet, 90))}</i>")
     return "\n".join(lines)
