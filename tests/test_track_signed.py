@@ -252,3 +252,42 @@ def test_undated_text_end_to_end() -> None:
     undated = "蒲县经济运行简报\n过去一年，全县地区生产总值增长5.8%。\n"
     s = {x.metric: x for x in match_targets(_rows(TARGETS_2024, 1) + _rows(undated, 2))}["地区生产总值增长"]
     assert s.status == "无后续数据" and s.stopped in ("时期不详", "日期不详")
+
+
+# ---- 6. countybot eval --track --------------------------------------------------------------------------
+
+
+def test_eval_track_mode(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The mode itself on small texts (the format of tests/pairs/README.md): texts ingested into a real SQLite
+    store, tracking queried per county; a neighbour's result never answers for the county."""
+    import json
+
+    from bot.cli import main
+
+    monkeypatch.setenv("COUNTYBOT_DB", str(tmp_path / "unused.sqlite3"))
+    neighbour = (
+        "隰县2025年政府工作报告\n2025年1月15日\n2024年，全县地区生产总值增长7.2%，固定资产投资增长9%。\n"
+    )
+    for name, text in (("t.txt", TARGETS_2024), ("r.txt", RESULTS_2024), ("n.txt", neighbour)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    pairs = {
+        "schema": "countybot-track/1",
+        "documents": [
+            {"file": "t.txt", "county": "蒲县"},
+            {"file": "r.txt", "county": "蒲县"},
+            {"file": "n.txt", "county": "隰县"},
+        ],
+        "expect": [
+            {"county": "蒲县", "metric": "地区生产总值增长", "year": 2024, "status": "未完成"},
+            {"county": "蒲县", "metric": "固定资产投资增长", "year": 2024, "status": "未完成"},
+            {"county": "蒲县", "metric": "一般公共预算收入", "year": 2024, "status": "已完成"},
+            {"county": "蒲县", "metric": "单位GDP能耗下降", "year": 2024, "status": "已完成"},
+        ],
+    }
+    gold = tmp_path / "pairs.json"
+    gold.write_text(json.dumps(pairs, ensure_ascii=False), encoding="utf-8")
+    assert main(["eval", "--track", str(gold), str(tmp_path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["total"] == 4 and out["right"] == 4 and out["foreign_results"] == 0, out
+    assert main(["eval", "--track", str(gold), str(tmp_path)]) == 0
+    assert "track: 4/4 metrics right (100.0%), 0 result(s) from another county" in capsys.readouterr().out
