@@ -48,7 +48,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.track_decide import APPROX_PP, APPROX_REL, decide, infer_qualifier, lower_is_better, signed
+from bot.track_decide import (
+    APPROX_PP,
+    APPROX_REL,
+    Status,
+    decide,
+    infer_qualifier,
+    lower_is_better,
+    signed,
+)
 from bot.track_periods import Period, parse_period
 from extract.figures.metrics import metric_key as _metric
 from extract.models import Digest
@@ -68,7 +76,6 @@ __all__ = [
     "tracked_from_digest",
 ]
 
-Status = Literal["已完成", "未完成", "接近目标", "进行中", "无后续数据"]
 STATUSES: tuple[Status, ...] = ("已完成", "接近目标", "未完成", "进行中", "无后续数据")
 _SAME = 1e-6  # two results closer than this (relative) are the same number
 

@@ -29,10 +29,22 @@ of the
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
-if TYPE_CHECKING:
-    from bot.track import Status, TrackedFigure
+Status = Literal["已完成", "未完成", "接近目标", "进行中", "无后续数据"]
+
+
+class TrackedFigure(Protocol):
+    """What a verdict reads of a figure (bot.track.TrackedFigure has these; no import: no cycle)."""
+
+    value: float | int
+    unit: str
+    surface: str
+    label: str | None
+    quote: str
+    qualifier: str | None
+    low: float | None
+    high: float | None
 
 APPROX_PP = 0.5  # percentage points, for % and 个百分点
 APPROX_REL = 0.05  # relative, for every other unit

@@ -291,3 +291,22 @@ def test_eval_track_mode(tmp_path, monkeypatch, capsys) -> None:  # type: ignore
     assert out["total"] == 4 and out["right"] == 4 and out["foreign_results"] == 0, out
     assert main(["eval", "--track", str(gold), str(tmp_path)]) == 0
     assert "track: 4/4 metrics right (100.0%), 0 result(s) from another county" in capsys.readouterr().out
+
+
+def test_real_pairs_never_take_another_year_or_place(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """tests/pairs (real texts): no result from another place, and a figure of another year in the same texts
+    (2022's results printed next to 2023's targets) never answers a target. The full score is the lead's
+    measurement (`countybot eval --track tests/pairs/expected.json tests/pairs`)."""
+    import json
+    from pathlib import Path
+
+    from bot.cli import main
+
+    pairs = Path(__file__).parent / "pairs"
+    monkeypatch.setenv("COUNTYBOT_DB", str(tmp_path / "unused.sqlite3"))
+    assert main(["eval", "--track", str(pairs / "expected.json"), str(pairs), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["foreign_results"] == 0
+    for m in out["metrics"]:
+        if m["expected"] == "无后续数据":
+            assert m["right"], m  # 2022's 3.2% / 11%以上 / 5.1%左右 never answer a 2023 target

@@ -118,7 +118,7 @@ async def _score(pairs: PairsFile, docs_dir: Path) -> list[MetricScore]:
             want = metric_key(e.metric, e.county)
             hits = [
                 s for s in by_county[e.county]
-                if _same(s.metric, want) and (s.period.startswith(str(e.year)) or s.stopped)
+                if _same(s.metric, want) and (s.period.startswith(str(e.year)) or getattr(s, "stopped", None))
             ]
             s = hits[0] if hits else None
             foreign = bool(s and s.result and about.get(s.result.report_id, e.county) != e.county)
