@@ -36,6 +36,7 @@ from extract.pipeline import document_from_text, rules_digest
         ("大口径财政收入", "财政总收入"),
         ("单位GDP能耗下降", "单位地区生产总值能耗下降"),
         ("城镇调查失业率控制在", "城镇调查失业率"),
+        ("全市实现地区生产总值增长", "地区生产总值增长"),
     ],
 )
 def test_vocabulary_folds(a: str, b: str) -> None:
@@ -66,6 +67,7 @@ def test_one_table_is_what_tracking_uses() -> None:
     assert metric_key("全县GDP同比增长", "蒲县") == "地区生产总值增长"
     assert metric_key("地方一般公共预算收入", "蒲县") == metric_key("一般公共预算收入") == "一般公共预算收入"
     assert metric_key("蒲县城镇居民收入增长", "蒲县") == "城镇居民人均可支配收入增长"
+    assert metric_key("重庆全市实现地区生产总值增长", "重庆市") == "地区生产总值增长"
 
 
 # ---- helpers ----------------------------------------------------------------------------------------------

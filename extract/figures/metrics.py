@@ -7,7 +7,8 @@ A label is normalised before comparing:
 - brackets, quotes, punctuation and spaces go (新（改）建 = 新(改)建 = 新改建); a bracketed "(GDP)" goes;
 - a place that opens it goes: 全县/全市/全省/全区/全旗/全州/全盟, 我县/我市/本县…, and a county-level name
   the gazetteer knows (某某县地区生产总值 -> 地区生产总值);
-- comparison words go: 同比, 同口径, 比上年, 较上年; trailing verbs go: 达到/为/控制在/实现/完成/突破…;
+- comparison words go: 同比, 同口径, 比上年, 较上年; verbs go: 达到/为/控制在/实现/完成/突破… at the end,
+  实现/完成/达到 at the start (全市实现地区生产总值 -> 地区生产总值);
 - the names in `METRICS` fold to their canonical name (one table: GDP/生产总值 -> 地区生产总值,
 规上工业产值 ->
   规模以上工业总产值, 地方一般公共预算收入 -> 一般公共预算收入, 全社会固定资产投资 -> 固定资产投资,
@@ -121,6 +122,7 @@ _PUNCT = re.compile(r"[\s“”\"‘’'《》〈〉()（）\[\]【】,，。、
 _PLACE = re.compile(r"^(?:全|我|本)(?:县|市|省|区|旗|州|盟|镇|乡)(?:域)?")
 _COMPARE = re.compile(r"同比|同口径|可比|(?:比|较)(?:上年|去年)(?:同期)?|按可比价(?:格)?计算")
 _TAIL = re.compile(r"(?:调整为|调整到|达到|达|为|实现|完成|控制在|保持在|稳定在|突破|超过|目标|预期|预计)+$")
+_LEAD = re.compile(r"^(?:累计|全年)?(?:实现|完成|达到)")  # 全市实现地区生产总值 names 地区生产总值
 _UP = re.compile(r"(?:年均)?(?:增长率|增长幅度|增幅|增速|增长|涨幅|上涨|提高|提升|增加|上升)$")
 _DOWN = re.compile(r"(?:年均)?(?:负增长|下降|降低|减少|降幅|回落|下滑|压减)$")
 _CONTRASTS = (
@@ -161,6 +163,7 @@ def metric_key(label: str | None) -> tuple[str, str]:
         before = text
         text = _PLACE.sub("", text)
         text = _strip_county(text)
+        text = _LEAD.sub("", text) if len(text) > 4 else text
         if text == before:
             break
     return direction, canonical_name(text)
