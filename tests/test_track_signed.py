@@ -312,3 +312,37 @@ def test_real_pairs_never_take_another_year_or_place(tmp_path, monkeypatch, caps
     for m in out["metrics"]:
         if m["expected"] == "无后续数据":
             assert m["right"], m  # 2022's 3.2% / 11%以上 / 5.1%左右 never answer a 2023 target
+
+
+# ---- migration 9: the store keeps a result as written ----------------------------------------------------
+
+
+async def test_store_keeps_qualifier_estimate_and_undated(db_url: str) -> None:
+    """figures.qualifier / figures.estimated (migration 9) reach tracking; an undated report's rows say so
+    (SQLite and PostgreSQL)."""
+    from bot.store import Store
+    from bot.store.rows import CountyLink, FigureRow
+    from extract.models import Digest, Figure
+
+    store = await Store.open(db_url)
+    try:
+        rid = await store.reports.insert_report(scope="public", sender=None, filename="r.txt", raw=b"r")
+        fig = Figure(
+            surface="500亿元", value=500e8, unit="元", label="地区生产总值", kind="result", period="2024年",
+            qualifier="突破", estimated=True, quote="预计全年地区生产总值突破500亿元",
+        )
+        owner = County(name="大宁县", city="临汾市", province="山西省")
+        done = await store.reports.finish_report(
+            rid,
+            scope="public", sha256="a" * 64, normalized="t", title="t", published=None, source=None,
+            backend="rules", prompt_version=None,
+            digest_json=Digest(counties=[owner], figures=[fig]).model_dump_json(),
+            figures=[FigureRow.of(fig, 0, owner)],
+            counties=[CountyLink(county="大宁县", city="临汾市", province="山西省", position=0)],
+        )
+        assert done.status == "done"
+        rows = await store.analyst.tracked_rows("大宁县", "临汾市", "山西省", ["public"])
+        assert [(r.qualifier, r.estimated, r.undated) for r in rows] == [("突破", True, True)]
+        assert rows[0].when is None  # never the day it was received
+    finally:
+        await store.close()
