@@ -25,8 +25,11 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _figure_meta(f: TrackedFigure) -> str:
+    when = f.report_date.isoformat() if f.report_date else None
+    if f.undated:  # never shown as if the report were dated the day it arrived
+        when = f"日期不详 · 收到于 {when}" if when else "日期不详"
     bits = [
-        f.report_date.isoformat() if f.report_date else None,
+        when,
         f"《{_clip(f.title, 40)}》" if f.title else f"报告 #{f.report_id}",
         f"来源：{f.source}" if f.source else None,
     ]
@@ -72,7 +75,12 @@ def _status_lines(s: TargetStatus, *, html_mode: bool) -> list[str]:
         lines.append(f"   ↪ {e(s.previous_text)}")
     if s.result is not None:
         r = s.result
-        lines.append(f"   ✅ 实际 {e(r.surface)}  {e(_figure_meta(r))}")
+        estimated = "预计 " if r.estimated else ""
+        lines.append(f"   ✅ 实际 {estimated}{e(r.surface)}  {e(_figure_meta(r))}")
+    if s.estimate_text:
+        lines.append(f"   ↪ {e(s.estimate_text)}")
+    if s.conflict_text:
+        lines.append(f"   ⚠️ {e(s.conflict_text)}")
     if s.note:
         lines.append(f"   {e(s.note)}")
     if html_mode:
