@@ -57,7 +57,8 @@ async def track(service: Service, query: str, scopes: Sequence[str]) -> TrackAns
         return _not_found(status, query, found)
     county = found[0]
     statuses = match_targets(await county_figures(service, county, scopes))
-    shown = [s for s in statuses if s.status != "无后续数据"]
+    # a target with no verdict is listed when what stopped it can be told (时期不详/日期不详)
+    shown = [s for s in statuses if s.status != "无后续数据" or s.stopped]
     return TrackAnswer(
         status="ok", query=query, county=county, items=shown, untracked=len(statuses) - len(shown)
     )
@@ -97,7 +98,7 @@ async def targets_with_status(service: Service, query: str, scopes: list[str]) -
             s = by_metric.get((item.county, key, item.unit, _period_text(item.period, item.report_date)))
         if s is not None:
             item.status = s.status
-            item.status_note = s.note
+            item.status_note = "；".join(x for x in (s.note, s.estimate_text, s.conflict_text) if x)
     return answer
 
 

@@ -22,6 +22,8 @@ COMMANDS: dict[str, str] = {
     "llm": "the LLM call log (llm log) and whether the server answers (llm status)",
     "status": "the shared queue, the workers seen and the next daily digests",
 }
+# the commands that open the store take --db (outranks COUNTYBOT_DB; default: the data dir's store)
+STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "serve", "llm", "status"}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -38,6 +40,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module = importlib.import_module(f"bot.commands.{name}")
         p = sub.add_parser(name, help=help_text, description=help_text)
         module.configure(p)
+        if name in STORE_COMMANDS:
+            p.add_argument(
+                "--db",
+                metavar="URL",
+                help="database URL or SQLite path (default: COUNTYBOT_DB, else the data dir)",
+            )
         p.set_defaults(_module=module)
     return parser
 
@@ -50,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_module", None):
         parser.print_help()
         return 2
+    from bot.settings import cli_overrides
+
     try:
-        return int(args._module.run(args) or 0)
+        with cli_overrides(db=getattr(args, "db", None)):
+            return int(args._module.run(args) or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `countybot ... | head`

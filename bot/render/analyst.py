@@ -25,8 +25,11 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _figure_meta(f: TrackedFigure) -> str:
+    when = f.report_date.isoformat() if f.report_date else None
+    if f.undated:  # never shown as if the report were dated the day it arrived
+        when = f"日期不详 · 收到于 {when}" if when else "日期不详"
     bits = [
-        f.report_date.isoformat() if f.report_date else None,
+        when,
         f"《{_clip(f.title, 40)}》" if f.title else f"报告 #{f.report_id}",
         f"来源：{f.source}" if f.source else None,
     ]
@@ -72,7 +75,13 @@ def _status_lines(s: TargetStatus, *, html_mode: bool) -> list[str]:
         lines.append(f"   ↪ {e(s.previous_text)}")
     if s.result is not None:
         r = s.result
-        lines.append(f"   ✅ 实际 {e(figure_number(r)[0])}  {e(_figure_meta(r))}")  # 下降4.2%, as written
+        estimated = "预计 " if r.estimated else ""
+        shown = figure_number(r)[0]  # 下降4.2% / 突破500亿元, as written
+        lines.append(f"   ✅ 实际 {estimated}{e(shown)}  {e(_figure_meta(r))}")
+    if s.estimate_text:
+        lines.append(f"   ↪ {e(s.estimate_text)}")
+    if s.conflict_text:
+        lines.append(f"   ⚠️ {e(s.conflict_text)}")
     if s.note:
         lines.append(f"   {e(s.note)}")
     if html_mode:
@@ -125,8 +134,9 @@ def reports_html(entries: Sequence[ReportEntry]) -> str:
     if not entries:
         return "本聊天还没有发送过报告。把报告全文或文件发给我即可。"
     lines = [f"<b>本聊天的报告</b>（最近 {len(entries)} 份，新的在前）", ""]
-    lines += [f"{n}. {esc(entry_line(r))}" for n, r in enumerate(entries, 1)]
-    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除"]
+    # the report's own number (编号): what the buttons, /delete and /fix take, stable as reports come
+    lines += [f"#{r.id} {esc(entry_line(r))}" for r in entries]
+    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除；也可以发送 /delete 编号"]
     return "\n".join(lines)
 
 
@@ -135,8 +145,8 @@ def search_html(query: str, entries: Sequence[ReportEntry]) -> str:
     if not entries:
         return f"没有找到包含「{q}」的报告（只查本聊天的报告和公开报告）。"
     lines = [f"<b>「{q}」</b>：找到 {len(entries)} 份报告（新的在前）", ""]
-    for n, r in enumerate(entries, 1):
-        lines.append(f"{n}. {esc(entry_line(r))}")
+    for r in entries:
+        lines.append(f"#{r.id} {esc(entry_line(r))}")
         if r.snippet:
             lines.append(f"   <i>{esc(_clip(r.snippet, 90))}</i>")
     return "\n".join(lines)

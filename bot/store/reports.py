@@ -327,7 +327,7 @@ class Reports:
             .where(FigureTable.kind == "target", Report.status == "done", Report.scope.in_(list(scopes)))
         )
         async with self.db.read() as conn:
-            return [TargetRow(*r) for r in (await conn.execute(stmt)).all()]
+            return [TargetRow(**r._mapping) for r in (await conn.execute(stmt)).all()]
 
     async def county_report_count(
         self, county: str, city: str | None, province: str | None, scopes: Sequence[str]

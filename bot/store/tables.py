@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Double,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -106,6 +108,9 @@ class FigureTable(Base):
     period: Mapped[str | None] = mapped_column(String(100))
     quote: Mapped[str] = mapped_column(Text, default="")
     surface: Mapped[str] = mapped_column(String(100))
+    # migration 9 (ktrack): what tracking reads of a result as written
+    qualifier: Mapped[str | None] = mapped_column(String(20), nullable=True)  # 突破, 左右, 以上 …
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 预计…
 
 
 class ReportCounty(Base):

@@ -110,10 +110,10 @@ async def cmd_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 def _buttons(entries: list) -> InlineKeyboardMarkup:
     rows = []
-    for n, r in enumerate(entries, 1):
-        row = [InlineKeyboardButton(f"🗑 {n}", callback_data=f"rep:del:{r.id}")]
+    for r in entries:  # labelled with the number the list shows and /delete takes
+        row = [InlineKeyboardButton(f"🗑 #{r.id}", callback_data=f"rep:del:{r.id}")]
         if r.status in ("done", "duplicate"):
-            row.insert(0, InlineKeyboardButton(f"📄 {n}", callback_data=f"rep:show:{r.id}"))
+            row.insert(0, InlineKeyboardButton(f"📄 #{r.id}", callback_data=f"rep:show:{r.id}"))
         rows.append(row)
     return InlineKeyboardMarkup(rows)
 
@@ -164,7 +164,7 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     scope = chat_scope(update.effective_chat.id)
     arg = _query(context).lstrip("#")
     if arg and not arg.isdigit():
-        await reply(update, context, "用法：/delete 或 /delete 报告编号（编号见 /reports 的按钮）")
+        await reply(update, context, "用法：/delete 或 /delete 编号（编号是 /reports 列表里 # 后面的数字）")
         return
     if arg:
         report_id: int | None = int(arg)
