@@ -211,3 +211,27 @@ def test_a_review_delivered_in_january_estimates_the_year_just_ended() -> None:
     found = figs(text, date(2025, 1, 10))
     assert [(f.kind, f.estimated) for f in found] == [("result", True)] * 3
     assert {f.kind for f in figs(text, date(2025, 3, 10))} == {"target"}  # in March: this year's forecast
+
+
+# ---- kinds on real phrasing (tests/pairs: 重庆 2020 targets news and plan-execution report) ------------
+def test_a_year_barely_begun_can_only_be_planned() -> None:
+    text = "对于今年政府工作要求,会议提出,2020年地区生产总值增长6%,城镇调查失业率5.5%左右,"
+    text += "居民消费价格涨幅3.5%左右。"
+    assert {f.kind for f in figs(text, date(2020, 1, 11))} == {"target"}
+    assert one("今年以来，全县完成投资5亿元。", date(2020, 1, 20)).kind == "result"  # 以来 looks back
+    # a bare 全年 in a January report is the year just ended: no plan
+    assert one("全年实施重点项目46个。", date(2024, 1, 22)).kind != "target"
+
+
+def test_better_than_expected_is_no_plan() -> None:
+    text = (
+        "一、2020年国民经济和社会发展计划执行情况\n主要经济指标恢复好于预期。规上工业增加值增长5.8%。"
+        "进出口总值增长12.5%，高于预期目标7.5个百分点。"
+    )
+    assert {f.kind for f in figs(text, None)} == {"result"}
+
+
+def test_an_unemployment_rate_in_a_plan_is_planned() -> None:
+    text = "2025年，力争城镇新增就业6000人以上，城镇调查失业率5.5%左右。"
+    assert [f.kind for f in figs(text, date(2025, 1, 10))] == ["target", "target"]
+    assert one("城镇调查失业率平均为5.7%。").label == "城镇调查失业率"

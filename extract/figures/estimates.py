@@ -31,6 +31,12 @@ def forecast_over(rng: tuple[date, date] | None, published: date | None) -> bool
     return left <= ESTIMATE_WINDOW and left.days <= ESTIMATE_SHARE * (rng[1] - rng[0]).days
 
 
+def year_just_begun(rng: tuple[date, date], published: date) -> bool:
+    """A whole year (not 1-2月, not 上半年) of which less than ESTIMATE_WINDOW has passed at the report's
+    date: nothing of it can be a result yet, so a figure for it is its plan."""
+    return (rng[1] - rng[0]).days >= 365 and timedelta(0) <= published - rng[0] < ESTIMATE_WINDOW
+
+
 def forecast_range(
     m: re.Match[str], published: date | None, context_year: int | None
 ) -> tuple[date, date] | None:

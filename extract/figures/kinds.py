@@ -32,7 +32,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
-from extract.figures.estimates import forecast_over, forecast_range
+from extract.figures.estimates import forecast_over, forecast_range, year_just_begun
 from extract.figures.frames import Frame, opens_with_qizhong, running_total
 from extract.figures.periods import Layout, period_range, tense_of
 from extract.figures.sections import Structure
@@ -49,7 +49,7 @@ _VERBS_AFTER_JIANG = (
     "计划|按照|不断|开展|引进|对标|提供|为签约|新开|扩大|再|陆续|逐步|尽快|分批|全力"
 )
 _STRONG = re.compile(
-    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|(?<![稳超])预期|有望|冲刺|"
+    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|(?<![稳超于出及])预期(?!目标)|有望|冲刺|"
     rf"(?<!即)将(?={_VERBS_AFTER_JIANG})|"
     r"(?<![主重需纲摘提简只必首紧])要(?=[确力实新完达突加全进抓推坚])|要求(?=[，,：:各]|$)|下一步|今后|明年|来年|"
     r"工作安排|工作打算|工作思路|主要任务)"
@@ -73,7 +73,7 @@ _SHARE = re.compile(
 # Growth stated right after a figure belongs to it: 预计突破110亿元,同比增长9.2% is a forecast too.
 _FOLLOWS = re.compile(r"^\s*(?:同比|比上年|较上年|比去年|较去年)")
 # A measured rate with its number right after it: 前期手续办结率82.5%, 收获进度53.8%.
-_RATE = re.compile(r"(?:率|进度)\s*$")
+_RATE = re.compile(r"(?<!失业)(?:率|进度)\s*$")  # not 失业率: a plan names it too (失业率5.5%左右)
 _POST_RESULT = re.compile(r"已|顺利|建成(?!后)|竣工|投产(?!后)|通过")
 _SOFT_WORDS = ("建成", "竣工", "投产")
 # Target cues that are also nouns (a plan's name, funds applied for): no cue at a clause's end, nor in
@@ -85,6 +85,7 @@ _REPORTING = re.compile(
     r"^(?:据悉|据了解|据介绍|据统计|近日|日前|会上|会议指出|会议强调|.{0,24}(?:表示|指出|强调|介绍|说|称|透露|获悉|了解到|宣布|提到|明确))$"
     r"|^[”\"]|^\d{1,2}月\d{1,2}日(?:上午|下午|晚上?)?$|^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$"
 )
+_PLAN_YEAR = re.compile(r"今年|明年|来年|新的一年")
 _FRAME_TAGS = {
     "以来", "截至", "截止", "目前", "近年来", "下一步", "今后", "明年", "来年", "period",
     "工作安排", "工作打算", "工作思路", "主要任务",
@@ -132,7 +133,13 @@ class _Doc:
         return self.years[i][1]
 
     def _tense_of(self, m: re.Match[str]) -> str | None:
-        return tense_of(period_range(m, self.published, self.context_year(m.start())), self.published)
+        rng = period_range(m, self.published, self.context_year(m.start()))
+        t = tense_of(rng, self.published)
+        # 2020年…增长6% said on 2020-01-11: only the year's plan can be stated (今年以来 looks back; a
+        # bare 全年 in January is often the year just ended)
+        named = m.group("year") or m.group("rel") in ("今年", "本年")
+        begun = t == "current" and named and rng and self.published and year_just_begun(rng, self.published)
+        return "future" if begun and not self.text.startswith("以来", m.end()) else t
 
     def tense(self, lo: int, hi: int) -> str | None:
         """past/future/current of the last period stated in text[lo:hi]."""
@@ -152,8 +159,8 @@ class _Doc:
     def _cue_kind(self, lo: int, hi: int) -> tuple[Kind | str | None, str | None]:
         for m in _STRONG.finditer(self.text, lo, hi):
             tag = m.group(0)
-            if tag == "要求" and m.start() - lo > 6:
-                continue  # 落实部署要求 is a noun; 会议要求, / 他要求, open a list of tasks
+            if tag == "要求" and m.start() - lo > 6 and not _PLAN_YEAR.search(self.text, lo, m.start()):
+                continue  # 落实部署要求 is a noun; 会议要求, / 他要求, / 对于今年政府工作要求, open tasks
             if m.group("t"):
                 noun = self.text[m.end() : m.end() + 1] in _NOUN_END or self.reviewing(m.start())
                 if tag in _NOUN_CUES and noun:
