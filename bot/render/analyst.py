@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.render.common import county_text
+from bot.render.common import county_text, figure_number
 from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
 from bot.render.html import esc
 from extract.digest.summary import clip
@@ -76,7 +76,8 @@ def _status_lines(s: TargetStatus, *, html_mode: bool) -> list[str]:
     if s.result is not None:
         r = s.result
         estimated = "预计 " if r.estimated else ""
-        lines.append(f"   ✅ 实际 {estimated}{e(r.surface)}  {e(_figure_meta(r))}")
+        shown = figure_number(r)[0]  # 下降4.2% / 突破500亿元, as written
+        lines.append(f"   ✅ 实际 {estimated}{e(shown)}  {e(_figure_meta(r))}")
     if s.estimate_text:
         lines.append(f"   ↪ {e(s.estimate_text)}")
     if s.conflict_text:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_words, rank_figures
+from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_parts, rank_figures
 from extract.digest.summary import clip
 from extract.models import Digest, Figure
 
@@ -52,8 +52,9 @@ def _day(d: date | None) -> str | None:
 def figure_line(f: Figure | TargetItem, *, indent: str = "", icon: str | None = None) -> str:
     """ "🎯 <b>45亿元</b> 年度计划投资（2024年）"; `icon` for items that carry no kind (stored targets)."""
     icon = icon or KIND_ICON.get(f.kind or "", "▫️")  # type: ignore[union-attr]
-    line = f"{indent}{icon} <b>{esc(f.surface)}</b>"
-    return line + (" " if f.label else "") + esc(figure_words(f))
+    estimated, number, words = figure_parts(f)  # 预计, 突破500亿元 / 下降6.3%, the label after it
+    line = f"{indent}{icon} " + (f"{estimated} " if estimated else "") + f"<b>{esc(number)}</b>"
+    return line + (" " if words and not words.startswith("（") else "") + esc(words)
 
 
 def hidden_figures(digest: Digest, limit: int = KEY_FIGURES) -> int:

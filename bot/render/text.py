@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from bot.render.common import (
@@ -18,6 +19,8 @@ from bot.render.common import (
     county_text,
     date_words,
     digest_order,
+    figure_number,
+    figure_parts,
     figure_words,
 )
 from extract.models import County, Digest, Figure
@@ -47,15 +50,22 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _shown(f: Figure) -> str:
+    """预计 突破500亿元 / 下降6.3%: the number as the report writes it (figure_parts)."""
+    estimated, number, _ = figure_parts(f)
+    return f"{estimated} {number}" if estimated else number
+
+
 def _figure_line(f: Figure, width: int, color: bool) -> str:
     mark = KIND_ICON.get(f.kind or "", "·")
-    surface = f.surface + " " * (width - display_width(f.surface))
+    shown = _shown(f)
+    surface = shown + " " * (width - display_width(shown))
     if f.kind == "target":
         surface = _style(surface, _CYAN, color)
     elif f.kind == "result":
         surface = _style(surface, _GREEN, color)
-    label = f.label or ""
-    extra = figure_words(f, period_in_label=False)[len(label) :]  # the period, dimmed
+    label = figure_number(f)[1] or ""
+    extra = figure_words(SimpleNamespace(label=label, period=f.period), period_in_label=False)[len(label) :]
     return f"  {mark} {surface}  {label}{_style(extra, _DIM, color)}".rstrip()
 
 
@@ -81,7 +91,7 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
     lines += ["", _style("关键数字", _BOLD, color) + _style("  🎯 目标 ✅ 结果 · 未定", _DIM, color)]
     if digest.figures:
         shown = digest_order(digest)[:MAX_FIGURES]  # key figures first
-        width = max(display_width(f.surface) for f in shown)
+        width = max(display_width(_shown(f)) for f in shown)
         lines += [_figure_line(f, width, color) for f in shown]
         if len(digest.figures) > len(shown):
             lines.append(_style(f"  … 另有 {len(digest.figures) - len(shown)} 个数字", _DIM, color))
@@ -117,9 +127,9 @@ def render_targets_text(answer: TargetsAnswer) -> str:
         return f"{head}：还没有收录关于该县的报告。"
     lines = [f"{head}的重点目标：{len(answer.targets)} 项，来自 {answer.reports} 篇报告（新的在前）", ""]
     for i, t in enumerate(answer.targets, 1):
-        what = figure_words(t)
+        _, number, what = figure_parts(t)  # 突破500亿元 / 下降3%, as written
         status = f"  【{t.status}】" if t.status else ""
-        lines.append(f"{i}. {t.surface}" + (f"  {what}" if what else "") + status)
+        lines.append(f"{i}. {number}" + (f"  {what}" if what else "") + status)
         if t.status_note and t.status != "无后续数据":
             lines.append(f"   {t.status_note}")
         meta = " ".join(
@@ -159,8 +169,8 @@ def render_period_text(pd: PeriodDigest) -> str:
             if b.summary:
                 lines.append(f"    {b.summary}")
             for f in b.figures:
-                words = figure_words(f)
-                lines.append(
-                    f"    {KIND_ICON.get(f.kind or '', '-')} {f.surface}" + (f" {words}" if words else "")
-                )
+                estimated, number, words = figure_parts(f)
+                shown = f"{estimated} {number}" if estimated else number
+                mark = KIND_ICON.get(f.kind or "", "-")
+                lines.append(f"    {mark} {shown}" + (f" {words}" if words else ""))
     return "\n".join(lines)
