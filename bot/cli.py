@@ -58,10 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_module", None):
         parser.print_help()
         return 2
-    from bot.settings import cli_overrides
-
     try:
-        with cli_overrides(db=getattr(args, "db", None)):
+        if getattr(args, "db", None) is None:
+            return int(args._module.run(args) or 0)
+        from bot.settings import cli_overrides  # only for --db: `summarize --offline` imports no settings
+
+        with cli_overrides(db=args.db):
             return int(args._module.run(args) or 0)
     except KeyboardInterrupt:
         return 130
