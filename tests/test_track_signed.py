@@ -346,3 +346,11 @@ async def test_store_keeps_qualifier_estimate_and_undated(db_url: str) -> None:
         assert rows[0].when is None  # never the day it was received
     finally:
         await store.close()
+
+
+def test_a_negative_growth_label_is_a_fall_of_the_same_metric() -> None:
+    from extract.figures.metrics import metric_key
+
+    assert metric_key("一般公共预算收入负增长") == ("-", metric_key("一般公共预算收入增长")[1])
+    assert metric_key("规上工业产值下跌")[0] == "-"
+    assert metric_key("地区生产总值增长") == ("+", metric_key("地区生产总值下降")[1])

@@ -124,7 +124,7 @@ _COMPARE = re.compile(r"同比|同口径|可比|(?:比|较)(?:上年|去年)(?:�
 _TAIL = re.compile(r"(?:调整为|调整到|达到|达|为|实现|完成|控制在|保持在|稳定在|突破|超过|目标|预期|预计)+$")
 _LEAD = re.compile(r"^(?:累计|全年)?(?:实现|完成|达到)")  # 全市实现地区生产总值 names 地区生产总值
 _UP = re.compile(r"(?:年均)?(?:增长率|增长幅度|增幅|增速|增长|涨幅|上涨|提高|提升|增加|上升)$")
-_DOWN = re.compile(r"(?:年均)?(?:负增长|下降|降低|减少|降幅|回落|下滑|压减)$")
+_DOWN = re.compile(r"(?:年均)?(?:负增长|下降|降低|减少|降幅|回落|下滑|下跌|压减)$")
 _CONTRASTS = (
     ("城镇", "农村", "城乡", "城市", "乡村", "全体居民"),
     ("进口", "出口"),
@@ -151,7 +151,7 @@ def metric_key(label: str | None) -> tuple[str, str]:
     text = _COMPARE.sub("", text)
     text = _TAIL.sub("", text)
     direction = ""
-    for sign, pattern in (("+", _UP), ("-", _DOWN)):
+    for sign, pattern in (("-", _DOWN), ("+", _UP)):  # falls first: 负增长 ends with 增长
         m = pattern.search(text)
         if m and m.start() > 0:
             direction, text = sign, text[: m.start()]
