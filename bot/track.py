@@ -55,6 +55,7 @@ from bot.track_decide import (
     decide,
     infer_qualifier,
     lower_is_better,
+    shown,
     signed,
 )
 from bot.track_periods import Period, parse_period
@@ -244,7 +245,7 @@ def match_targets(figs: Iterable[TrackedFigure]) -> list[TargetStatus]:
         if status.status == "无后续数据" and loose.get((county, mk, unit)):
             r = max(loose[(county, mk, unit)], key=_when)
             status.stopped = _stop_reason(r)
-            status.note = f"有实际数据「{r.surface}」，但{status.stopped}，无法对应{tp.text()}的目标"
+            status.note = f"有实际数据「{shown(r)}」，但{status.stopped}，无法对应{tp.text()}的目标"
         out.append(status)
     for (county, mk, unit), stated in unknown.items():
         if any(k[:3] == (county, mk, unit) for k in targets):
@@ -253,7 +254,7 @@ def match_targets(figs: Iterable[TrackedFigure]) -> list[TargetStatus]:
         reason = "日期不详" if target.undated else "时期不详"
         key = metric_key(target.label, target.county) or mk
         why = "报告没有写明年份" + ("，也没有日期" if target.undated else "")
-        note = f"目标「{target.surface}」{reason}（{why}），不作判断"
+        note = f"目标「{shown(target)}」{reason}（{why}），不作判断"
         out.append(
             TargetStatus(
                 target=target, status="无后续数据", metric=key, period=reason, stopped=reason, note=note
@@ -312,7 +313,7 @@ def _status(
         latest_end = max(p.last for p, _ in partial)
         result = _newest([f for p, f in partial if p.last == latest_end])
         period = next(p for p, f in partial if f is result)
-        note = f"{period.text()}实际 {result.surface}，全期结果尚未公布"
+        note = f"{period.text()}实际 {shown(result)}，全期结果尚未公布"
         return TargetStatus(result=result, status="进行中", note=note, **base)
     return TargetStatus(status="无后续数据", note="尚无同期实际数据", **base)
 

@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from typing import Literal, Protocol
 
+from extract.figures.signs import figure_number
+
 Status = Literal["已完成", "未完成", "接近目标", "进行中", "无后续数据"]
 
 
@@ -45,6 +47,11 @@ class TrackedFigure(Protocol):
     qualifier: str | None
     low: float | None
     high: float | None
+
+def shown(f: TrackedFigure) -> str:
+    """The number as the report writes it (下降6.3%, 突破500亿元): a verdict never shows a fall as 6.3%."""
+    return figure_number(f)[0]
+
 
 APPROX_PP = 0.5  # percentage points, for % and 个百分点
 APPROX_REL = 0.05  # relative, for every other unit
@@ -170,10 +177,10 @@ def decide(target: TrackedFigure, result: TrackedFigure, key: str) -> tuple[Stat
         if (up and is_upper) or (not up and is_lower):
             # the true value lies on the far side of the written bound: met only approximately
             side = "之下" if up else "之上"
-            return "接近目标", f"实际 {result.surface}（“{rq}”：真实值在此数{side}），{rule}"
+            return "接近目标", f"实际 {shown(result)}（“{rq}”：真实值在此数{side}），{rule}"
         proved = "（报告写的界限已达到目标）" if (up and is_lower) or (not up and is_upper) else ""
-        return "已完成", f"实际 {result.surface}，{rule}{proved}"
-    short = f"实际 {result.surface}，{rule}，差 {_amount(gap, _gap_unit(target.unit))}"
+        return "已完成", f"实际 {shown(result)}，{rule}{proved}"
+    short = f"实际 {shown(result)}，{rule}，差 {_amount(gap, _gap_unit(target.unit))}"
     if _has(target.qualifier, _APPROX) and gap <= _tolerance(target) + _EPS:
         return "接近目标", f"{short}（目标“{target.qualifier}”容差 {_tol_text(target)}）"
     if _has(rq, _RESULT_APPROX) and gap <= _tolerance(target) + _EPS:

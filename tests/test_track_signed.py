@@ -354,3 +354,9 @@ def test_a_negative_growth_label_is_a_fall_of_the_same_metric() -> None:
     assert metric_key("一般公共预算收入负增长") == ("-", metric_key("一般公共预算收入增长")[1])
     assert metric_key("规上工业产值下跌")[0] == "-"
     assert metric_key("地区生产总值增长") == ("+", metric_key("地区生产总值下降")[1])
+
+
+def test_a_verdict_shows_a_fall_as_written() -> None:
+    fall = _result(label="地区生产总值下降", value=-6.3, surface="6.3%", quote="地区生产总值下降6.3%")
+    s = _one([_row(), fall])
+    assert s.status == "未完成" and "实际 下降6.3%" in s.note and "实际 6.3%" not in s.note

@@ -3,13 +3,12 @@ figures, a county's name with its place, a figure's kind mark and its words."""
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Literal, Protocol
 
 from extract.digest.order import digest_order, rank_figures
-from extract.figures.signs import DECLINE_WORDS, MINUS
+from extract.figures.signs import figure_number
 from extract.models import County
 
 KIND_ICON = {"target": "🎯", "result": "✅"}
@@ -62,36 +61,7 @@ def figure_words(f: Labelled, *, period_in_label: bool = True) -> str:
     return label + (f"（{f.period}）" if show_period else "")
 
 
-# ---- a figure's number as the report writes it (issue K) ------------------------------------------
-_AFTER_WORDS = ("左右", "以上", "以内", "以下", "上下", "之内", "之多", "有余")
-_CHANGE_TAIL = re.compile(
-    r"(?:同比)?(?:负增长|下降|减少|回落|降低|下滑|下跌|缩减|降幅|增长率|增长|增速|增幅)$"
-)
 ESTIMATED_WORD = "预计"
-
-
-def figure_number(f: Labelled) -> tuple[str, str | None]:
-    """(the number as the report writes it, the label left to say after it).
-
-    A qualifier printed before the number comes back (突破500亿元); a fall reads as the report wrote it,
-    its change word moved from the label to the number: 规上工业增加值下降 + 6.3% (value -6.3) ->
-    ("下降6.3%", "规上工业增加值"), 地区生产总值增长 + -6.3% -> ("增长-6.3%", "地区生产总值"); a negative
-    value under a label saying growth (a model's wording) is never shown as growth: ("下降6.3%", metric)."""
-    surface: str = getattr(f, "surface", "")
-    label = f.label
-    q = getattr(f, "qualifier", None) or ""
-    if q and q not in surface:
-        surface = surface + q if q in _AFTER_WORDS else q + surface
-    value = getattr(f, "value", None)
-    if value is None or value >= 0:
-        return surface, label
-    tail = _CHANGE_TAIL.search(label or "")
-    word = tail.group(0) if tail else ""
-    if surface.lstrip(q)[:1] in MINUS:  # 增长-6.3%: the minus is printed, the word goes before it
-        return (word + surface, (label or "")[: tail.start()] or None) if tail else (surface, label)
-    if word.removeprefix("同比") not in DECLINE_WORDS:  # no word, or one saying growth: it fell
-        word = "下降"
-    return word + surface, ((label or "")[: tail.start()] if tail else label) or None
 
 
 def figure_parts(f: Labelled, *, period_in_label: bool = True) -> tuple[str, str, str]:

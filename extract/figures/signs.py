@@ -12,6 +12,7 @@ target such as 单位GDP能耗下降3% is -3 and its result 下降4.2% is -4.2.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 MINUS = "-－−"
 # The word that says it fell, right before the number (了 and a space allowed between them).
@@ -34,3 +35,34 @@ def minus_before(text: str, start: int) -> bool:
 def fell_before(text: str, start: int) -> bool:
     """A word right before the number at `start` saying the metric fell by it (下降6.3%)."""
     return _FELL.search(text, max(0, start - _LOOK), start) is not None
+
+
+# ---- a figure's number as the report writes it (issue K) ------------------------------------------
+_AFTER_WORDS = ("左右", "以上", "以内", "以下", "上下", "之内", "之多", "有余")
+_CHANGE_TAIL = re.compile(
+    r"(?:同比)?(?:负增长|下降|减少|回落|降低|下滑|下跌|缩减|降幅|增长率|增长|增速|增幅)$"
+)
+
+
+def figure_number(f: Any) -> tuple[str, str | None]:
+    """(the number as the report writes it, the label left to say after it).
+
+    A qualifier printed before the number comes back (突破500亿元); a fall reads as the report wrote it,
+    its change word moved from the label to the number: 规上工业增加值下降 + 6.3% (value -6.3) ->
+    ("下降6.3%", "规上工业增加值"), 地区生产总值增长 + -6.3% -> ("增长-6.3%", "地区生产总值"); a negative
+    value under a label saying growth (a model's wording) is never shown as growth: ("下降6.3%", metric)."""
+    surface: str = getattr(f, "surface", "")
+    label = f.label
+    q = getattr(f, "qualifier", None) or ""
+    if q and q not in surface:
+        surface = surface + q if q in _AFTER_WORDS else q + surface
+    value = getattr(f, "value", None)
+    if value is None or value >= 0:
+        return surface, label
+    tail = _CHANGE_TAIL.search(label or "")
+    word = tail.group(0) if tail else ""
+    if surface.lstrip(q)[:1] in MINUS:  # 增长-6.3%: the minus is printed, the word goes before it
+        return (word + surface, (label or "")[: tail.start()] or None) if tail else (surface, label)
+    if word.removeprefix("同比") not in DECLINE_WORDS:  # no word, or one saying growth: it fell
+        word = "下降"
+    return word + surface, ((label or "")[: tail.start()] if tail else label) or None
