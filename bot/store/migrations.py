@@ -94,6 +94,11 @@ def _m003_workers(conn: Connection) -> None:
         Index("ix_reports_chat_delivered", t.c.chat_id, t.c.delivered_at).create(conn)
 
 
+def _m004_corrections(conn: Connection) -> None:
+    # issue L: the corrections and report_messages tables (tables.py); nothing else changes
+    Base.metadata.create_all(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         1,
@@ -102,6 +107,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     ),
     (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
     (3, "several workers: message parts, report leases, digest claims, worker heartbeats", _m003_workers),
+    (4, "corrections of a report's county or date; which report a digest message shows", _m004_corrections),
 ]
 
 LATEST = MIGRATIONS[-1][0]
