@@ -75,12 +75,3 @@ async def _rollup(reports: Reports, query: str, region: County, scopes: list[str
         rollup=lines,
         rollup_counties=len(counties),
     )
-
-
-def place_query(place: County) -> str:
-    """A name that resolves to exactly `place` (its full name, or with its province and city before it when
-    several share it): what a choice button asks for."""
-    match = resolve_place(place.name)
-    if match.status == "ok" and match.places and match.places[0].name == place.name:
-        return place.name
-    return "".join(x for x in (place.province, place.city) if x and x != place.name) + place.name

@@ -255,3 +255,12 @@ def level_word(place: County | None) -> str:
 def level_name(place: County) -> str:
     """市 / 县 / 区 / 旗 / 省 … — the one-word level shown on a choice button."""
     return level_word(place).removeprefix("该")
+
+
+def place_query(place: County) -> str:
+    """A name that resolves to exactly `place` (its full name, or with its province and city before it when
+    several share it): what a choice button asks for."""
+    match = resolve_place(place.name)
+    if match.status == "ok" and match.places and match.places[0].name == place.name:
+        return place.name
+    return "".join(x for x in (place.province, place.city) if x and x != place.name) + place.name

@@ -82,9 +82,10 @@ def render_digest(
 ) -> str:
     """Title, county, date and source, people, summary, highlights, key figures, warnings, backend.
     `received`: when the report reached us, shown only as 收到于 next to 日期不详."""
+    from bot.render.places import corrected_text, no_county_text, place_line
+
     lines: list[str] = [f"<b>{esc(digest.title or '（无标题）')}</b>"]
-    if digest.counties:
-        lines.append("📍 " + "；".join(esc(county_text(c)) for c in digest.counties))
+    lines.append("📍 " + esc(place_line(digest) if digest.counties else no_county_text(digest)))
     when = date_words(digest.published, received)
     meta = [x for x in (when, f"来源：{digest.source}" if digest.source else None) if x]
     lines.append("🗓 " + esc(" · ".join(meta)))
@@ -108,6 +109,8 @@ def render_digest(
         lines.append("")
         lines += [f"⚠️ {esc(w)}" for w in digest.warnings[:5]]
     lines += ["", f"<i>{esc(backend_text(digest.backend, digest.sources))}</i>"]
+    if fixed := corrected_text(digest):
+        lines.append(f"✏️ {esc(fixed)}")
     for note in notes:
         lines.append(f"ℹ️ {esc(note)}")
     return "\n".join(lines)

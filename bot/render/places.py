@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.queries.places import level_name, level_word
+from bot.models import MANUAL
+from bot.queries.places import level_name, level_word, place_query
 from bot.render.common import county_text, figure_words
-from extract.models import County
+from extract.models import County, Digest
 
 if TYPE_CHECKING:
     from bot.queries.targets import RollupLine
@@ -44,8 +45,6 @@ def choice_label(place: County) -> str:
 def ambiguous_text(query: str, candidates: Sequence[County], command: str, *, buttons: bool) -> str:
     """长沙 → 「长沙」既是长沙市（湖南省），也是长沙县（长沙市，湖南省）。要查哪一个？; 鼓楼 → several 鼓楼区,
     to be told apart by city or province."""
-    from bot.lookup import place_query
-
     q = _q(query)
     shown = list(candidates[:SHOWN])
     more = f"（共 {len(candidates)} 个）" if len(candidates) > SHOWN else ""
@@ -82,3 +81,29 @@ def rollup_head(place: County, lines: Sequence[RollupLine], counties: int) -> st
 def rollup_items(line: RollupLine) -> list[tuple[str, str]]:
     """[(surface, words)] of a county's line — the renderers set them in their own markup."""
     return [(t.surface, figure_words(t)) for t in line.targets]
+
+
+# ---- a digest's place line --------------------------------------------------------------------------------
+
+NO_COUNTY = "没找到这份报告说的是哪个县"
+_PARTS = {"county": "县", "published": "日期"}
+
+
+def place_line(digest: Digest, sep: str = "；") -> str:
+    """ "大宁县（临汾市，山西省）"; a place the text only suggests says so (可能)."""
+    maybe = {True: "（可能）", False: ""}
+    return sep.join(county_text(c) + maybe[c.confidence == "likely"] for c in digest.counties)
+
+
+def no_county_text(digest: Digest, *, cli: bool = False) -> str:
+    """The digest found no place: say so, and how to set it."""
+    if cli:
+        return f"{NO_COUNTY}（可用 countybot fix 编号 --county 县名 设置）"
+    pick = "点下方按钮选择，或" if digest.county_candidates else "请"
+    return f"{NO_COUNTY}。{pick}回复本消息写县名（/fix 可更正县和日期）"
+
+
+def corrected_text(digest: Digest) -> str:
+    """ "已人工更正：县、日期" when a person set those parts (bot/store/corrections.py); "" otherwise."""
+    parts = [word for part, word in _PARTS.items() if digest.sources.get(part) == MANUAL]
+    return f"已人工更正：{'、'.join(parts)}" if parts else ""

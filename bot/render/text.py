@@ -63,9 +63,9 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
     lines: list[str] = []
     if digest.title:
         lines.append(_style(digest.title, _BOLD, color))
-    meta = []
-    if digest.counties:
-        meta.append("📍 " + "、".join(county_text(c) for c in digest.counties))
+    from bot.render.places import corrected_text, no_county_text, place_line
+
+    meta = ["📍 " + (place_line(digest, "、") if digest.counties else no_county_text(digest, cli=True))]
     meta.append("📅 " + date_words(digest.published, received))
     if digest.source:
         meta.append("来源：" + digest.source)
@@ -93,6 +93,8 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
 
     note = source_note(digest.sources)
     lines.append(_style(f"[{digest.backend}{'：' + note if note else ''}]", _DIM, color))
+    if fixed := corrected_text(digest):
+        lines.append("✏️ " + fixed)
     return "\n".join(lines)
 
 

@@ -13,11 +13,10 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, insert, select, update
 
+from bot.models import MANUAL
 from bot.store.base import Database, fit, utcnow
 from bot.store.tables import CorrectionRow, DigestRow, FigureTable, Report, ReportCounty, ReportMessage
 from extract.models import County, Digest
-
-MANUAL = "manual"  # Digest.sources[part] for a part a person set ("county", "published")
 
 
 @dataclass(frozen=True)
@@ -149,6 +148,10 @@ class Corrections:
         return Correction(
             cid, report_id, by, chat_id, now, county.name if county else None, published, before
         )
+
+    async def normalized(self, report_id: int) -> str | None:
+        async with self.db.read() as conn:
+            return (await conn.execute(select(Report.normalized).where(Report.id == report_id))).scalar()
 
     async def history(self, report_id: int) -> list[Correction]:
         stmt = select(CorrectionRow).where(CorrectionRow.report_id == report_id).order_by(CorrectionRow.id)
