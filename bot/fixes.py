@@ -27,6 +27,7 @@ class FixRequest:
     place as written and the date."""
 
     number: int | None = None
+    report_id: int | None = None  # "#123": a report by its id (how the admin chat names a public report)
     place: str | None = None
     published: date | None = None
     problems: list[str] = field(default_factory=list)  # what could not be read, in Chinese
@@ -68,7 +69,8 @@ def parse_date(text: str, *, today: date | None = None) -> date | None:
 
 def parse_fix(args: str, *, today: date | None = None) -> FixRequest:
     """A forgiving reading of "/fix 3 县=临泽 日期=2024-01-15" (either script, = : ： or a space): keyed
-    parts first; then a bare number is the /reports number, a bare date the date, other words the place."""
+    parts first; then a bare number is the /reports number, #number a report id, a bare date the date,
+    other words the place."""
     req = FixRequest()
     text = args.strip()
     keyed = list(_KEYED.finditer(text))
@@ -86,8 +88,11 @@ def parse_fix(args: str, *, today: date | None = None) -> FixRequest:
         token = token.strip("，,。;；")
         if not token:
             continue
-        if token.lstrip("#＃").isdigit() and len(token.lstrip("#＃")) <= 6 and req.number is None:
-            req.number = int(token.lstrip("#＃"))
+        digits = token.lstrip("#＃")
+        if digits.isdigit() and token[0] in "#＃" and len(digits) <= 18 and req.report_id is None:
+            req.report_id = int(digits)
+        elif token.isdigit() and len(token) <= 6 and req.number is None:
+            req.number = int(token)
         elif _DATE.fullmatch(token) or _COMPACT.fullmatch(token):
             _read_date(req, token, today)
         elif req.place is None:
@@ -109,18 +114,21 @@ def _read_date(req: FixRequest, value: str, today: date | None) -> None:
         req.published = d
 
 
-def _periods_after(text: str, digest: Digest, new: date) -> dict[int, str | None]:
-    """The figures whose period followed the report's date (今年, 上半年…): their period under the new
-    date, by position. A period another way (the LLM's, or written out) is left as it is."""
+def _dated(text: str, digest: Digest, new: date) -> dict[int, dict[str, str | None]]:
+    """The figures whose period and kind followed the report's date (今年 is the report's year; 去年…增长
+    is a result only when the report has a date): their period and kind under the new date, by position.
+    A figure read another way (the LLM's label, a period written out) is left as it is."""
     from extract.figures.finder import find_figures
 
-    old_p = {(f.start, f.end): f.period for f in find_figures(text, published=digest.published)}
-    new_p = {(f.start, f.end): f.period for f in find_figures(text, published=new)}
-    out: dict[int, str | None] = {}
+    def read(when: date | None) -> dict[tuple[int, int], tuple[str | None, str | None]]:
+        return {(f.start, f.end): (f.period, f.kind) for f in find_figures(text, published=when)}
+
+    old_r, new_r = read(digest.published), read(new)
+    out: dict[int, dict[str, str | None]] = {}
     for i, f in enumerate(digest.figures):
         k = (f.start, f.end)
-        if k in old_p and k in new_p and f.period == old_p[k] and new_p[k] != f.period:
-            out[i] = new_p[k]
+        if k in old_r and k in new_r and (f.period, f.kind) == old_r[k] and new_r[k] != old_r[k]:
+            out[i] = {"period": new_r[k][0], "kind": new_r[k][1]}
     return out
 
 
@@ -158,13 +166,13 @@ async def fix_report(
         county = match.places[0]
     if county is None and published is None:
         return FixResult("nothing", target.report_id)
-    periods: dict[int, str | None] = {}
+    dated: dict[int, dict[str, str | None]] = {}
     if published is not None:
         text = await store.corrections.normalized(target.report_id)
         if text:
-            periods = await asyncio.to_thread(_periods_after, text, target.digest, published)
+            dated = await asyncio.to_thread(_dated, text, target.digest, published)
     done = await store.corrections.apply(
-        target.report_id, county=county, published=published, periods=periods, by=by, chat_id=chat_id
+        target.report_id, county=county, published=published, dated=dated, by=by, chat_id=chat_id
     )
     if done is None:
         return FixResult("no_digest", target.report_id)

@@ -75,13 +75,13 @@ class Corrections:
         *,
         county: County | None,
         published: date | None,
-        periods: Mapping[int, str | None] | None = None,
+        dated: Mapping[int, Mapping[str, str | None]] | None = None,
         by: str | None,
         chat_id: int | None,
     ) -> Correction | None:
-        """Set the county (every figure is then about it) and/or the date (`periods`: figure position ->
-        its period under the new date, for the figures whose period followed the date). None when the
-        report has no digest (pending, failed, deleted)."""
+        """Set the county (every figure is then about it) and/or the date (`dated`: figure position -> its
+        period and kind under the new date, for the figures that followed the date). None when the report
+        has no digest (pending, failed, deleted)."""
         now = utcnow()
         async with self.db.write() as conn:
             data = (
@@ -115,15 +115,15 @@ class Corrections:
                 changes["published"] = published
                 sources["published"] = MANUAL
                 await conn.execute(update(Report).where(Report.id == report_id).values(published=published))
-                if periods:
+                if dated:
                     figures = list(digest.figures)
-                    for pos, period in periods.items():
+                    for pos, values in dated.items():
                         if 0 <= pos < len(figures):
-                            figures[pos] = figures[pos].model_copy(update={"period": period})
+                            figures[pos] = figures[pos].model_copy(update=dict(values))
                         await conn.execute(
                             update(FigureTable)
                             .where(FigureTable.report_id == report_id, FigureTable.position == pos)
-                            .values(period=period)
+                            .values(fit(FigureTable, dict(values)))
                         )
                     changes["figures"] = figures
             changes["sources"] = sources
@@ -156,7 +156,7 @@ class Corrections:
     async def history(self, report_id: int) -> list[Correction]:
         stmt = select(CorrectionRow).where(CorrectionRow.report_id == report_id).order_by(CorrectionRow.id)
         async with self.db.read() as conn:
-            rows = (await conn.execute(stmt)).scalars().all()
+            rows = (await conn.execute(stmt)).all()
         return [
             Correction(r.id, r.report_id, r.by, r.chat_id, r.at, r.county, r.published, json.loads(r.before))
             for r in rows

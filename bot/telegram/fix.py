@@ -3,7 +3,8 @@ place, a reply to such a digest with a place's name, and /fix. Also the choice b
 several places share (长沙: the city or the county) and of the closest names to an unknown one.
 
 /fix numbering: /reports lists a chat's reports as 1, 2, 3 … (newest first) and /fix takes that number
-(/delete takes the report id its buttons carry; issue N unifies them). A reply to a digest needs none."""
+(/delete takes the report id its buttons carry; issue N unifies them); /fix #123 takes a report id (how
+the admin chat names a public report). A reply to a digest needs neither."""
 
 from __future__ import annotations
 
@@ -181,7 +182,7 @@ async def cmd_fix(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     report_id = None
     replied = msg.reply_to_message
-    if replied is not None and req.number is None:
+    if replied is not None and req.number is None and req.report_id is None:
         report_id = await state.svc.store.corrections.report_for_message(
             update.effective_chat.id, replied.message_id
         )
@@ -190,6 +191,8 @@ async def cmd_fix(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 update, context, "这条消息不是报告摘要。请回复一条摘要，或写 /reports 里的编号。\n" + USAGE
             )
             return
+    if report_id is None and req.report_id is not None:
+        report_id = req.report_id  # checked against the chat's scopes in _apply
     if report_id is None:
         report_id = await _report_by_number(update, context, req.number)
     if report_id is None:
