@@ -49,9 +49,9 @@ def split_rollup(query: str) -> tuple[str, bool]:
 
 
 def _simplified(text: str) -> str:
-    from extract.text.script import to_script
+    from extract.text.script import to_simplified  # always converts (a short name is never "detected")
 
-    return to_script(text, "simplified")
+    return to_simplified(text)
 
 
 def _key(query: str) -> str:
