@@ -258,9 +258,13 @@ def level_name(place: County) -> str:
 
 
 def place_query(place: County) -> str:
-    """A name that resolves to exactly `place` (its full name, or with its province and city before it when
-    several share it): what a choice button asks for."""
-    match = resolve_place(place.name)
-    if match.status == "ok" and match.places and match.places[0].name == place.name:
-        return place.name
-    return "".join(x for x in (place.province, place.city) if x and x != place.name) + place.name
+    """The shortest name that resolves to exactly `place`: its full name, else with its city (南京市鼓楼区),
+    its province, or both before it. What a choice button or an example asks for."""
+    city = place.city if place.city != place.name else None
+    province = place.province if place.province != place.name else None
+    tries = [place.name, f"{city}{place.name}" if city else "", f"{province}{place.name}" if province else ""]
+    for q in filter(None, tries):
+        match = resolve_place(q)
+        if match.status == "ok" and match.places and _same(match.places[0], place):
+            return q
+    return "".join(x for x in (province, city) if x) + place.name
