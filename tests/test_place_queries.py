@@ -135,3 +135,21 @@ def test_cli_queries_by_level(seeded: None, capsys: pytest.CaptureFixture[str]) 
     assert "找不到「临责」这个地方。是不是：临泽县（张掖市，甘肃省）" in capsys.readouterr().err
     assert main(["track", "临责"]) == 1
     assert "是不是：临泽县" in capsys.readouterr().err
+
+
+def test_a_digest_says_how_sure_its_place_is_and_when_a_person_set_it() -> None:
+    from bot.render.html import render_digest
+    from bot.render.text import render_digest_text
+    from extract.models import Digest
+
+    likely = County(name="大宁县", city="临汾市", province="山西省", confidence="likely")
+    digest = Digest(title="t", counties=[likely])
+    assert "📍 大宁县（临汾市，山西省）（可能）" in render_digest(digest)
+    assert "已人工更正" not in render_digest(digest)
+    fixed = digest.model_copy(update={"sources": {"county": "manual"}})
+    assert "✏️ 已人工更正：县" in render_digest(fixed) and "已人工更正：县" in render_digest_text(
+        fixed, color=False
+    )
+    none = Digest(title="t")
+    assert "没找到这份报告说的是哪个县。请回复本消息写县名" in render_digest(none)
+    assert "countybot fix" in render_digest_text(none, color=False)

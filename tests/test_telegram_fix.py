@@ -249,4 +249,9 @@ async def test_place_queries_by_level_through_the_bot(env, tg):  # noqa: F811
         assert "没有找到「临责」这个地方。是不是：临泽县（张掖市，甘肃省）" in typo
         assert _buttons(tg, USER, "是不是")[0] == f"pl:t:{LINZE}"
         assert "是不是：临泽县" in await _answer(tg, USER, "/track 临责", "是不是")
+        assert _buttons(tg, USER, "是不是：临泽县")[0] == f"pl:k:{LINZE}"
+        await _answer(tg, USER, "/track 长沙", "既是")
+        assert _buttons(tg, USER, "既是") == ["pl:k:430100", "pl:k:430121"]
+        tg.press_button(USER, USER, "pl:k:430121")
+        assert "长沙县（长沙市，湖南省）" in await tg.wait_text(USER, "还没有可以对照结果的目标")
     assert_user_safe(tg, USER)
