@@ -127,6 +127,19 @@ async def test_fix_by_number_usage_and_choices(env, tg):  # noqa: F811
         assert "281亿元" in await _answer(tg, USER, "/targets 平陆", "重点目标")
         assert "暂无记录的目标" in await _answer(tg, USER, "/targets 大宁", "暂无")
         assert _corrections(older) == 1
+
+        # a digest shown again from /reports answers a reply too
+        await _report_ids(tg, USER)
+        before = sum("平陆县（运城市" in t for t in tg.texts(USER))
+        tg.press_button(USER, USER, f"rep:show:{older}")
+        for _ in range(500):
+            if sum("平陆县（运城市" in t for t in tg.texts(USER)) > before:
+                break
+            await asyncio.sleep(0.02)
+        shown = _message_id(tg, USER, "平陆县（运城市")
+        again = await _answer(tg, USER, "/fix 日期=2023-12-29", "已更正（日期：2023-12-29）", reply_to=shown)
+        assert "平陆县" in again
+        assert _corrections(older) == 2
     assert_user_safe(tg, USER)
 
 

@@ -214,7 +214,10 @@ async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await query.answer(convert(_NO_REPORT, script)[:200], show_alert=True)
             return
         await query.answer()
-        await send_html(context.bot, chat_id, render_digest(digest, more_hint=False), script=script)
+        sent: list[int] = []  # a reply to the digest shown again (a place's name, /fix) finds the report
+        text = render_digest(digest, more_hint=False)
+        await send_html(context.bot, chat_id, text, script=script, sent_ids=sent)
+        await state.svc.store.corrections.remember_messages(chat_id, sent, report_id)
     elif action == "del":
         problem = await _ask_delete(update, context, report_id)
         await query.answer(convert(problem, script)[:200] if problem else None, show_alert=bool(problem))
