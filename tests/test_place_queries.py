@@ -144,7 +144,9 @@ def test_a_digest_says_how_sure_its_place_is_and_when_a_person_set_it() -> None:
 
     likely = County(name="大宁县", city="临汾市", province="山西省", confidence="likely")
     digest = Digest(title="t", counties=[likely])
-    assert "📍 大宁县（临汾市，山西省）（可能）" in render_digest(digest)
+    assert "📍 大宁县（临汾市，山西省）（可能） · 不对请回复本消息写县名" in render_digest(digest)
+    sure = Digest(title="t", counties=[likely.model_copy(update={"confidence": "sure"})])
+    assert "可能" not in render_digest(sure) and "不对" not in render_digest(sure)
     assert "已人工更正" not in render_digest(digest)
     fixed = digest.model_copy(update={"sources": {"county": "manual"}})
     assert "✏️ 已人工更正：县" in render_digest(fixed) and "已人工更正：县" in render_digest_text(

@@ -208,6 +208,13 @@ async def test_the_likeliest_places_are_buttons_under_the_digest(env, tg):  # no
             f"fix:{out.report_id}:{LINZE}",
             f"fix:{out.report_id}:141030",
         ]
+        # a place the text only suggests: shown as such, the other candidates as buttons
+        likely = digest.model_copy(update={"counties": digest.county_candidates[:1]})
+        outcome = ReportOutcome(report_id=out.report_id, status="done", digest=likely)
+        await send_outcome(app.bot, USER, outcome, script="traditional")
+        text = await tg.wait_text(USER, "（可能） · 不對請回")  # the chat's script
+        assert "臨澤縣" in text
+        assert _buttons(tg, USER, "（可能） · 不對") == [f"fix:{out.report_id}:141030"]
         tg.press_button(USER, USER, f"fix:{out.report_id}:141030")
         assert "大宁县（临汾市，山西省）" in await tg.wait_text(USER, "已更正")
 

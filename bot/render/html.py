@@ -85,7 +85,7 @@ def render_digest(
     from bot.render.places import corrected_text, no_county_text, place_line
 
     lines: list[str] = [f"<b>{esc(digest.title or '（无标题）')}</b>"]
-    lines.append("📍 " + esc(place_line(digest) if digest.counties else no_county_text(digest)))
+    lines.append("📍 " + esc(place_line(digest, hint=True) if digest.counties else no_county_text(digest)))
     when = date_words(digest.published, received)
     meta = [x for x in (when, f"来源：{digest.source}" if digest.source else None) if x]
     lines.append("🗓 " + esc(" · ".join(meta)))

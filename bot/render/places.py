@@ -89,10 +89,19 @@ NO_COUNTY = "没找到这份报告说的是哪个县"
 _PARTS = {"county": "县", "published": "日期"}
 
 
-def place_line(digest: Digest, sep: str = "；") -> str:
-    """ "大宁县（临汾市，山西省）"; a place the text only suggests says so (可能)."""
+def unsure(digest: Digest) -> bool:
+    """No place, or only places the text suggests (County.confidence "likely"): the user is asked."""
+    return not any(c.confidence == "sure" for c in digest.counties)
+
+
+def place_line(digest: Digest, sep: str = "；", *, hint: bool = False) -> str:
+    """ "大宁县（临汾市，山西省）"; a place the text only suggests says so (可能), and with `hint` how to
+    correct it (the bot's digest, which takes a reply)."""
     maybe = {True: "（可能）", False: ""}
-    return sep.join(county_text(c) + maybe[c.confidence == "likely"] for c in digest.counties)
+    line = sep.join(county_text(c) + maybe[c.confidence == "likely"] for c in digest.counties)
+    if hint and digest.counties and unsure(digest):
+        line += " · 不对请回复本消息写县名"
+    return line
 
 
 def no_county_text(digest: Digest, *, cli: bool = False) -> str:

@@ -19,7 +19,7 @@ from bot.fixes import FixResult, allowed_scopes, fix_report, parse_fix
 from bot.models import chat_scope
 from bot.queries.places import code_of, place_by_code, place_query
 from bot.render.html import esc, render_digest
-from bot.render.places import ambiguous_text, choice_label, unknown_text
+from bot.render.places import ambiguous_text, choice_label, unknown_text, unsure
 from bot.telegram.reply import chat_script, convert, get_state, reply, send_html
 from extract.models import County, Digest, Script
 
@@ -41,11 +41,14 @@ REPORTS_LIMIT = 50  # how far back a /reports number may reach
 
 
 def county_buttons(digest: Digest, report_id: int, script: Script) -> list[list[InlineKeyboardButton]]:
-    """A digest that found no place: one button per likeliest place (Digest.county_candidates)."""
-    if digest.counties:
+    """A digest that found no place (or only a likely one): a button per likeliest place
+    (Digest.county_candidates) it does not show already."""
+    if not unsure(digest):
         return []
+    shown = {(c.name, c.city, c.province) for c in digest.counties}
     rows = []
-    for c in digest.county_candidates[:CANDIDATE_BUTTONS]:
+    others = [c for c in digest.county_candidates if (c.name, c.city, c.province) not in shown]
+    for c in others[:CANDIDATE_BUTTONS]:
         code = code_of(c) or code_of(c.model_copy(update={"level": "county"}))
         if code:
             rows.append(
@@ -218,8 +221,9 @@ async def on_fix_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A reply to one of the bot's messages. To a digest that found no place, a short text is that place
-    (set as a correction); everything else is an ordinary message (bot/telegram/reports.py)."""
+    """A reply to one of the bot's messages. To a digest that found no place (or only a likely one), a
+    short text is that place (set as a correction); everything else is an ordinary message
+    (bot/telegram/reports.py)."""
     from bot.telegram.reports import on_text
 
     state = get_state(context)
@@ -231,7 +235,7 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             update.effective_chat.id, replied.message_id
         )
         digest = await state.svc.digest_of(report_id) if report_id is not None else None
-        if digest is not None and not digest.counties:
+        if digest is not None and unsure(digest):
             await _apply(update, context, report_id, text, None)
             return
     await on_text(update, context)
