@@ -63,7 +63,7 @@ def county_buttons(digest: Digest, report_id: int, script: Script) -> list[list[
 
 def place_buttons(places: list[County], command: str, script: Script) -> InlineKeyboardMarkup | None:
     """One button per place a name may mean (or per closest name): pressing it runs `command` for it.
-    `command` is a one-letter code (see _COMMANDS)."""
+    `command` is a one-letter code: t /targets, k /track, c /chart, e /export, f /follow."""
     rows = []
     for c in places[:8]:
         code = code_of(c)
@@ -138,9 +138,10 @@ def _answer(result: FixResult, place: str, script: Script) -> tuple[str, InlineK
         return head + render_digest(result.digest, more_hint=False), None
     if result.status == "unknown_place":
         text = esc(unknown_text(place, result.places, "/fix 县="))
-        return text, _fix_buttons(result)
+        return text, _fix_buttons(result, script)
     if result.status == "ambiguous_place":
-        return esc(ambiguous_text(place, result.places, "/fix 县=", buttons=True)), _fix_buttons(result)
+        text = esc(ambiguous_text(place, result.places, "/fix 县=", buttons=True))
+        return text, _fix_buttons(result, script)
     if result.status == "no_digest":
         return NO_DIGEST, None
     if result.status == "nothing":
@@ -148,14 +149,13 @@ def _answer(result: FixResult, place: str, script: Script) -> tuple[str, InlineK
     return NOT_YOURS, None
 
 
-def _fix_buttons(result: FixResult) -> InlineKeyboardMarkup | None:
+def _fix_buttons(result: FixResult, script: Script) -> InlineKeyboardMarkup | None:
     rows = []
     for c in result.places[:8]:
         code = code_of(c)
         if code and result.report_id is not None:
-            rows.append(
-                [InlineKeyboardButton(choice_label(c), callback_data=f"fix:{result.report_id}:{code}")]
-            )
+            label = convert(choice_label(c), script)
+            rows.append([InlineKeyboardButton(label, callback_data=f"fix:{result.report_id}:{code}")])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
