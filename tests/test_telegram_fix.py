@@ -81,6 +81,12 @@ async def test_no_county_asks_and_a_reply_sets_it_also_after_a_restart(env, tg):
         targets = await _answer(tg, USER, "/targets 临泽", "重点目标")
         assert "6%左右" in targets and "25万吨以上" in targets
         assert "临泽县" in await _answer(tg, USER, "/reports", "本聊天的报告")
+        tg.send_text(USER, USER, "/chart 临泽")  # the chart and the export follow the correction too
+        [photo] = await tg.wait_for("sendPhoto", 1, chat_id=USER, timeout=30)
+        assert "临泽县" in photo.params["caption"]
+        tg.send_text(USER, USER, "/export 临泽")
+        [doc] = await tg.wait_for("sendDocument", 1, chat_id=USER, timeout=20)
+        assert "5 个数字" in doc.params["caption"]
         # a reply to a digest that has its county is an ordinary message, never a correction
         before = len(tg.texts(USER))
         tg.send_text(USER, USER, "平陆", reply_to=_message_id(tg, USER, "已更正"))
