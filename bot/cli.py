@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "serve": "run the Telegram bot",
     "llm": "the LLM call log (llm log) and whether the server answers (llm status)",
     "status": "the shared queue, the workers seen and the next daily digests",
+    "fix": "correct a stored report's county and/or date (kept as a correction)",
 }
 # the commands that open the store take --db (outranks COUNTYBOT_DB; default: the data dir's store)
 STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "serve", "llm", "status"}

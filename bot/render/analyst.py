@@ -37,11 +37,11 @@ def _figure_meta(f: TrackedFigure) -> str:
 
 
 def _not_found(answer: TrackAnswer, command: str) -> str:
-    q = answer.query.strip()[:20]
+    from bot.render import places
+
     if answer.status == "unknown":
-        return f"没有找到「{q}」这个县（区）。请检查县名，例如 {command} 大宁县。"
-    names = "、".join(county_text(c) for c in answer.candidates[:8])
-    return f"「{q}」有好几个地方，请连同市或省名再发一次：{names}"
+        return places.unknown_text(answer.query, answer.suggestions, command)
+    return places.ambiguous_text(answer.query, answer.candidates, command, buttons=False)
 
 
 def _head(answer: TrackAnswer) -> str:

@@ -73,9 +73,9 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
     lines: list[str] = []
     if digest.title:
         lines.append(_style(digest.title, _BOLD, color))
-    meta = []
-    if digest.counties:
-        meta.append("📍 " + "、".join(county_text(c) for c in digest.counties))
+    from bot.render.places import corrected_text, no_county_text, place_line
+
+    meta = ["📍 " + (place_line(digest, "、") if digest.counties else no_county_text(digest, cli=True))]
     meta.append("📅 " + date_words(digest.published, received))
     if digest.source:
         meta.append("来源：" + digest.source)
@@ -103,6 +103,8 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
 
     note = source_note(digest.sources)
     lines.append(_style(f"[{digest.backend}{'：' + note if note else ''}]", _DIM, color))
+    if fixed := corrected_text(digest):
+        lines.append("✏️ " + fixed)
     return "\n".join(lines)
 
 
@@ -115,16 +117,21 @@ def _candidates(candidates: Sequence[County]) -> str:
 
 def render_targets_text(answer: TargetsAnswer) -> str:
     """A county's targets for the terminal (the bot renders its HTML from the same model)."""
+    from bot.render import places
+
     if answer.status == "unknown":
-        return f"找不到县“{answer.query}”。请检查名称：可用全称或简称（如 大宁县、大宁），简体繁体均可。"
+        return places.unknown_text(answer.query, answer.suggestions, "countybot targets", lead="找不到")
     if answer.status == "ambiguous":
-        return f"“{answer.query}”对应多个县，请用全称指定：\n{_candidates(answer.candidates)}"
+        return places.ambiguous_text(answer.query, answer.candidates, "countybot targets", buttons=False)
     assert answer.county is not None
     head = county_text(answer.county, "address")
+    if answer.rollup is not None:
+        return _rollup_text(answer)
+    tail = f"\n\n{places.others_text(answer.others)}" if answer.others else ""
     if not answer.targets:
         if answer.reports:
-            return f"{head}：已收录 {answer.reports} 篇报告，但其中没有目标类数字。"
-        return f"{head}：还没有收录关于该县的报告。"
+            return f"{head}：已收录 {answer.reports} 篇报告，但其中没有目标类数字。" + tail
+        return f"{head}：{places.no_reports_text(answer.county)}。" + tail
     lines = [f"{head}的重点目标：{len(answer.targets)} 项，来自 {answer.reports} 篇报告（新的在前）", ""]
     for i, t in enumerate(answer.targets, 1):
         _, number, what = figure_parts(t)  # 突破500亿元 / 下降3%, as written
@@ -148,6 +155,19 @@ def render_targets_text(answer: TargetsAnswer) -> str:
             lines.append(f"   “{t.quote}”")
         if t.earlier:
             lines.append(f"   此前：{'；'.join(t.earlier)} → 现为 {t.surface}")
+    return "\n".join(lines) + tail
+
+
+def _rollup_text(answer: TargetsAnswer) -> str:
+    from bot.render import places
+
+    assert answer.county is not None
+    rollup = answer.rollup or []
+    lines = [places.rollup_head(answer.county, rollup, answer.rollup_counties)]
+    for line in rollup:
+        items = "；".join(f"🎯 {s} {w}".rstrip() for s, w in places.rollup_items(line))
+        more = f"（共 {line.total} 项）" if line.total > len(line.targets) else ""
+        lines.append(f"  {line.county.name}：{items}{more}")
     return "\n".join(lines)
 
 

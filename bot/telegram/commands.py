@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.analyst import targets_with_status
+from bot.queries.targets import TargetsAnswer
 from bot.render.html import esc, render_figures, render_period, render_targets
 from bot.service import chat_scope
 from bot.settings import format_clock, parse_clock
@@ -99,7 +100,20 @@ async def answer_targets(update: Update, context: ContextTypes.DEFAULT_TYPE, que
     state = get_state(context)
     chat_id = update.effective_chat.id
     answer = await targets_with_status(state.svc, query, [chat_scope(chat_id), "public"])
-    await reply(update, context, render_targets(answer))
+    text, markup = targets_reply(answer, "t", await chat_script(state, chat_id))
+    await reply(update, context, text, markup=markup)
+
+
+def targets_reply(
+    answer: TargetsAnswer, command: str, script: Script, *, name: str = "/targets"
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The answer's HTML and its choice buttons: the places a name may mean (长沙), the closest names to
+    an unknown one, a province's namesakes (海南)."""
+    from bot.telegram.fix import place_buttons
+
+    places = {"ambiguous": answer.candidates, "unknown": answer.suggestions}.get(answer.status, answer.others)
+    markup = place_buttons(places, command, script) if places else None
+    return render_targets(answer, command=name, buttons=markup is not None), markup
 
 
 async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -217,7 +231,8 @@ async def cmd_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat_id = update.effective_chat.id
     answer = await state.svc.targets(query, [chat_scope(chat_id), "public"])
     if answer.status != "ok" or answer.county is None:
-        await reply(update, context, render_targets(answer, command="/follow"))
+        text, markup = targets_reply(answer, "f", await chat_script(state, chat_id), name="/follow")
+        await reply(update, context, text, markup=markup)
         return
     await state.svc.follow(chat_id, answer.county.name)
     tail = "" if await state.svc.subscription(chat_id) else "\n发送 /subscribe 开启每日摘要。"
