@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from bot.render.common import figure_number
 from bot.track import STATUSES, Status, TargetStatus, TrackedFigure, match_targets, metric_key
 from bot.track_periods import parse_period
 
@@ -59,7 +60,6 @@ HEADLINE = (
     "农村居民人均可支配收入增长",
     "城镇调查失业率",
 )
-_AFTER_WORDS = ("左右", "以上", "以内", "以下", "上下")
 
 
 def font_path() -> Path:
@@ -94,10 +94,7 @@ class _Panel:
 
 
 def _written(f: TrackedFigure) -> str:
-    q = f.qualifier or ""
-    if not q or q in f.surface:  # the finder writes a qualifier after the number into the surface
-        return f.surface
-    return f.surface + q if q in _AFTER_WORDS else q + f.surface
+    return figure_number(f)[0]  # 突破500亿元 / 8%以上 / 下降6.3%, as the report writes it
 
 
 def _scale(unit: str, values: Sequence[float]) -> tuple[float, str]:

@@ -22,6 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from bot.render.common import figure_number
 from bot.track import TargetStatus, TrackedFigure, match_targets
 from bot.track_periods import parse_period
 
@@ -63,10 +64,8 @@ def _identity(f: TrackedFigure) -> tuple[object, ...]:
 
 
 def _as_written(f: TrackedFigure) -> str:
-    q = f.qualifier or ""
-    if not q or q in f.surface:
-        return f.surface
-    return f.surface + q if q in ("左右", "以上", "以内", "以下", "上下") else q + f.surface
+    """突破500亿元 / 8%以上 / 下降6.3%: the number as the report writes it (common.figure_number)."""
+    return figure_number(f)[0]
 
 
 def _period(f: TrackedFigure) -> str:

@@ -94,6 +94,8 @@ class Analyst:
                 FigureTable.kind,
                 FigureTable.period,
                 FigureTable.quote,
+                FigureTable.qualifier,
+                FigureTable.estimated,
                 Report.id.label("report_id"),
                 Report.published,
                 Report.received,
@@ -126,7 +128,9 @@ class Analyst:
                 kind=r.kind if r.kind in ("target", "result") else None,
                 period=r.period,
                 quote=r.quote or "",
-                qualifier=infer_qualifier(r.surface, r.quote or ""),
+                qualifier=r.qualifier or infer_qualifier(r.surface, r.quote or ""),
+                estimated=bool(r.estimated),
+                undated=r.published is None,  # report_date is then the day it was received
             )
             out.append(((when or date.min, r.report_id, r.position), fig))
         out.sort(key=lambda x: x[0])
