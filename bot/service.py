@@ -31,6 +31,7 @@ from bot.models import (
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.queries.targets import TargetItem, TargetsAnswer
 from bot.service_chats import ChatSteps
+from bot.service_links import LINK_FILENAME, LinkInput, LinkSteps, with_page
 from bot.service_queue import QueueSteps, new_worker_id
 from bot.settings import Settings
 from bot.store.base import utcnow
@@ -79,15 +80,19 @@ def _rows_for(digest: Digest, doc: Document) -> tuple[list[FigureRow], list[Coun
     return figures, links
 
 
-def _prepare(data: bytes, filename: str | None, max_bytes: int) -> tuple[Document, str]:
+def _prepare(
+    data: bytes, filename: str | None, max_bytes: int, link: LinkInput | None = None
+) -> tuple[Document, str]:
     """Worker-thread part one: bytes -> normalised Document and its sha256."""
     from extract.pipeline import document_from_bytes
 
-    doc = document_from_bytes(data, filename, max_bytes=max_bytes)
+    charset, url = (link.charset, link.final_url) if link else (None, None)
+    doc = document_from_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
+    doc = with_page(doc, link.page if link else None)
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-class Service(QueueSteps, ChatSteps):
+class Service(QueueSteps, ChatSteps, LinkSteps):
     def __init__(
         self,
         store: Store,
@@ -255,8 +260,14 @@ class Service(QueueSteps, ChatSteps):
     ) -> ReportOutcome:
         from extract.pipeline import make_digest
 
+        link = None
+        if filename == LINK_FILENAME:  # issue M: fetched now (bot/service_links.py)
+            link = await self._link_input(report_id, scope, data)
+            if not isinstance(link, LinkInput):
+                return link
+            data, filename = link.data, link.filename
         try:
-            doc, sha = await asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes)
+            doc, sha = await asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes, link)
         except InputError as exc:
             return await self._fail(report_id, exc.user_message)
         except Exception:
@@ -273,6 +284,8 @@ class Service(QueueSteps, ChatSteps):
         try:
             # the pipeline's one way in: counties completed, LLM trouble already turned into a warning
             digest = await make_digest(doc, self.llm if use_llm else None)
+            if link is not None:
+                digest = digest.model_copy(update={"url": link.url})
             figures, links = await asyncio.to_thread(_rows_for, digest, doc)
         except Exception:
             log.exception("digesting report %d failed", report_id)

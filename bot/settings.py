@@ -124,6 +124,22 @@ class Settings(BaseSettings):
     digest_retry_s: float = 60.0  # a failed daily digest is tried again after this long
     digest_attempts: int = 5  # then it is given up and reported to COUNTYBOT_ADMIN_CHAT
 
+    # Links (issue M): hosts (names, addresses or networks) a link may reach although they are not public
+    # (an intranet mirror; the tests' loopback server); timeouts; redirects. The size cap is max_upload_mb.
+    fetch_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fetch_connect_timeout_s: float = 10.0
+    fetch_read_timeout_s: float = 20.0
+    fetch_total_timeout_s: float = 60.0  # a whole link (page + attachment), however slowly it trickles
+    fetch_max_redirects: int = Field(5, ge=0, le=10)
+    links_per_message: int = Field(3, ge=1)  # links read from one chat message
+
+    @field_validator("fetch_allow", mode="before")
+    @classmethod
+    def _split_hosts(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
+        return v
+
     @field_validator("allowed_chats", mode="before")
     @classmethod
     def _split_ids(cls, v: object) -> object:
@@ -153,6 +169,17 @@ class Settings(BaseSettings):
     def _absolute(cls, v: Path) -> Path:
         return v.expanduser().resolve()
 
+    def fetch_options(self):  # type: ignore[no-untyped-def]  # -> bot.fetch.FetchOptions (httpx on demand)
+        from bot.fetch import AllowList, FetchOptions
+
+        return FetchOptions(
+            max_bytes=self.max_upload_bytes,
+            connect_timeout_s=self.fetch_connect_timeout_s,
+            read_timeout_s=self.fetch_read_timeout_s,
+            total_timeout_s=self.fetch_total_timeout_s,
+            max_redirects=self.fetch_max_redirects,
+            allow=AllowList.of(self.fetch_allow),
+        )
     @model_validator(mode="after")
     def _default_db(self) -> Settings:
         if not self.db.strip():

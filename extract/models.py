@@ -39,6 +39,7 @@ class Document(BaseModel):
     encoding: str | None = None
     file_type: str = "txt"
     warnings: list[str] = Field(default_factory=list)
+    url: str | None = None  # issue M: the link the report was read from (a page or a file behind one)
 
 
 class Figure(BaseModel):
@@ -112,6 +113,7 @@ class Digest(BaseModel):
     sources: dict[str, str] = Field(default_factory=dict)
     prompt_version: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    url: str | None = None  # issue M: the link the report was read from, shown as its source
 
     @property
     def targets(self) -> list[Figure]:

@@ -32,11 +32,17 @@ log = logging.getLogger(__name__)
 
 
 def document_from_bytes(
-    data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    charset: str | None = None,
+    url: str | None = None,
 ) -> Document:
+    """`charset` and `url`: a fetched page's declared charset and address (issue M)."""
     from extract.text.normalize import normalize_bytes
 
-    return normalize_bytes(data, filename, max_bytes=max_bytes)
+    return normalize_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
 
 
 def document_from_text(text: str) -> Document:
@@ -83,6 +89,8 @@ async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
         digest = await llm.digest(doc, digest)
         if digest is not rules:
             digest = _key_first(rules, digest)
+    if doc.url and not digest.url:  # issue M: the link the report was read from
+        digest = digest.model_copy(update={"url": doc.url})
     return _completed(digest)
 
 

@@ -119,7 +119,11 @@ def not_found_html(answer: TrackAnswer, command: str) -> str:
 
 def entry_line(r: ReportEntry) -> str:
     """ "2025-01-10 《政府工作报告》 大宁县" (plain text; escape for HTML)."""
-    title = r.title or r.filename or f"报告 #{r.id}"
+    from bot.service_links import LINK_FILENAME
+
+    # a link report that failed has no title; its stored filename is a marker, not a name (issue M)
+    name = "链接" if r.filename == LINK_FILENAME else r.filename
+    title = r.title or name or f"报告 #{r.id}"
     bits = [
         r.day.isoformat() if r.day else "日期不详",
         f"《{_clip(title, 30)}》",

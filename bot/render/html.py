@@ -90,6 +90,10 @@ def render_digest(
     when = date_words(digest.published, received)
     meta = [x for x in (when, f"来源：{digest.source}" if digest.source else None) if x]
     lines.append("🗓 " + esc(" · ".join(meta)))
+    if digest.url and digest.url.startswith(("http://", "https://")):  # issue M: the link it was read from
+        import html
+
+        lines.append(f'🔗 <a href="{html.escape(digest.url, quote=True)}">原文链接</a>')
     if digest.people:
         people = [f"{p.name}（{p.role}）" if p.role else p.name for p in digest.people[:3]]
         lines.append("👤 " + esc("；".join(people)))

@@ -80,6 +80,8 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
     if digest.source:
         meta.append("来源：" + digest.source)
     lines.append("  ".join(meta))
+    if digest.url:  # issue M: the link it was read from
+        lines.append("🔗 " + digest.url)
     if digest.people:
         people = "、".join(f"{p.name}（{p.role}）" if p.role else p.name for p in digest.people)
         lines.append("👤 " + people)

@@ -101,6 +101,15 @@ def _m004_corrections(conn: Connection) -> None:
     Base.metadata.create_all(conn, checkfirst=True)
 
 
+def _m006_source_url(conn: Connection) -> None:
+    # issue M: the link a report was read from; looked up by scope and link (the same link is one report)
+    _add_columns(conn, "reports", [Column("source_url", String(2048), nullable=True)])
+    indexes = {i["name"] for i in inspect(conn).get_indexes("reports")}
+    if "ix_reports_scope_source_url" not in indexes:
+        t = Table("reports", MetaData(), Column("scope", String(64)), Column("source_url", String(2048)))
+        Index("ix_reports_scope_source_url", t.c.scope, t.c.source_url).create(conn)
+
+
 def _m009_figure_shape(conn: Connection) -> None:
     # ktrack: a result's qualifier as written (突破500亿元) and 预计 estimates, for tracking
     _add_columns(
@@ -122,21 +131,22 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
     (3, "several workers: message parts, report leases, digest claims, worker heartbeats", _m003_workers),
     (4, "corrections of a report's county or date; which report a digest message shows", _m004_corrections),
+    (6, "reports.source_url: the link a report was read from (issue M)", _m006_source_url),
     (9, "figures.qualifier and figures.estimated: results as written, for tracking", _m009_figure_shape),
 ]
 
 LATEST = MIGRATIONS[-1][0]
 
 
-def _current(conn: Connection) -> int:
+def _applied(conn: Connection) -> set[int]:
     if not inspect(conn).has_table(SchemaVersion.__tablename__):
         SchemaVersion.__table__.create(conn, checkfirst=True)
-        return 0
-    return conn.execute(select(SchemaVersion.version).order_by(SchemaVersion.version.desc())).scalar() or 0
+        return set()
+    return set(conn.execute(select(SchemaVersion.version)).scalars())
 
 
 async def migrate(engine: AsyncEngine) -> int:
-    """Apply every migration newer than the database; returns the schema version reached."""
+    """Apply every migration the database has not had; returns the highest schema version."""
     attempts = 5
     for attempt in range(attempts):
         try:
@@ -151,10 +161,14 @@ async def migrate(engine: AsyncEngine) -> int:
 
 
 async def _migrate_once(engine: AsyncEngine) -> int:
+    # every migration not yet recorded, in number order — not only those above the highest: numbers are
+    # reserved per branch (4, 5, 6 …), so a database may have 9 before a later-merged 6 (each migration
+    # skips work already present)
     async with engine.begin() as conn:
-        version = await conn.run_sync(_current)
+        applied = await conn.run_sync(_applied)
+    version = max(applied, default=0)
     for number, description, fn in MIGRATIONS:
-        if number <= version:
+        if number in applied:
             continue
         async with engine.begin() as conn:
             # the version row first: its primary key makes a concurrent migrator fail fast (and retry)
@@ -166,5 +180,5 @@ async def _migrate_once(engine: AsyncEngine) -> int:
             )
             await conn.run_sync(fn)
         log.info("store schema migrated to version %d (%s)", number, description)
-        version = number
+        version = max(version, number)
     return version

@@ -47,6 +47,7 @@ class Report(Base):
         Index("ix_reports_scope_received", "scope", "received"),
         Index("ix_reports_status", "status"),
         Index("ix_reports_chat_delivered", "chat_id", "delivered_at"),
+        Index("ix_reports_scope_source_url", "scope", "source_url"),  # issue M (migration 6)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -73,6 +74,9 @@ class Report(Base):
     worker: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # issue M (migration 6): the link a report was read from (as the user sent it); the same link in a
+    # scope is one report
+    source_url: Mapped[str | None] = mapped_column(String(2048))
 
 
 class DigestRow(Base):

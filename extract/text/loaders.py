@@ -24,6 +24,7 @@ from extract.errors import (
 )
 from extract.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
 from extract.text.decode import BOMS, decode_text, replaced_warning
+from extract.text.page import PageInfo
 from extract.text.segment import CLOSING_QUOTES, COLONS, marks
 
 __all__ = [
@@ -52,6 +53,7 @@ class LoadedText:  # internal (loaders -> normalisation): a dataclass, cheaper t
     encoding: str | None = None
     file_type: str  # "txt", "md", "html", "docx", "pdf"
     warnings: list[str] = field(default_factory=list)
+    page: PageInfo | None = None  # an HTML page's own title, date, publisher, attachments (issue M)
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -71,8 +73,17 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
-    """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text."""
+def load_bytes(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    charset: str | None = None,
+    url: str | None = None,
+) -> LoadedText:
+    """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text.
+    A fetched page passes the charset its server declared (used after a BOM, before `<meta>`) and its URL
+    (for relative attachment links and the date in its path)."""
     if len(data) > max_bytes:
         raise TooLargeError(
             f"file is {_mb(len(data))}, over the {_mb(max_bytes)} limit",
@@ -83,14 +94,14 @@ def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
     ext = _extension(filename)
     if ext in _TEXT_TYPES:
         if _HTML_START.match(data[:1024]):  # a saved web page without its .html name
-            return _checked(_load_html(data))
-        text, encoding, warnings = decode_text(data)
+            return _checked(_load_html(data, charset, url))
+        text, encoding, warnings = _text_with_charset(data, charset)
         file_type = _TEXT_TYPES[ext]
         if file_type == "md":
             text = _markdown_to_text(text)
         return _checked(LoadedText(text=text, encoding=encoding, file_type=file_type, warnings=warnings))
     if ext in HTML_EXTENSIONS:
-        return _checked(_load_html(data))
+        return _checked(_load_html(data, charset, url))
     if ext == ".docx":
         return _checked(LoadedText(text=_docx_text(data), encoding=None, file_type="docx"))
     if ext == ".pdf":
@@ -132,8 +143,33 @@ def _markdown_to_text(text: str) -> str:
 # --- HTML -----------------------------------------------------------------------------------------
 
 
-def _load_html(data: bytes) -> LoadedText:
+def _text_with_charset(data: bytes, charset: str | None) -> tuple[str, str | None, list[str]]:
+    """A fetched text file: the server's declared charset when it decodes cleanly (no BOM says
+    otherwise), else detection."""
+    codec = _charset_codec(charset)
+    if codec and not data.startswith(tuple(bom for bom, _ in BOMS)):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(codec), codec, []
+    return decode_text(data)
+
+
+def _charset_codec(name: str | None) -> str | None:
+    import codecs
+
+    from extract.text.html_text import CHARSET_ALIASES
+
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
+    try:
+        return codecs.lookup(CHARSET_ALIASES.get(name, name)).name
+    except LookupError:
+        return None
+
+
+def _load_html(data: bytes, charset: str | None = None, url: str | None = None) -> LoadedText:
     from extract.text.html_text import declared_charset, html_to_text
+    from extract.text.page import page_info
 
     warnings: list[str] = []
     encoding = None
@@ -141,7 +177,7 @@ def _load_html(data: bytes) -> LoadedText:
     if data.startswith(tuple(bom for bom, _ in BOMS)):
         text, encoding, warnings = decode_text(data)
     else:
-        declared = declared_charset(data)
+        declared = _charset_codec(charset) or declared_charset(data)
         if declared:
             with contextlib.suppress(UnicodeDecodeError):
                 text, encoding = data.decode(declared), declared
@@ -156,9 +192,10 @@ def _load_html(data: bytes) -> LoadedText:
                 warnings.append(replaced_warning(max(1, loose.count("\ufffd")), declared))
     try:
         body = html_to_text(text)
+        page = page_info(text, url)
     except Exception as exc:  # lxml failure on hostile markup: the page cannot be read
         raise CorruptFileError(f"cannot parse HTML: {exc}") from exc
-    return LoadedText(text=body, encoding=encoding, file_type="html", warnings=warnings)
+    return LoadedText(text=body, encoding=encoding, file_type="html", warnings=warnings, page=page)
 
 
 # --- .docx ----------------------------------------------------------------------------------------
