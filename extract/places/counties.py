@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extract.models import County, Document
+from extract.places.evidence import inside_word, place_use
 from extract.places.gazetteer import FULL, SHORT, Entry, index
 
 # Where a mention stands and how much it says about the subject of the report.
 ZONE_WEIGHT = {"title": 3.0, "source": 2.0, "lead": 2.0, "authors": 1.0, "body": 1.0}
 WEAK_FACTOR = 0.5
+PLACE_USE_FACTOR = 0.75  # a bare short name used as a place (把X打造成, X力量): between weak and full
 COMMON_WORD = 50  # jieba frequency above which a short name is also an everyday word
 VERY_COMMON_WORD = 300  # ... so common that a bare mention never names a county by itself
 # After a bare short name these characters make it part of another place name (永春河, 城关镇).
@@ -101,6 +103,7 @@ class _Tally:
     zones: set[str] = field(default_factory=set)
     weak_freq: int = 0
     forms: set[str] = field(default_factory=set)
+    place_uses: int = 0  # bare short names used as a place (evidence.place_use)
 
 
 @cache
@@ -202,6 +205,10 @@ def _keep_hit(hit: _Hit) -> bool:
     before = hit.text[max(0, hit.start - 4) : hit.start]
     if any(_named_before(hit.text, hit.start, e) for e in hit.candidates):
         return True  # 安徽省和县, 开封兰考: its own province or city right before it
+    if (hit.how == SHORT or len(hit.form) <= 2) and inside_word(
+        hit.text, hit.start, hit.end, short=hit.how == SHORT
+    ):
+        return False  # 示范县 is not 范县, 代县长 not 代县, 县城区 not 城区: a name inside a longer word
     if len(hit.form) <= 2 and after == "域":  # 振兴县域 is not 兴县
         return False
     if (hit.how == SHORT or len(hit.form) <= 2) and hit.form[0] in _CONJUNCTIONS and _is_han(before[-1:]):
@@ -258,9 +265,13 @@ def _accept(t: _Tally, ctx: _Context) -> bool:
         return True
     if t.entry is None:
         return False
-    if t.weak_freq >= VERY_COMMON_WORD or _names_a_city_or_province(t.forms):
+    if _names_a_city_or_province(t.forms):
         return False
     context = ctx.city(t.entry) or ctx.province(t.entry)
+    if t.place_uses:  # 把X打造成, 现代化石柱: even an everyday word, used twice as a place where it is
+        return t.weak_freq < VERY_COMMON_WORD or (t.place_uses >= 2 and context)
+    if t.weak_freq >= VERY_COMMON_WORD:
+        return False
     if t.weak_freq >= COMMON_WORD:
         return context and t.weak >= 2
     return t.weak >= 2 or "title" in t.zones or context
@@ -302,7 +313,10 @@ def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tal
         weak = _is_weak(h) and not _named_before(h.text, h.start, probe)
         t = tallies.setdefault(key, _Tally(entry=entry, name=probe.name))
         head = not weak and _names_itself(h)
-        t.score += ZONE_WEIGHT["lead" if head else h.zone] * (WEAK_FACTOR if weak else 1.0)
+        used = h.how == SHORT and place_use(h.text, h.start, h.end, strict=probe.short_freq >= COMMON_WORD)
+        t.place_uses += used
+        factor = PLACE_USE_FACTOR if used else WEAK_FACTOR if weak else 1.0
+        t.score += ZONE_WEIGHT["lead" if head else h.zone] * factor
         t.zones.add("head" if head else h.zone)
         t.first = min(t.first, (order[h.zone], h.start))
         t.forms.add(h.form)
@@ -315,6 +329,9 @@ def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tal
     accepted = [t for t in tallies.values() if _accept(t, ctx)]
     accepted.sort(key=lambda t: (-t.score, t.first))
     return accepted
+
+
+_HEAD_ZONES = frozenset({"title", "lead", "source", "authors", "head"})
 
 
 def _is_subject(t: _Tally, top: _Tally) -> bool:
@@ -337,7 +354,7 @@ def counties_from_tallies(tallies: list[_Tally]) -> list[County]:
     if not tallies:
         return []
     top = tallies[0]
-    if top.strong + top.weak < 2 and not top.zones & {"title", "lead", "source", "authors", "head"}:
+    if top.strong + top.weak < 2 and not top.zones & _HEAD_ZONES and not top.place_uses:
         return []  # one mention deep in the body: a place named in passing (a city report, say)
     out: list[County] = []
     for t in tallies:
