@@ -39,6 +39,8 @@ class Document(BaseModel):
     encoding: str | None = None
     file_type: str = "txt"
     warnings: list[str] = Field(default_factory=list)
+    # issue L: the name the file was sent under (某某县2024年政府工作报告.docx) — evidence of its place
+    filename: str | None = None
 
 
 class Figure(BaseModel):

@@ -5,7 +5,8 @@ place name (示范 in 示范县, 县城 in 县城区, 台上 in 天台上, 陆�
 A county whose name is two characters (范县, 代县, 城区) or a bare short name (平陆, 天台) read inside a
 longer word is no evidence of that place (issue L). extract/places/evidence.py asks whether the character
 before a name and the name's first character, or the name's last character and the one after it, form one
-of these words. Only words that can occur at such an edge are kept: a word whose second character starts a
+of these words (富民 in 秀水富民 too, though 富民 is a county: the scan read 水富 there). Only words that
+can occur at such an edge are kept: a word whose second character starts a
 two-character gazetteer form, or whose first character ends one.
 
 Source: ``jieba`` 0.42.1's ``dict.txt`` (MIT), words of frequency >= MIN_FREQ, the same file
@@ -23,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.places.gazetteer import index, regions  # noqa: E402
+from extract.places.gazetteer import index  # noqa: E402
 from scripts.build_gazetteer import _read_member, load_word_freq  # noqa: E402
 
 OUT = ROOT / "extract" / "data" / "place_words.txt"
@@ -34,14 +35,13 @@ FUNCTION_FIRST = set("在到赴从与和及对向为是于把将让使被由给�
 
 def build(freq: dict[str, int]) -> list[str]:
     idx = index()
-    places = set(idx.forms) | set(regions())
     two = [f for f in idx.forms if len(f) == 2]
     starts = {f[0] for f in two}
     ends = {f[-1] for f in two}
     out = []
     for word, n in freq.items():
         han = all("\u4e00" <= c <= "\u9fff" for c in word)
-        if len(word) != 2 or n < MIN_FREQ or word in places or not han:
+        if len(word) != 2 or n < MIN_FREQ or not han:
             continue
         if (word[1] in starts and word[0] not in FUNCTION_FIRST) or word[0] in ends:
             out.append(word)

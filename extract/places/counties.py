@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extract.models import County, Document
-from extract.places.evidence import inside_word, place_use
+from extract.places.evidence import held_up, inside_word, place_use
 from extract.places.gazetteer import FULL, SHORT, Entry, index
+from extract.places.subjects import counties_from_tallies
 
 # Where a mention stands and how much it says about the subject of the report.
-ZONE_WEIGHT = {"title": 3.0, "source": 2.0, "lead": 2.0, "authors": 1.0, "body": 1.0}
+ZONE_WEIGHT = {"title": 3.0, "source": 2.0, "file": 2.0, "lead": 2.0, "authors": 1.0, "body": 1.0}
+FOLLOWED_BONUS = 1.0  # the chat follows this county: a weak prior that breaks ties, never a place by itself
 WEAK_FACTOR = 0.5
 PLACE_USE_FACTOR = 0.75  # a bare short name used as a place (把X打造成, X力量): between weak and full
 COMMON_WORD = 50  # jieba frequency above which a short name is also an everyday word
@@ -104,6 +106,10 @@ class _Tally:
     weak_freq: int = 0
     forms: set[str] = field(default_factory=set)
     place_uses: int = 0  # bare short names used as a place (evidence.place_use)
+    full: int = 0  # mentions by a full name or alias (吉县 too, though one so short counts as weak)
+    full_zones: set[str] = field(default_factory=set)
+    context: bool = False  # the report names the county's city or province
+    followed: bool = False  # the chat follows this county (a weak prior)
 
 
 @cache
@@ -172,6 +178,11 @@ def report_zones(doc: Document) -> list[tuple[str, str]]:
         zones.append(("source", doc.source))
     if doc.authors:
         zones.append(("authors", "\n".join(doc.authors)))
+    stem = (doc.filename or "").rsplit(".", 1)[0]
+    if any(_is_han(c) for c in stem):  # 某某县2024年政府工作报告.docx (traditional too)
+        from extract.text.script import to_simplified
+
+        zones.append(("file", to_simplified(stem)))
     return zones
 
 
@@ -214,6 +225,8 @@ def _keep_hit(hit: _Hit) -> bool:
     if (hit.how == SHORT or len(hit.form) <= 2) and hit.form[0] in _CONJUNCTIONS and _is_han(before[-1:]):
         return False  # 党性和政绩观 is not 和政(县)
     if hit.how == SHORT:
+        if held_up(hit.text, hit.start):
+            return False  # 学习X经验: a bare short name held up as a model is another place
         if after in _TOPONYM_NEXT:
             return False
         if any(before.endswith(w) for w in _PERSON_BEFORE):
@@ -282,7 +295,30 @@ def _names_a_city_or_province(forms: set[str]) -> bool:
     return any(f in idx.cities or f in idx.provinces for f in forms)
 
 
-def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tally]:
+def county_tallies(
+    doc: Document, person_names: Iterable[str] = (), followed: Iterable[str] = ()
+) -> list[_Tally]:
+    """The counties the report names well enough to be its subject, weightiest first."""
+    return accepted(*all_tallies(doc, person_names, followed))
+
+
+def accepted(ranked: list[_Tally], ctx: _Context) -> list[_Tally]:
+    """The tallies that may be a subject: enough evidence, or a followed county mentioned at all."""
+    return [t for t in ranked if _accept(t, ctx) or (t.followed and t.entry is not None)]
+
+
+def candidate(t: _Tally) -> bool:
+    """Whether a mention, too weak to be a subject, is still worth offering as a candidate: the full
+    name, a short name used as a place, or a short name that is no everyday word (not 新兴 in 新兴产业)."""
+    return t.entry is not None and bool(t.strong or t.place_uses or t.weak_freq < COMMON_WORD or t.followed)
+
+
+def all_tallies(
+    doc: Document, person_names: Iterable[str] = (), followed: Iterable[str] = ()
+) -> tuple[list[_Tally], _Context]:
+    """Every county the report mentions (outside longer words), weightiest first: the accepted ones and
+    the passing mentions that make candidates when no county is sure. `followed`: the full names of the
+    counties the chat follows, a weak prior."""
     zones = report_zones(doc)
     names = [n for n in person_names if n]
     hits: list[_Hit] = []
@@ -315,6 +351,9 @@ def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tal
         head = not weak and _names_itself(h)
         used = h.how == SHORT and place_use(h.text, h.start, h.end, strict=probe.short_freq >= COMMON_WORD)
         t.place_uses += used
+        if h.how != SHORT:
+            t.full += 1
+            t.full_zones.add(h.zone)
         factor = PLACE_USE_FACTOR if used else WEAK_FACTOR if weak else 1.0
         t.score += ZONE_WEIGHT["lead" if head else h.zone] * factor
         t.zones.add("head" if head else h.zone)
@@ -326,21 +365,14 @@ def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tal
             t.weak_freq = max(t.weak_freq, freq)
         else:
             t.strong += 1
-    accepted = [t for t in tallies.values() if _accept(t, ctx)]
-    accepted.sort(key=lambda t: (-t.score, t.first))
-    return accepted
-
-
-_HEAD_ZONES = frozenset({"title", "lead", "source", "authors", "head"})
-
-
-def _is_subject(t: _Tally, top: _Tally) -> bool:
-    if t is top:
-        return True
-    if t.entry is None:
-        return False
-    mentions = t.strong + t.weak
-    return "title" in t.zones or (mentions >= 2 and t.strong >= 1 and t.score >= 0.3 * top.score)
+    follow = set(followed)
+    for t in tallies.values():
+        t.context = t.entry is not None and (ctx.city(t.entry) or ctx.province(t.entry))
+        if t.name in follow:
+            t.followed = True
+            t.score += FOLLOWED_BONUS
+    ranked = sorted(tallies.values(), key=lambda t: (-t.score, t.first))
+    return ranked, ctx
 
 
 def find_counties(doc: Document) -> list[County]:
@@ -350,15 +382,12 @@ def find_counties(doc: Document) -> list[County]:
     return counties_from_tallies(county_tallies(doc, [p.name for p in find_people(doc)]))
 
 
-def counties_from_tallies(tallies: list[_Tally]) -> list[County]:
-    if not tallies:
-        return []
-    top = tallies[0]
-    if top.strong + top.weak < 2 and not top.zones & _HEAD_ZONES and not top.place_uses:
-        return []  # one mention deep in the body: a place named in passing (a city report, say)
-    out: list[County] = []
-    for t in tallies:
-        if not _is_subject(t, top):
-            continue
-        out.append(t.entry.county() if t.entry else County(name=t.name))
-    return out
+__all__ = [
+    "accepted",
+    "all_tallies",
+    "candidate",
+    "counties_from_tallies",
+    "county_tallies",
+    "find_counties",
+    "report_zones",
+]

@@ -3,9 +3,9 @@
 Two questions about a gazetteer form found in the text:
 
 - Is it inside a longer word? `示范县` holds 范县, `代县长` holds 代县, `全县城区` holds 城区, `天台上` holds
-  天台, `平陆续` holds 平陆. Such a mention is no evidence of the place at all. Asked of the names that are
-  short enough to be swallowed so (a two-character full name, a bare short name): the character before
-  and the name's first character, or the name's last character and the one after, form an everyday word
+  天台. Such a mention is no evidence of the place at all. Asked of the names short enough to be swallowed
+  so (a two-character full name, a bare short name): the character before and the name's first character,
+  or the name's last character and the one after, form an everyday word
   (extract/data/place_words.txt, from jieba's dictionary) — unless the county's own province or city is
   written right before it (河北魏县: 北魏 is a word too), or the words before make it a place (现代化石柱).
 - Is a bare short name used as a place? `把X打造成…`, `全X`, `美丽X`/`新X`/`数字X`, `X力量`/`X贡献`/`X经验`/
@@ -72,6 +72,11 @@ def place_before(text: str, start: int) -> bool:
     return _BEFORE_RE.search(text, max(0, start - 4), start) is not None
 
 
+def held_up(text: str, start: int) -> bool:
+    """Whether the name at `start` is another place held up as a model (学习X经验, 借鉴X模式)."""
+    return _MODEL_RE.search(text, max(0, start - 6), start) is not None
+
+
 def place_use(text: str, start: int, end: int, *, strict: bool) -> bool:
     """Whether the bare short name text[start:end] is used as a place. `strict` (an everyday word):
     both a place word before and one after, or 把X…成."""
@@ -96,7 +101,7 @@ def inside_word(text: str, start: int, end: int, *, short: bool) -> bool:
         return not place_before(text, start)
     if end < len(text) and _is_han(text[end]):
         if short and text[end - 1] + text[end] in words and _AFTER_RE.match(text, end) is None:
-            return True  # 平陆续, 天台上
+            return True  # 天台上, and a short name ending in 陆 before 续
         if not short and text[end] in _HEADS and text[end - 1] + text[end] in words:
             return True  # 代县长: the acting head of a county, not 代县
     return False
