@@ -46,6 +46,12 @@ def county_text(c: County, style: Literal["list", "address"] = "list") -> str:
     return f"{c.name}（{place}）" if place else c.name
 
 
+def digest_place_text(c: County) -> str:
+    """A digest's place line entry: county_text, and （可能） when the report only suggests the place
+    (issue L: a short name or two, no full name — the user can correct it)."""
+    return county_text(c) + ("（可能）" if c.confidence == "likely" else "")
+
+
 class Labelled(Protocol):  # a Figure, or a stored target (TargetItem)
     label: str | None
     period: str | None

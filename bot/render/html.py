@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_words, rank_figures
+from bot.render.common import (
+    KIND_ICON,
+    county_text,
+    date_words,
+    digest_order,
+    digest_place_text,
+    figure_words,
+    rank_figures,
+)
 from extract.digest.summary import clip
 from extract.models import Digest, Figure
 
@@ -84,7 +92,7 @@ def render_digest(
     `received`: when the report reached us, shown only as 收到于 next to 日期不详."""
     lines: list[str] = [f"<b>{esc(digest.title or '（无标题）')}</b>"]
     if digest.counties:
-        lines.append("📍 " + "；".join(esc(county_text(c)) for c in digest.counties))
+        lines.append("📍 " + "；".join(esc(digest_place_text(c)) for c in digest.counties))
     when = date_words(digest.published, received)
     meta = [x for x in (when, f"来源：{digest.source}" if digest.source else None) if x]
     lines.append("🗓 " + esc(" · ".join(meta)))

@@ -18,6 +18,7 @@ from bot.render.common import (
     county_text,
     date_words,
     digest_order,
+    digest_place_text,
     figure_words,
 )
 from extract.models import County, Digest, Figure
@@ -65,7 +66,7 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
         lines.append(_style(digest.title, _BOLD, color))
     meta = []
     if digest.counties:
-        meta.append("📍 " + "、".join(county_text(c) for c in digest.counties))
+        meta.append("📍 " + "、".join(digest_place_text(c) for c in digest.counties))
     meta.append("📅 " + date_words(digest.published, received))
     if digest.source:
         meta.append("来源：" + digest.source)
