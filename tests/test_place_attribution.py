@@ -180,3 +180,21 @@ def test_city_and_province_reports_stay_theirs() -> None:
     att = attribute_places(doc)
     assert [(c.name, c.level, c.confidence) for c in att.places] == [("临汾市", "city", "sure")]
     assert att.candidates == []
+
+
+def test_a_full_name_used_as_a_place_once_names_a_report_that_says_only_our_county() -> None:
+    # the only name is inside a slogan deep in the body: still the report's county, only likely
+    text = (
+        "我县召开全县经济工作会议。\n会议总结了全年工作，部署了明年任务。\n"
+        "会议要求，全县上下要凝心聚力，加快建设“六个婺源县”，确保各项目标任务完成。"
+    )
+    assert places(text, "全县经济工作会议召开") == [("婺源县", "likely")]
+    # a county merely named there (会上，某县作交流发言) is still no subject
+    passing = "临汾市召开全市经济工作会议。\n会议总结了全年工作。\n会上，大宁县作了交流发言。"
+    assert places(passing, "临汾市召开全市经济工作会议") == [("临汾市", "sure")]
+
+
+def test_a_short_name_opening_a_clause_with_its_verb_is_a_place() -> None:
+    assert places("会议指出，兰考作为全国改革试验区，要守护好绿水青山。") == [("兰考县", "likely")]
+    # an everyday word (新兴: emerging) opening a clause needs more: 新兴产业 is no county
+    assert places("会议指出，新兴作为一种产业形态，要加快培育。") == []

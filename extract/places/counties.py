@@ -349,12 +349,15 @@ def all_tallies(
         weak = _is_weak(h) and not _named_before(h.text, h.start, probe)
         t = tallies.setdefault(key, _Tally(entry=entry, name=probe.name))
         head = not weak and _names_itself(h)
-        used = h.how == SHORT and place_use(h.text, h.start, h.end, strict=probe.short_freq >= COMMON_WORD)
+        # a short name used as a place; a full name too (建设“六个X县”), which lets a single one deep in
+        # the body be the subject of a report that otherwise says only 我县
+        strict = h.how == SHORT and probe.short_freq >= COMMON_WORD
+        used = place_use(h.text, h.start, h.end, strict=strict)
         t.place_uses += used
         if h.how != SHORT:
             t.full += 1
             t.full_zones.add(h.zone)
-        factor = PLACE_USE_FACTOR if used else WEAK_FACTOR if weak else 1.0
+        factor = 1.0 if not weak else PLACE_USE_FACTOR if used else WEAK_FACTOR
         t.score += ZONE_WEIGHT["lead" if head else h.zone] * factor
         t.zones.add("head" if head else h.zone)
         t.first = min(t.first, (order[h.zone], h.start))

@@ -54,6 +54,14 @@ _AFTER_RE = re.compile(_alternation(_PLACE_AFTER))
 _BA_RE = re.compile(r"把$")  # 把X…打造成/建成: the object of 把 with a 成 within the clause
 # 学习X经验, 借鉴X模式: another place held up as a model — the report is about whoever learns from it.
 _MODEL_RE = re.compile("学习|借鉴|参观|考察|推广|对标|复制")
+# 建设“六个X县”: a numbered slogan about the place
+_SLOGAN_RE = re.compile("[一二两三四五六七八九十]个[“\"‘]?$")
+# A clause that opens on the name and goes on with what it does: X作为…, X要…, X正处在…, X坚持…
+_CLAUSE_OPENERS = set("，。；：！？、,;:\n“\"")
+_SUBJECT_VERB_RE = re.compile(
+    "作为|要|将|正|已|是|坚持|始终|紧扣|围绕|立足|抢抓|依托|坚定|加快|深入|全力|大力|聚焦|着力|持续|积极|"
+    "牢牢|奋力|被|位于|地处|拥有|现有|共有"
+)
 _HEADS = set("长")  # 代县长, 城区长: an office after a two-character full name (X县 + 县长)
 
 
@@ -78,16 +86,20 @@ def held_up(text: str, start: int) -> bool:
 
 
 def place_use(text: str, start: int, end: int, *, strict: bool) -> bool:
-    """Whether the bare short name text[start:end] is used as a place. `strict` (an everyday word):
-    both a place word before and one after, or 把X…成."""
+    """Whether the name text[start:end] is used as a place (a bare short name, or a full name the report
+    mentions once: 建设“六个X县”). `strict` (an everyday word): both a place word before and one after,
+    or an epithet, or 把X…成."""
     if _MODEL_RE.search(text, max(0, start - 6), start):
         return False
     before = _BEFORE_RE.search(text, max(0, start - 4), start) is not None
     after = _AFTER_RE.match(text, end) is not None
     if _BA_RE.search(text, max(0, start - 1), start) and "成" in text[end : end + 12].split("，")[0]:
         return True  # 把X打造成…
+    if _SLOGAN_RE.search(text, max(0, start - 3), start):
+        return True  # 六个X县
     if not strict:
-        return before or after
+        opens = start == 0 or text[start - 1] in _CLAUSE_OPENERS
+        return before or after or (opens and _SUBJECT_VERB_RE.match(text, end) is not None)
     if _EPITHET_RE.search(text, max(0, start - 3), start):
         return True
     return after and _STRICT_RE.search(text, max(0, start - 4), start) is not None
