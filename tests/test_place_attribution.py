@@ -1,5 +1,5 @@
 """Issue L: the right county from the text — evidence, confidence, candidates, and the real-text set
-tests/reports_places/ (31 public web pages: 22 about one county, 9 naming none; see its gold.json)."""
+tests/reports_places/ (38 public web pages: 26 about one county, 12 naming none; see its gold.json)."""
 
 from __future__ import annotations
 
@@ -198,3 +198,13 @@ def test_a_short_name_opening_a_clause_with_its_verb_is_a_place() -> None:
     assert places("会议指出，兰考作为全国改革试验区，要守护好绿水青山。") == [("兰考县", "likely")]
     # an everyday word (新兴: emerging) opening a clause needs more: 新兴产业 is no county
     assert places("会议指出，新兴作为一种产业形态，要加快培育。") == []
+
+
+def test_town_names_are_not_counties() -> None:
+    # 巴彦花镇, 巴彦胡舒苏木: towns of a banner, not 巴彦县 (黑龙江)
+    text = "调研组深入巴彦胡舒苏木哈日阿图嘎查，又到巴彦花镇部分嘎查查看棚圈建设。"
+    assert places(text) == []
+
+
+def test_banners_by_their_usual_abbreviation() -> None:
+    assert places("盟政协调研组深入西乌旗调研生态工程。西乌旗旗长陪同。") == [("西乌珠穆沁旗", "sure")]

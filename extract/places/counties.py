@@ -28,6 +28,8 @@ COMMON_WORD = 50  # jieba frequency above which a short name is also an everyday
 VERY_COMMON_WORD = 300  # ... so common that a bare mention never names a county by itself
 # After a bare short name these characters make it part of another place name (永春河, 城关镇).
 _TOPONYM_NEXT = set("镇乡村街路道巷桥河江湖溪泉山岭峰寺庙园湾港站口渠坝库洞寨屯堡沟坪场")
+# ... or a character or two and then a town's or a Mongolian township's word (巴彦花镇, X胡舒苏木, X嘎查)
+_TOWN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:镇|乡|苏木|嘎查)")
 # Before a bare short name these make it part of a person's name (县长黄龙飞).
 _PERSON_BEFORE = (
     "书记",
@@ -227,7 +229,7 @@ def _keep_hit(hit: _Hit) -> bool:
     if hit.how == SHORT:
         if held_up(hit.text, hit.start):
             return False  # 学习X经验: a bare short name held up as a model is another place
-        if after in _TOPONYM_NEXT:
+        if after in _TOPONYM_NEXT or _TOWN_AFTER.match(hit.text, hit.end):
             return False
         if any(before.endswith(w) for w in _PERSON_BEFORE):
             return False

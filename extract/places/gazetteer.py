@@ -114,7 +114,11 @@ def index() -> Index:
 
 
 # widely written abbreviations that follow no pattern (one-character ones like 莫旗 are too ambiguous)
-_IRREGULAR_ABBREVIATIONS = {"达尔罕茂明安联合旗": "达茂旗"}
+_IRREGULAR_ABBREVIATIONS = {
+    "达尔罕茂明安联合旗": "达茂旗",
+    "东乌珠穆沁旗": "东乌旗",
+    "西乌珠穆沁旗": "西乌旗",
+}
 _BANNER = re.compile(r"^(\w{2,}?)(左翼|右翼)?([左右前后中])旗$")
 
 
