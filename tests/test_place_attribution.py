@@ -208,3 +208,38 @@ def test_town_names_are_not_counties() -> None:
 
 def test_banners_by_their_usual_abbreviation() -> None:
     assert places("盟政协调研组深入西乌旗调研生态工程。西乌旗旗长陪同。") == [("西乌珠穆沁旗", "sure")]
+
+
+async def test_through_the_llm_the_candidates_stay_and_the_models_county_is_only_likely(server) -> None:  # type: ignore[no-untyped-def]
+    """The real openai client against the fake server: a model that names a county the rules did not find
+    (尤溪, only inside an interchange's name) gets it shown as likely; the rules' candidates stay."""
+    import json
+
+    from extract.llm.backend import LLMBackend, RetryPolicy
+    from extract.llm.calllog import MemoryCallLog
+    from extract.llm.config import LLMConfig
+    from extract.pipeline import make_digest
+    from tests.fakes.openai_server import Reply, grounded_answer
+
+    def says(county: str):  # type: ignore[no-untyped-def]
+        def reply(request: dict) -> Reply:
+            answer = grounded_answer(request)
+            answer["counties"] = [county]
+            return Reply(content=json.dumps(answer, ensure_ascii=False))
+
+        return reply
+
+    file = "403_fujian_youxi_none.txt"
+    doc = document_from_bytes((PLACES / file).read_bytes(), file)
+    policy = RetryPolicy(base_s=0.02, max_s=0.1, max_attempts=4, min_call_s=0.05)
+    for county, expected in (("尤溪", [("尤溪县", "likely")]), ("尤溪县", [])):
+        server.default = says(county)
+        config = LLMConfig(base_url=server.base_url, model="test-model")  # type: ignore[arg-type]
+        llm = LLMBackend(config, call_log=MemoryCallLog(), policy=policy)
+        try:
+            digest = await make_digest(doc, llm)
+        finally:
+            await llm.aclose()
+        assert digest.backend.startswith("llm:")
+        assert [(c.name, c.confidence) for c in digest.counties] == expected, county
+        assert [c.name for c in digest.county_candidates] == ["尤溪县"]
