@@ -243,3 +243,26 @@ async def test_through_the_llm_the_candidates_stay_and_the_models_county_is_only
         assert digest.backend.startswith("llm:")
         assert [(c.name, c.confidence) for c in digest.counties] == expected, county
         assert [c.name for c in digest.county_candidates] == ["尤溪县"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 开放兴县, 工业兴城, 强工富县: slogans (develop the county), not 兴县, 兴城市 or 富县
+        ("实施开放兴县、工业兴城战略，推进科教兴县。开放兴县成效明显。", []),
+        ("坚持强农富民、强工富县、强市富区。强工富县步伐加快。", []),
+        # a river the county is named after, and nothing else about that county: 唐河治理 is no 唐河县
+        ("启动唐河治理三期工程，修筑唐河堤防。唐河沿岸绿化全面完成。", []),
+    ],
+)
+def test_slogans_and_rivers_are_not_counties(text: str, expected: list) -> None:
+    assert places(text) == expected
+
+
+def test_a_county_that_became_a_district_is_read_by_its_old_name() -> None:
+    # 徐水县 (since 2015 保定市徐水区) in a report from before the change
+    text = "现在，我代表徐水县人民政府向大会作政府工作报告。过去一年，徐水县经济平稳增长。"
+    assert places(text) == [("徐水区", "sure")]
+    # but not when the short name is an everyday word (振兴县域 is no 振兴区) or a generic one (益阳市南县)
+    assert places("研究振兴县域经济工作。振兴县域经济是重点。") == []
+    assert places("日前，益阳市南县召开经济工作会议。") == [("南县", "sure")]

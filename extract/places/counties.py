@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from extract.models import County, Document
-from extract.places.evidence import held_up, inside_word, place_use
+from extract.places.evidence import held_up, inside_word, place_use, slogan
 from extract.places.gazetteer import FULL, SHORT, Entry, index
 from extract.places.subjects import counties_from_tallies
 
@@ -29,6 +29,8 @@ VERY_COMMON_WORD = 300  # ... so common that a bare mention never names a county
 # After a bare short name these characters make it part of another place name (永春河, 城关镇).
 _TOPONYM_NEXT = set("镇乡村街路道巷桥河江湖溪泉山岭峰寺庙园湾港站口渠坝库洞寨屯堡沟坪场")
 # ... or a character or two and then a town's or a Mongolian township's word (巴彦花镇, X胡舒苏木, X嘎查)
+# A bare short name ending so may be the river, lake or mountain the county is named after (唐河, 巫山)
+_NATURE = set("河江湖山海溪")
 _TOWN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:镇|乡|苏木|嘎查)")
 # Before a bare short name these make it part of a person's name (县长黄龙飞).
 _PERSON_BEFORE = (
@@ -222,6 +224,8 @@ def _keep_hit(hit: _Hit) -> bool:
         hit.text, hit.start, hit.end, short=hit.how == SHORT
     ):
         return False  # 示范县 is not 范县, 代县长 not 代县, 县城区 not 城区: a name inside a longer word
+    if slogan(hit.text, hit.start, hit.form):
+        return False  # 开放兴县, 强工富县: a slogan's verb and 县, not 兴县 or 富县
     if len(hit.form) <= 2 and after == "域":  # 振兴县域 is not 兴县
         return False
     if (hit.how == SHORT or len(hit.form) <= 2) and hit.form[0] in _CONJUNCTIONS and _is_han(before[-1:]):
@@ -289,6 +293,8 @@ def _accept(t: _Tally, ctx: _Context) -> bool:
         return False
     if t.weak_freq >= COMMON_WORD:
         return context and t.weak >= 2
+    if not t.full and any(f[-1] in _NATURE for f in t.forms):
+        return context or "title" in t.zones  # 唐河, 清河: the river itself more often than the county
     return t.weak >= 2 or "title" in t.zones or context
 
 

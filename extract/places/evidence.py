@@ -80,6 +80,23 @@ def place_before(text: str, start: int) -> bool:
     return _BEFORE_RE.search(text, max(0, start - 4), start) is not None
 
 
+# 工业兴县, 强工富县, 工业兴城: a verb and 县/城 make a slogan ("develop the county"). Some places are named
+# so (兴县, 富县, 兴城): read after another word, such a name is the slogan, unless a word that may stand
+# before a place (在, 到, 的, 政协…) does.
+_SLOGAN_VERBS = set("兴富强立活美稳旺")
+_LEFT_CHARS = set("在到赴进往来去驻回访临从与和及对向为是于把将全的了至经由同跟即")
+_LEFT_WORDS = re.compile("(?:政协|中共|人大|共青团|关于|位于|地处|落户)$")
+
+
+def slogan(text: str, start: int, form: str) -> bool:
+    """Whether the two-character full name text[start:] (兴县, 富县) is a slogan's verb and 县."""
+    if len(form) != 2 or form[0] not in _SLOGAN_VERBS or form[1] not in "县城市区旗":
+        return False
+    if start == 0 or not _is_han(text[start - 1]):
+        return False
+    return text[start - 1] not in _LEFT_CHARS and _LEFT_WORDS.search(text, max(0, start - 3), start) is None
+
+
 def held_up(text: str, start: int) -> bool:
     """Whether the name at `start` is another place held up as a model (学习X经验, 借鉴X模式)."""
     return _MODEL_RE.search(text, max(0, start - 6), start) is not None
