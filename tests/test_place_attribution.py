@@ -1,5 +1,6 @@
 """Issue L: the right county from the text — evidence, confidence, candidates, and the real-text set
-tests/reports_places/ (38 public web pages: 26 about one county, 12 naming none; see its gold.json)."""
+tests/reports_places/ (38 public web pages — 26 about one county, 12 naming none — and 7 long county work
+reports; see its gold.json and SOURCES.md)."""
 
 from __future__ import annotations
 
