@@ -378,7 +378,9 @@ def all_tallies(
             t.strong += 1
     follow = set(followed)
     for t in tallies.values():
-        t.context = t.entry is not None and (ctx.city(t.entry) or ctx.province(t.entry))
+        # asked only where short names decide (subjects.confidence): a substring search per name is not free
+        if not t.strong and t.entry is not None:
+            t.context = ctx.city(t.entry) or ctx.province(t.entry)
         if t.name in follow:
             t.followed = True
             t.score += FOLLOWED_BONUS
