@@ -267,3 +267,14 @@ def test_a_county_that_became_a_district_is_read_by_its_old_name() -> None:
     # but not when the short name is an everyday word (振兴县域 is no 振兴区) or a generic one (益阳市南县)
     assert places("研究振兴县域经济工作。振兴县域经济是重点。") == []
     assert places("日前，益阳市南县召开经济工作会议。") == [("南县", "sure")]
+
+
+def test_a_person_or_a_town_named_like_a_county_is_not_it() -> None:
+    # 王建平 (建平县 is in 辽宁), said three times; 沙河镇 (沙河市 is in 河北) twice: no county at all
+    text = (
+        "副县长王建平主持召开春耕生产调度会。王建平强调，要抓好春耕备耕。王建平要求，各乡镇压实责任。"
+        "会上，沙河镇作了交流发言，沙河镇党委书记介绍了经验。"
+    )
+    digest = rules_digest(Document(text=text))
+    assert digest.counties == []
+    assert not {c.name for c in digest.county_candidates} & {"建平县", "沙河市"}
