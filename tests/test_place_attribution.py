@@ -278,3 +278,17 @@ def test_a_person_or_a_town_named_like_a_county_is_not_it() -> None:
     digest = rules_digest(Document(text=text))
     assert digest.counties == []
     assert not {c.name for c in digest.county_candidates} & {"建平县", "沙河市"}
+
+
+def test_an_officials_county_gains_from_their_mentions() -> None:
+    # 兰考县's head on a visit to 婺源县: 婺源县 is named twice, 兰考县 once — but 张三, named with
+    # 兰考县, leads the story: the report is 兰考县's first (both remain its subjects)
+    text = (
+        "交流考察活动举行\n近日，一场跨省交流考察活动举行，双方就产业合作进行了深入交流。\n"
+        "兰考县县长张三率队到婺源县考察。张三一行参观了婺源县茶园。张三表示，要学习好经验。"
+        "张三指出，要加强交流合作。张三要求，抓好项目落地。"
+    )
+    digest = rules_digest(Document(text=text))
+    assert [c.name for c in digest.counties] == ["兰考县", "婺源县"]
+    # without the official's mentions, 婺源县 (named twice) would lead
+    assert [c.name for c in attribute_places(Document(text=text), ["张三"]).places][:1] == ["婺源县"]

@@ -35,7 +35,8 @@ def rules_digest(doc: Document, *, followed: Sequence[str] = ()) -> Digest:
 
     people = find_people(doc)
     # a county, else the city or province; candidates to ask about when none is sure
-    counties, candidates = attribute_places(doc, [p.name for p in people], followed)
+    roles = {p.name: p.role for p in people if p.role}
+    counties, candidates = attribute_places(doc, [p.name for p in people], followed, roles)
     notes: list[str] = []  # what the finder had to leave out (a number too big to be a figure)
     figures = find_figures(doc.text, published=doc.published, notes=notes)
     units = split_units(doc.text, _body_offset(doc))

@@ -10,13 +10,13 @@ repeated mentions with the county's province or city named in the report.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
 from extract.models import County, Document
 from extract.places.evidence import held_up, inside_word, place_use, slogan
 from extract.places.gazetteer import FULL, SHORT, Entry, index
+from extract.places.scan import scan as _scan
 from extract.places.subjects import counties_from_tallies
 
 # Where a mention stands and how much it says about the subject of the report.
@@ -114,54 +114,7 @@ class _Tally:
     full_zones: set[str] = field(default_factory=set)
     context: bool = False  # the report names the county's city or province
     followed: bool = False  # the chat follows this county (a weak prior)
-
-
-@cache
-def _finder_forms() -> tuple[dict[str, tuple[tuple[Entry, str], ...]], dict[str, tuple[int, ...]]]:
-    """The gazetteer forms used to scan text: no bare short names of city districts (鼓楼, 新华,
-    城中…) — a district is read only by its full name. With them, for each first two characters the
-    lengths of the forms that start so, longest first: all a scan needs to try at a position."""
-    idx = index()
-    forms = {form: hits for form, hits in idx.forms.items() if len(form) >= 2}
-    for short in {e.short for e in idx.entries if e.kind == "市辖区" and e.short}:
-        hits = forms.get(short)
-        if hits is None:
-            continue
-        keep = tuple((e, how) for e, how in hits if not (how == SHORT and e.kind == "市辖区"))
-        if keep:
-            forms[short] = keep
-        else:
-            del forms[short]
-    lengths: dict[str, set[int]] = {}
-    for form in forms:
-        lengths.setdefault(form[:2], set()).add(len(form))
-    return forms, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
-
-
-@cache
-def _candidates_re() -> re.Pattern[str]:
-    """Where a form may start: a first character of some form followed by a second character of
-    some form. The regex scan runs in C and leaves few positions for the exact checks below."""
-    forms = _finder_forms()[0]
-    firsts = "".join(sorted({f[0] for f in forms}))
-    seconds = "".join(sorted({f[1] for f in forms}))
-    return re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
-
-
-def _scan(text: str) -> Iterable[tuple[int, int, str, tuple[tuple[Entry, str], ...]]]:
-    """Leftmost-longest matches of gazetteer forms (so 吉县 is not read inside 永吉县)."""
-    forms, lengths = _finder_forms()
-    n = len(text)
-    done = 0  # text[:done] is consumed by an earlier match
-    for m in _candidates_re().finditer(text):
-        i = m.start()
-        if i < done:
-            continue
-        for length in lengths.get(text[i : i + 2], ()):
-            if i + length <= n and (hits := forms.get(text[i : i + length])):
-                yield i, i + length, text[i : i + length], hits
-                done = i + length
-                break
+    officials: int = 0  # later mentions of an official named with this county (某县委书记张三 … 张三指出)
 
 
 def report_zones(doc: Document) -> list[tuple[str, str]]:
@@ -322,11 +275,15 @@ def candidate(t: _Tally) -> bool:
 
 
 def all_tallies(
-    doc: Document, person_names: Iterable[str] = (), followed: Iterable[str] = ()
+    doc: Document,
+    person_names: Iterable[str] = (),
+    followed: Iterable[str] = (),
+    roles: Mapping[str, str] | None = None,
 ) -> tuple[list[_Tally], _Context]:
     """Every county the report mentions (outside longer words), weightiest first: the accepted ones and
     the passing mentions that make candidates when no county is sure. `followed`: the full names of the
-    counties the chat follows, a weak prior."""
+    counties the chat follows, a weak prior. `roles`: person -> role as read (某县委书记): each later
+    mention of an official whose role names a county the report names is more evidence for it."""
     zones = report_zones(doc)
     names = [n for n in person_names if n]
     hits: list[_Hit] = []
@@ -376,6 +333,7 @@ def all_tallies(
             t.weak_freq = max(t.weak_freq, freq)
         else:
             t.strong += 1
+    _officials(tallies, roles or {}, zones)
     follow = set(followed)
     for t in tallies.values():
         # asked only where short names decide (subjects.confidence): a substring search per name is not free
@@ -386,6 +344,23 @@ def all_tallies(
             t.score += FOLLOWED_BONUS
     ranked = sorted(tallies.values(), key=lambda t: (-t.score, t.first))
     return ranked, ctx
+
+
+OFFICIAL_WEIGHT = WEAK_FACTOR  # per later mention of an official named with the county (at most 4 counted)
+
+
+def _officials(tallies: dict[str, _Tally], roles: Mapping[str, str], zones: list[tuple[str, str]]) -> None:
+    """某县委书记张三 … 张三指出 … 张三要求: the official's later mentions speak for 某县 — only for a
+    county the report itself names (the role is read from the report)."""
+    for name, role in roles.items():
+        codes = {e.code for *_, hits in _scan(role) for e, how in hits if how != SHORT}
+        t = tallies.get(next(iter(codes))) if len(codes) == 1 else None
+        if t is None or len(name) < 2:
+            continue
+        later = sum(text.count(name) for _, text in zones) - 1  # the mention beside the role itself
+        if later > 0:
+            t.officials += min(later, 4)
+            t.score += OFFICIAL_WEIGHT * min(later, 4)
 
 
 def find_counties(doc: Document) -> list[County]:

@@ -5,7 +5,7 @@ county is. Only full official names count here — a city's short name is too of
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import NamedTuple
@@ -86,13 +86,17 @@ MAX_CANDIDATES = 3
 
 
 def attribute_places(
-    doc: Document, person_names: Iterable[str] = (), followed: Iterable[str] = ()
+    doc: Document,
+    person_names: Iterable[str] = (),
+    followed: Iterable[str] = (),
+    roles: Mapping[str, str] | None = None,
 ) -> Attribution:
     """The places the report is about, and the candidates to ask about when that is not sure.
     `followed`: the full names of the counties the chat follows — a weak prior (it tips a close call and
-    makes a passing mention a likely subject, but never names a place the report does not mention)."""
+    makes a passing mention a likely subject, but never names a place the report does not mention).
+    `roles`: person -> role as the report gives it, so an official's county gains from their mentions."""
     follow = list(followed)
-    ranked, ctx = all_tallies(doc, person_names, follow)
+    ranked, ctx = all_tallies(doc, person_names, follow, roles)
     tallies = accepted(ranked, ctx)
     counties = counties_from_tallies(tallies)
     region = _region_tally(doc)

@@ -30,7 +30,8 @@ def counties_from_tallies(tallies: list[_Tally]) -> list[County]:
     if not tallies:
         return []
     top = tallies[0]
-    if top.strong + top.weak < 2 and not top.zones & _HEAD_ZONES and not (top.place_uses or top.followed):
+    mentions = top.strong + top.weak + top.officials
+    if mentions < 2 and not top.zones & _HEAD_ZONES and not (top.place_uses or top.followed):
         return []  # one mention deep in the body: a place named in passing (a city report, say)
     out: list[County] = []
     for t in tallies:
