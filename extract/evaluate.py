@@ -12,7 +12,10 @@ figure is a false positive — except in a document with scope "main" (gold/2), 
 main targets and headline figures: recall, kinds, labels and rank are scored there, precision is not.
 Values are signed for changes (issue K): a decline is annotated and reported negative (下降6.3% → -6.3, as
 the finder gives it), and compared as it is, so a fall read as growth (6.3) does not match its gold (-6.3).
-Kind accuracy is over matched figures whose gold kind is not null. Main targets (gold `main`) are also
+Kind accuracy is over matched figures whose gold kind is not null. Places (issue L): a document whose
+gold names counties is found when the digest names them all, wrong when the digest's first place is not
+among them, missing when the digest names none; a gold document with `"counties": []` written out names no
+county, and any county the digest names for it is wrong. Main targets (gold `main`) are also
 scored on their own: found, kind right, and found among the first ten figures of the digest. `overall`
 micro-averages over documents.
 """
@@ -108,6 +111,9 @@ class DocScore(BaseModel):
     main_kind_right: int = 0
     main_top: int = 0  # main targets among the first TOP figures of the digest
     county_found: bool | None  # None when the gold names no county
+    county_wrong: bool | None = None  # the digest's place is not the gold's (or there should be none)
+    county_missing: bool | None = None  # the gold names a county, the digest none
+    expects_no_place: bool = False  # the gold says, with "counties": [], that the text names no county
     date_right: bool | None  # None when the gold has no date
     false_positive_surfaces: list[str] = Field(default_factory=list)
     missed_surfaces: list[str] = Field(default_factory=list)
@@ -142,6 +148,10 @@ class OverallScore(BaseModel):
     main_top_share: float | None = None  # share of all main targets among the first TOP figures
     counties_found: int
     counties_total: int
+    counties_wrong: int = 0  # documents filed under a place the gold does not give (no-place ones too)
+    counties_missing: int = 0  # documents whose gold names a county and whose digest names none
+    no_place_total: int = 0  # documents whose gold says they name no county
+    no_place_right: int = 0  # … that got no county
     dates_right: int
     dates_total: int
 
@@ -292,6 +302,15 @@ def score_document(digest: Digest, gold: GoldDocument) -> DocScore:
     precision = None if main_scope else _ratio(tp, tp + len(fps), 1.0)
     recall = _ratio(tp, tp + len(missed), 1.0)
     names = {c.name for c in digest.counties}
+    gold_names = {c.name for c in gold.counties}
+    no_place = not gold.counties and "counties" in gold.model_fields_set
+    if gold.counties:
+        county_wrong: bool | None = bool(digest.counties) and digest.counties[0].name not in gold_names
+        county_missing: bool | None = not digest.counties
+    elif no_place:
+        county_wrong, county_missing = any(c.level == "county" for c in digest.counties), False
+    else:
+        county_wrong = county_missing = None
     return DocScore(
         file=gold.file,
         scope=gold.scope,
@@ -314,6 +333,9 @@ def score_document(digest: Digest, gold: GoldDocument) -> DocScore:
         main_kind_right=sum(gi in hits and figs[hits[gi]].kind == gold.figures[gi].kind for gi in main),
         main_top=len(top),
         county_found=all(c.name in names for c in gold.counties) if gold.counties else None,
+        county_wrong=county_wrong,
+        county_missing=county_missing,
+        expects_no_place=no_place,
         date_right=(digest.published == gold.published) if gold.published else None,
         false_positive_surfaces=fps,
         missed_surfaces=missed,
@@ -369,6 +391,10 @@ def overall(scores: list[DocScore]) -> OverallScore:
         main_top_share=_ratio(main_top, main_total, 0.0) if main_total else None,
         counties_found=sum(counties),
         counties_total=len(counties),
+        counties_wrong=sum(bool(s.county_wrong) for s in scores),
+        counties_missing=sum(bool(s.county_missing) for s in scores),
+        no_place_total=sum(s.expects_no_place for s in scores),
+        no_place_right=sum(s.expects_no_place and not s.county_wrong for s in scores),
         dates_right=sum(dates),
         dates_total=len(dates),
     )

@@ -40,6 +40,8 @@ class Document(BaseModel):
     file_type: str = "txt"
     warnings: list[str] = Field(default_factory=list)
     url: str | None = None  # issue M: the link the report was read from (a page or a file behind one)
+    # issue L: the name the file was sent under (某某县2024年政府工作报告.docx) — evidence of its place
+    filename: str | None = None
 
 
 class Figure(BaseModel):

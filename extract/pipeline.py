@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from extract.digest.rules import rules_digest
@@ -76,14 +77,17 @@ def _completed(digest: Digest) -> Digest:
     return digest.model_copy(update={"counties": counties})
 
 
-async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
+async def make_digest(
+    doc: Document, llm: LLMBackend | None = None, *, followed: Sequence[str] = ()
+) -> Digest:
     """Rules digest always (it is the fallback and feeds the LLM its candidates); the LLM's when given.
     Counties come completed from the gazetteer and deduplicated. LLM trouble is handled (and warned
     about) by the backend alone: it returns the rules digest with its warning instead of raising."""
     import asyncio  # here, not at import: the offline CLI never starts an event loop
 
     # CPU-bound parsing in a worker thread so an event loop (the bot) keeps serving
-    digest = await asyncio.to_thread(rules_digest, doc)
+    # followed: the full names of the counties the chat follows, a weak prior for the report's county
+    digest = await asyncio.to_thread(rules_digest, doc, followed=followed)
     if llm is not None:
         rules = digest
         digest = await llm.digest(doc, digest)

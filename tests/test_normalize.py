@@ -288,7 +288,9 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "大宁县" in out  # ensure_ascii=False
     data = json.loads(out)
-    assert Document.model_validate(data) == seed_doc(path).model_copy(update={"encoding": "utf-8"})
+    # the CLI read a file: its name is kept (issue L, evidence of the place)
+    expected = seed_doc(path).model_copy(update={"encoding": "utf-8", "filename": path.name})
+    assert Document.model_validate(data) == expected
     assert data["published"] == "2023-12-29" and data["glosses_stripped"] == 207
 
 

@@ -3,7 +3,8 @@
 Reads countybot-gold/1 and /2 (see extract/evaluate.py for the matching rule). Runs the offline rules backend
 by default, so the score is reproducible and free; --llm scores the configured LLM backend instead. Besides
 figures P/R/F1 and kinds it prints, when the gold has them, the range/qualifier score and the main-target
-scores (found, kind, among the first ten figures). Exit 1 when overall figures F1 (recall for a gold file
+scores (found, kind, among the first ten figures), and counties found / wrong / missing (a likely county is
+marked "?"). Exit 1 when overall figures F1 (recall for a gold file
 that scores only main targets) is below --min-f1 or a document could not be read.
 """
 
@@ -59,6 +60,17 @@ def _extra_lines(total: OverallScore) -> list[str]:
     return lines
 
 
+def _place_line(total: OverallScore) -> str:
+    """Counties found, wrong and missing, each on its own (issue L): a wrong county is the worst error."""
+    line = (
+        f"counties: found {total.counties_found}/{total.counties_total}, wrong {total.counties_wrong}, "
+        f"missing {total.counties_missing}"
+    )
+    if total.no_place_total:
+        line += f"; texts naming no county: {total.no_place_right}/{total.no_place_total} given none"
+    return line
+
+
 def _fail(message: str) -> None:
     print(f"countybot eval: {message}", file=sys.stderr, flush=True)
 
@@ -69,6 +81,14 @@ def _pct(x: float | None) -> str:
 
 def _mark(ok: bool | None) -> str:
     return "—" if ok is None else ("✓" if ok else "✗")
+
+
+def _county_mark(s: DocScore) -> str:
+    if s.county_wrong:
+        return "✗"  # wrong place (or a place for a text that names none)
+    if s.county_missing:
+        return "∅"
+    return "✓" if s.county_found or s.expects_no_place else _mark(s.county_found)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -187,7 +207,8 @@ def _print_table(
     ):
         table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for (_g, digest), s in zip(results, scores, strict=True):
-        county = "、".join(c.name for c in digest.counties[:2]) or "—"
+        marked = [c.name + ("?" if c.confidence == "likely" else "") for c in digest.counties[:2]]
+        county = "、".join(marked) or "—"
         date = digest.published.isoformat() if digest.published else "—"
         table.add_row(
             s.file,
@@ -197,7 +218,7 @@ def _print_table(
             f"{s.true_positives}/{s.false_positives}/{s.misses}",
             _pct(s.kind_accuracy) + (f" ({s.kind_right}/{s.kind_scored})" if s.kind_scored else ""),
             f"{s.main_found}/{s.main_total}" if s.main_total else "—",
-            f"{_mark(s.county_found)} {county}",
+            f"{_county_mark(s)} {county}",
             date if s.date_right is None else f"{_mark(s.date_right)} {date}",
         )
     table.add_section()
@@ -220,6 +241,7 @@ def _print_table(
     console.print(table)
     for line in _extra_lines(total):
         console.print(line, highlight=False, markup=False)
+    console.print(_place_line(total), highlight=False, markup=False)
     if details:
         for s in scores:
             for label, items in (

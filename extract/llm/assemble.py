@@ -156,7 +156,8 @@ def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
             if hits_in_rules:
                 found = rules_by_name[hits_in_rules[0].name]
             elif len(hits) == 1:
-                found = hits[0]
+                # the model's word alone, the gazetteer's evidence did not find it: likely, not sure
+                found = hits[0].model_copy(update={"confidence": "likely"})
             else:  # several counties share the name: keep the one whose city or province the text names
                 placed = [
                     h
@@ -376,6 +377,8 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
         published=g.doc.published,
         source=g.doc.source,
         counties=counties,
+        # the rules' candidates still stand when the place is missing or only likely (issue L)
+        county_candidates=[] if counties and counties[0].confidence == "sure" else rules.county_candidates,
         people=people,
         summary=summary,
         highlights=highlights,

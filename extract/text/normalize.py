@@ -12,6 +12,8 @@ Every rule is line-local and reaches a fixed point, so normalising a normalised 
 
 from __future__ import annotations
 
+import re
+
 from extract.errors import EmptyInputError
 from extract.models import Document
 from extract.text.boilerplate import COPYRIGHT_MAX_LEN, is_boilerplate, is_site_header
@@ -160,4 +162,6 @@ def normalize_bytes(
         raise EmptyInputError(f"no report text in this {loaded.file_type} file, only page furniture")
     if loaded.warnings:
         doc.warnings = [*loaded.warnings, *doc.warnings]
+    if filename:
+        doc.filename = re.split(r"[\\/]", filename)[-1].strip() or None  # the name, not the path
     return doc

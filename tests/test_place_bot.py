@@ -1,0 +1,25 @@
+"""Issue L through the real bot: the real PTB Application against the fake Bot API server, the real Service
+on a SQLite file and the real pipeline — a report whose county is only likely says so in its digest."""
+
+from __future__ import annotations
+
+from tests import tgkit
+from tests.conftest import ROOT
+from tests.tgkit import USER, bot
+
+tg, env = tgkit.tg, tgkit.env  # the fixtures
+
+PLACES = ROOT / "tests" / "reports_places"
+
+
+async def test_a_likely_county_is_marked_and_a_sure_one_is_not(env, tg):
+    likely = (PLACES / "423_hubei_tongshan.txt").read_text(encoding="utf-8")  # 谱写通山新篇章, once
+    sure = (PLACES / "409_sichuan_lushan.txt").read_text(encoding="utf-8")  # 芦山县, and 模范县 six times
+    async with bot():
+        tg.send_text(USER, USER, likely)
+        digest = await tg.wait_text(USER, "📍", timeout=30)  # a text with no figures: no 关键数字 block
+        assert "通山县（咸宁市，湖北省）（可能）" in digest
+        tg.send_text(USER, USER, sure)
+        digest = await tg.wait_text(USER, "芦山县", timeout=30)
+        place = next(line for line in digest.split("\n") if line.startswith("📍"))
+        assert place == "📍 芦山县（雅安市，四川省）"  # sure, and no 范县 read out of 模范县
