@@ -151,7 +151,7 @@ def find_figures(text: str, *, published: date | None = None, notes: list[str] |
     for i, c in enumerate(cands):
         label = labeller.label(i)  # every candidate, in order: later labels may borrow from earlier ones
         shared = labeller.shared.get(i) if c.unit in _RATE_UNITS else None
-        period = period_for(layout, c.s)
+        period = period_for(layout, c.s, kinds[i])
         quote = quote_for(text, layout.span("clause", c.s))
         for metric in shared or [label]:
             figures.append(

@@ -4,10 +4,10 @@ and which one a figure stands under (its clause, its ；-part, or the period fra
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from datetime import date
+from bisect import bisect_left, bisect_right
+from datetime import date, timedelta
 
-from extract.figures.sections import Structure, five_year_frame, resolve
+from extract.figures.sections import Structure, five_year_frame, resolve_year
 from extract.text.segment import Segments
 
 # Periods: 2024年, 2023年12月, 1-4月, 1月份, 今年1-8月, 全年, 上半年, 前三季度, 一季度, 前8个月 ...
@@ -104,6 +104,20 @@ class Layout(Segments):
         self._periods: list[re.Match[str]] | None = None
         self.frames: dict[int, list[tuple[int, str]]] = {}  # sentence start -> (clause start, period)
         self._period_starts: list[int] = []
+        self._years: list[tuple[int, int]] | None = None  # (offset, year) of clause-opening years
+
+    def clause_year(self, pos: int) -> int | None:
+        """The year a clause opening with it (2023年,全县… / 到2025年…) set earlier in pos's paragraph."""
+        if self._years is None:
+            self._years = []
+            for m in _YEAR_AT_CLAUSE.finditer(self.text):
+                cs = self.span("clause", m.start())[0]
+                if self.text[cs : m.start()].strip() in _CLAUSE_LEAD:
+                    self._years.append((m.start(), int(m.group(1))))
+        i = bisect_right(self._years, (pos, 10_000)) - 1
+        if i < 0 or self._years[i][0] < self.span("paragraph", pos)[0]:
+            return None
+        return self._years[i][1]
 
     @property
     def structure(self) -> Structure:
@@ -127,6 +141,11 @@ class Layout(Segments):
 
 
 # ---- periods --------------------------------------------------------------------------------------
+_YEAR_AT_CLAUSE = re.compile(r"((?:19|20)\d{2})年(?!底|末|以来|前)")
+_CLAUSE_LEAD = {"", "在", "于", "到", "截至", "自", "从", "据"}
+# A result is about a period that is over, or ends within weeks of the report (a year-end review in
+# December): a bare 全年 / 1-10月 result in a report of early January is last year's.
+_RESULT_GRACE = timedelta(days=62)
 _FRAME_CLAUSE = re.compile(r"^(?:到|截至|截止|至|自|今年以来|[\s]*)")
 
 
@@ -147,24 +166,40 @@ def _starts_with_number(text: str, clause: tuple[int, int]) -> bool:
     return not (m and m.end() > m.start())
 
 
-def period_for(layout: Layout, start: int) -> str | None:
-    """The period stated for a figure (see _stated_period); in a report with sections, resolved to the
-    calendar (今年 -> 2025年, 全年 in the review -> 2024年) and, when none is stated, the section's."""
+def period_for(layout: Layout, start: int, kind: str | None = None) -> str | None:
+    """The period stated for a figure (see _stated_period) as a calendar period (今年 -> 2025年, 全年
+    after 2023年, -> 2023年, 全年 in the review -> 2024年); when none is stated, its section's or review
+    paragraph's. None when the text never says which year (an undated 今年, 上半年, 1-4月): 时期不详.
+    `kind`: a result's bare part-year (全年, 1-10月) not over by the report's date is last year's."""
     found = _stated_period(layout, start)
     structure = layout.structure
-    if not structure:
-        return found  # as written: a report without sections behaves as it always did
+    base = structure.year  # the report's year; None for an undated text
     if structure.in_main(start):
-        return structure.main_period(start) if found is None else resolve(found, layout.published, None)
+        return structure.main_period(start) if found is None else resolve_year(found, base, None)
     sec = structure.section_at(start)
-    year = sec.year if sec is not None else None
     if found is not None:
-        return resolve(found, layout.published, year)
+        context = layout.clause_year(start) or (sec.year if sec is not None else None)
+        period = resolve_year(found, base, context)
+        if period is not None and context is None and kind == "result" and layout.published is not None:
+            period = _over_by(found, period, layout.published)
+        return period
     sent = layout.span("sentence", start)
     span = five_year_frame(layout.text, sent[0], start)  # “十四五”时期,全县…年均增长6.2%
     if span is not None:
         return span
     return sec.period if sec is not None else None
+
+
+def _over_by(found: str, period: str, published: date) -> str:
+    """A result's period read against the report's own year that is not over by its date: last year's."""
+    m = PERIOD_RE.match(found)
+    if m is None or m.group("year") or m.group("rel") in ("今年", "明年", "去年", "上年", "本年", "来年"):
+        return period  # a stated year stays as it is
+    rng = period_range(m, published, None)
+    if rng is None or rng[1] <= published + _RESULT_GRACE:
+        return period
+    y = int(period[:4])
+    return f"{y - 1}{period[4:]}"
 
 
 def _stated_period(layout: Layout, start: int) -> str | None:
@@ -198,11 +233,16 @@ def _own_period(layout: Layout, pos: int) -> str | None:
             if not _is_base(text, m) and not (compound and m.group(0) == "当年")
         ]
         if found:
-            return found[-1].group(0)
+            return _expression(text, found[-1])
         if cs <= part_start or _starts_with_number(text, (cs, hi)):
             return None
         hi = cs - 1  # the previous clause, up to its closing mark
         cs = layout.span("clause", hi)[0]
+
+
+def _expression(text: str, m: re.Match[str]) -> str:
+    """The period as written, 以来 kept: 今年以来 is the year so far, not the whole year."""
+    return m.group(0) + "以来" if text.startswith("以来", m.end()) else m.group(0)
 
 
 def _frame(layout: Layout, sent: tuple[int, int], pos: int) -> str | None:
@@ -227,5 +267,5 @@ def _sentence_frames(layout: Layout, sent: tuple[int, int]) -> list[tuple[int, s
         rest = body[lead.end() :] if lead else body
         m = PERIOD_RE.match(rest)
         if m and m.end() and (cs == sent[0] or not rest[m.end() :].strip("以来前底末 ")):
-            out.append((cs, m.group(0)))
+            out.append((cs, _expression(rest, m)))
     return out
