@@ -61,7 +61,8 @@ class TrackedFigure(BaseModel):
     city: str | None = None
     province: str | None = None
     report_id: int
-    report_date: date | None = None
+    report_date: date | None = None  # the report's own date; None: undated (never the day received)
+    received: date | None = None  # shown only as 日期不详 · 收到于… for an undated report (issue K)
     title: str | None = None
     source: str | None = None
     label: str | None = None
@@ -90,11 +91,15 @@ class TargetStatus(BaseModel):
         """「此前：6%（2024-01-10）；…」 or "" when the target was never revised."""
         if not self.previous:
             return ""
-        parts = [
-            f"{p.surface}（{p.report_date.isoformat()}）" if p.report_date else p.surface
-            for p in self.previous
-        ]
+        parts = [f"{p.surface}（{report_day(p)}）" for p in self.previous]
         return "此前：" + "；".join(parts)
+
+
+def report_day(f: TrackedFigure) -> str:
+    """2024-01-10, or 日期不详 · 收到于 2026-12-07 for an undated report (never its received day alone)."""
+    if f.report_date is not None:
+        return f.report_date.isoformat()
+    return f"日期不详 · 收到于 {f.received.isoformat()}" if f.received else "日期不详"
 
 
 # ---------------------------------------------------------------- metric
@@ -256,9 +261,8 @@ def _when(f: TrackedFigure) -> tuple[date, int]:
 
 
 def _target_period(f: TrackedFigure) -> Period | None:
-    if f.period:
-        return parse_period(f.period, f.report_date)
-    return Period(f.report_date.year, 1, 12) if f.report_date else None
+    # no period (时期不详) is never tracked: the report's year would be a guess (issue K)
+    return parse_period(f.period, f.report_date) if f.period else None
 
 
 def match_targets(figs: Iterable[TrackedFigure]) -> list[TargetStatus]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.render.common import county_text
+from bot.render.common import county_text, date_words
 from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
 from bot.render.html import esc
+from bot.track import report_day
 from extract.digest.summary import clip
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def _clip(text: str, limit: int) -> str:
 
 def _figure_meta(f: TrackedFigure) -> str:
     bits = [
-        f.report_date.isoformat() if f.report_date else None,
+        report_day(f),
         f"《{_clip(f.title, 40)}》" if f.title else f"报告 #{f.report_id}",
         f"来源：{f.source}" if f.source else None,
     ]
@@ -112,7 +113,7 @@ def entry_line(r: ReportEntry) -> str:
     """ "2025-01-10 《政府工作报告》 大宁县" (plain text; escape for HTML)."""
     title = r.title or r.filename or f"报告 #{r.id}"
     bits = [
-        r.day.isoformat() if r.day else "日期不详",
+        date_words(r.published, r.received),
         f"《{_clip(title, 30)}》",
         "、".join(r.counties) or "未识别县",
     ]

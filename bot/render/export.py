@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from bot.track import TargetStatus, TrackedFigure, match_targets
+from bot.track import TargetStatus, TrackedFigure, match_targets, report_day
 from bot.track_periods import parse_period
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -88,7 +88,7 @@ def export_rows(
     return [
         ExportRow(
             county=f.county,
-            date=f.report_date.isoformat() if f.report_date else "",
+            date=report_day(f),
             title=f.title or "",
             source=f.source or "",
             metric=f.label or "",

@@ -52,7 +52,8 @@ class ReportEntry:
 
     @property
     def day(self) -> date | None:
-        return self.published or (self.received.date() if self.received else None)
+        """The report's own date; None when it states none (shown 日期不详 · 收到于…, issue K)."""
+        return self.published
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ class Analyst:
         kinds: Sequence[str] | None = ("target", "result"),
     ) -> list[TrackedFigure]:
         """Figures of done reports in `scopes` about the county, as bot.track reads them, ordered by
-        report date (published, else received), report id and position. kinds=None: every figure."""
+        report's own date (undated first, never dated by the day received), report id and position.
+        kinds=None: every figure."""
         stmt = (
             select(
                 FigureTable.county,
@@ -110,8 +112,9 @@ class Analyst:
             rows = (await conn.execute(stmt)).all()
         out: list[tuple[tuple[Any, ...], TrackedFigure]] = []
         for r in rows:
-            when = r.published or (r.received.date() if r.received else None)
+            when = r.published  # an undated report is never tracked as if written the day it came
             fig = TrackedFigure(
+                received=r.received.date() if r.received else None,
                 county=r.county,
                 city=r.city,
                 province=r.province,
