@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from extract.errors import (
     CorruptFileError,
@@ -52,6 +53,10 @@ class LoadedText:  # internal (loaders -> normalisation): a dataclass, cheaper t
     encoding: str | None = None
     file_type: str  # "txt", "md", "html", "docx", "pdf"
     warnings: list[str] = field(default_factory=list)
+    # the date the file itself carries: an HTML page's publication meta tag (published_from "metadata"),
+    # a .docx's last-saved / a PDF's creation date ("file", trusted last; see report_date)
+    published: date | None = None
+    file_date: date | None = None
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -92,10 +97,13 @@ def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
     if ext in HTML_EXTENSIONS:
         return _checked(_load_html(data))
     if ext == ".docx":
-        return _checked(LoadedText(text=_docx_text(data), encoding=None, file_type="docx"))
+        text, saved = _docx_text(data)
+        return _checked(LoadedText(text=text, encoding=None, file_type="docx", file_date=saved))
     if ext == ".pdf":
-        text, warnings = _pdf_text(data)
-        return _checked(LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings))
+        text, warnings, created = _pdf_text(data)
+        return _checked(
+            LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings, file_date=created)
+        )
     if ext == ".doc":
         raise UnsupportedTypeError(
             "unsupported file type '.doc' (old Word format)",
@@ -134,6 +142,7 @@ def _markdown_to_text(text: str) -> str:
 
 def _load_html(data: bytes) -> LoadedText:
     from extract.text.html_text import declared_charset, html_to_text
+    from extract.text.metadata import html_meta_date
 
     warnings: list[str] = []
     encoding = None
@@ -158,14 +167,21 @@ def _load_html(data: bytes) -> LoadedText:
         body = html_to_text(text)
     except Exception as exc:  # lxml failure on hostile markup: the page cannot be read
         raise CorruptFileError(f"cannot parse HTML: {exc}") from exc
-    return LoadedText(text=body, encoding=encoding, file_type="html", warnings=warnings)
+    published = html_meta_date(text)  # <meta name="PubDate" content="2024-01-05 10:00">
+    return LoadedText(text=body, encoding=encoding, file_type="html", warnings=warnings, published=published)
 
 
 # --- .docx ----------------------------------------------------------------------------------------
 
 
-def _docx_text(data: bytes) -> str:
-    """Paragraphs and table rows in document order (a row's cells joined by a space)."""
+def _day(value: object) -> date | None:
+    """A file metadata timestamp as a day (a datetime's date; anything else, or nothing, None)."""
+    return value.date() if isinstance(value, datetime) else None
+
+
+def _docx_text(data: bytes) -> tuple[str, date | None]:
+    """Paragraphs and table rows in document order (a row's cells joined by a space), and the day the
+    file was last saved (core properties `modified`, else `created`): when the report was finished."""
     import zipfile
 
     try:
@@ -184,7 +200,11 @@ def _docx_text(data: bytes) -> str:
         raise
     except Exception as exc:  # python-docx / zipfile / lxml: any failure means an unreadable file
         raise CorruptFileError(f"cannot open .docx: {type(exc).__name__}: {exc}") from exc
-    return "\n".join(lines)
+    saved = None
+    with contextlib.suppress(Exception):  # a malformed date in docProps/core.xml loses the date only
+        props = document.core_properties
+        saved = _day(props.modified) or _day(props.created)
+    return "\n".join(lines), saved
 
 
 def _docx_blocks(container, lines: list[str]) -> None:
@@ -305,7 +325,7 @@ def _join_pdf_lines(pages: list[list[_Line]]) -> str:
     return "".join(out)
 
 
-def _pdf_text(data: bytes) -> tuple[str, list[str]]:
+def _pdf_text(data: bytes) -> tuple[str, list[str], date | None]:
     warnings: list[str] = []
     try:
         import pypdf
@@ -321,6 +341,10 @@ def _pdf_text(data: bytes) -> tuple[str, list[str]]:
                     "the PDF is password-protected", user_message="PDF 文件有密码保护，无法读取。"
                 )
         pages = list(reader.pages)
+        created = None
+        with contextlib.suppress(Exception):  # /CreationDate (else /ModDate); a bad one loses the date only
+            info = reader.metadata
+            created = (_day(info.creation_date) or _day(info.modification_date)) if info else None
     except InputError:
         raise
     except Exception as exc:  # pypdf raises many types for broken files
@@ -339,4 +363,4 @@ def _pdf_text(data: bytes) -> tuple[str, list[str]]:
         raise ScannedPdfError("scanned PDF: no text layer; OCR is not supported")
     if empty_pages:
         warnings.append(f"PDF 第 {'、'.join(map(str, empty_pages))} 页没有文字层（可能是扫描图片），已跳过")
-    return _join_pdf_lines(page_lines), warnings
+    return _join_pdf_lines(page_lines), warnings, created

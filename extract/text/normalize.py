@@ -12,6 +12,8 @@ Every rule is line-local and reaches a fixed point, so normalising a normalised 
 
 from __future__ import annotations
 
+from datetime import date
+
 from extract.errors import EmptyInputError
 from extract.models import Document
 from extract.text.boilerplate import COPYRIGHT_MAX_LEN, is_boilerplate, is_site_header
@@ -110,8 +112,17 @@ def _classify(lines: list[str], meta: _Meta) -> list[str]:
     return body
 
 
-def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt") -> Document:
-    """Normalise report text (already decoded) into a `Document`. Never raises on any str."""
+def normalize(
+    text: str,
+    *,
+    encoding: str | None = None,
+    file_type: str = "txt",
+    published: date | None = None,
+    file_date: date | None = None,
+) -> Document:
+    """Normalise report text (already decoded) into a `Document`. Never raises on any str.
+    `published`: a publication date the file states outside its text (an HTML page's meta tag);
+    `file_date`: a .docx's last-saved / a PDF's creation date (see extract.text.report_date)."""
     text = clean_unicode(text)
     text, glosses = strip_glosses(text)
     text, script = simplify(text)
@@ -119,7 +130,7 @@ def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt")
     body = _classify(_lines(text), meta)
     title = body[0] if len(body) > 1 and is_headline(body[0]) else None
     text = "\n".join(body)
-    published, published_from = report_date(text, title, meta.published)
+    published, published_from = report_date(text, title, meta.published or published, file_date=file_date)
     return Document(
         text=text,
         title=title,
@@ -141,7 +152,13 @@ def normalize_bytes(
     """Load a file's bytes (txt/md/html/docx/pdf) and normalise it. Raises extract.errors.InputError,
     EmptyInputError too when nothing but page furniture (or invisible characters) is left."""
     loaded = load_bytes(data, filename, max_bytes=max_bytes)
-    doc = normalize(loaded.text, encoding=loaded.encoding, file_type=loaded.file_type)
+    doc = normalize(
+        loaded.text,
+        encoding=loaded.encoding,
+        file_type=loaded.file_type,
+        published=loaded.published,
+        file_date=loaded.file_date,
+    )
     if not doc.text:
         raise EmptyInputError(f"no report text in this {loaded.file_type} file, only page furniture")
     if loaded.warnings:
