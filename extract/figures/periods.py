@@ -141,18 +141,30 @@ class Layout(Segments):
 
 
 # ---- periods --------------------------------------------------------------------------------------
-_YEAR_AT_CLAUSE = re.compile(r"((?:19|20)\d{2})年(?!底|末|以来|前)")
+# 2023年,… / 2023年前三季度,… opens a clause about 2023 (2023年底 / 2023年以来 / 2023年前 do not)
+_YEAR_AT_CLAUSE = re.compile(
+    r"((?:19|20)\d{2})年(?!底|末|以来|前(?!三季度|[\d一二三四五六七八九十]{1,2}个月))"
+)
 _CLAUSE_LEAD = {"", "在", "于", "到", "截至", "自", "从", "据"}
+_THIS_YEAR = ("今年", "本年", "年内", "年底")
 # A result is about a period that is over, or ends within weeks of the report (a year-end review in
 # December): a bare 全年 / 1-10月 result in a report of early January is last year's.
 _RESULT_GRACE = timedelta(days=62)
 _FRAME_CLAUSE = re.compile(r"^(?:到|截至|截止|至|自|今年以来|[\s]*)")
 
 
+# 较一季度、上半年和前三季度: every period of a compared list is a base
+_BASE_LIST = re.compile(
+    r"[较比与是](?:[一二三四1-4]季度|[上下]半年|前三季度|全年|去年|上年|同期|\d{1,2}(?:[-—~至]\d{1,2})?月份?|[、和及与])*$"
+)
+
+
 def _is_base(text: str, m: re.Match[str]) -> bool:
     """较上年, 比2020年, 是去年同期, 恢复到2019年同期: a comparison base, not the figure's period."""
     s = m.start()
-    return (s > 0 and text[s - 1] in "较比与是") or text.startswith("同期", m.end())
+    if (s > 0 and text[s - 1] in "较比与是") or text.startswith("同期", m.end()):
+        return True
+    return s > 0 and text[s - 1] in "、和及与" and _BASE_LIST.search(text, max(0, s - 24), s) is not None
 
 
 _COUNT_START = re.compile(r"\s*(?:\d|[两二三四五六七八九十百千万]+[个项条次户人名家座处所台辆场批万亿])")
@@ -177,8 +189,13 @@ def period_for(layout: Layout, start: int, kind: str | None = None) -> str | Non
     if structure.in_main(start):
         return structure.main_period(start) if found is None else resolve_year(found, base, None)
     sec = structure.section_at(start)
+    clause_year = layout.clause_year(start)
     if found is not None:
-        context = layout.clause_year(start) or (sec.year if sec is not None else None)
+        if found.startswith(_THIS_YEAR):
+            clause_year = None  # 今年 after “2022年…” in an undated speech is not 2022: the text's own year
+        context = clause_year or (sec.year if sec is not None else None)
+        if context is None and kind == "result":
+            context = structure.subject_year  # 全年 in a communiqué about 2023
         period = resolve_year(found, base, context)
         if period is not None and context is None and kind == "result" and layout.published is not None:
             period = _over_by(found, period, layout.published)
@@ -187,7 +204,13 @@ def period_for(layout: Layout, start: int, kind: str | None = None) -> str | Non
     span = five_year_frame(layout.text, sent[0], start)  # “十四五”时期,全县…年均增长6.2%
     if span is not None:
         return span
-    return sec.period if sec is not None else None
+    if sec is not None:
+        return sec.period
+    # a result in a paragraph that opened with its year (2009年,我市…。完成财政总收入50.8亿元): that year's
+    if kind == "result" and clause_year and (base is None or clause_year <= base):
+        return f"{clause_year}年"
+    # a result of a 统计公报 names no period: the year its title reports on
+    return f"{structure.subject_year}年" if kind == "result" and structure.subject_year else None
 
 
 def _over_by(found: str, period: str, published: date) -> str:

@@ -99,6 +99,32 @@ _WORK_REPORT_TITLE = re.compile(
 _TITLE_CHARS = 60
 
 
+# A statistical communiqué's title names the year its figures are about (2023年某县…统计公报)
+_BULLETIN_TITLE = re.compile(r"((?:19|20)\d{2})年[^\n。，,]{0,30}统计公报")
+
+
+# A text opening with its year: 2023年，全县… / 2023年是…之年 (a communiqué or review without its title)
+_LEAD_YEAR = re.compile(r"^((?:19|20)\d{2})年(?:[，,]|是|度[，,])")
+_OTHER_LEAD = re.compile(r"(?:^|[。；;！\n])\s*((?:19|20)\d{2})年[，,]", re.MULTILINE)
+
+
+def subject_year(text: str) -> int | None:
+    """The year a text's results are about when they name none: a 统计公报's title year, or the year its
+    first paragraph opens with; None for any other text."""
+    lines = text.lstrip().split("\n", 2)
+    m = _BULLETIN_TITLE.search(lines[0][:_TITLE_CHARS])
+    if m:
+        return int(m.group(1))
+    for line in lines[:2]:
+        if m := _LEAD_YEAR.match(line.strip()):
+            year = m.group(1)
+            # only a text about that one year: one that turns to 今年 or opens a clause with another year
+            # (2023年,… 2024年,全县将…) leaves its unnamed results unknown
+            others = {y for y in _OTHER_LEAD.findall(text) if y != year}
+            return None if others or "今年" in text else int(year)
+    return None
+
+
 def own_year(text: str, published: date | None) -> int | None:
     """The year a text is written in: its date's, else the year an undated work report's title names
     (never the day it was received: an undated text has no year of its own)."""
@@ -116,6 +142,7 @@ class Structure:
         self.text = text
         self.published = published
         self.year = own_year(text, published)  # what 今年 means here; None: unknown
+        self.subject_year = subject_year(text)  # its results' year when they name none (a 统计公报's)
         self.sections: list[Section] = []  # headed sections, in order, non-overlapping
         self.paragraphs: list[Section] = []  # review paragraphs (过去一年，…)
         self.main: list[tuple[int, int]] = []  # main-targets lists: [colon end, paragraph end)
