@@ -123,3 +123,21 @@ def test_publication_lines_real_pages_write(head: str, want: date) -> None:
     )
     assert (doc.published, doc.published_from) == (want, "metadata")
     assert head not in doc.text
+
+
+def test_a_models_relative_period_is_never_an_undated_reports_year() -> None:
+    # the LLM's period as written (今年) gives way to the rules' calendar one; undated, 时期不详
+    from extract.llm import prompt
+    from extract.llm.assemble import Grounder, review
+    from extract.llm.schema import Answer
+    from extract.pipeline import rules_digest
+
+    for published, want in ((None, None), (date(2024, 5, 6), "2024年")):
+        doc = document_from_text("某县经济运行\n今年,全县完成固定资产投资32亿元,同比增长8.5%。\n")
+        doc.published = published
+        rules = rules_digest(doc)
+        cands = prompt.number_candidates(rules.figures)
+        chosen = [{"id": c.id, "label": None, "kind": "result", "period": "今年"} for c in cands]
+        answer = Answer.model_validate({"summary": "", "highlights": [], "figures": chosen})
+        part = review(answer, cands, Grounder(doc, rules))
+        assert [f.period for f in part.figures] == [want, want]

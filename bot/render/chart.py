@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from bot.track import STATUSES, Status, TargetStatus, TrackedFigure, match_targets, metric_key
+from bot.track import STATUSES, Status, TargetStatus, TrackedFigure, match_targets, metric_key, report_day
 from bot.track_periods import parse_period
 
 FONT_PACKAGE = "paperang_p2_fonts_cjk"
@@ -169,7 +169,7 @@ def _sources(rows: Sequence[TrackedFigure], limit: int = 6) -> list[str]:
     ordered = sorted(seen.values(), key=lambda r: (r.report_date is None, r.report_date, r.report_id))
     lines = []
     for r in ordered:
-        when = r.report_date.isoformat() if r.report_date else "日期不详"
+        when = report_day(r)  # 日期不详 · 收到于 … for an undated report
         what = f"《{r.title}》" if r.title else f"报告 #{r.report_id}"
         lines.append(" ".join(x for x in (when, what, f"来源：{r.source}" if r.source else "") if x))
     if len(lines) > limit:
