@@ -33,6 +33,9 @@ def _periods(text: str, published: date | None = None) -> list[tuple[str, str | 
             "2009年,我市实现地区生产总值333亿元。完成财政总收入50.8亿元。",
             [("333亿元", "2009年"), ("50.8亿元", "2009年")],
         ),
+        # an undated text that wrote the part-year with its year before means the same one after
+        ("2021年上半年,全县生产总值27.54亿元。\n农业生产态势稳定。上半年,全县农林牧渔业总产值5.17亿元。",
+         [("27.54亿元", "2021年上半年"), ("5.17亿元", "2021年上半年")]),
         # undated: 今年, 上半年, 1-10月 name no year at all
         ("今年以来,全县开工项目28个,完成投资12亿元。", [("28个", None), ("12亿元", None)]),
         ("上半年,全县实现地区生产总值31.8亿元,同比增长2.4%。", [("31.8亿元", None), ("2.4%", None)]),

@@ -196,6 +196,8 @@ def period_for(layout: Layout, start: int, kind: str | None = None) -> str | Non
         context = clause_year or (sec.year if sec is not None else None)
         if context is None and kind == "result":
             context = structure.subject_year  # 全年 in a communiqué about 2023
+        if context is None and base is None:
+            context = _named_before(layout.text, found, start)  # 上半年 after 2021年上半年,…
         period = resolve_year(found, base, context)
         if period is not None and context is None and kind == "result" and layout.published is not None:
             period = _over_by(found, period, layout.published)
@@ -211,6 +213,14 @@ def period_for(layout: Layout, start: int, kind: str | None = None) -> str | Non
         return f"{clause_year}年"
     # a result of a 统计公报 names no period: the year its title reports on
     return f"{structure.subject_year}年" if kind == "result" and structure.subject_year else None
+
+
+def _named_before(text: str, found: str, pos: int) -> int | None:
+    """The year an undated text wrote this same part-year with, earlier (2021年上半年 … 上半年)."""
+    if found.startswith(("今年", "明年", "去年", "上年", "本年", "来年", "全年", "当年")):
+        return None
+    years = re.findall(r"((?:19|20)\d{2})年" + re.escape(found), text[:pos])
+    return int(years[-1]) if years else None
 
 
 def _over_by(found: str, period: str, published: date) -> str:
