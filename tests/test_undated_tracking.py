@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from bot import analyst
 from bot.render.analyst import entry_line
+from bot.render.html import render_targets
+from bot.render.text import render_targets_text
 from bot.service import Service
 from bot.settings import Settings
 from bot.store.tables import FigureTable, Report
@@ -75,6 +77,13 @@ async def test_an_undated_paste_received_today_never_decides_this_years_targets(
     # listed after every dated report's targets, shown with the day it was received as such
     assert statuses.targets[-1].report_id == undated
     assert undated_targets[0].received_only and undated_targets[0].report_date.isoformat() == TODAY
+    # both renderers say why it is not compared, and when it came
+    for shown in (render_targets_text(statuses), render_targets(statuses)):
+        lines = shown.splitlines()
+        item = max(i for i, line in enumerate(lines) if "9%" in line and not {"“", "「"} & set(line))
+        last, before = "\n".join(lines[item:]), "\n".join(lines[:item])
+        assert "时期不详" in lines[item] and f"日期不详 · 收到于 {TODAY}" in last
+        assert "时期不详" not in before  # the dated targets have their year
 
 
 async def test_every_figure_of_an_undated_report_is_shown_undated(service: Service) -> None:
