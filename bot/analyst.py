@@ -13,7 +13,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Literal
 
-from bot.queries.targets import TargetsAnswer, resolve_county
+from bot.queries.targets import TargetsAnswer
 from bot.queries.track import TrackAnswer
 from bot.store.analyst import ReportEntry
 from bot.track import TargetStatus, TrackedFigure, match_targets, metric_key
@@ -32,14 +32,14 @@ Found = Literal["ok", "ambiguous", "unknown"]
 
 
 async def find_county(service: Service, query: str) -> tuple[Found, list[County]]:
-    """Gazetteer lookup, then a county only some stored digest named (as Service.targets)."""
-    q = query.strip()
-    status, found = await asyncio.to_thread(resolve_county, q)
-    if status == "unknown" and q:
-        stored = await service.store.reports.stored_county(q)
-        if stored is not None:
-            return "ok", [stored]
-    return status, found
+    """The place a name means at any level (bot/lookup.py): ok with it, ambiguous with the choices,
+    unknown with the closest names."""
+    from bot.lookup import find_place
+
+    match = await find_place(service.store.reports, query)
+    if match.status == "unknown":
+        return "unknown", match.suggestions
+    return match.status, match.places
 
 
 async def county_figures(
@@ -57,14 +57,19 @@ async def track(service: Service, query: str, scopes: Sequence[str]) -> TrackAns
         return _not_found(status, query, found)
     county = found[0]
     statuses = match_targets(await county_figures(service, county, scopes))
-    shown = [s for s in statuses if s.status != "无后续数据"]
+    # a target with no verdict is listed when what stopped it can be told (时期不详/日期不详)
+    shown = [s for s in statuses if s.status != "无后续数据" or s.stopped]
     return TrackAnswer(
         status="ok", query=query, county=county, items=shown, untracked=len(statuses) - len(shown)
     )
 
 
 def _not_found(status: Found, query: str, found: list[County]) -> TrackAnswer:
-    return TrackAnswer(status=status, query=query, candidates=found if status == "ambiguous" else [])
+    """ambiguous: the choices; unknown: the closest names (find_county gives them in `found`)."""
+    if status == "ok":
+        return TrackAnswer(status=status, query=query, county=found[0])
+    which = "candidates" if status == "ambiguous" else "suggestions"
+    return TrackAnswer(status=status, query=query, **{which: found})
 
 
 # ---- /targets with statuses --------------------------------------------------------------------------
@@ -96,7 +101,7 @@ async def targets_with_status(service: Service, query: str, scopes: list[str]) -
             s = by_metric.get((item.county, key, item.unit, _period_text(item.period, when)))
         if s is not None:
             item.status = s.status
-            item.status_note = s.note
+            item.status_note = "；".join(x for x in (s.note, s.estimate_text, s.conflict_text) if x)
     return answer
 
 
@@ -111,9 +116,7 @@ async def chart(service: Service, query: str, scopes: Sequence[str]) -> tuple[Tr
     """The county's targets and results as PNG bytes (None when the county has none to draw)."""
     status, found = await find_county(service, query)
     if status != "ok":
-        return TrackAnswer(
-            status=status, query=query, candidates=found if status == "ambiguous" else []
-        ), None
+        return _not_found(status, query, found), None
     county = found[0]
     figs = await county_figures(service, county, scopes)
     answer = TrackAnswer(status="ok", query=query, county=county)
@@ -143,7 +146,7 @@ async def export(
         ]
     else:
         status, found = await find_county(service, query)
-        answer = TrackAnswer(status=status, query=query, candidates=found if status == "ambiguous" else [])
+        answer = _not_found(status, query, found)
         if status != "ok":
             return answer, b"", 0
         answer.county = found[0]

@@ -61,3 +61,8 @@ class Subscription(BaseModel):
     time: str  # "HH:MM"
     timezone: str
     counties: list[str] = []  # followed counties (full names)
+
+
+# issue L: Digest.sources[part] for a part of a digest a person corrected ("county", "published"), set by
+# bot/store/corrections.py and shown as 已人工更正 by bot/render/places.py
+MANUAL = "manual"

@@ -29,7 +29,7 @@ from bot.models import (
     scope_chat,
 )
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
-from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
+from bot.queries.targets import TargetItem, TargetsAnswer
 from bot.service_chats import ChatSteps
 from bot.service_queue import QueueSteps, new_worker_id
 from bot.settings import Settings
@@ -352,22 +352,10 @@ class Service(QueueSteps, ChatSteps):
     # ---- queries -------------------------------------------------------------------------------
 
     async def targets(self, county_query: str, scopes: list[str]) -> TargetsAnswer:
-        query = county_query.strip()
-        status, found = await asyncio.to_thread(resolve_county, query)
-        if status == "unknown" and query:
-            stored = await self.store.reports.stored_county(query)
-            if stored is not None:
-                status, found = "ok", [stored]
-        if status == "unknown":
-            return TargetsAnswer(status="unknown", query=county_query)
-        if status == "ambiguous":
-            return TargetsAnswer(status="ambiguous", query=county_query, candidates=found)
-        county = found[0]
-        rows = await self.store.reports.target_rows(county.name, county.city, county.province, scopes)
-        n = await self.store.reports.county_report_count(county.name, county.city, county.province, scopes)
-        return TargetsAnswer(
-            status="ok", query=county_query, county=county, targets=merge_targets(rows), reports=n
-        )
+        """A place's targets at any level, or a city's counties with 各县 (bot/lookup.py)."""
+        from bot.lookup import place_targets
+
+        return await place_targets(self.store.reports, county_query, scopes)
 
     async def period_digest(
         self,

@@ -64,6 +64,14 @@ _FIRST_Q = re.compile(r"前([一二三])(?:个)?季度")
 _MULTI_YEAR = re.compile(r"(?:19|20)\d\d\s*[-—~至到－]\s*(?:19|20)?\d\d|十[一二三四五六]五|五年")
 
 
+def report_day(when: date | None, received: date | None) -> str:
+    """A report's own date (2024-01-10), or 日期不详 · 收到于 2026-12-07 when it states none: the day a
+    report came is never shown as if the report said it (issue K)."""
+    if when is not None:
+        return when.isoformat()
+    return f"日期不详 · 收到于 {received.isoformat()}" if received else "日期不详"
+
+
 def parse_period(period: str | None, report_date: date | None = None) -> Period | None:
     """ "2025年前三季度" → Period(2025, 1, 9); relative words are resolved against the report's date."""
     if not period:

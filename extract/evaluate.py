@@ -10,6 +10,8 @@ Each gold figure matches at most one reported figure (a maximum matching, prefer
 clause holds the gold context). Optional gold figures neither count for nor against; every other reported
 figure is a false positive — except in a document with scope "main" (gold/2), which annotates only its
 main targets and headline figures: recall, kinds, labels and rank are scored there, precision is not.
+Values are signed for changes (issue K): a decline is annotated and reported negative (下降6.3% → -6.3, as
+the finder gives it), and compared as it is, so a fall read as growth (6.3) does not match its gold (-6.3).
 Kind accuracy is over matched figures whose gold kind is not null. Main targets (gold `main`) are also
 scored on their own: found, kind right, and found among the first ten figures of the digest. `overall`
 micro-averages over documents.

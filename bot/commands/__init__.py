@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,8 +38,37 @@ async def open_service(command: str, settings: Settings | None = None) -> Servic
     from bot.service import Service, StoreOpenError
     from bot.settings import get_settings
 
+    settings = settings or get_settings()
+    note_old_store(settings)
     try:
-        return await Service.create(settings or get_settings())
+        return await Service.create(settings)
     except StoreOpenError as exc:
         print(f"countybot {command}: {exc}", file=sys.stderr)
         return None
+
+
+def store_label(settings: Settings) -> str:
+    """The store in use, for people: a SQLite file's path, else the URL without its password."""
+    from bot.store.db import database_url, is_memory
+
+    url = database_url(settings.db)
+    if url.get_backend_name() == "sqlite":
+        return "内存数据库" if is_memory(url) else str(Path(url.database or "").resolve())
+    return url.render_as_string(hide_password=True)
+
+
+def note_old_store(settings: Settings) -> None:
+    """The store used to default to ./data/countybot.sqlite3: a folder that still has one is told where the
+    store is now and how to keep using the old one (on stderr, so --json output stays clean)."""
+    from bot.settings import OLD_DEFAULT_DB
+
+    if not settings.db_is_default or not OLD_DEFAULT_DB.is_file():
+        return
+    old = OLD_DEFAULT_DB.resolve()
+    if str(old) == store_label(settings):
+        return
+    print(
+        f"注意：当前目录下有旧的数据库 {old}；现在默认使用 {store_label(settings)}。"
+        f"要继续用旧库，请加 --db {old}（或设置 COUNTYBOT_DB）。",
+        file=sys.stderr,
+    )

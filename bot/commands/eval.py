@@ -27,6 +27,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="scores as one JSON object")
     parser.add_argument("--llm", action="store_true", help="score the configured LLM backend, not the rules")
     parser.add_argument("--details", action="store_true", help="list false positives, misses and kind errors")
+    parser.add_argument(
+        "--track",
+        action="store_true",
+        help="GOLD.json is a countybot-track/1 pairs file: score tracking (status and year per metric)",
+    )
 
 
 TOP = 10  # extract.evaluate.TOP, kept here so the CLI starts without importing the pipeline
@@ -69,6 +74,15 @@ def _mark(ok: bool | None) -> str:
 def run(args: argparse.Namespace) -> int:
     from extract.errors import InputError
     from extract.evaluate import load_gold
+
+    if args.track:
+        from bot.commands import eval_track
+
+        try:
+            return eval_track.run(args.gold, args.docs_dir, as_json=args.json)
+        except (OSError, ValueError) as exc:
+            eval_track.fail(f"标注文件或文档读不了（cannot read pairs or documents）：{type(exc).__name__}")
+            return 1
 
     try:
         gold = load_gold(args.gold)

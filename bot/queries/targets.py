@@ -38,13 +38,26 @@ class TargetItem(BaseModel):
     status_note: str = ""  # how the status was decided
 
 
+class RollupLine(BaseModel):
+    """One county of a city's (or province's) roll-up: its main targets from its newest report."""
+
+    county: County
+    targets: list[TargetItem] = []  # at most ROLLUP_TARGETS, the newest report's leading ones
+    total: int = 0  # all its targets
+
+
 class TargetsAnswer(BaseModel):
     status: Literal["ok", "ambiguous", "unknown"]
     query: str
-    county: County | None = None
-    candidates: list[County] = []
+    county: County | None = None  # the place (county, city or province: see its level)
+    candidates: list[County] = []  # ambiguous: the places the name may mean (长沙: 长沙市 and 长沙县)
     targets: list[TargetItem] = []  # newest first; a target repeated in several reports is shown once
     reports: int = 0  # reports on this county that were considered
+    # issue L: namesakes at other levels when a province's name was meant (海南: 海南藏族自治州, 海南区)
+    others: list[County] = []
+    suggestions: list[County] = []  # unknown: the closest names (bot/queries/places.py)
+    rollup: list[RollupLine] | None = None  # "/targets 临汾 各县": the counties with targets, one line each
+    rollup_counties: int = 0  # how many counties the city or province has
 
 
 def _unique(counties: Iterable[County]) -> list[County]:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.render.common import county_text, date_words
+from bot.render.common import county_text, date_words, figure_number
 from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
 from bot.render.html import esc
-from bot.track import report_day
 from extract.digest.summary import clip
 
 if TYPE_CHECKING:
@@ -26,8 +25,11 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _figure_meta(f: TrackedFigure) -> str:
+    when = f.report_date.isoformat() if f.report_date else None
+    if f.undated:  # never shown as if the report were dated the day it arrived
+        when = f"日期不详 · 收到于 {when}" if when else "日期不详"
     bits = [
-        report_day(f),
+        when,
         f"《{_clip(f.title, 40)}》" if f.title else f"报告 #{f.report_id}",
         f"来源：{f.source}" if f.source else None,
     ]
@@ -35,11 +37,11 @@ def _figure_meta(f: TrackedFigure) -> str:
 
 
 def _not_found(answer: TrackAnswer, command: str) -> str:
-    q = answer.query.strip()[:20]
+    from bot.render import places
+
     if answer.status == "unknown":
-        return f"没有找到「{q}」这个县（区）。请检查县名，例如 {command} 大宁县。"
-    names = "、".join(county_text(c) for c in answer.candidates[:8])
-    return f"「{q}」有好几个地方，请连同市或省名再发一次：{names}"
+        return places.unknown_text(answer.query, answer.suggestions, command)
+    return places.ambiguous_text(answer.query, answer.candidates, command, buttons=False)
 
 
 def _head(answer: TrackAnswer) -> str:
@@ -73,7 +75,13 @@ def _status_lines(s: TargetStatus, *, html_mode: bool) -> list[str]:
         lines.append(f"   ↪ {e(s.previous_text)}")
     if s.result is not None:
         r = s.result
-        lines.append(f"   ✅ 实际 {e(r.surface)}  {e(_figure_meta(r))}")
+        estimated = "预计 " if r.estimated else ""
+        shown = figure_number(r)[0]  # 下降4.2% / 突破500亿元, as written
+        lines.append(f"   ✅ 实际 {estimated}{e(shown)}  {e(_figure_meta(r))}")
+    if s.estimate_text:
+        lines.append(f"   ↪ {e(s.estimate_text)}")
+    if s.conflict_text:
+        lines.append(f"   ⚠️ {e(s.conflict_text)}")
     if s.note:
         lines.append(f"   {e(s.note)}")
     if html_mode:
@@ -113,7 +121,7 @@ def entry_line(r: ReportEntry) -> str:
     """ "2025-01-10 《政府工作报告》 大宁县" (plain text; escape for HTML)."""
     title = r.title or r.filename or f"报告 #{r.id}"
     bits = [
-        date_words(r.published, r.received),
+        date_words(r.published, r.received),  # 日期不详 · 收到于 … when the report states no date
         f"《{_clip(title, 30)}》",
         "、".join(r.counties) or "未识别县",
     ]
@@ -126,8 +134,9 @@ def reports_html(entries: Sequence[ReportEntry]) -> str:
     if not entries:
         return "本聊天还没有发送过报告。把报告全文或文件发给我即可。"
     lines = [f"<b>本聊天的报告</b>（最近 {len(entries)} 份，新的在前）", ""]
-    lines += [f"{n}. {esc(entry_line(r))}" for n, r in enumerate(entries, 1)]
-    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除"]
+    # the report's own number (编号): what the buttons, /delete and /fix take, stable as reports come
+    lines += [f"#{r.id} {esc(entry_line(r))}" for r in entries]
+    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除；也可以发送 /delete 编号"]
     return "\n".join(lines)
 
 
@@ -136,8 +145,8 @@ def search_html(query: str, entries: Sequence[ReportEntry]) -> str:
     if not entries:
         return f"没有找到包含「{q}」的报告（只查本聊天的报告和公开报告）。"
     lines = [f"<b>「{q}」</b>：找到 {len(entries)} 份报告（新的在前）", ""]
-    for n, r in enumerate(entries, 1):
-        lines.append(f"{n}. {esc(entry_line(r))}")
+    for r in entries:
+        lines.append(f"#{r.id} {esc(entry_line(r))}")
         if r.snippet:
             lines.append(f"   <i>{esc(_clip(r.snippet, 90))}</i>")
     return "\n".join(lines)

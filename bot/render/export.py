@@ -22,8 +22,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from bot.track import TargetStatus, TrackedFigure, match_targets, report_day
-from bot.track_periods import parse_period
+from bot.render.common import figure_number
+from bot.track import TargetStatus, TrackedFigure, match_targets
+from bot.track_periods import parse_period, report_day
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("county", "县"),
@@ -45,7 +46,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class ExportRow(BaseModel):
     county: str
-    date: str  # ISO date of the report, "" when unknown
+    date: str  # ISO date of the report; 日期不详 · 收到于 … when it states none
     title: str
     source: str
     metric: str
@@ -63,14 +64,12 @@ def _identity(f: TrackedFigure) -> tuple[object, ...]:
 
 
 def _as_written(f: TrackedFigure) -> str:
-    q = f.qualifier or ""
-    if not q or q in f.surface:
-        return f.surface
-    return f.surface + q if q in ("左右", "以上", "以内", "以下", "上下") else q + f.surface
+    """突破500亿元 / 8%以上 / 下降6.3%: the number as the report writes it (common.figure_number)."""
+    return figure_number(f)[0]
 
 
 def _period(f: TrackedFigure) -> str:
-    p = parse_period(f.period, f.report_date) if f.period else None
+    p = parse_period(f.period, f.when) if f.period else None  # an undated report resolves nothing
     return p.text() if p else (f.period or "")
 
 
@@ -88,7 +87,7 @@ def export_rows(
     return [
         ExportRow(
             county=f.county,
-            date=report_day(f),
+            date=report_day(f.when, f.report_date),
             title=f.title or "",
             source=f.source or "",
             metric=f.label or "",

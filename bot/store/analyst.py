@@ -81,8 +81,7 @@ class Analyst:
         kinds: Sequence[str] | None = ("target", "result"),
     ) -> list[TrackedFigure]:
         """Figures of done reports in `scopes` about the county, as bot.track reads them, ordered by
-        report's own date (undated first, never dated by the day received), report id and position.
-        kinds=None: every figure."""
+        report date (published, else received), report id and position. kinds=None: every figure."""
         stmt = (
             select(
                 FigureTable.county,
@@ -96,6 +95,8 @@ class Analyst:
                 FigureTable.kind,
                 FigureTable.period,
                 FigureTable.quote,
+                FigureTable.qualifier,
+                FigureTable.estimated,
                 Report.id.label("report_id"),
                 Report.published,
                 Report.received,
@@ -112,9 +113,8 @@ class Analyst:
             rows = (await conn.execute(stmt)).all()
         out: list[tuple[tuple[Any, ...], TrackedFigure]] = []
         for r in rows:
-            when = r.published  # an undated report is never tracked as if written the day it came
+            when = r.published or (r.received.date() if r.received else None)
             fig = TrackedFigure(
-                received=r.received.date() if r.received else None,
                 county=r.county,
                 city=r.city,
                 province=r.province,
@@ -129,9 +129,12 @@ class Analyst:
                 kind=r.kind if r.kind in ("target", "result") else None,
                 period=r.period,
                 quote=r.quote or "",
-                qualifier=infer_qualifier(r.surface, r.quote or ""),
+                qualifier=r.qualifier or infer_qualifier(r.surface, r.quote or ""),
+                estimated=bool(r.estimated),
+                undated=r.published is None,  # report_date is then the day it was received
             )
-            out.append(((when or date.min, r.report_id, r.position), fig))
+            # ordered by the report's own date: an undated one never sits where the day it came would put it
+            out.append(((r.published or date.min, r.report_id, r.position), fig))
         out.sort(key=lambda x: x[0])
         return [f for _, f in out]
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Connection,
     DateTime,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    false,
     inspect,
     select,
     text,
@@ -94,6 +96,23 @@ def _m003_workers(conn: Connection) -> None:
         Index("ix_reports_chat_delivered", t.c.chat_id, t.c.delivered_at).create(conn)
 
 
+def _m004_corrections(conn: Connection) -> None:
+    # issue L: the corrections and report_messages tables (tables.py); nothing else changes
+    Base.metadata.create_all(conn, checkfirst=True)
+
+
+def _m009_figure_shape(conn: Connection) -> None:
+    # ktrack: a result's qualifier as written (突破500亿元) and 预计 estimates, for tracking
+    _add_columns(
+        conn,
+        "figures",
+        [
+            Column("qualifier", String(20), nullable=True),
+            Column("estimated", Boolean(), nullable=False, server_default=false()),
+        ],
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         1,
@@ -102,6 +121,8 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     ),
     (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
     (3, "several workers: message parts, report leases, digest claims, worker heartbeats", _m003_workers),
+    (4, "corrections of a report's county or date; which report a digest message shows", _m004_corrections),
+    (9, "figures.qualifier and figures.estimated: results as written, for tracking", _m009_figure_shape),
 ]
 
 LATEST = MIGRATIONS[-1][0]

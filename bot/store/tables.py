@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Double,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -106,6 +108,9 @@ class FigureTable(Base):
     period: Mapped[str | None] = mapped_column(String(100))
     quote: Mapped[str] = mapped_column(Text, default="")
     surface: Mapped[str] = mapped_column(String(100))
+    # migration 9 (ktrack): what tracking reads of a result as written
+    qualifier: Mapped[str | None] = mapped_column(String(20), nullable=True)  # 突破, 左右, 以上 …
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 预计…
 
 
 class ReportCounty(Base):
@@ -219,3 +224,34 @@ class LLMCacheRow(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     created: Mapped[datetime] = mapped_column(DateTime)
     data: Mapped[str] = mapped_column(Text)  # Digest JSON
+
+
+class CorrectionRow(Base):
+    """A person's correction of a report's county and/or date (issue L, migration 4): who, when, what was
+    extracted before (JSON: counties and date as the digest had them), what it was set to."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_report", "report_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    by: Mapped[str | None] = mapped_column(String(200))  # "tg:<user id>", "cli:<user>"
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)  # the chat it was made in (NULL: the CLI)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    county: Mapped[str | None] = mapped_column(String(100))  # NULL: the county was not changed
+    city: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(10))
+    published: Mapped[date | None] = mapped_column(Date)  # NULL: the date was not changed
+    before: Mapped[str] = mapped_column(Text)  # {"counties": [...], "published": "YYYY-MM-DD"|null}
+
+
+class ReportMessage(Base):
+    """Which report a digest message the bot sent shows (migration 4): a reply to a digest (a county
+    name, /fix) finds its report, also after a restart."""
+
+    __tablename__ = "report_messages"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot import analyst
 from bot.models import chat_scope
+from bot.queries.track import TrackAnswer
 from bot.render.analyst import entry_line, not_found_html, reports_html, search_html, track_html
 from bot.render.html import esc, render_digest
 from bot.telegram.access import ADMINS_ONLY, is_admin
@@ -36,13 +37,25 @@ def _scopes(chat_id: int) -> list[str]:
     return [chat_scope(chat_id), "public"]
 
 
+async def _choices(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: TrackAnswer, command: str
+) -> InlineKeyboardMarkup | None:
+    """A button per place the name may mean, or per closest name (issue L; bot/telegram/fix.py)."""
+    from bot.telegram.fix import place_buttons
+
+    places = answer.candidates if answer.status == "ambiguous" else answer.suggestions
+    if answer.status == "ok" or not places:
+        return None
+    return place_buttons(places, command, await chat_script(get_state(context), update.effective_chat.id))
+
+
 async def cmd_track(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = _query(context)
     if not query:
         await reply(update, context, "用法：/track 县名，例如 /track 大宁")
         return
     answer = await analyst.track(get_state(context).svc, query, _scopes(update.effective_chat.id))
-    await reply(update, context, track_html(answer))
+    await reply(update, context, track_html(answer), markup=await _choices(update, context, answer, "k"))
 
 
 async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -55,7 +68,8 @@ async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     answer, png = await analyst.chart(state.svc, query, _scopes(chat_id))
     if answer.status != "ok" or answer.county is None:
-        await reply(update, context, not_found_html(answer, "/chart"))
+        markup = await _choices(update, context, answer, "c")
+        await reply(update, context, not_found_html(answer, "/chart"), markup=markup)
         return
     if png is None:
         await reply(update, context, f"{esc(answer.county.name)} 还没有目标或实际数字可以画图。")
@@ -82,7 +96,8 @@ async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat_id = update.effective_chat.id
     answer, data, n = await analyst.export(state.svc, query, _scopes(chat_id), "csv")
     if answer.status != "ok" or answer.county is None:
-        await reply(update, context, not_found_html(answer, "/export"))
+        markup = await _choices(update, context, answer, "e")
+        await reply(update, context, not_found_html(answer, "/export"), markup=markup)
         return
     if not n:
         await reply(update, context, f"{esc(answer.county.name)} 还没有可以导出的数字。")
@@ -110,10 +125,10 @@ async def cmd_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 def _buttons(entries: list) -> InlineKeyboardMarkup:
     rows = []
-    for n, r in enumerate(entries, 1):
-        row = [InlineKeyboardButton(f"🗑 {n}", callback_data=f"rep:del:{r.id}")]
+    for r in entries:  # labelled with the number the list shows and /delete takes
+        row = [InlineKeyboardButton(f"🗑 #{r.id}", callback_data=f"rep:del:{r.id}")]
         if r.status in ("done", "duplicate"):
-            row.insert(0, InlineKeyboardButton(f"📄 {n}", callback_data=f"rep:show:{r.id}"))
+            row.insert(0, InlineKeyboardButton(f"📄 #{r.id}", callback_data=f"rep:show:{r.id}"))
         rows.append(row)
     return InlineKeyboardMarkup(rows)
 
@@ -164,7 +179,7 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     scope = chat_scope(update.effective_chat.id)
     arg = _query(context).lstrip("#")
     if arg and not arg.isdigit():
-        await reply(update, context, "用法：/delete 或 /delete 报告编号（编号见 /reports 的按钮）")
+        await reply(update, context, "用法：/delete 或 /delete 编号（编号是 /reports 列表里 # 后面的数字）")
         return
     if arg:
         report_id: int | None = int(arg)
@@ -199,7 +214,10 @@ async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await query.answer(convert(_NO_REPORT, script)[:200], show_alert=True)
             return
         await query.answer()
-        await send_html(context.bot, chat_id, render_digest(digest, more_hint=False), script=script)
+        sent: list[int] = []  # a reply to the digest shown again (a place's name, /fix) finds the report
+        text = render_digest(digest, more_hint=False)
+        await send_html(context.bot, chat_id, text, script=script, sent_ids=sent)
+        await state.svc.store.corrections.remember_messages(chat_id, sent, report_id)
     elif action == "del":
         problem = await _ask_delete(update, context, report_id)
         await query.answer(convert(problem, script)[:200] if problem else None, show_alert=bool(problem))

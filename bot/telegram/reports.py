@@ -320,7 +320,10 @@ async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcom
     worker took over (this one stalled) is left to it."""
     async with state.svc.delivering(outcome.report_id) as ours:
         if ours:
-            await send_outcome(bot, chat_id, outcome, **how)
+            sent: list[int] = []
+            await send_outcome(bot, chat_id, outcome, sent_ids=sent, **how)
+            if outcome.digest is not None:  # a reply to the digest (a county name, /fix) finds the report
+                await state.svc.store.corrections.remember_messages(chat_id, sent, outcome.report_id)
 
 
 async def send_outcome(
@@ -332,9 +335,13 @@ async def send_outcome(
     reply_to: int | None = None,
     notes: list[str] | None = None,
     lead: str = "",
+    sent_ids: list[int] | None = None,
 ) -> None:
-    """The digest (with the all-figures button when some are hidden), or the failure's message.
-    `lead`: Telegram HTML put before it (e.g. the note on a digest sent after a restart)."""
+    """The digest (with the all-figures button when some are hidden, the likeliest places when it found
+    none), or the failure's message. `lead`: Telegram HTML put before it (e.g. the note on a digest sent
+    after a restart); `sent_ids`: filled with the digest's message ids."""
+    from bot.telegram.fix import county_buttons
+
     if outcome.status == "failed" or outcome.digest is None:
         text = lead + "⚠️ " + esc(outcome.error or "无法处理这份报告。")
         await send_html(bot, chat_id, text, script=script, reply_to=reply_to)
@@ -343,21 +350,20 @@ async def send_outcome(
     if outcome.status == "duplicate":
         notes.insert(0, DUPLICATE_NOTE)
     digest = outcome.digest
-    markup = None
+    rows = county_buttons(digest, outcome.report_id, script)
     if hidden_figures(digest):
         label = f"📊 全部 {len(digest.figures)} 个数字"
         if script == "traditional":
             from bot.telegram.reply import convert
 
             label = convert(label, script)
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=f"figs:{outcome.report_id}")]]
-        )
+        rows.append([InlineKeyboardButton(label, callback_data=f"figs:{outcome.report_id}")])
     await send_html(
         bot,
         chat_id,
         lead + render_digest(digest, notes=notes, received=outcome.received),
         script=script,
         reply_to=reply_to,
-        markup=markup,
+        markup=InlineKeyboardMarkup(rows) if rows else None,
+        sent_ids=sent_ids,
     )

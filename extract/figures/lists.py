@@ -13,7 +13,7 @@ import re
 _SEP = re.compile(r"以及|、|和|及|与")
 # A compound naming two metrics, in the order reports list them (城乡 = 城镇 then 农村)
 _PAIRS = {"城乡": ("城镇", "农村"), "进出口": ("进口", "出口")}
-_CHANGE_END = re.compile(r"(?:同比)?(?:增长|增速|增幅|下降|提高|提升|降低|减少)$")
+_CHANGE_END = re.compile(r"(?:同比)?(?:负增长|增长|增速|增幅|下降|提高|提升|降低|减少|下滑|回落)$")
 _SHORT = 3  # a first item this short is a modifier of the last item's noun (城镇、农村居民…)
 
 

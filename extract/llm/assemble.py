@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from extract.digest.grounding import number_forms, ungrounded_numbers
 from extract.figures.numerals import parse_quantity
 from extract.figures.sections import own_year, resolve_year
+from extract.figures.signs import MINUS, fell_before, minus_before
 from extract.llm import notices, trust
 from extract.llm.prompt import NumberedFigure
 from extract.llm.schema import AddedFigure, Answer
@@ -30,6 +31,7 @@ LABEL_MAX = 40
 # units that make a "figure" a date or a duration, never a key figure
 _TIME_UNITS = {"年", "月", "日", "号", "时", "点", "分", "秒", "周年", "个月", "季度", "世纪"}
 _CLAUSE_STOPS = marks("clause", colons=False)  # 。！？!?；;，, and the line end
+_RISE_END = re.compile(r"(?:增长|增速|增幅|提高|提升|增加|上升|上涨)$")  # a label saying growth
 _NUMERAL_CHARS = set("0123456789.,零〇一二两三四五六七八九十百千万亿")
 
 
@@ -121,10 +123,14 @@ def _added(g: Grounder, a: AddedFigure, lo: int, hi: int) -> tuple[Figure | None
     pos = _find_surface(text, surface, lo, hi)
     if pos < 0:
         return None, f"added figure {surface!r} does not occur in the report text"
-    parsed = parse_quantity(surface)
+    number = surface.lstrip(MINUS)  # 增长-6.3%: the model may copy the printed minus
+    parsed = parse_quantity(number)
     if parsed is None:
         return None, f"added figure {surface!r} is not a number with a unit"
     value, unit = parsed
+    at = pos + len(surface) - len(number)
+    if minus_before(text, at) or fell_before(text, at):  # the sign is the report's, never the model's
+        value = -value
     if unit in _TIME_UNITS:
         return None, f"added figure {surface!r} is a date or duration, not a key figure"
     period = _period(g, a.period, None)
@@ -236,7 +242,10 @@ def review(
         chosen.add(choice.id)
         period = _period(g, choice.period, f.period)
         label, kind = _trusted(g, choice.id, f, _clean_label(g, choice.label, f.label), choice.kind, part)
-        part.figures.append(f.model_copy(update={"label": label, "kind": kind, "period": period}))
+        estimated = f.estimated and kind == "result"  # an estimate is a result's: a model's target is none
+        part.figures.append(
+            f.model_copy(update={"label": label, "kind": kind, "period": period, "estimated": estimated})
+        )
     for a in answer.added:
         fig, problem = _added(g, a, lo, hi)
         if problem:
@@ -285,6 +294,9 @@ def _trusted(
     """The model's label only when the figure's clause supports it, else the rules' label; the model's
     kind unless the clause makes the rules sure of the other one. Each override goes to the call log."""
     win = trust.window(g.doc.text, f)
+    if label and label != f.label and f.value < 0 and _RISE_END.search(label):
+        part.overrides.append(f"{fid} {f.surface}: label {label!r} says growth of a fall; rules' {f.label!r}")
+        label = f.label
     if label and label != f.label and not trust.label_supported(label, win):
         note = f"{fid} {f.surface}: label {label!r} unsupported by {win!r}; rules' {f.label!r}"
         part.overrides.append(note)

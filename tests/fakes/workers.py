@@ -68,6 +68,7 @@ class Workers:
             "COUNTYBOT_DB": self.db_url,
             "COUNTYBOT_WORKER_ID": name,
             "COUNTYBOT_JOIN_WINDOW_S": "1.0",
+            "COUNTYBOT_JOIN_MIN_CHARS": "1",  # the tests split seeds shorter than Telegram's limit
             "COUNTYBOT_LEASE_S": "3",
             "COUNTYBOT_QUEUE_POLL_S": "0.5",
             "COUNTYBOT_SCHEDULE_TICK_S": "1",
