@@ -13,12 +13,14 @@ from datetime import date
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Literal
 
+from bot.queries.changes import NextSteps, answered_by
+from bot.queries.period import PeriodDigest
 from bot.queries.targets import TargetsAnswer
 from bot.queries.track import TrackAnswer
 from bot.store.analyst import ReportEntry
 from bot.track import TargetStatus, TrackedFigure, match_targets, metric_key
 from bot.track_periods import Period, parse_period
-from extract.models import County
+from extract.models import County, Digest, Script
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -51,14 +53,18 @@ async def county_figures(
     )
 
 
+def tracked(statuses: Sequence[TargetStatus]) -> list[TargetStatus]:
+    """What /track lists: targets with a verdict, and those whose stop can be told (时期不详/日期不详)."""
+    return [s for s in statuses if s.status != "无后续数据" or s.stopped]
+
+
 async def track(service: Service, query: str, scopes: Sequence[str]) -> TrackAnswer:
     status, found = await find_county(service, query)
     if status != "ok":
         return _not_found(status, query, found)
     county = found[0]
     statuses = match_targets(await county_figures(service, county, scopes))
-    # a target with no verdict is listed when what stopped it can be told (时期不详/日期不详)
-    shown = [s for s in statuses if s.status != "无后续数据" or s.stopped]
+    shown = tracked(statuses)
     return TrackAnswer(
         status="ok", query=query, county=county, items=shown, untracked=len(statuses) - len(shown)
     )
@@ -70,6 +76,41 @@ def _not_found(status: Found, query: str, found: list[County]) -> TrackAnswer:
         return TrackAnswer(status=status, query=query, county=found[0])
     which = "candidates" if status == "ambiguous" else "suggestions"
     return TrackAnswer(status=status, query=query, **{which: found})
+
+
+# ---- what a new report changed, and where to go next from its digest ------------------------------------
+
+
+async def next_steps(service: Service, digest: Digest, report_id: int, scopes: Sequence[str]) -> NextSteps:
+    """For the digest's county (its first, when the report names it for sure): which of /targets, /track and
+    /chart would answer with something in these scopes, and the earlier targets this report answers."""
+    sure = [c for c in digest.counties if c.confidence == "sure"]
+    if not sure:
+        return NextSteps()
+    county = sure[0]
+    figs = await county_figures(service, county, scopes)
+    statuses = match_targets(figs)
+    return NextSteps(
+        county=county,
+        targets=any(f.kind == "target" for f in figs),
+        track=bool(tracked(statuses)),
+        chart=bool(figs),
+        answered=answered_by(statuses, report_id),
+    )
+
+
+async def period_updates(service: Service, digest: PeriodDigest, scopes: Sequence[str]) -> PeriodDigest:
+    """The period digest with each report's answers to earlier targets of its county (ReportBrief.answered)
+    and every such answer in `updates` (the daily digest's 目标完成情况更新), tracked in `scopes`."""
+    for group in digest.groups:
+        if group.county is None:
+            continue
+        statuses = match_targets(await county_figures(service, group.county, scopes))
+        for brief in group.reports:
+            answered = answered_by(statuses, brief.report_id)
+            brief.answered += [s for s in answered if s not in brief.answered]
+            digest.updates += [s for s in answered if s not in digest.updates]
+    return digest
 
 
 # ---- /targets with statuses --------------------------------------------------------------------------
@@ -113,8 +154,16 @@ def county_title(county: County) -> str:
     return "".join(x for x in (county.province, county.city) if x and x != county.name) + county.name
 
 
-async def chart(service: Service, query: str, scopes: Sequence[str]) -> tuple[TrackAnswer, bytes | None]:
-    """The county's targets and results as PNG bytes (None when the county has none to draw)."""
+async def chart(
+    service: Service,
+    query: str,
+    scopes: Sequence[str],
+    *,
+    script: Script = "simplified",
+    more_hint: str = "/track",
+) -> tuple[TrackAnswer, bytes | None]:
+    """The county's targets and results as PNG bytes (None when the county has none to draw), its text in
+    `script`; `more_hint` names where the metrics left out of the chart are listed."""
     status, found = await find_county(service, query)
     if status != "ok":
         return _not_found(status, query, found), None
@@ -123,14 +172,15 @@ async def chart(service: Service, query: str, scopes: Sequence[str]) -> tuple[Tr
     answer = TrackAnswer(status="ok", query=query, county=county)
     if not figs:
         return answer, None
-    png = await asyncio.to_thread(_render, county.name, figs)  # matplotlib: ~0.4 s import, CPU-bound drawing
+    # matplotlib: ~0.4 s import, CPU-bound drawing
+    png = await asyncio.to_thread(_render, county.name, figs, script, more_hint)
     return answer, png
 
 
-def _render(name: str, figs: list[TrackedFigure]) -> bytes:
+def _render(name: str, figs: list[TrackedFigure], script: Script, more_hint: str) -> bytes:
     from bot.render.chart import render_chart  # lazily: matplotlib is slow to import
 
-    return render_chart(name, figs)
+    return render_chart(name, figs, script=script, more_hint=more_hint)
 
 
 async def export(

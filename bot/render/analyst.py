@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.render.changes import STATUS_ICON
 from bot.render.common import county_text, figure_number
 from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
 from bot.render.html import esc
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from bot.store.analyst import ReportEntry
     from bot.track import TargetStatus, TrackedFigure
 
-STATUS_ICON = {"已完成": "🟢", "接近目标": "🟡", "未完成": "🔴", "进行中": "🔵", "无后续数据": "⚪"}
 STATUS_NAME = {"done": "", "duplicate": "重复", "failed": "失败", "pending": "处理中"}
 
 

@@ -66,7 +66,8 @@ async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = get_state(context)
     chat_id = update.effective_chat.id
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    answer, png = await analyst.chart(state.svc, query, _scopes(chat_id))
+    script = await chat_script(state, chat_id)
+    answer, png = await analyst.chart(state.svc, query, _scopes(chat_id), script=script)
     if answer.status != "ok" or answer.county is None:
         markup = await _choices(update, context, answer, "c")
         await reply(update, context, not_found_html(answer, "/chart"), markup=markup)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.analyst import targets_with_status
+from bot.analyst import period_updates, targets_with_status
 from bot.queries.targets import TargetsAnswer
 from bot.render.html import esc, render_figures, render_period, render_targets
 from bot.service import chat_scope
@@ -130,6 +130,7 @@ async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not digest.totals.get("reports"):
         await reply(update, context, "过去 24 小时本聊天没有收到报告。")
         return
+    digest = await period_updates(state.svc, digest, [chat_scope(chat_id), "public"])
     await reply(update, context, render_period(digest, tz=state.tz), quote=False)
 
 
