@@ -184,11 +184,18 @@ def _render(name: str, figs: list[TrackedFigure], script: Script, more_hint: str
 
 
 async def export(
-    service: Service, query: str | None, scopes: Sequence[str], fmt: ExportFormat = "csv"
+    service: Service,
+    query: str | None,
+    scopes: Sequence[str],
+    fmt: ExportFormat = "csv",
+    *,
+    track: bool = False,
+    script: Script = "simplified",
 ) -> tuple[TrackAnswer, bytes, int]:
-    """Every figure the scopes can see for a county (or every county when query is None), as CSV/JSON.
-    Returns the answer (county resolution), the bytes and the number of rows."""
-    from bot.render.export import export_rows, to_csv, to_json
+    """Every figure the scopes can see for a county (or every county when query is None), as CSV/JSON;
+    `track`: the tracking view instead (a row per target with its result, bot/render/export.py); a CSV's
+    text in `script`. Returns the answer (county resolution), the bytes and the number of rows."""
+    from bot.render.export import export_rows, to_csv, to_json, track_rows
 
     if query is None:
         answer = TrackAnswer(status="ok", query="")
@@ -202,11 +209,11 @@ async def export(
             return answer, b"", 0
         answer.county = found[0]
         counties = [found[0]]
-    rows = []
+    rows: list = []
     for county in counties:
-        figs = await county_figures(service, county, scopes, every_kind=True)
-        rows += export_rows(figs, match_targets(figs))
-    data = to_csv(rows) if fmt == "csv" else to_json(rows)
+        figs = await county_figures(service, county, scopes, every_kind=not track)
+        rows += track_rows(match_targets(figs)) if track else export_rows(figs, match_targets(figs))
+    data = to_csv(rows, script) if fmt == "csv" else to_json(rows)
     return answer, data, len(rows)
 
 

@@ -107,3 +107,37 @@ async def test_daily_digest_shows_what_a_followed_countys_report_answered(env, t
         assert await schedule.send_daily_digest(app, group - 1)
         mine = next(t for t in tg.texts(group - 1) if "今日摘要" in t)
         assert "目标完成情况更新" in mine  # the public targets are visible to every chat
+
+
+async def test_export_track_view_in_the_chats_script(env, tg):  # noqa: F811
+    import csv
+    import io
+
+    from bot.render.export import TRACK_COLUMNS
+
+    await _ingest_public(TARGET_REPORT, RESULT_REPORT)
+    async with bot():
+        tg.send_text(USER, USER, "/export 蒲县 对照")
+        [doc] = await tg.wait_for("sendDocument", 1, chat_id=USER, timeout=20)
+        sent = doc.files["document"]
+        assert sent.filename == "蒲县-完成情况.csv" and "6 项目标" in doc.params["caption"]
+        reader = csv.DictReader(io.StringIO(sent.data.decode("utf-8-sig")))
+        rows = list(reader)
+        assert reader.fieldnames == [zh for _, zh in TRACK_COLUMNS] and len(rows) == 6
+        gdp = next(r for r in rows if r["指标"] == "地区生产总值增长")
+        assert (gdp["目标"], gdp["实际"], gdp["差值"]) == ("6%左右", "5.9%", "-0.1")
+        assert gdp["完成情况"] == "接近目标"
+
+        tg.send_text(OTHER, OTHER, "/script 繁")
+        await tg.wait_text(OTHER, "繁體", timeout=10)
+        tg.send_text(OTHER, OTHER, "/export 蒲縣 對照")
+        [doc] = await tg.wait_for("sendDocument", 1, chat_id=OTHER, timeout=20)
+        sent = doc.files["document"]
+        assert sent.filename == "蒲縣-完成情況.csv"
+        text = sent.data.decode("utf-8-sig")
+        assert text.startswith("縣,指標,時期,目標,") and "完成情況" in text and "地區生產總值增長" in text
+        assert "完成情况" not in text and "实际" not in text
+
+        tg.send_text(USER, USER, "/export 蒲县")  # without 对照: every figure, as before
+        [_, doc] = await tg.wait_for("sendDocument", 2, chat_id=USER, timeout=20)
+        assert doc.files["document"].filename == "蒲县-数字.csv"
