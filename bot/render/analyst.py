@@ -55,7 +55,7 @@ def track_text(answer: TrackAnswer) -> str:
     head = _head(answer)
     if not answer.items:
         more = f"（{answer.untracked} 项目标尚无后续数据）" if answer.untracked else ""
-        return f"{head}：还没有可以对照结果的目标{more}。"
+        return f"{head}：还没有可以对照实际数字的目标{more}。"
     lines = [f"{head}：目标完成情况 {len(answer.items)} 项（新的时期在前）"]
     if answer.untracked:
         lines[0] += f"，另有 {answer.untracked} 项尚无后续数据"
@@ -101,7 +101,7 @@ def track_html(answer: TrackAnswer) -> str:
     head = esc(county_text(answer.county) if answer.county else answer.query)
     if not answer.items:
         more = f"（{answer.untracked} 项目标尚无后续数据）" if answer.untracked else ""
-        return f"<b>{head}</b>：还没有可以对照结果的目标{esc(more)}。发送 /targets 查看全部目标。"
+        return f"<b>{head}</b>：还没有可以对照实际数字的目标{esc(more)}。发送 /targets 查看全部目标。"
     lines = [f"<b>{head}</b> 目标完成情况（{len(answer.items)} 项，新的时期在前）"]
     if answer.untracked:
         lines.append(f"另有 {answer.untracked} 项目标尚无后续数据（/targets 可见）。")

@@ -106,7 +106,7 @@ def render_digest(
     if digest.figures:
         ranked = digest_order(digest)
         limit = max(limit, min(digest.key_figures, KEY_FIGURES_MAX))  # every key figure, ≤ 10
-        lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 完成）"]
+        lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 实际）"]
         lines += [figure_line(f) for f in ranked[:limit]]
         more = len(ranked) - limit
         if more > 0 and more_hint:

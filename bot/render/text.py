@@ -90,7 +90,7 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
     if digest.highlights:
         lines += ["", _style("要点", _BOLD, color)]
         lines += [f"  • {h}" for h in digest.highlights]
-    lines += ["", _style("关键数字", _BOLD, color) + _style("  🎯 目标 ✅ 结果 · 未定", _DIM, color)]
+    lines += ["", _style("关键数字", _BOLD, color) + _style("  🎯 目标 ✅ 实际 · 未定", _DIM, color)]
     if digest.figures:
         shown = digest_order(digest)[:MAX_FIGURES]  # key figures first
         width = max(display_width(_shown(f)) for f in shown)
