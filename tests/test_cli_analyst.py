@@ -111,3 +111,13 @@ def test_export_track_view(ingested: dict, tmp_path: Path) -> None:
     assert main(["export", "蒲县", "--track", "--json", "-o", str(tmp_path / "t.json")]) == 0
     data = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
     assert len(data) == len(rows) and {"target", "actual", "difference", "status"} <= set(data[0])
+
+
+def test_digest_says_what_the_reports_answered(ingested: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["digest"]) == 0
+    out = capsys.readouterr().out
+    assert "📈 回答了此前" in out and "■ 目标完成情况更新" in out
+    assert "🟡 蒲县 2024年 地区生产总值增长：目标 6%左右 · 实际 5.9%，接近目标" in out
+    assert main(["digest", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["updates"] and data["updates"][0]["result"]["report_date"] == "2025-01-12"

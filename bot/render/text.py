@@ -13,6 +13,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from bot.render.changes import answered_line, update_line
 from bot.render.common import (
     KIND_ICON,
     county_place,
@@ -195,4 +196,8 @@ def render_period_text(pd: PeriodDigest) -> str:
                 shown = f"{estimated} {number}" if estimated else number
                 mark = KIND_ICON.get(f.kind or "", "-")
                 lines.append(f"    {mark} {shown}" + (f" {words}" if words else ""))
+            if b.answered:  # the earlier targets this report answers (issue N)
+                lines.append(f"    📈 {answered_line(b.answered)}")
+    if pd.updates:
+        lines += ["", "■ 目标完成情况更新", *[f"  {update_line(s)}" for s in pd.updates]]
     return "\n".join(lines)
