@@ -82,20 +82,23 @@ def _not_found(status: Found, query: str, found: list[County]) -> TrackAnswer:
 
 
 async def next_steps(service: Service, digest: Digest, report_id: int, scopes: Sequence[str]) -> NextSteps:
-    """For the digest's county (its first, when the report names it for sure): which of /targets, /track and
-    /chart would answer with something in these scopes, and the earlier targets this report answers."""
-    sure = [c for c in digest.counties if c.confidence == "sure"]
+    """For the digest's county (its first one the report names for sure): which of /targets, /track and
+    /chart would answer with something in these scopes; and the earlier targets this report answers (of
+    each county it is sure of, up to three)."""
+    sure = [c for c in digest.counties if c.confidence == "sure"][:3]
     if not sure:
         return NextSteps()
-    county = sure[0]
-    figs = await county_figures(service, county, scopes)
+    figs = await county_figures(service, sure[0], scopes)
     statuses = match_targets(figs)
+    answered = answered_by(statuses, report_id)
+    for county in sure[1:]:
+        answered += answered_by(match_targets(await county_figures(service, county, scopes)), report_id)
     return NextSteps(
-        county=county,
+        county=sure[0],
         targets=any(f.kind == "target" for f in figs),
         track=bool(tracked(statuses)),
         chart=bool(figs),
-        answered=answered_by(statuses, report_id),
+        answered=answered,
     )
 
 
