@@ -137,6 +137,10 @@ async def test_export_track_view_in_the_chats_script(env, tg):  # noqa: F811
         text = sent.data.decode("utf-8-sig")
         assert text.startswith("縣,指標,時期,目標,") and "完成情況" in text and "地區生產總值增長" in text
         assert "完成情况" not in text and "实际" not in text
+        tg.send_text(OTHER, OTHER, "/chart 蒲縣")  # drawn in the chat's script (tests/test_chart.py)
+        [photo] = await tg.wait_for("sendPhoto", 1, chat_id=OTHER, timeout=30)
+        assert photo.files["photo"].filename == "蒲縣.png"
+        assert "圖表（◇ 目標 · ● 實際）" in photo.params["caption"]
 
         tg.send_text(USER, USER, "/export 蒲县")  # without 对照: every figure, as before
         [_, doc] = await tg.wait_for("sendDocument", 2, chat_id=USER, timeout=20)

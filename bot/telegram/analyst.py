@@ -75,13 +75,12 @@ async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if png is None:
         await reply(update, context, f"{esc(answer.county.name)} 还没有目标或实际数字可以画图。")
         return
-    caption = (
-        f"<b>{esc(analyst.county_title(answer.county))}</b> 目标与实际（◇ 目标 · ● 实际）\n/track 看文字版"
-    )
+    # the chart's own title says 目标与实际, or 实际数字变化 for a county with results only
+    caption = f"<b>{esc(analyst.county_title(answer.county))}</b> 图表（◇ 目标 · ● 实际）\n/track 看文字版"
     await context.bot.send_photo(
         chat_id,
-        InputFile(png, filename=f"{answer.county.name}.png"),
-        caption=convert(caption, await chat_script(state, chat_id)),
+        InputFile(png, filename=convert(f"{answer.county.name}.png", script)),
+        caption=convert(caption, script),
         parse_mode=ParseMode.HTML,
     )
 
