@@ -101,7 +101,7 @@ async def send_daily_digest(app: Application, chat_id: int, *, day: date | None 
         try:
             digest = await period_updates(service, digest, [chat_scope(chat_id), "public"])
         except Exception:
-            log.exception("目标完成情况更新 for chat %s failed; the digest goes without it", chat_id)
+            log.exception("target updates for chat %s failed; the digest goes without them", chat_id)
         script = (await service.chat_settings(chat_id)).script
         text = render_period(digest, title="今日摘要：过去 24 小时的报告", tz=tz)
         await send_html(app.bot, chat_id, text, script=script)
