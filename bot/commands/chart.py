@@ -35,7 +35,7 @@ async def _chart(query: str, scopes: list[str], out: Path) -> int:
     if service is None:
         return 2
     try:
-        answer, png = await chart(service, query, scopes)
+        answer, png = await chart(service, query, scopes, more_hint="countybot track")
     finally:
         await service.close()
     if answer.status != "ok":
