@@ -103,3 +103,12 @@ def test_a_written_chart_says_so_in_chinese(
 def test_the_checker_catches_english() -> None:
     assert english_left("countybot export: cannot write /tmp/x.csv: No such file")
     assert not english_left("countybot export: 无法写入 /tmp/x.csv：文件或文件夹不存在")
+
+
+def test_digest_times_carry_their_zone(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COUNTYBOT_TIMEZONE", "Europe/Berlin")
+    rc, text = _run(capsys, "digest")
+    first = text.splitlines()[0]
+    assert rc == 0 and re.search(r"\d{2}:\d{2} 至 \d{4}-\d{2}-\d{2} \d{2}:\d{2} CES?T：", first), first

@@ -155,7 +155,7 @@ async def _ingest(
             transient=True,
         )
         with progress:
-            task = progress.add_task("ingest", total=len(files) + len(links or []))
+            task = progress.add_task("收录", total=len(files) + len(links or []))
             for url in links or []:  # issue M: each link stored, then fetched by the service
                 progress.update(task, description=url[:40])
                 outcome = await _submit_link(service, scope, url, use_llm)
