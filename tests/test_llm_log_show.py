@@ -121,3 +121,38 @@ def test_show_of_an_old_record_says_nothing_was_kept(
     out = capsys.readouterr().out
     assert "2026-01-02 11:04:05 CST" in out  # Asia/Shanghai, the default zone
     assert "没有记录提示和回答" in out and "F1 5%: label 'x' unsupported" in out
+
+
+def test_a_deleted_report_takes_its_text_out_of_the_call_log(
+    env: Path, server: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The prompt holds the report: deleting the report (what the bot's /delete calls) leaves each of its
+    calls with time, model, tokens and outcome, and nothing of the text."""
+    import asyncio
+
+    from bot.analyst import delete_report
+    from bot.service import Service
+    from bot.settings import get_settings
+
+    server.default = grounded_reply
+    assert main(["ingest", "--json", "--scope", "chat:7", str(env)]) == 0
+    report_id = json.loads(capsys.readouterr().out)["reports"][0]["report_id"]
+    assert main(["llm", "log", "--show", "1"]) == 0
+    assert "黎川县召开重点项目推进会" in capsys.readouterr().out
+
+    async def delete() -> bool:
+        service = await Service.create(get_settings())
+        try:
+            return await delete_report(service, report_id, "chat:7")
+        finally:
+            await service.close()
+
+    assert asyncio.run(delete())
+    assert main(["llm", "log", "--show", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "报告已删除" in out and "test-model" in out and "成功" in out
+    assert "黎川" not in out and "韩知秋" not in out
+    assert main(["llm", "log", "--show", "1", "--json"]) == 0
+    rec = CallRecord.model_validate_json(capsys.readouterr().out)
+    assert rec.forgotten and rec.messages == [] and rec.response is None and rec.rejected == []
+    assert rec.prompt_tokens and rec.outcome == "ok"

@@ -90,7 +90,9 @@ def call_text(n: int, rec: CallRecord, zone: tzinfo) -> str:
     ]
     if rec.error:
         lines.append(f"问题：{rec.error}")
-    if not rec.messages:
+    if rec.forgotten:
+        lines += ["", "（报告已删除：这次调用的提示、回答和引文随之删除）"]
+    elif not rec.messages:
         lines += ["", "（这次调用没有记录提示和回答：记录早于这项功能）"]
     else:
         lines += ["", f"── 提示（{len(rec.messages)} 条消息）──"]

@@ -79,6 +79,7 @@ class CallRecord(BaseModel):
     messages: list[dict[str, str]] = Field(default_factory=list)
     response: str | None = None
     rejected: list[Rejection] = Field(default_factory=list)
+    forgotten: bool = False  # its report was deleted: prompt, answer and quotes removed with it
 
     @field_validator("error", "base_url", "response", mode="after")
     @classmethod
