@@ -237,6 +237,9 @@ async def delete_report(service: Service, report_id: int, scope: str) -> bool:
     if gone is None:
         return False
     if gone.sha256 and gone.text and not await service.store.analyst.text_still_stored(gone.sha256):
+        from extract.llm.cache import text_sha256
+
+        await service.store.llm.forget_document(text_sha256(gone.text))  # its prompts held the text
         config = service.settings.llm_config()
         if config.enabled:
             from extract.llm.cache import cache_key

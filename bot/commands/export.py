@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands import add_scope_option, open_service, scopes_or_none
+from bot.commands import add_scope_option, open_service, os_reason, scopes_or_none
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +61,7 @@ async def _export(query: str | None, scopes: list[str], fmt: str, output: str, *
     try:
         Path(output).write_bytes(data)
     except OSError as exc:
-        print(f"countybot export: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"countybot export: 无法写入 {output}：{os_reason(exc)}", file=sys.stderr)
         return 2
-    print(f"{output}: {n} row(s)", file=sys.stderr)
+    print(f"已写入 {output}：{n} 行", file=sys.stderr)
     return 0

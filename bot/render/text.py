@@ -179,8 +179,9 @@ def _rollup_text(answer: TargetsAnswer) -> str:
 def render_period_text(pd: PeriodDigest) -> str:
     t = pd.totals
     fmt = "%Y-%m-%d %H:%M"
+    zone = f" {pd.until.tzname()}" if pd.until.tzinfo else ""  # the CLI's times carry their zone
     lines = [
-        f"{pd.since.strftime(fmt)} 至 {pd.until.strftime(fmt)}："
+        f"{pd.since.strftime(fmt)} 至 {pd.until.strftime(fmt)}{zone}："
         f"{t.get('reports', 0)} 篇报告，{t.get('counties', 0)} 个县，{t.get('targets', 0)} 项目标",
     ]
     if not pd.groups:
