@@ -41,7 +41,7 @@ from functools import lru_cache
 # canonical name -> the names reports use for it (the canonical one included). Order does not matter: the
 # longest name found wins, so 单位生产总值能耗 folds as a whole before 生产总值 could.
 METRICS: dict[str, tuple[str, ...]] = {
-    "地区生产总值": ("地区生产总值", "国内生产总值", "生产总值", "GDP", "gdp", "经济总量"),
+    "地区生产总值": ("地区生产总值", "国内生产总值", "生产总值", "县域生产总值", "GDP", "gdp", "经济总量"),
     "人均地区生产总值": ("人均地区生产总值", "人均生产总值", "人均GDP"),
     "单位地区生产总值能耗": (
         "单位地区生产总值能耗",
@@ -56,6 +56,8 @@ METRICS: dict[str, tuple[str, ...]] = {
         "规上工业增加值",
         "规模工业增加值",
         "规模以上工业企业增加值",
+        "规上企业工业增加值",
+        "规模以上企业工业增加值",
     ),
     "规模以上工业总产值": (
         "规模以上工业总产值",
@@ -73,6 +75,8 @@ METRICS: dict[str, tuple[str, ...]] = {
         "地方财政一般公共预算收入",
         "一般预算收入",
         "公共财政预算收入",
+        "一般公共财政预算收入",
+        "地方公共财政预算收入",
     ),
     "财政总收入": ("财政总收入", "全部财政收入", "大口径财政收入", "一般公共预算总收入"),
     "一般公共预算支出": ("一般公共预算支出", "地方一般公共预算支出", "财政一般公共预算支出", "一般预算支出"),
