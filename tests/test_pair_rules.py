@@ -5,6 +5,8 @@ amounts list before it, and the vocabulary of county reports (县域生产总值
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from extract.figures.finder import find_figures
@@ -64,3 +66,40 @@ def test_vocabulary_keeps_apart() -> None:
     assert not same_metric("一般公共财政预算收入增长", "全部财政收入增长")
     assert not same_metric("规上企业工业增加值增长", "规上工业总产值增长")
     assert not same_metric("县域生产总值", "县域生产总值增长")
+
+
+# ---- periods and kinds of a review -------------------------------------------------------------------
+
+
+def test_this_year_paragraphs_take_the_year_named_before_them() -> None:
+    # a five-year review section; 这一年，… follows the paragraph that named the year (not the five years)
+    text = (
+        "某县2021年政府工作报告\n2021年1月20日\n各位代表：\n"
+        "现在，我代表县人民政府向大会报告工作，请连同《国民经济和社会发展第十四个五年规划纲要（草案）》一并审议。\n"
+        "一、回顾“十三五”，我们坚定前行\n"
+        "五年来，全县地区生产总值年均增长5.1%。\n"
+        "各位代表，刚刚过去的2020年，是极不平凡的一年。\n"
+        "这一年，全县地区生产总值完成88.5亿元，同比增长3.2%；社会消费品零售总额同比下降2.4%。\n"
+        "二、2021年工作安排\n今年经济社会发展的主要预期目标是：地区生产总值增长6%左右。\n"
+    )
+    figs = find_figures(text, published=date(2021, 1, 20))
+    gdp, fall = (next(f for f in figs if f.surface == s) for s in ("3.2%", "2.4%"))
+    assert (gdp.kind, gdp.period) == ("result", "2020年")
+    assert (fall.kind, fall.period, fall.value) == ("result", "2020年", -2.4)
+
+
+def test_an_undated_reviews_estimate_is_a_result() -> None:
+    # no date anywhere: 预计全年 under 一、2021年工作回顾 estimates 2021's result; the plan stays a target
+    text = (
+        "一、2021年工作回顾\n预计全年地区生产总值增长6.4%，固定资产投资增长9%。\n"
+        "二、2022年工作安排\n主要预期目标是：地区生产总值增长7%。\n"
+    )
+    figs = find_figures(text)
+    gdp = next(f for f in figs if f.surface == "6.4%")
+    assert (gdp.kind, gdp.period, gdp.estimated) == ("result", "2021年", True)
+    assert next(f for f in figs if f.surface == "7%").kind == "target"
+
+
+def test_an_undated_forecast_outside_a_review_stays_a_target() -> None:
+    f = next(f for f in find_figures("预计全年地区生产总值增长6.4%。") if f.surface == "6.4%")
+    assert f.kind == "target"

@@ -32,7 +32,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
-from extract.figures.estimates import forecast_over, forecast_range, year_just_begun
+from extract.figures.estimates import forecast_over, forecast_range, undated_review_over, year_just_begun
 from extract.figures.frames import Frame, opens_with_qizhong, running_total
 from extract.figures.periods import Layout, period_range, tense_of
 from extract.figures.sections import Structure
@@ -187,7 +187,9 @@ class _Doc:
         if found:
             m = found[-1]
             rng = forecast_range(m, self.published, self.context_year(m.start()))
-            return RESULT if forecast_over(rng, self.published) else TARGET
+            sec = self.layout.structure.section_at(pos)
+            over = forecast_over(rng, self.published) or undated_review_over(rng, sec, self.published)
+            return RESULT if over else TARGET
         sec = self.layout.structure.section_at(pos)  # no period said: in the review, the year just ended
         return RESULT if sec is not None and sec.kind == RESULT else TARGET
 

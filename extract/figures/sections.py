@@ -52,6 +52,12 @@ _MAIN_HEADING = re.compile(r"(?:主要|预期|经济社会发展)目标(?:和指
 _REVIEW_OPENER = re.compile(
     r"^\s*(?:各位代表[,，!！]\s*)?(?:回首|回顾)?(?:过去(?:的)?(?:一|五)年|[一五]年来|去年|上一年)(?:[,，来里中]|我们|全[县市区省州旗])"
 )
+# 刚刚过去的2020年，是…一年 / 2020年是… opens a paragraph about that year; the 这一年，… paragraphs after it
+# (before the next heading) review it, inside a five-year review too
+_YEAR_NAMED = re.compile(
+    r"^\s*(?:各位代表[,，!！]\s*)?(?:刚刚)?(?:过去|走过)?(?:的)?((?:19|20)\d{2})年(?:[,，]|是)"
+)
+_THIS_YEAR_OPENER = re.compile(r"^\s*(?:这一年|这一年来)(?:[,，里中]|我们)")
 # The list ends where the report turns to how (围绕上述目标，重点做好…).
 _MAIN_END = re.compile(r"(?:围绕|为实现|实现上述|完成上述|为此|重点(?:做好|抓好))")
 
@@ -146,6 +152,7 @@ class Structure:
         self.plan_span = five_year_span(title.group(1) or title.group(2)) if title else None
         heads: list[tuple[int, Kind | None, int | None, str | None, str]] = []
         pos = 0
+        named: int | None = None  # the past year the latest paragraph opened with
         for line in text.split("\n"):
             start, end = pos, pos + len(line)
             pos = end + 1
@@ -155,11 +162,17 @@ class Structure:
             head = self._heading(body)
             if head is not None:
                 heads.append((start, *head, body))
+                named = None
                 continue
             opener = _REVIEW_OPENER.match(body)
             if opener:
                 year = self.published.year - 1 if self.published else None
                 self.paragraphs.append(Section(start, end, "result", year, f"{year}年" if year else None))
+            if m := _YEAR_NAMED.match(body):
+                y = int(m.group(1))
+                named = y if self.published is None or y < self.published.year else None
+            elif named and _THIS_YEAR_OPENER.match(body):
+                self.paragraphs.append(Section(start, end, "result", named, f"{named}年"))
             found = [m for m in MAIN_TARGETS.finditer(line) if _opens_sentence(line, m.start())]
             for k, m in enumerate(found):
                 limit = found[k + 1].start() if k + 1 < len(found) else len(line)
