@@ -17,7 +17,7 @@ from bot.queries.targets import TargetsAnswer
 from bot.queries.track import TrackAnswer
 from bot.store.analyst import ReportEntry
 from bot.track import TargetStatus, TrackedFigure, match_targets, metric_key
-from bot.track_periods import Period, parse_period
+from bot.track_periods import parse_period
 from extract.models import County
 
 if TYPE_CHECKING:
@@ -76,10 +76,8 @@ def _not_found(status: Found, query: str, found: list[County]) -> TrackAnswer:
 
 
 def _period_text(period: str | None, when: date | None) -> str | None:
-    """A target's period as bot.track resolves it (no period: its report's year)."""
+    """A target's period as bot.track resolves it (no period: 时期不详, never tracked)."""
     p = parse_period(period, when) if period else None
-    if p is None and not period and when is not None:
-        p = Period(when.year, 1, 12)
     return p.text() if p else None
 
 
@@ -99,7 +97,8 @@ async def targets_with_status(service: Service, query: str, scopes: list[str]) -
         s = by_figure.get((item.report_id, item.label, float(item.value), item.unit))
         if s is None:
             key = metric_key(item.label, item.county)
-            s = by_metric.get((item.county, key, item.unit, _period_text(item.period, item.report_date)))
+            when = None if item.received_only else item.report_date  # undated: no year to resolve against
+            s = by_metric.get((item.county, key, item.unit, _period_text(item.period, when)))
         if s is not None:
             item.status = s.status
             item.status_note = "；".join(x for x in (s.note, s.estimate_text, s.conflict_text) if x)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.render.common import county_text, figure_number
+from bot.render.common import county_text, date_words, figure_number
 from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
 from bot.render.html import esc
 from extract.digest.summary import clip
@@ -125,7 +125,7 @@ def entry_line(r: ReportEntry) -> str:
     name = "链接" if r.filename == LINK_FILENAME else r.filename
     title = r.title or name or f"报告 #{r.id}"
     bits = [
-        r.day.isoformat() if r.day else "日期不详",
+        date_words(r.published, r.received),  # 日期不详 · 收到于 … when the report states no date
         f"《{_clip(title, 30)}》",
         "、".join(r.counties) or "未识别县",
     ]

@@ -16,6 +16,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -32,7 +33,7 @@ from matplotlib.patches import Patch
 
 from bot.render.common import figure_number
 from bot.track import STATUSES, Status, TargetStatus, TrackedFigure, match_targets, metric_key
-from bot.track_periods import parse_period
+from bot.track_periods import parse_period, report_day
 
 FONT_PACKAGE = "paperang_p2_fonts_cjk"
 FONT_FILE = "fonts/wqy-microhei.ttc"
@@ -109,9 +110,9 @@ def _scale(unit: str, values: Sequence[float]) -> tuple[float, str]:
 
 
 def _period_of(f: TrackedFigure) -> tuple[str, int] | None:
-    p = parse_period(f.period, f.report_date) if f.period else None
-    if p is None and f.kind == "target" and f.report_date:
-        p = parse_period(f"{f.report_date.year}年")
+    p = parse_period(f.period, f.when) if f.period else None  # an undated report resolves nothing
+    if p is None and f.kind == "target" and f.when:
+        p = parse_period(f"{f.when.year}年")
     return (p.text(), p.year * 100 + p.last) if p else None
 
 
@@ -163,10 +164,10 @@ def _sources(rows: Sequence[TrackedFigure], limit: int = 6) -> list[str]:
     seen: dict[int, TrackedFigure] = {}
     for r in rows:
         seen.setdefault(r.report_id, r)
-    ordered = sorted(seen.values(), key=lambda r: (r.report_date is None, r.report_date, r.report_id))
+    ordered = sorted(seen.values(), key=lambda r: (r.when is None, r.when or date.min, r.report_id))
     lines = []
     for r in ordered:
-        when = r.report_date.isoformat() if r.report_date else "日期不详"
+        when = report_day(r.when, r.report_date)  # 日期不详 · 收到于 … for an undated report
         what = f"《{r.title}》" if r.title else f"报告 #{r.report_id}"
         lines.append(" ".join(x for x in (when, what, f"来源：{r.source}" if r.source else "") if x))
     if len(lines) > limit:
@@ -200,7 +201,7 @@ def build_figure(
     fig.patch.set_facecolor("white")
     font = {"family": family}
 
-    dates = sorted(r.report_date for r in rows if r.report_date)
+    dates = sorted(r.when for r in rows if r.when)  # the reports' own dates: the day one came is none
     ends = dict.fromkeys(d.isoformat() for d in dates[:1] + dates[-1:])  # one date shown once
     span = " 至 ".join(ends) or "报告日期不详"
     fig.text(

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from bot.render.common import figure_number
 from bot.track import TargetStatus, TrackedFigure, match_targets
-from bot.track_periods import parse_period
+from bot.track_periods import parse_period, report_day
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("county", "县"),
@@ -46,7 +46,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 class ExportRow(BaseModel):
     county: str
-    date: str  # ISO date of the report, "" when unknown
+    date: str  # ISO date of the report; 日期不详 · 收到于 … when it states none
     title: str
     source: str
     metric: str
@@ -69,7 +69,7 @@ def _as_written(f: TrackedFigure) -> str:
 
 
 def _period(f: TrackedFigure) -> str:
-    p = parse_period(f.period, f.report_date) if f.period else None
+    p = parse_period(f.period, f.when) if f.period else None  # an undated report resolves nothing
     return p.text() if p else (f.period or "")
 
 
@@ -87,7 +87,7 @@ def export_rows(
     return [
         ExportRow(
             county=f.county,
-            date=f.report_date.isoformat() if f.report_date else "",
+            date=report_day(f.when, f.report_date),
             title=f.title or "",
             source=f.source or "",
             metric=f.label or "",

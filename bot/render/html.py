@@ -171,7 +171,9 @@ def render_targets(answer: TargetsAnswer, *, command: str = "/targets", buttons:
     lines = [f"<b>{esc(name)}</b> 的重点目标（来自 {answer.reports} 份报告，最新在前）", ""]
     for t in answer.targets:
         lines.append(
-            figure_line(t, icon=KIND_ICON["target"]) + (f" · <b>{esc(t.status)}</b>" if t.status else "")
+            figure_line(t, icon=KIND_ICON["target"])
+            + (f" · <b>{esc(t.status)}</b>" if t.status else "")
+            + (" · 时期不详" if t.period is None else "")  # no year: never compared (issue K)
         )
         if t.status_note and t.status != "无后续数据":
             lines.append(f"   {esc(t.status_note)}")

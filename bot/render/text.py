@@ -138,6 +138,8 @@ def render_targets_text(answer: TargetsAnswer) -> str:
     for i, t in enumerate(answer.targets, 1):
         _, number, what = figure_parts(t)  # 突破500亿元 / 下降3%, as written
         status = f"  【{t.status}】" if t.status else ""
+        if t.period is None:
+            status += "  【时期不详】"  # no year: never compared with a result (issue K)
         lines.append(f"{i}. {number}" + (f"  {what}" if what else "") + status)
         if t.status_note and t.status != "无后续数据":
             lines.append(f"   {t.status_note}")

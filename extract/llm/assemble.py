@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from extract.digest.grounding import number_forms, ungrounded_numbers
 from extract.figures.numerals import parse_quantity
+from extract.figures.sections import own_year, resolve_year
 from extract.figures.signs import MINUS, fell_before, minus_before
 from extract.llm import notices, trust
 from extract.llm.prompt import NumberedFigure
@@ -70,14 +71,25 @@ def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | 
     return fallback if g.ungrounded(label) else label
 
 
+_YEAR_WRITTEN = re.compile(r"(?:19|20)\d{2}年")
+
+
 def _period(g: Grounder, period: str | None, fallback: str | None) -> str | None:
-    """The model's period when the report writes it (2024年, 1-4月, 去年), else the rules' one."""
+    """The model's period when the report writes it with its year (2024年, 2024年1-4月), else the rules'
+    one. A relative one (今年, 全年, 1-4月) is the rules' calendar period, or resolved against the report's
+    own year; None (时期不详) when the report has none (issue K: an undated 今年 is no year)."""
     if not period:
         return fallback
     period = period.strip()
-    if period == fallback or (period in g.doc.text and not g.ungrounded(period)):
+    if period == fallback:
         return period
-    return fallback
+    if period not in g.doc.text or g.ungrounded(period):
+        return fallback
+    if _YEAR_WRITTEN.match(period):
+        return period
+    if fallback is not None:
+        return fallback
+    return resolve_year(period, own_year(g.doc.text, g.doc.published), None)
 
 
 def _find_surface(text: str, surface: str, lo: int, hi: int) -> int:
