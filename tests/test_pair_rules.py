@@ -103,3 +103,23 @@ def test_an_undated_reviews_estimate_is_a_result() -> None:
 def test_an_undated_forecast_outside_a_review_stays_a_target() -> None:
     f = next(f for f in find_figures("预计全年地区生产总值增长6.4%。") if f.surface == "6.4%")
     assert f.kind == "target"
+
+
+def test_an_undated_texts_plan_heading_gives_its_year() -> None:
+    # no date, no title: 今年 under 二、2024年工作安排 is 2024 (the issue: the year its targets name)
+    text = (
+        "各位代表：\n一、2023年工作回顾\n全年地区生产总值增长5.6%。\n"
+        "二、2024年工作安排\n今年经济社会发展的主要预期目标是：地区生产总值增长6%左右，固定资产投资增长8%。\n"
+    )
+    figs = find_figures(text)
+    assert next(f for f in figs if f.surface == "6%左右").period == "2024年"
+    assert next(f for f in figs if f.surface == "5.6%").period == "2023年"
+
+
+def test_an_undated_text_naming_two_plan_years_keeps_its_year_unknown() -> None:
+    text = (
+        "一、2023年工作安排\n主要目标是：地区生产总值增长6%。\n"
+        "二、2024年工作安排\n今年主要预期目标是：地区生产总值增长6.5%左右。\n"
+    )
+    f = next(f for f in find_figures(text) if f.surface == "6.5%左右")
+    assert f.period is None  # 时期不详: which year is 今年 here is not known

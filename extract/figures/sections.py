@@ -156,6 +156,9 @@ class Structure:
         self._scan()
         self._starts = [s.start for s in self.sections]
         self._para_starts = [s.start for s in self.paragraphs]
+        if self.year is None:  # undated: the year its plan's heading names (二、2023年工作安排) is its own
+            plans = {s.year for s in self.sections if s.kind == "target" and s.year}
+            self.year = plans.pop() if len(plans) == 1 else None
 
     def __bool__(self) -> bool:
         return bool(self.sections or self.main)
@@ -218,7 +221,7 @@ class Structure:
                 self.paragraphs.append(Section(start, end, "result", year, f"{year}年" if year else None))
             if m := _YEAR_NAMED.match(body):
                 y = int(m.group(1))
-                named = y if self.published is None or y < self.published.year else None
+                named = y if self.year is None or y < self.year else None
             elif named and _THIS_YEAR_OPENER.match(body):
                 self.paragraphs.append(Section(start, end, "result", named, f"{named}年"))
             found = [m for m in MAIN_TARGETS.finditer(line) if _opens_sentence(line, m.start())]
