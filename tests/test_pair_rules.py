@@ -123,3 +123,56 @@ def test_an_undated_text_naming_two_plan_years_keeps_its_year_unknown() -> None:
     )
     f = next(f for f in find_figures(text) if f.surface == "6.5%左右")
     assert f.period is None  # 时期不详: which year is 今年 here is not known
+
+
+# ---- one rate for two metrics; the vocabulary of older reports; the main list's name ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        # 均: each of them
+        ("地区生产总值和固定资产投资均增长6%。", ["地区生产总值增长", "固定资产投资增长"]),
+        ("全社会固定资产投资和城镇固定资产投资均增长30%。", ["全社会固定资产投资增长", "城镇固定资产投资增长"]),  # noqa: E501
+        # without 均, only when every item is a metric name of the vocabulary
+        ("全部财政收入和一般预算收入增长15%以上。", ["全部财政收入增长", "一般预算收入增长"]),
+        ("城镇和农村居民人均可支配收入增长8%。", ["城镇居民人均可支配收入增长", "农村居民人均可支配收入增长"]),  # noqa: E501
+        ("工业和信息化投资增长12%。", ["工业和信息化投资增长"]),  # one name holding 和
+    ],
+)
+def test_one_rate_for_metrics_joined_by_he(text: str, labels: list[str]) -> None:
+    assert [f.label for f in find_figures(text)] == labels
+
+
+def test_older_vocabulary() -> None:
+    assert metric_key("地方生产总值增长") == ("+", "地区生产总值")
+    assert same_metric("农民人均纯收入增长", "农村居民人均纯收入增长")
+    assert not same_metric("农民人均纯收入增长", "农村居民人均可支配收入增长")  # another statistic
+
+
+def test_the_main_list_named_without_zhuyao() -> None:
+    # undated, …发展的预期目标是： under the plan's heading: targets, though 同比增长 reads like a result
+    text = (
+        "一、2020年工作回顾\n全年地区生产总值同比增长6.1%。\n二、2021年目标任务和重点工作\n"
+        "经济社会发展的预期目标是：生产总值同比增长7%以上，一般公共预算收入同比增长8%。\n"
+    )
+    figs = {f.surface: f for f in find_figures(text)}
+    assert (figs["7%以上"].kind, figs["7%以上"].period) == ("target", "2021年")
+    assert (figs["8%"].kind, figs["8%"].period) == ("target", "2021年")
+    assert (figs["6.1%"].kind, figs["6.1%"].period) == ("result", "2020年")
+
+
+def test_a_two_character_county_used_as_a_place_is_not_lost_to_a_region() -> None:
+    # a county's report naming itself by its two-character full name as a place (蠡县站在…, 蠡县作为…) and a
+    # state-level new area three times as its opportunity: the report is the county's, not the area's
+    from extract.pipeline import document_from_bytes
+    from extract.places.regions import find_places
+
+    text = (
+        "各位代表：\n现在，我代表县人民政府向大会报告工作，请予审议。\n一、2020年工作回顾\n"
+        "2020年，我们紧紧抓住京津冀协同发展和雄安新区规划建设的重大历史机遇，全年地区生产总值增长6%。\n"
+        "二、2021年目标任务\n雄安新区这一千年大计落户保定，使蠡县站在了新的历史起点。"
+        "蠡县作为雄安新区的产业配套基地，发展潜力巨大。蠡县将全力承接产业转移。\n"
+    )
+    places = find_places(document_from_bytes(text.encode(), "r.txt"))
+    assert [p.name for p in places] == ["蠡县"]

@@ -283,7 +283,7 @@ class Labeller:
         bare = label.replace("分别", "")
         if _CHANGE.match(bare):
             return self._change(i, raw, bare)
-        if "、" in raw and "分别" not in raw and not self.counts[i]:
+        if any(w in raw for w in "、均和") and "分别" not in raw and not self.counts[i]:
             shared = shared_metrics(clean_label(raw, keep_list=True))
             group = self.group(i)
             if shared and len(group) == len(shared):  # 刑事发案率、治安受案率同比下降39.41%、23.38%: one each

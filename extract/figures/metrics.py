@@ -41,7 +41,16 @@ from functools import lru_cache
 # canonical name -> the names reports use for it (the canonical one included). Order does not matter: the
 # longest name found wins, so 单位生产总值能耗 folds as a whole before 生产总值 could.
 METRICS: dict[str, tuple[str, ...]] = {
-    "地区生产总值": ("地区生产总值", "国内生产总值", "生产总值", "县域生产总值", "GDP", "gdp", "经济总量"),
+    "地区生产总值": (
+        "地区生产总值",
+        "国内生产总值",
+        "生产总值",
+        "县域生产总值",
+        "地方生产总值",
+        "GDP",
+        "gdp",
+        "经济总量",
+    ),
     "人均地区生产总值": ("人均地区生产总值", "人均生产总值", "人均GDP"),
     "单位地区生产总值能耗": (
         "单位地区生产总值能耗",
@@ -110,6 +119,8 @@ METRICS: dict[str, tuple[str, ...]] = {
         "农村居民收入",
         "农民人均可支配收入",
     ),
+    # the statistic before 2014's 农村居民人均可支配收入 (not the same metric)
+    "农村居民人均纯收入": ("农村居民人均纯收入", "农民人均纯收入", "农村人均纯收入"),
     "全体居民人均可支配收入": ("全体居民人均可支配收入", "居民人均可支配收入"),
     "城镇新增就业": ("城镇新增就业", "新增城镇就业"),
     "进出口总额": ("进出口总额", "外贸进出口总额", "外贸进出口"),
@@ -137,6 +148,7 @@ _CONTRASTS = (
     ("第一产业", "第二产业", "第三产业"),
     ("国家级", "省级", "市级", "县级"),
     ("一般公共预算", "政府性基金", "税收", "财政总收入"),
+    ("纯收入", "可支配收入"),  # 农民人均纯收入 (before 2014) is another statistic than 可支配收入
 )
 _DICE = 0.6
 

@@ -45,7 +45,9 @@ _FIVE_YEAR_FRAME = re.compile(r"[“\"]?十([三四五六])五[”\"]?(?:时期|
 # A 规划 names its span in its title: 某县国民经济和社会发展第十五个五年规划纲要 / “十五五”规划
 _PLAN_TITLE = re.compile(r"(?:[“\"]?十([三四五六])五[”\"]?|第十([三四五六])个五年)[^\n]{0,12}规划")
 # 今年全县经济社会发展的主要预期目标是：… / 主要目标为： / 主要预期目标:
-MAIN_TARGETS = re.compile(r"主要(?:预期)?目标(?:任务)?(?:是|为)?\s*[:：]|主要预期目标(?:是|为)")
+MAIN_TARGETS = re.compile(
+    r"主要(?:预期)?目标(?:任务)?(?:是|为)?\s*[:：]|主要预期目标(?:是|为)|发展的?预期目标(?:是|为)?\s*[:：]"
+)  # …经济社会发展的预期目标是： names the list too
 # A heading that is the list's name: 二、2024年主要预期目标 (not 主要目标任务, a whole plan)
 _MAIN_HEADING = re.compile(r"(?:主要|预期|经济社会发展)目标(?:和指标|指标)?$")
 # A paragraph that looks back over the year (or five) just ended.
