@@ -1,8 +1,8 @@
 """Issue K acceptance on the real county pairs (tests/pairs/county.json, tests/pairs/README.md): a county's
 targets for a year (its work report of that year) and the later text with that year's results (the next
-year's report), 保定's counties and 高唐县, 2019–2024, each county's results a distractor for the others of
-the same year. Status and year must be right for ≥ 90 % of the metrics and no result may come from another
-county's text. The same run as `countybot eval --track tests/pairs/county.json tests/pairs`."""
+year's report) — 保定's counties, 高唐县 and 米易县, 2011–2024 — each county's results a distractor for the
+others of the same year. Status and year must be right for ≥ 90 % of the metrics and no result may come from
+another county's text. The same run as `countybot eval --track tests/pairs/county.json tests/pairs`."""
 
 from __future__ import annotations
 
