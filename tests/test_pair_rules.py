@@ -176,3 +176,15 @@ def test_a_two_character_county_used_as_a_place_is_not_lost_to_a_region() -> Non
     )
     places = find_places(document_from_bytes(text.encode(), "r.txt"))
     assert [p.name for p in places] == ["蠡县"]
+
+
+def test_a_plan_execution_reports_title_year_is_its_results_year() -> None:
+    # undated; the title names the year executed (2022) and the year planned (2023): a result naming no year
+    # in a paragraph naming none is 2022's
+    text = (
+        "关于某县2022年国民经济和社会发展计划执行情况及2023年计划草案的报告\n"
+        "2022年，全县经济总体平稳。\n投资稳步增长。固定资产投资增长4.5%，其中工业投资增长9.1%。\n"
+        "2023年，全县将坚持稳中求进，力争地区生产总值增长6%。\n"
+    )
+    f = next(f for f in find_figures(text) if f.surface == "4.5%")
+    assert (f.kind, f.period) == ("result", "2022年")

@@ -107,8 +107,9 @@ _WORK_REPORT_TITLE = re.compile(
 _TITLE_CHARS = 60
 
 
-# A statistical communiqué's title names the year its figures are about (2023年某县…统计公报)
-_BULLETIN_TITLE = re.compile(r"((?:19|20)\d{2})年[^\n。，,]{0,30}统计公报")
+# A statistical communiqué's title names the year its figures are about (2023年某县…统计公报), and so does a
+# plan-execution report's (关于2023年…计划执行情况及2024年…计划草案的报告: its results are 2023's)
+_BULLETIN_TITLE = re.compile(r"((?:19|20)\d{2})年[^\n。，,]{0,30}(?:统计公报|计划执行情况)")
 
 
 # A text opening with its year: 2023年，全县… / 2023年是…之年 (a communiqué or review without its title)
