@@ -188,3 +188,16 @@ def test_a_plan_execution_reports_title_year_is_its_results_year() -> None:
     )
     f = next(f for f in find_figures(text) if f.surface == "4.5%")
     assert (f.kind, f.period) == ("result", "2022年")
+
+
+def test_news_of_a_report_reviewing_last_year() -> None:
+    # 报告指出，过去一年以来… in news of a January work report: its 预计全年 is last year's estimated result,
+    # not this year's target (the year named in the paragraph before is the plan's)
+    text = (
+        "某县召开人民代表大会\n2024年1月10日\n会议提出，2024年全县经济社会发展的主要预期目标是，地区生产总值增长6%左右。\n"
+        "报告指出，过去一年以来，全县有力应对各种困难挑战。预计全年地区生产总值增长4.8%。\n"
+    )
+    figs = {f.surface: f for f in find_figures(text, published=date(2024, 1, 10))}
+    assert (figs["6%左右"].kind, figs["6%左右"].period) == ("target", "2024年")
+    got = figs["4.8%"]
+    assert (got.kind, got.period, got.estimated) == ("result", "2023年", True)

@@ -50,9 +50,11 @@ MAIN_TARGETS = re.compile(
 )  # …经济社会发展的预期目标是： names the list too
 # A heading that is the list's name: 二、2024年主要预期目标 (not 主要目标任务, a whole plan)
 _MAIN_HEADING = re.compile(r"(?:主要|预期|经济社会发展)目标(?:和指标|指标)?$")
-# A paragraph that looks back over the year (or five) just ended.
+# A paragraph that looks back over the year (or five) just ended; news of a report opens it with who says so
+# (报告指出，过去一年以来，… / 《报告》说，过去一年，…).
 _REVIEW_OPENER = re.compile(
-    r"^\s*(?:各位代表[,，!！]\s*)?(?:回首|回顾)?(?:过去(?:的)?(?:一|五)年|[一五]年来|去年|上一年)(?:[,，来里中]|我们|全[县市区省州旗])"
+    r"^\s*(?:各位代表[,，!！]\s*)?(?:《?报告》?(?:指出|说|提到|显示)[,，]\s*)?(?:回首|回顾)?"
+    r"(?:过去(?:的)?(?:一|五)年|[一五]年来|去年|上一年)(?:以来|[,，来里中]|我们|全[县市区省州旗])"
 )
 # 刚刚过去的2020年，是…一年 / 2020年是… opens a paragraph about that year; the 这一年，… paragraphs after it
 # (before the next heading) review it, inside a five-year review too
