@@ -201,3 +201,26 @@ def test_news_of_a_report_reviewing_last_year() -> None:
     assert (figs["6%左右"].kind, figs["6%左右"].period) == ("target", "2024年")
     got = figs["4.8%"]
     assert (got.kind, got.period, got.estimated) == ("result", "2023年", True)
+
+
+def test_a_forecast_after_a_past_years_clause_is_its_estimate() -> None:
+    # 2022年，… then 预计… naming no period, in a report of January 2023: an estimate of 2022's result, and
+    # the sentences after it in the paragraph stay 2022's results
+    text = (
+        "某县政府工作报告\n2023年1月12日\n2022年，全县固定资产投资增长7%左右。城乡居民人均可支配收入预计分别增长5.5%、"
+        "7.2%。城镇新增就业3200人。\n今年主要预期目标是：城镇新增就业3000人以上。\n"
+    )
+    figs = {f.surface: f for f in find_figures(text, published=date(2023, 1, 12))}
+    assert (figs["5.5%"].kind, figs["5.5%"].period, figs["5.5%"].estimated) == ("result", "2022年", True)
+    assert (figs["3200人"].kind, figs["3200人"].period) == ("result", "2022年")
+    assert (figs["3000人以上"].kind, figs["3000人以上"].period) == ("target", "2023年")
+
+
+def test_a_forecast_after_a_coming_years_clause_stays_a_target() -> None:
+    text = "某县政府工作报告\n2023年1月12日\n到2025年，全县地区生产总值预计达到300亿元。\n"
+    f = next(f for f in find_figures(text, published=date(2023, 1, 12)) if f.surface == "300亿元")
+    assert f.kind == "target"
+
+
+def test_new_urban_jobs_vocabulary() -> None:
+    assert metric_key("城镇新增就业人员") == metric_key("城镇新增就业人数") == ("", "城镇新增就业")

@@ -190,8 +190,9 @@ class _Doc:
             sec = self.layout.structure.section_at(pos)
             over = forecast_over(rng, self.published) or undated_review_over(rng, sec, self.published)
             return RESULT if over else TARGET
-        sec = self.layout.structure.section_at(pos)  # no period said: in the review, the year just ended
-        return RESULT if sec is not None and sec.kind == RESULT else TARGET
+        sec = self.layout.structure.section_at(pos)  # no period said: in the review, the year just ended,
+        year, own = self.layout.clause_year(pos), self.layout.structure.year  # or after 2019年，… in 2020
+        return RESULT if (sec is not None and sec.kind == RESULT) or (year and own and year < own) else TARGET
 
     def own(self, lo: int, start: int, end: int, post_end: int) -> str | None:
         """Steps 1-2: the figure's own words before and right after it."""
