@@ -184,14 +184,13 @@ class _Doc:
         """预计全年… in a review delivered at the year's end or after it: a result; else a forecast."""
         cs, ce = self.layout.span("clause", pos)
         found = self.layout.periods(cs, ce) or self.layout.periods(self.layout.span("sentence", pos)[0], pos)
+        sec = self.layout.structure.section_at(pos)  # no period: the review's year, or a past 2019年，…
         if found:
             m = found[-1]
             rng = forecast_range(m, self.published, self.context_year(m.start()))
-            sec = self.layout.structure.section_at(pos)
             over = forecast_over(rng, self.published) or undated_review_over(rng, sec, self.published)
             return RESULT if over else TARGET
-        sec = self.layout.structure.section_at(pos)  # no period said: in the review, the year just ended,
-        year, own = self.layout.clause_year(pos), self.layout.structure.year  # or after 2019年，… in 2020
+        year, own = self.layout.clause_year(pos), self.layout.structure.year
         return RESULT if (sec is not None and sec.kind == RESULT) or (year and own and year < own) else TARGET
 
     def own(self, lo: int, start: int, end: int, post_end: int) -> str | None:
