@@ -24,7 +24,7 @@ COMMANDS: dict[str, str] = {
     "fix": "correct a stored report's county and/or date (kept as a correction)",
 }
 # the commands that open the store take --db (outranks COUNTYBOT_DB; default: the data dir's store)
-STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "serve", "llm", "status"}
+STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "serve", "llm", "status", "fix"}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

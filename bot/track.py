@@ -311,7 +311,7 @@ def _status(
         latest_end = max(p.last for p, _ in partial)
         result = _newest([f for p, f in partial if p.last == latest_end])
         period = next(p for p, f in partial if f is result)
-        note = f"{period.text()}实际 {shown(result)}，全期结果尚未公布"
+        note = f"{period.text()}实际 {shown(result)}，全期实际数据尚未公布"
         return TargetStatus(result=result, status="进行中", note=note, **base)
     return TargetStatus(status="无后续数据", note="尚无同期实际数据", **base)
 

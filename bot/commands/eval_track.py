@@ -84,7 +84,7 @@ def run(gold: str, docs_dir: str, *, as_json: bool) -> int:
         for s in scores:
             mark = "✓" if s.right else "✗"
             got = f"{s.got} {s.got_year or '—'}" if s.got else "（无）"
-            extra = "  ← 结果来自另一个县的报告" if s.foreign else ""
+            extra = "  ← 实际数字来自另一个县的报告" if s.foreign else ""
             print(f"{mark} {s.county} {s.year} {s.metric}: 期望 {s.expected}，得到 {got}{extra}")
         print(f"track: {right}/{len(scores)} metrics right ({share * 100:.1f}%), "
               f"{foreign} result(s) from another county")
