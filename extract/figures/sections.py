@@ -45,13 +45,23 @@ _FIVE_YEAR_FRAME = re.compile(r"[“\"]?十([三四五六])五[”\"]?(?:时期|
 # A 规划 names its span in its title: 某县国民经济和社会发展第十五个五年规划纲要 / “十五五”规划
 _PLAN_TITLE = re.compile(r"(?:[“\"]?十([三四五六])五[”\"]?|第十([三四五六])个五年)[^\n]{0,12}规划")
 # 今年全县经济社会发展的主要预期目标是：… / 主要目标为： / 主要预期目标:
-MAIN_TARGETS = re.compile(r"主要(?:预期)?目标(?:任务)?(?:是|为)?\s*[:：]|主要预期目标(?:是|为)")
+MAIN_TARGETS = re.compile(
+    r"主要(?:预期)?目标(?:任务)?(?:是|为)?\s*[:：]|主要预期目标(?:是|为)|发展的?预期目标(?:是|为)?\s*[:：]"
+)  # …经济社会发展的预期目标是： names the list too
 # A heading that is the list's name: 二、2024年主要预期目标 (not 主要目标任务, a whole plan)
 _MAIN_HEADING = re.compile(r"(?:主要|预期|经济社会发展)目标(?:和指标|指标)?$")
-# A paragraph that looks back over the year (or five) just ended.
+# A paragraph that looks back over the year (or five) just ended; news of a report opens it with who says so
+# (报告指出，过去一年以来，… / 《报告》说，过去一年，…).
 _REVIEW_OPENER = re.compile(
-    r"^\s*(?:各位代表[,，!！]\s*)?(?:回首|回顾)?(?:过去(?:的)?(?:一|五)年|[一五]年来|去年|上一年)(?:[,，来里中]|我们|全[县市区省州旗])"
+    r"^\s*(?:各位代表[,，!！]\s*)?(?:《?报告》?(?:指出|说|提到|显示)[,，]\s*)?(?:回首|回顾)?"
+    r"(?:过去(?:的)?(?:一|五)年|[一五]年来|去年|上一年)(?:以来|[,，来里中]|我们|全[县市区省州旗])"
 )
+# 刚刚过去的2020年，是…一年 / 2020年是… opens a paragraph about that year; the 这一年，… paragraphs after it
+# (before the next heading) review it, inside a five-year review too
+_YEAR_NAMED = re.compile(
+    r"^\s*(?:各位代表[,，!！]\s*)?(?:刚刚)?(?:过去|走过)?(?:的)?((?:19|20)\d{2})年(?:[,，]|是)"
+)
+_THIS_YEAR_OPENER = re.compile(r"^\s*(?:这一年|这一年来)(?:[,，里中]|我们)")
 # The list ends where the report turns to how (围绕上述目标，重点做好…).
 _MAIN_END = re.compile(r"(?:围绕|为实现|实现上述|完成上述|为此|重点(?:做好|抓好))")
 
@@ -99,8 +109,9 @@ _WORK_REPORT_TITLE = re.compile(
 _TITLE_CHARS = 60
 
 
-# A statistical communiqué's title names the year its figures are about (2023年某县…统计公报)
-_BULLETIN_TITLE = re.compile(r"((?:19|20)\d{2})年[^\n。，,]{0,30}统计公报")
+# A statistical communiqué's title names the year its figures are about (2023年某县…统计公报), and so does a
+# plan-execution report's (关于2023年…计划执行情况及2024年…计划草案的报告: its results are 2023's)
+_BULLETIN_TITLE = re.compile(r"((?:19|20)\d{2})年[^\n。，,]{0,30}(?:统计公报|计划执行情况)")
 
 
 # A text opening with its year: 2023年，全县… / 2023年是…之年 (a communiqué or review without its title)
@@ -150,6 +161,9 @@ class Structure:
         self._scan()
         self._starts = [s.start for s in self.sections]
         self._para_starts = [s.start for s in self.paragraphs]
+        if self.year is None:  # undated: the year its plan's heading names (二、2023年工作安排) is its own
+            plans = {s.year for s in self.sections if s.kind == "target" and s.year}
+            self.year = plans.pop() if len(plans) == 1 else None
 
     def __bool__(self) -> bool:
         return bool(self.sections or self.main)
@@ -193,6 +207,7 @@ class Structure:
         self.plan_span = five_year_span(title.group(1) or title.group(2)) if title else None
         heads: list[tuple[int, Kind | None, int | None, str | None, str]] = []
         pos = 0
+        named: int | None = None  # the past year the latest paragraph opened with
         for line in text.split("\n"):
             start, end = pos, pos + len(line)
             pos = end + 1
@@ -202,12 +217,18 @@ class Structure:
             head = self._heading(body)
             if head is not None:
                 heads.append((start, *head, body))
+                named = None
                 continue
             opener = _REVIEW_OPENER.match(body)
             if opener:
                 # the year before the text's own; undated, the year its review heading names (below)
                 year = self.year - 1 if self.year else None
                 self.paragraphs.append(Section(start, end, "result", year, f"{year}年" if year else None))
+            if m := _YEAR_NAMED.match(body):
+                y = int(m.group(1))
+                named = y if self.year is None or y < self.year else None
+            elif named and _THIS_YEAR_OPENER.match(body):
+                self.paragraphs.append(Section(start, end, "result", named, f"{named}年"))
             found = [m for m in MAIN_TARGETS.finditer(line) if _opens_sentence(line, m.start())]
             for k, m in enumerate(found):
                 limit = found[k + 1].start() if k + 1 < len(found) else len(line)
