@@ -7,15 +7,12 @@ async counterparts (sqlite -> aiosqlite, postgresql -> asyncpg) because the stor
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
-
-if TYPE_CHECKING:
-    from bot.store.repo import Store
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -80,28 +77,3 @@ def make_engine(raw_or_url: str | URL, *, echo: bool = False, name: str | None =
 def safe_url(url: URL) -> str:
     """For logs and messages: never the password."""
     return url.render_as_string(hide_password=True)
-
-
-class StoreOpenError(Exception):
-    """The database cannot be opened (bad URL, missing driver, unwritable path); str() is for users."""
-
-
-async def open_store(raw_url: str, *, name: str | None = None) -> Store:
-    """Store.open with every way it can fail turned into a StoreOpenError a user can read."""
-    from sqlalchemy.exc import ArgumentError, DBAPIError
-
-    from bot.store.repo import Store
-
-    try:
-        url = database_url(raw_url)
-    except (ArgumentError, ValueError) as exc:
-        raise StoreOpenError(f"COUNTYBOT_DB 不是有效的数据库地址：{exc}") from exc
-    try:
-        return await Store.open(url, name=name)
-    except ArgumentError as exc:  # e.g. an unknown driver name
-        raise StoreOpenError(f"COUNTYBOT_DB 不是可用的数据库地址（{safe_url(url)}）：{exc}") from exc
-    except ImportError as exc:
-        raise StoreOpenError(f"缺少数据库驱动 {exc.name or exc}（{safe_url(url)}）") from exc
-    except (DBAPIError, OSError) as exc:
-        reason = getattr(exc, "orig", None) or exc
-        raise StoreOpenError(f"无法打开数据库 {safe_url(url)}：{reason}") from exc

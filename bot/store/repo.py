@@ -9,20 +9,21 @@ await store.llm.cache_get(...)           # LLM cache and call log (bot/store/llm
 from __future__ import annotations
 
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.store.analyst import Analyst
 from bot.store.base import Database, to_naive_utc, utcnow
 from bot.store.chats import Chats
 from bot.store.corrections import Corrections
-from bot.store.db import make_engine
+from bot.store.db import database_url, make_engine, safe_url
 from bot.store.links import Links
 from bot.store.llm import LLMLog
 from bot.store.migrations import migrate
 from bot.store.queue import Queue
 from bot.store.reports import Reports
 
-__all__ = ["Store", "to_naive_utc", "utcnow"]
+__all__ = ["Store", "StoreOpenError", "open_store", "to_naive_utc", "utcnow"]
 
 
 class Store:
@@ -49,3 +50,24 @@ class Store:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+class StoreOpenError(Exception):
+    """The database cannot be opened (bad URL, missing driver, unwritable path); str() is for users."""
+
+
+async def open_store(raw_url: str, *, name: str | None = None) -> Store:
+    """Store.open with every way it can fail turned into a StoreOpenError a user can read."""
+    try:
+        url = database_url(raw_url)
+    except (ArgumentError, ValueError) as exc:
+        raise StoreOpenError(f"COUNTYBOT_DB 不是有效的数据库地址：{exc}") from exc
+    try:
+        return await Store.open(url, name=name)
+    except ArgumentError as exc:  # e.g. an unknown driver name
+        raise StoreOpenError(f"COUNTYBOT_DB 不是可用的数据库地址（{safe_url(url)}）：{exc}") from exc
+    except ImportError as exc:
+        raise StoreOpenError(f"缺少数据库驱动 {exc.name or exc}（{safe_url(url)}）") from exc
+    except (DBAPIError, OSError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise StoreOpenError(f"无法打开数据库 {safe_url(url)}：{reason}") from exc
