@@ -19,6 +19,7 @@ from bot.queries.track import TrackAnswer
 from bot.render.analyst import entry_line, not_found_html, reports_html, search_html, track_html
 from bot.render.html import esc, render_digest
 from bot.telegram.access import ADMINS_ONLY, is_admin
+from bot.telegram.place_buttons import place_buttons
 from bot.telegram.reply import chat_script, convert, get_state, reply, send_html
 
 log = logging.getLogger("countybot.telegram")
@@ -41,8 +42,6 @@ async def _choices(
     update: Update, context: ContextTypes.DEFAULT_TYPE, answer: TrackAnswer, command: str
 ) -> InlineKeyboardMarkup | None:
     """A button per place the name may mean, or per closest name (issue L; bot/telegram/fix.py)."""
-    from bot.telegram.fix import place_buttons
-
     places = answer.candidates if answer.status == "ambiguous" else answer.suggestions
     if answer.status == "ok" or not places:
         return None

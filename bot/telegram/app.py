@@ -27,12 +27,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import analyst, commands, durable, fix, menu, reports, schedule
+from bot.telegram import analyst, commands, durable, fix, menu, reports, schedule, uploads
 from bot.telegram.access import gate
 from bot.telegram.durable import DurableUpdates, WorkerApplication
 from bot.telegram.errors import install_token_redaction, on_error
 from bot.telegram.joiner import StoredJoiner
 from bot.telegram.state import BotState
+from bot.telegram.worker import Worker
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -145,8 +146,6 @@ async def on_startup(app: Application) -> None:
         state.service = await Service.create(state.settings)
     # reports left by a stopped or dead worker (this one earlier, or another) are the queue runner's:
     # it starts at once, beside the updates, and never takes a report a live worker holds
-    from bot.telegram.worker import Worker
-
     state.svc.on_durable = app.bot_data[
         "updates"
     ].stored  # the webhook may answer once a part/report is stored
@@ -162,14 +161,10 @@ async def on_startup(app: Application) -> None:
     log.info("countybot is up as @%s (worker %s)", app.bot.username, state.svc.worker_id)
 
 
-RESUMED_NOTE = "🔄 重启后补发：这份报告在机器人重启前没来得及处理，以下是它的结果。\n\n"
-
-
 async def finish_backlog(app: Application) -> None:
     """Uploads stored while Telegram would not hand them over (reports left pending by a crash are the
     queue runner's, bot/telegram/worker.py)."""
     from bot.service import scope_chat
-    from bot.telegram import uploads
 
     state: BotState = app.bot_data["state"]
     try:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from bot.telegram.delivery import deliver
+
 if TYPE_CHECKING:
     from telegram.ext import Application
 
@@ -88,8 +90,6 @@ async def fetch(bot: Bot, file_id: str, backoff: tuple[float, ...] | None = None
 
 async def retry_stored(app: Application, report_id: int, ref: UploadRef, chat_id: int) -> bool:
     """Fetch a stored upload once more; on success digest and deliver it. True when it is settled."""
-    from bot.telegram.reports import deliver
-
     state: BotState = app.bot_data["state"]
     try:
         data = await fetch(app.bot, ref.file_id, backoff=())
