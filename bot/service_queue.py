@@ -40,6 +40,16 @@ class QueueSteps:
     on_durable: Callable[[], None] | None
     _replayed: set[int]
 
+    if TYPE_CHECKING:  # the steps of the host (bot.service.Service) this side calls
+
+        async def _process(
+            self, report_id: int, scope: str, data: bytes, filename: str | None, use_llm: bool
+        ) -> ReportOutcome: ...
+
+        async def _fail(self, report_id: int, message: str) -> ReportOutcome: ...
+
+        async def outcome(self, report_id: int) -> ReportOutcome: ...
+
     def durable(self) -> None:
         if self.on_durable is not None:
             self.on_durable()
@@ -82,12 +92,12 @@ class QueueSteps:
         if item.status == "pending":
             data = await self.store.reports.raw(item.id)
             if data is None:
-                return await self._fail(item.id, "处理这份报告时出错了，请稍后再试。")  # type: ignore[attr-defined]
-            outcome = await self._process(  # type: ignore[attr-defined]
+                return await self._fail(item.id, "处理这份报告时出错了，请稍后再试。")
+            outcome = await self._process(
                 item.id, item.scope, data, item.filename, use_llm
             )
         else:
-            outcome = await self.outcome(item.id)  # type: ignore[attr-defined]
+            outcome = await self.outcome(item.id)
         if item.chat_id is None:
             await self.release(item.id)
         return outcome
