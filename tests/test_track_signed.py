@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from bot.queries.track import TrackAnswer
-from bot.render.analyst import track_html, track_text
+from bot.render.tracking import track_html, track_text
 from bot.track import TargetStatus, TrackedFigure, match_targets, metric_key, tracked_from_digest
 from extract.figures.metrics import METRICS, canonical_name, same_metric
 from extract.figures.metrics import metric_key as core_key

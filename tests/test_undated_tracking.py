@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from bot import analyst
-from bot.render.analyst import entry_line
 from bot.render.html import render_targets
+from bot.render.report_list import entry_line
 from bot.render.text import render_targets_text
 from bot.service import Service
 from bot.settings import Settings

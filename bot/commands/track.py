@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
 async def _track(query: str, scopes: list[str], *, as_json: bool) -> int:
     from bot.analyst import track
-    from bot.render.analyst import track_text
+    from bot.render.tracking import track_text
 
     service = await open_service("track")
     if service is None:

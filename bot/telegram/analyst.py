@@ -16,8 +16,9 @@ from telegram.ext import ContextTypes
 from bot import analyst
 from bot.models import chat_scope
 from bot.queries.track import TrackAnswer
-from bot.render.analyst import entry_line, not_found_html, reports_html, search_html, track_html
 from bot.render.html import esc, render_digest
+from bot.render.report_list import entry_line, reports_html, search_html
+from bot.render.tracking import not_found_html, track_html
 from bot.telegram.access import ADMINS_ONLY, is_admin
 from bot.telegram.place_buttons import place_buttons
 from bot.telegram.reply import chat_script, convert, get_state, reply, send_html
