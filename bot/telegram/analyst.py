@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from bot import analyst
+from bot import report_list, tracking
 from bot.models import chat_scope
 from bot.queries.track import TrackAnswer
 from bot.render.html import esc, render_digest
@@ -54,7 +54,7 @@ async def cmd_track(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not query:
         await reply(update, context, "用法：/track 县名，例如 /track 大宁")
         return
-    answer = await analyst.track(get_state(context).svc, query, _scopes(update.effective_chat.id))
+    answer = await tracking.track(get_state(context).svc, query, _scopes(update.effective_chat.id))
     await reply(update, context, track_html(answer), markup=await _choices(update, context, answer, "k"))
 
 
@@ -67,7 +67,7 @@ async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = update.effective_chat.id
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
     script = await chat_script(state, chat_id)
-    answer, png = await analyst.chart(state.svc, query, _scopes(chat_id), script=script)
+    answer, png = await tracking.chart(state.svc, query, _scopes(chat_id), script=script)
     if answer.status != "ok" or answer.county is None:
         markup = await _choices(update, context, answer, "c")
         await reply(update, context, not_found_html(answer, "/chart"), markup=markup)
@@ -76,7 +76,7 @@ async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, f"{esc(answer.county.name)} 还没有目标或实际数字可以画图。")
         return
     # the chart's own title says 目标与实际, or 实际数字变化 for a county with results only
-    caption = f"<b>{esc(analyst.county_title(answer.county))}</b> 图表（◇ 目标 · ● 实际）\n/track 看文字版"
+    caption = f"<b>{esc(tracking.county_title(answer.county))}</b> 图表（◇ 目标 · ● 实际）\n/track 看文字版"
     await context.bot.send_photo(
         chat_id,
         InputFile(png, filename=convert(f"{answer.county.name}.png", script)),
@@ -103,7 +103,7 @@ async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     state = get_state(context)
     chat_id = update.effective_chat.id
     script = await chat_script(state, chat_id)
-    answer, data, n = await analyst.export(
+    answer, data, n = await tracking.export(
         state.svc, query, _scopes(chat_id), "csv", track=track, script=script
     )
     if answer.status != "ok" or answer.county is None:
@@ -133,7 +133,7 @@ async def cmd_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not query:
         await reply(update, context, "用法：/search 关键词，例如 /search 光伏 或 /search 大宁 5.8%")
         return
-    found = await analyst.search(get_state(context).svc, _scopes(update.effective_chat.id), query)
+    found = await report_list.search(get_state(context).svc, _scopes(update.effective_chat.id), query)
     await reply(update, context, search_html(query, found))
 
 
@@ -152,7 +152,7 @@ def _buttons(entries: list) -> InlineKeyboardMarkup:
 
 async def cmd_reports(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     scope = chat_scope(update.effective_chat.id)
-    entries = await analyst.chat_reports(get_state(context).svc, scope, limit=REPORTS_SHOWN)
+    entries = await report_list.chat_reports(get_state(context).svc, scope, limit=REPORTS_SHOWN)
     await reply(update, context, reports_html(entries), markup=_buttons(entries) if entries else None)
 
 
@@ -178,7 +178,7 @@ async def _ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, report
     """The confirmation question with its buttons, or why not (returned as a short message)."""
     state = get_state(context)
     chat_id = update.effective_chat.id
-    entry = await analyst.owned_report(state.svc, report_id, chat_scope(chat_id))
+    entry = await report_list.owned_report(state.svc, report_id, chat_scope(chat_id))
     if entry is None:
         return _NO_REPORT
     if not await _may_delete(update, context, entry.sender):
@@ -201,7 +201,7 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if arg:
         report_id: int | None = int(arg)
     else:
-        latest = await analyst.chat_reports(state.svc, scope, limit=1)
+        latest = await report_list.chat_reports(state.svc, scope, limit=1)
         report_id = latest[0].id if latest else None
     if report_id is None:
         await reply(update, context, "本聊天没有可以删除的报告。")
@@ -241,11 +241,11 @@ async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     elif action == "no":
         await query.answer(convert("已取消，报告保留。", script))
     else:
-        entry = await analyst.owned_report(state.svc, report_id, scope)
+        entry = await report_list.owned_report(state.svc, report_id, scope)
         if entry is None or not await _may_delete(update, context, entry.sender):
             await query.answer(convert(_NO_REPORT if entry is None else DELETE_OTHERS, script)[:200])
             return
-        gone = await analyst.delete_report(state.svc, report_id, scope)
+        gone = await report_list.delete_report(state.svc, report_id, scope)
         await query.answer()
         text = f"🗑 已删除：{esc(entry_line(entry))}" if gone else _NO_REPORT
         await send_html(context.bot, chat_id, text, script=script)
@@ -283,7 +283,7 @@ async def cmd_unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     followed = await state.svc.followed(chat_id)
     name = query if query in followed else None
     if name is None:
-        _, found = await analyst.find_county(state.svc, query)
+        _, found = await tracking.find_county(state.svc, query)
         names = [c.name for c in found if c.name in followed]
         name = names[0] if len(names) == 1 else None
     if name is None or not await state.svc.unfollow(chat_id, name):

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.analyst import period_updates, targets_with_status
 from bot.queries.targets import TargetsAnswer
 from bot.render.html import esc, render_figures, render_period, render_targets
 from bot.service import chat_scope
@@ -19,6 +18,7 @@ from bot.telegram.access import ADMINS_ONLY, is_admin
 from bot.telegram.place_buttons import place_buttons
 from bot.telegram.reply import chat_script, get_state, reply, send_html
 from bot.telegram.state import BotState
+from bot.tracking import period_updates, targets_with_status
 from extract.models import Script
 from extract.text.loaders import SUPPORTED_DESCRIPTION
 

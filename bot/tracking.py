@@ -1,8 +1,9 @@
-"""The analyst's tools on top of the Service: target tracking, charts, exports, a chat's reports, search
-and delete. The CLI commands (track, chart, export, targets) and the bot's handlers call these.
+"""A county's targets and results on top of the Service: tracked (each target with its result), the
+targets a report answered (next steps, daily digest), charted and exported. The CLI commands (track,
+chart, export, targets) and the bot's handlers call these; a chat's report list is bot/report_list.py.
 
 Scopes as everywhere: "public" for CLI-ingested reports, "chat:<id>" for a chat; a chat sees its own
-reports and public ones, and deletes only its own."""
+reports and public ones."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import date
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Literal
 
 from bot.queries.changes import NextSteps, answered_by
 from bot.queries.period import PeriodDigest
 from bot.queries.targets import TargetsAnswer
 from bot.queries.track import TrackAnswer
-from bot.store.analyst import ReportEntry
 from bot.track import TargetStatus, TrackedFigure, match_targets, metric_key
 from bot.track_periods import parse_period
 from extract.models import County, Digest, Script
@@ -217,39 +216,3 @@ async def export(
         rows += track_rows(match_targets(figs)) if track else export_rows(figs, match_targets(figs))
     data = to_csv(rows, script) if fmt == "csv" else to_json(rows)
     return answer, data, len(rows)
-
-
-# ---- a chat's reports ------------------------------------------------------------------------------
-
-
-async def chat_reports(service: Service, scope: str, *, limit: int = 20) -> list[ReportEntry]:
-    return await service.store.analyst.chat_reports(scope, limit=limit)
-
-
-async def owned_report(service: Service, report_id: int, scope: str) -> ReportEntry | None:
-    return await service.store.analyst.owned_report(report_id, scope)
-
-
-async def delete_report(service: Service, report_id: int, scope: str) -> bool:
-    """Delete a report of `scope` (never another chat's, never a public one from a chat). Its LLM cache
-    entry goes too when no other stored report has the same text."""
-    gone = await service.store.analyst.delete_report(report_id, scope)
-    if gone is None:
-        return False
-    if gone.sha256 and gone.text and not await service.store.analyst.text_still_stored(gone.sha256):
-        from extract.llm.cache import text_sha256
-
-        await service.store.llm.forget_document(text_sha256(gone.text))  # its prompts held the text
-        config = service.settings.llm_config()
-        if config.enabled:
-            from extract.llm.cache import cache_key
-
-            # cache_key reads only the document's text
-            await service.store.analyst.drop_cache(cache_key(SimpleNamespace(text=gone.text), config))  # type: ignore[arg-type]
-    log.info("report %d deleted by its chat (%d row(s))", report_id, gone.reports)
-    return True
-
-
-async def search(service: Service, scopes: Sequence[str], text: str) -> list[ReportEntry]:
-    words = [w for w in text.split() if w][:5]
-    return await service.store.analyst.search(scopes, words)
