@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import analyst, commands, durable, fix, menu, reports, schedule, uploads
+from bot.telegram import commands, durable, fix, menu, report_list, reports, schedule, tracking, uploads
 from bot.telegram.access import gate
 from bot.telegram.durable import DurableUpdates, WorkerApplication
 from bot.telegram.errors import install_token_redaction, on_error
@@ -108,24 +108,24 @@ def register(app: Application) -> None:
         (("subscribe",), commands.cmd_subscribe),
         (("unsubscribe",), commands.cmd_unsubscribe),
         (("follow",), commands.cmd_follow),
-        (("track",), analyst.cmd_track),
-        (("chart",), analyst.cmd_chart),
-        (("export",), analyst.cmd_export),
-        (("reports",), analyst.cmd_reports),
-        (("delete",), analyst.cmd_delete),
-        (("search",), analyst.cmd_search),
-        (("following",), analyst.cmd_following),
-        (("unfollow",), analyst.cmd_unfollow),
+        (("track",), tracking.cmd_track),
+        (("chart",), tracking.cmd_chart),
+        (("export",), tracking.cmd_export),
+        (("reports",), report_list.cmd_reports),
+        (("delete",), report_list.cmd_delete),
+        (("search",), report_list.cmd_search),
+        (("following",), tracking.cmd_following),
+        (("unfollow",), tracking.cmd_unfollow),
         (("fix",), fix.cmd_fix),
     ):
         app.add_handler(CommandHandler(names, callback, filters=messages))
     app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:"))
     app.add_handler(CallbackQueryHandler(commands.on_start_button, pattern=r"^start:(send|targets|daily)$"))
-    app.add_handler(CallbackQueryHandler(analyst.on_report_button, pattern=r"^rep:\w+:\d{1,18}$"))
+    app.add_handler(CallbackQueryHandler(report_list.on_report_button, pattern=r"^rep:\w+:\d{1,18}$"))
     app.add_handler(CallbackQueryHandler(fix.on_fix_button, pattern=r"^fix:"))  # a county for a report
     app.add_handler(CallbackQueryHandler(fix.on_place_button, pattern=r"^pl:"))  # 长沙: city or county
     app.add_handler(CallbackQueryHandler(commands.on_stale_button))  # validated there: never an error
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, analyst.on_edited))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, report_list.on_edited))
     app.add_handler(MessageHandler(messages & filters.Document.ALL, reports.on_document))
     # a reply with a place's name to a digest that found none (anything else goes on to on_text)
     app.add_handler(MessageHandler(messages & filters.REPLY & filters.TEXT & ~filters.COMMAND, fix.on_reply))

@@ -20,7 +20,7 @@ from bot.models import chat_scope
 from bot.queries.places import code_of, place_by_code, place_query
 from bot.render.html import esc, render_digest
 from bot.render.places import ambiguous_text, choice_label, unknown_text, unsure
-from bot.telegram import analyst, commands
+from bot.telegram import commands, tracking
 from bot.telegram.reply import chat_script, convert, get_state, reply, send_html
 from bot.telegram.reports import on_text
 from extract.models import County, Script
@@ -214,9 +214,9 @@ async def on_place_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     context.args = place_query(place).split()
     handler = {
         "t": commands.cmd_targets,
-        "k": analyst.cmd_track,
-        "c": analyst.cmd_chart,
-        "e": analyst.cmd_export,
+        "k": tracking.cmd_track,
+        "c": tracking.cmd_chart,
+        "e": tracking.cmd_export,
         "f": commands.cmd_follow,
     }[m.group(1)]
     await handler(update, context)
