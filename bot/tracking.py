@@ -47,7 +47,7 @@ async def county_figures(
     service: Service, county: County, scopes: Sequence[str], *, every_kind: bool = False
 ) -> list[TrackedFigure]:
     kinds = None if every_kind else ("target", "result")
-    return await service.store.analyst.tracked_rows(
+    return await service.store.tracking.tracked_rows(
         county.name, county.city, county.province, scopes, kinds=kinds
     )
 
@@ -200,9 +200,8 @@ async def export(
 
     if query is None:
         answer = TrackAnswer(status="ok", query="")
-        counties = [
-            County(name=n, city=c, province=p) for n, c, p in await service.store.analyst.all_counties(scopes)
-        ]
+        found = await service.store.tracking.all_counties(scopes)
+        counties = [County(name=n, city=c, province=p) for n, c, p in found]
     else:
         status, found = await find_county(service, query)
         answer = _not_found(status, query, found)

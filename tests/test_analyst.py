@@ -1,7 +1,7 @@
-"""The analyst's queries (bot.tracking and bot.report_list over bot/store/analyst.py) on SQLite and
-PostgreSQL: invented report pairs (tests/test_track.py) go through the real Service and pipeline, then
-tracking, /targets statuses, export, search, the chat's report list and delete are read back from the
-store."""
+"""The analyst's queries (bot.tracking and bot.report_list over bot/store/tracking.py and
+bot/store/report_list.py) on SQLite and PostgreSQL: invented report pairs (tests/test_track.py) go
+through the real Service and pipeline, then tracking, /targets statuses, export, search, the chat's
+report list and delete are read back from the store."""
 
 from __future__ import annotations
 
@@ -168,7 +168,7 @@ async def _normalized(service: Service, report_id: int) -> str:
 
 
 def test_search_snippet_never_cuts_a_number() -> None:
-    from bot.store.analyst import SNIPPET, _snippet
+    from bot.store.report_list import SNIPPET, _snippet
 
     # the window ends between the 1 and the 7 of 17.5%
     filler = "乙" * (SNIPPET - 19)

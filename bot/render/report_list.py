@@ -10,7 +10,7 @@ from bot.render.common import date_words, one_line
 from bot.render.html import esc
 
 if TYPE_CHECKING:
-    from bot.store.analyst import ReportEntry
+    from bot.store.report_list import ReportEntry
 
 
 STATUS_NAME = {"done": "", "duplicate": "重复", "failed": "失败", "pending": "处理中"}

@@ -12,7 +12,6 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.store.analyst import Analyst
 from bot.store.base import Database, to_naive_utc, utcnow
 from bot.store.chats import Chats
 from bot.store.corrections import Corrections
@@ -21,7 +20,9 @@ from bot.store.links import Links
 from bot.store.llm import LLMLog
 from bot.store.migrations import migrate
 from bot.store.queue import Queue
+from bot.store.report_list import ReportList
 from bot.store.reports import Reports
+from bot.store.tracking import Tracking
 
 __all__ = ["Store", "StoreOpenError", "open_store", "to_naive_utc", "utcnow"]
 
@@ -33,7 +34,8 @@ class Store:
         self.reports = Reports(db)
         self.chats = Chats(db)
         self.llm = LLMLog(db)
-        self.analyst = Analyst(db)  # tracked figures, report lists, search, delete (issue I)
+        self.tracking = Tracking(db)  # a county's tracked figures (issue I)
+        self.report_list = ReportList(db)  # a chat's report list, search, delete (issue I)
         self.queue = Queue(db, self.reports)  # parts, leases, heartbeats (bot/store/queue.py)
         self.links = Links(db)  # the link a report was read from (issue M)
         self.corrections = Corrections(db)  # county/date corrections, digest messages (issue L)

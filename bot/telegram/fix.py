@@ -53,7 +53,7 @@ async def _may_correct(update: Update, context: ContextTypes.DEFAULT_TYPE, repor
         return NOT_YOURS
     if chat.type == ChatType.PRIVATE or target.scope != chat_scope(chat.id):
         return None
-    entry = await state.svc.store.analyst.owned_report(report_id, chat_scope(chat.id))
+    entry = await state.svc.store.report_list.owned_report(report_id, chat_scope(chat.id))
     user = update.effective_user
     if entry is not None and user is not None and entry.sender == f"tg:{user.id}":
         return None
@@ -126,7 +126,7 @@ def _fix_buttons(result: FixResult, script: Script) -> InlineKeyboardMarkup | No
 
 
 async def _newest_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    entries = await get_state(context).svc.store.analyst.chat_reports(
+    entries = await get_state(context).svc.store.report_list.chat_reports(
         chat_scope(update.effective_chat.id), limit=1
     )
     return entries[0].id if entries else None
