@@ -32,11 +32,16 @@ log = logging.getLogger(__name__)
 
 
 def document_from_bytes(
-    data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr_pages: int | None = None,
 ) -> Document:
+    """`ocr_pages`: at most this many pages of a picture album or a scan are read (None: the default)."""
     from extract.text.normalize import normalize_bytes
 
-    return normalize_bytes(data, filename, max_bytes=max_bytes)
+    return normalize_bytes(data, filename, max_bytes=max_bytes, ocr_pages=ocr_pages)
 
 
 def document_from_text(text: str) -> Document:
@@ -83,6 +88,10 @@ async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
         digest = await llm.digest(doc, digest)
         if digest is not rules:
             digest = _key_first(rules, digest)
+    if doc.ocr is not None:  # read from pictures: unsure digits marked, the OCR note first
+        from extract.text.ocr_marks import mark_digest
+
+        digest = mark_digest(digest, doc)
     return _completed(digest)
 
 

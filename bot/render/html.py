@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_words, rank_figures
 from extract.digest.summary import clip
 from extract.models import Digest, Figure
+from extract.text.ocr import UNSURE_MARK
 
 if TYPE_CHECKING:
     from bot.queries.period import PeriodDigest
@@ -53,6 +54,8 @@ def figure_line(f: Figure | TargetItem, *, indent: str = "", icon: str | None = 
     """ "🎯 <b>45亿元</b> 年度计划投资（2024年）"; `icon` for items that carry no kind (stored targets)."""
     icon = icon or KIND_ICON.get(f.kind or "", "▫️")  # type: ignore[union-attr]
     line = f"{indent}{icon} <b>{esc(f.surface)}</b>"
+    if getattr(f, "ocr_unsure", False):  # read from a picture, digits unsure (issue M)
+        line += f"（⚠️{UNSURE_MARK}）"
     return line + (" " if f.label else "") + esc(figure_words(f))
 
 

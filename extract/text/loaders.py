@@ -22,8 +22,17 @@ from extract.errors import (
     TooLargeError,
     UnsupportedTypeError,
 )
-from extract.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
+from extract.filetypes import HTML_EXTENSIONS, IMAGE_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
 from extract.text.decode import BOMS, decode_text, replaced_warning
+from extract.text.ocr import DEFAULT_MAX_PAGES as DEFAULT_OCR_PAGES
+from extract.text.ocr import (
+    OCR_NOTE,
+    OcrText,
+    is_bundle,
+    ocr_pictures,
+    ocr_scanned_pdf,
+    unpack,
+)
 from extract.text.segment import CLOSING_QUOTES, COLONS, marks
 
 __all__ = [
@@ -50,8 +59,9 @@ _HTML_START = re.compile(
 class LoadedText:  # internal (loaders -> normalisation): a dataclass, cheaper than a model to build
     text: str
     encoding: str | None = None
-    file_type: str  # "txt", "md", "html", "docx", "pdf"
+    file_type: str  # "txt", "md", "html", "docx", "pdf"; "image" (OCR), "pdf" with `ocr` for a scan
     warnings: list[str] = field(default_factory=list)
+    ocr: OcrText | None = None  # issue M: the text was read from pictures (extract/text/ocr.py)
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -71,8 +81,15 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
-    """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text."""
+def load_bytes(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr_pages: int = DEFAULT_OCR_PAGES,
+) -> LoadedText:
+    """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text.
+    Pictures and PDFs without a text layer are read by OCR, at most `ocr_pages` pages."""
     if len(data) > max_bytes:
         raise TooLargeError(
             f"file is {_mb(len(data))}, over the {_mb(max_bytes)} limit",
@@ -81,6 +98,8 @@ def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
     if not data or not data.strip():
         raise EmptyInputError("empty file")
     ext = _extension(filename)
+    if ext in IMAGE_EXTENSIONS or is_bundle(data):
+        return _ocr_loaded(ocr_pictures(unpack(data), max_pages=ocr_pages), "image")
     if ext in _TEXT_TYPES:
         if _HTML_START.match(data[:1024]):  # a saved web page without its .html name
             return _checked(_load_html(data))
@@ -94,7 +113,10 @@ def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
     if ext == ".docx":
         return _checked(LoadedText(text=_docx_text(data), encoding=None, file_type="docx"))
     if ext == ".pdf":
-        text, warnings = _pdf_text(data)
+        try:
+            text, warnings = _pdf_text(data)
+        except ScannedPdfError:
+            return _ocr_loaded(ocr_scanned_pdf(data, max_pages=ocr_pages), "pdf")
         return _checked(LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings))
     if ext == ".doc":
         raise UnsupportedTypeError(
@@ -103,6 +125,13 @@ def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
         )
     supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
     raise UnsupportedTypeError(f"unsupported file type {ext!r}; supported: {supported}")
+
+
+def _ocr_loaded(ocr: OcrText, file_type: str) -> LoadedText:
+    warnings = [OCR_NOTE]
+    if ocr.total_pages > ocr.pages:
+        warnings.append(f"共 {ocr.total_pages} 页，只识别了前 {ocr.pages} 页")
+    return _checked(LoadedText(text=ocr.text, file_type=file_type, warnings=warnings, ocr=ocr))
 
 
 def _checked(loaded: LoadedText) -> LoadedText:

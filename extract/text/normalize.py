@@ -136,14 +136,24 @@ def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt")
 
 
 def normalize_bytes(
-    data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr_pages: int | None = None,
 ) -> Document:
-    """Load a file's bytes (txt/md/html/docx/pdf) and normalise it. Raises extract.errors.InputError,
-    EmptyInputError too when nothing but page furniture (or invisible characters) is left."""
-    loaded = load_bytes(data, filename, max_bytes=max_bytes)
+    """Load a file's bytes (txt/md/html/docx/pdf, pictures and scans by OCR) and normalise it. Raises
+    extract.errors.InputError, EmptyInputError too when nothing but page furniture (or invisible
+    characters) is left."""
+    extra = {} if ocr_pages is None else {"ocr_pages": ocr_pages}
+    loaded = load_bytes(data, filename, max_bytes=max_bytes, **extra)
     doc = normalize(loaded.text, encoding=loaded.encoding, file_type=loaded.file_type)
     if not doc.text:
         raise EmptyInputError(f"no report text in this {loaded.file_type} file, only page furniture")
     if loaded.warnings:
         doc.warnings = [*loaded.warnings, *doc.warnings]
+    if loaded.ocr is not None:  # issue M: where the numbers OCR was unsure of ended up
+        from extract.text.ocr_marks import ocr_info
+
+        doc.ocr = ocr_info(doc.text, loaded.ocr)
     return doc
