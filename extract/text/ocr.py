@@ -17,16 +17,17 @@ from __future__ import annotations
 import io
 import json
 import logging
-import math
-import statistics
 import threading
 import warnings
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from extract.errors import CorruptFileError, EmptyInputError, TooLargeError
-from extract.text.ocr_layout import Box, PageLayout, layout_pages
+
+if TYPE_CHECKING:  # the layout (and `statistics`) load with the first picture: the CLI starts fast
+    from extract.text.ocr_layout import Box, PageLayout
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,10 @@ def read_boxes(rgb) -> list[Box]:
 def _deskewed(found: list[tuple[list, str, list[float]]]) -> list[Box]:
     """Boxes as if the page were straight: a scan turned by a few degrees shifts each line's left edge
     by a line's height every ~20 lines, which would read as indents."""
+    import math
+    import statistics
+
+    from extract.text.ocr_layout import Box
     angles = []
     for points, text, _ in found:
         (x0, y0), (x1, y1) = points[0], points[1]  # the top edge, left to right
@@ -278,6 +283,8 @@ def ocr_pictures(
     """Pages in order -> text; at most `max_pages` read (the rest counted in total_pages)."""
     total = total if total is not None else len(pictures)
     todo = pictures[:max_pages]
+    from extract.text.ocr_layout import PageLayout
+
     progress = PROGRESS.get()
     pages: list[PageLayout] = []
     for number, data in enumerate(todo, start=1):
@@ -292,6 +299,8 @@ def ocr_pictures(
 
 
 def finish(pages: list[PageLayout], total: int) -> OcrText:
+    from extract.text.ocr_layout import layout_pages
+
     laid = layout_pages(pages)
     if not laid.text.strip():
         raise NoTextInImageError(f"no text found in {len(pages)} picture(s)")
