@@ -79,11 +79,13 @@ def _rows_for(digest: Digest, doc: Document) -> tuple[list[FigureRow], list[Coun
     return figures, links
 
 
-def _prepare(data: bytes, filename: str | None, max_bytes: int) -> tuple[Document, str]:
+def _prepare(
+    data: bytes, filename: str | None, max_bytes: int, ocr_pages: int | None = None
+) -> tuple[Document, str]:
     """Worker-thread part one: bytes -> normalised Document and its sha256."""
     from extract.pipeline import document_from_bytes
 
-    doc = document_from_bytes(data, filename, max_bytes=max_bytes)
+    doc = document_from_bytes(data, filename, max_bytes=max_bytes, ocr_pages=ocr_pages)
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
@@ -256,7 +258,9 @@ class Service(QueueSteps, ChatSteps):
         from extract.pipeline import make_digest
 
         try:
-            doc, sha = await asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes)
+            doc, sha = await asyncio.to_thread(
+                _prepare, data, filename, self.settings.max_upload_bytes, self.settings.ocr_max_pages
+            )
         except InputError as exc:
             return await self._fail(report_id, exc.user_message)
         except Exception:
@@ -292,6 +296,8 @@ class Service(QueueSteps, ChatSteps):
             figures=figures,
             counties=links,
         )
+        if doc.ocr is not None:  # what OCR read, kept beside the pictures' references (issue M)
+            await self.store.images.set_ocr_text(report_id, doc.ocr.raw_text)
         if result.status == "duplicate" and result.duplicate_of is not None:
             return await self._duplicate(report_id, result.duplicate_of)
         return await self.outcome(report_id)  # done (by us or another worker): as stored, with `received`

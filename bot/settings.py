@@ -110,6 +110,10 @@ class Settings(BaseSettings):
     digest_retry_s: float = 60.0  # a failed daily digest is tried again after this long
     digest_attempts: int = 5  # then it is given up and reported to COUNTYBOT_ADMIN_CHAT
 
+    # Pictures and scans (issue M): OCR reads at most this many pages of a scanned PDF or an album
+    ocr_max_pages: int = Field(30, ge=1)
+    album_wait_s: float = 1.5  # an album's pictures arrive as separate messages: wait this long for the next
+
     @field_validator("allowed_chats", mode="before")
     @classmethod
     def _split_ids(cls, v: object) -> object:

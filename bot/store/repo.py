@@ -15,6 +15,7 @@ from bot.store.analyst import Analyst
 from bot.store.base import Database, to_naive_utc, utcnow
 from bot.store.chats import Chats
 from bot.store.db import make_engine
+from bot.store.images import Images
 from bot.store.llm import LLMLog
 from bot.store.migrations import migrate
 from bot.store.queue import Queue
@@ -32,6 +33,7 @@ class Store:
         self.llm = LLMLog(db)
         self.analyst = Analyst(db)  # tracked figures, report lists, search, delete (issue I)
         self.queue = Queue(db, self.reports)  # parts, leases, heartbeats (bot/store/queue.py)
+        self.images = Images(db)  # the pictures a report was read from, its OCR text (issue M)
 
     @classmethod
     async def open(cls, url: str | URL, *, name: str | None = None) -> Store:

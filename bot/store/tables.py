@@ -71,6 +71,8 @@ class Report(Base):
     worker: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # issue M (migration 7): the text OCR read from the report's pictures, as laid out, before normalisation
+    ocr_text: Mapped[str | None] = mapped_column(Text)
 
 
 class DigestRow(Base):
@@ -219,3 +221,18 @@ class LLMCacheRow(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     created: Mapped[datetime] = mapped_column(DateTime)
     data: Mapped[str] = mapped_column(Text)  # Digest JSON
+
+
+class ReportImage(Base):
+    """Issue M (migration 7): the pictures a report was read from, in page order (an album's photos,
+    a photo, an image file): Telegram's file_id to fetch it again, and its name."""
+
+    __tablename__ = "report_images"
+    __table_args__ = (UniqueConstraint("report_id", "position", name="uq_report_images_page"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, ... the page
+    file_id: Mapped[str | None] = mapped_column(String(300))
+    file_unique_id: Mapped[str | None] = mapped_column(String(100))
+    file_name: Mapped[str | None] = mapped_column(String(500))
