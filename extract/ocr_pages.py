@@ -66,6 +66,14 @@ def _wrap(text: str, font, width: int, indent: int) -> list[str]:
 
 def render_pages(text: str, style: Style = Style(), *, size: tuple[int, int] = A4) -> list[bytes]:
     """The text (one paragraph per line) set on as many pages as it takes; each page's picture bytes."""
+    return [picture for picture, _ in render_with_text(text, style, size=size)]
+
+
+def render_with_text(
+    text: str, style: Style = Style(), *, size: tuple[int, int] = A4
+) -> list[tuple[bytes, str]]:
+    """Each page's picture and the text set on it (a paragraph split by a page break is continued on
+    the next page's text without a line break, so joining the pages' texts gives the paragraphs)."""
     from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.truetype(font_path(), style.font_px)
@@ -77,10 +85,12 @@ def render_pages(text: str, style: Style = Style(), *, size: tuple[int, int] = A
     pitch = int(style.font_px * 1.6)
     per_col = (h - margin_top - margin_bottom) // pitch
     rows: list[str] = []
-    for para in (p.strip() for p in text.split("\n")):
+    para_of: list[int] = []
+    for n, para in enumerate(p.strip() for p in text.split("\n")):
         if para:
             wrapped = _wrap(para, font, col_w, 2 * style.font_px)
             rows += ["\u3000\u3000" + wrapped[0], *wrapped[1:]]
+            para_of += [n] * len(wrapped)
     per_page = per_col * style.columns
     pages = []
     for n, start in enumerate(range(0, len(rows), per_page), start=1):
@@ -97,7 +107,13 @@ def render_pages(text: str, style: Style = Style(), *, size: tuple[int, int] = A
         if style.page_numbers:
             label = f"— {n} —"
             draw.text(((w - small.getlength(label)) / 2, h - margin_bottom // 2), label, font=small, fill=0)
-        pages.append(_degrade(img, style, seed=n))
+        said, last = "", None
+        for i in range(start, min(len(rows), start + per_page)):
+            said += ("\n" if last is not None and para_of[i] != last else "") + rows[i].lstrip("\u3000")
+            last = para_of[i]
+        if start and para_of[start] != para_of[start - 1]:
+            said = "\n" + said  # the page opens a new paragraph
+        pages.append((_degrade(img, style, seed=n), said))
     return pages
 
 

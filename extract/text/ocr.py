@@ -168,6 +168,7 @@ def _deskewed(found: list[tuple[list, str, list[float]]]) -> list[Box]:
     import statistics
 
     from extract.text.ocr_layout import Box
+
     angles = []
     for points, text, _ in found:
         (x0, y0), (x1, y1) = points[0], points[1]  # the top edge, left to right
