@@ -258,3 +258,28 @@ def test_models_ship_in_the_wheel_and_nothing_is_fetched(monkeypatch) -> None:
     monkeypatch.setattr(ocr, "_engine", None)
     result = ocr.ocr_pictures([_small_page("全年完成投资56亿元。")])
     assert "56亿元" in result.text
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+def test_cli_summarizes_a_photo_and_evaluates_ocr(tmp_path, text_version, capsys) -> None:
+    import json
+
+    from bot.cli import main
+
+    photo = tmp_path / "会议照片.jpg"
+    photo.write_bytes(render_pages(text_version.text, STYLES[4])[0])
+    assert main(["summarize", "--offline", "--json", str(photo)]) == 0
+    digest = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert digest["warnings"][0] == OCR_NOTE and any(f["surface"] == "426亿元" for f in digest["figures"])
+
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"schema": "countybot-gold/2", "documents": [{"file": REPORT.name}]}))
+    rc = main(
+        ["eval", "--ocr", str(gold), str(REPORT.parent), "--ocr-pages", "1", "--json", "--min-recall", "0.95"]
+    )
+    total = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert rc == 0, total
+    assert total["pages"] == len(STYLES) and total["figure_recall"] >= 0.95 and total["unflagged"] == []
+    assert total["char_accuracy"] > 0.95 and set(total["by_style"]) == {s.name for s in STYLES}
