@@ -283,3 +283,17 @@ def test_cli_summarizes_a_photo_and_evaluates_ocr(tmp_path, text_version, capsys
     assert rc == 0, total
     assert total["pages"] == len(STYLES) and total["figure_recall"] >= 0.95 and total["unflagged"] == []
     assert total["char_accuracy"] > 0.95 and set(total["by_style"]) == {s.name for s in STYLES}
+
+
+def test_a_number_made_across_a_line_join_is_marked() -> None:
+    """The line between two lines (or a page's first line) can go unseen by the detector: a number
+    pieced together across the join ("新十二" + "人次") must not be shown as read."""
+    first = PageLayout(1400, 2000, [_box(160, 300, "文旅精品，打造“新十二")])
+    second = PageLayout(1400, 2000, [_box(100, 300, "人次，其中入境游客340万人次。")])
+    laid = layout_pages([first, second])
+    assert laid.text == "文旅精品，打造“新十二人次，其中入境游客340万人次。"
+    unsure = [ocr.Uncertain(*u) for u in laid.unsure_numbers(ocr.UNSURE)]
+    spans = locate(laid.text, unsure)
+    pieced = Figure(surface="十二人次", value=12, unit="人次", start=9, end=13)
+    whole = Figure(surface="340万人次", value=3400000, unit="人次", start=20, end=26)
+    assert is_unsure(pieced, spans) and not is_unsure(whole, spans)

@@ -28,6 +28,7 @@ _PAGE_NUMBER = re.compile(
     r"[\s\-—–－一_·.．]*$"
 )
 _NUMBER = re.compile(r"[0-9][0-9.．,，]*[0-9]|[0-9]")
+_NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿]")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 BAND = 0.08  # top and bottom share of the page where headers, footers and page numbers stand
 
@@ -123,6 +124,7 @@ class Laid:
     text: str
     confs: list[float]
     page_texts: list[str]
+    joins: list[int] = field(default_factory=list)  # offsets where two OCR lines were joined
 
     @property
     def confidence(self) -> float:
@@ -136,6 +138,11 @@ class Laid:
                 before = self.text[max(0, m.start() - 6) : m.start()].rsplit("\n", 1)[-1]
                 after = self.text[m.end() : m.end() + 4].split("\n", 1)[0]
                 out.append((before, m.group(), after))
+        # a number next to a line join may be made of two lines' pieces (a line the detector missed
+        # between them, or a page's first line lost): ("", "", "") with the text around the join
+        for j in self.joins:
+            if _NUMERAL.search(self.text[max(0, j - 2) : j + 2]):
+                out.append((self.text[max(0, j - 6) : j], "", self.text[j : j + 6]))
         return out
 
 
@@ -255,6 +262,8 @@ def layout_pages(pages: list[PageLayout]) -> Laid:
     text: list[str] = []
     confs: list[float] = []
     page_texts: list[str] = []
+    joins: list[int] = []
+    at = 0  # length of the text so far
     prev: tuple[_Line, _Block] | None = None
     for boxes in _drop_furniture(pages):
         page_start = len(text)
@@ -277,8 +286,12 @@ def layout_pages(pages: list[PageLayout]) -> Laid:
                     if sep:
                         text.append(sep)
                         confs.append(1.0)
+                        at += 1
+                    if sep != "\n":
+                        joins.append(at)
                 text.append(line.text)
                 confs += line.confs
+                at += len(line.text)
                 prev = (line, block)
         page_texts.append("".join(text[page_start:]).strip("\n"))
-    return Laid(text="".join(text), confs=confs, page_texts=page_texts)
+    return Laid(text="".join(text), confs=confs, page_texts=page_texts, joins=joins)

@@ -25,6 +25,8 @@ def _find_all(text: str, needle: str) -> list[int]:
 
 
 def locate(text: str, unsure: Sequence[Uncertain]) -> list[tuple[int, int]]:
+    """[start, end) of each unsure number in `text`; an empty span (p, p) for a line join, which marks
+    a figure that straddles it."""
     spans: set[tuple[int, int]] = set()
     for u in unsure:
         found = False
@@ -36,7 +38,7 @@ def locate(text: str, unsure: Sequence[Uncertain]) -> list[tuple[int, int]]:
                 spans.update((h + len(before), h + len(before) + len(u.number)) for h in hits)
                 found = True
                 break
-        if not found:
+        if not found and u.number:
             # alone: every occurrence not inside a longer number (unsure beats a silent misread)
             for h in _find_all(text, u.number):
                 end = h + len(u.number)
