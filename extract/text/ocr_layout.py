@@ -124,7 +124,7 @@ class Laid:
     text: str
     confs: list[float]
     page_texts: list[str]
-    joins: list[int] = field(default_factory=list)  # offsets where two OCR lines were joined
+    joins: list[int] = field(default_factory=list)  # offsets of the joins where a line may be missing
 
     @property
     def confidence(self) -> float:
@@ -287,7 +287,10 @@ def layout_pages(pages: list[PageLayout]) -> Laid:
                         text.append(sep)
                         confs.append(1.0)
                         at += 1
-                    if sep != "\n":
+                    # a join where a line may have gone unseen: across a column or page break, or
+                    # over a gap wider than the block's line pitch (ordinary wraps are not marked)
+                    wide = i > 0 and line.y0 - prev[0].y0 > 1.4 * block.pitch
+                    if sep != "\n" and (i == 0 or wide):
                         joins.append(at)
                 text.append(line.text)
                 confs += line.confs
