@@ -167,6 +167,11 @@ def test_unsure_figure_is_shown_with_the_warning() -> None:
     )
     assert ocr.UNSURE_MARK in figure_line(f)
     assert ocr.UNSURE_MARK not in figure_line(f.model_copy(update={"ocr_unsure": False}))
+    from bot.render.text import render_digest_text
+    from extract.models import Digest
+
+    text = render_digest_text(Digest(figures=[f], key_figures=1, warnings=[OCR_NOTE]), color=False)
+    assert ocr.UNSURE_MARK in text and OCR_NOTE in text
 
 
 # --- scans, albums and bad inputs -----------------------------------------------------------------
