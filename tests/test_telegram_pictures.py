@@ -132,14 +132,22 @@ async def test_traditional_chat_gets_the_answer_in_traditional(env, tg) -> None:
 async def test_groups_take_pictures_only_with_report_caption(env, tg, three_pages) -> None:
     group = -100
     async with bot():
-        tg.send_photo(group, USER, three_pages[1])  # a photo in the group's chatter: not a report
+        chatter = tg.send_photo(group, USER, three_pages[1])  # a photo in the group's chatter: not a report
         tg.send_media(group, USER, "sticker")
         tg.send_text(group, USER, "/frobnicate")  # could be another bot's: not answered
         await asyncio.sleep(1.0)
         assert tg.texts(group) == [] and tg.calls_of("getFile") == []
         tg.send_photo(group, USER, three_pages[1], caption="/report")
         digest = await tg.wait_text(group, DIGEST_MARK, timeout=60)
-    assert "426亿元" in digest
+        assert "426亿元" in digest
+        tg.send_text(group, USER, "/report", reply_to=chatter)  # the earlier photo, asked for
+        for _ in range(600):
+            if len([t for t in tg.texts(group) if DIGEST_MARK in t]) == 2:
+                break
+            await asyncio.sleep(0.1)
+        tg.send_text(group, USER, f"/frobnicate@{tg.bot_user['username']}")  # addressed to us: answered
+        await tg.wait_text(group, "没有 /frobnicate 这个命令")
+    assert len([t for t in tg.texts(group) if DIGEST_MARK in t]) == 2
 
 
 async def test_bad_pictures_get_a_clear_message_and_the_bot_goes_on(env, tg, three_pages) -> None:
