@@ -302,3 +302,26 @@ def test_a_number_made_across_a_line_join_is_marked() -> None:
     pieced = Figure(surface="十二人次", value=12, unit="人次", start=9, end=13)
     whole = Figure(surface="340万人次", value=3400000, unit="人次", start=20, end=26)
     assert is_unsure(pieced, spans) and not is_unsure(whole, spans)
+
+
+async def test_an_llm_digest_of_a_photo_keeps_the_note_and_the_marks(server, photo_doc) -> None:
+    """The real openai client against the fake server: the model labels the OCR text's figures; the
+    digest still opens with the OCR note and a figure OCR was unsure of stays marked."""
+    from extract.llm.backend import LLMBackend
+    from extract.llm.config import LLMConfig
+    from tests.fakes.openai_server import grounded_reply
+
+    server.default = grounded_reply
+    # make one figure's digits unsure whatever the OCR of this run was sure of
+    first = (await make_digest(photo_doc)).figures[0]
+    doc = photo_doc.model_copy(deep=True)
+    doc.ocr.unsure = [*doc.ocr.unsure, (first.start, first.end)]
+    llm = LLMBackend(LLMConfig(base_url=server.base_url, model="test-model"))
+    try:
+        digest = await make_digest(doc, llm)
+    finally:
+        await llm.aclose()
+    assert digest.backend.startswith("llm:") and len(server.requests) == 1
+    assert digest.warnings[0] == OCR_NOTE
+    marked = [f for f in digest.figures if f.start == first.start]
+    assert marked and all(f.ocr_unsure for f in marked)
