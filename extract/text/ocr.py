@@ -194,8 +194,9 @@ def _run(ocr, img) -> list[tuple[list, str, list[float]]]:
     if dt_boxes is None or len(dt_boxes) == 0:
         return []
     crops = ocr.get_crop_img_list(img, dt_boxes)
-    if ocr.use_cls:
-        crops, _, _ = ocr.text_cls(crops)
+    # no angle classifier: report lines are upright (a phone's EXIF rotation is applied on opening),
+    # and the classifier turned whole upright lines upside down, which then read as nothing (measured
+    # with `countybot eval --ocr`: lines with digits and quotes were lost on pages turned by 3°)
     rec, _ = ocr.text_rec(crops, True)  # return_word_box: the per-character confidences too
     dt_boxes = ocr._get_origin_points(dt_boxes, op_record, raw_h, raw_w)
     out = []
