@@ -325,3 +325,28 @@ async def test_an_llm_digest_of_a_photo_keeps_the_note_and_the_marks(server, pho
     assert digest.warnings[0] == OCR_NOTE
     marked = [f for f in digest.figures if f.start == first.start]
     assert marked and all(f.ocr_unsure for f in marked)
+
+
+def test_a_number_broken_across_an_ordinary_wrap_is_marked() -> None:
+    """ "增长6" / ".6%": the detector often cuts a line's first character, a decimal point, so a number
+    wrapped across two lines is marked; a wrap that does not split a number is not."""
+    boxes = [
+        _box(160, 300, "社会消费品零售总额同比增长6"),
+        _box(100, 350, "6%，城乡居民人均可支配收入增长"),
+        _box(100, 400, "7%，一般公共预算收入完成8亿元。"),
+    ]
+    laid = layout_pages([PageLayout(1400, 2000, boxes)])
+    assert (
+        laid.text
+        == "社会消费品零售总额同比增长66%，城乡居民人均可支配收入增长7%，一般公共预算收入完成8亿元。"
+    )
+    spans = locate(laid.text, [ocr.Uncertain(*u) for u in laid.unsure_numbers(ocr.UNSURE)])
+    assert spans == [(14, 14)]
+    assert is_unsure(Figure(surface="66%", value=66, unit="%", start=13, end=16), spans)
+    assert not is_unsure(Figure(surface="7%", value=7, unit="%", start=30, end=32), spans)
+
+
+def test_a_percent_sign_read_unsure_marks_its_number() -> None:
+    boxes = [_box(160, 300, "同比增长", conf=0.99), Box(280, 300, 340, 330, "6%", [0.99, 0.51])]
+    laid = layout_pages([PageLayout(1400, 2000, boxes)])
+    assert [n for _, n, _ in laid.unsure_numbers(ocr.UNSURE)] == ["6%"]

@@ -27,7 +27,9 @@ _PAGE_NUMBER = re.compile(
     r"^[\s\-—–－一_·.．]*(?:第\s*)?[0-9]{1,4}(?:\s*页)?(?:\s*[/／]\s*[0-9]{1,4}|\s*共\s*[0-9]{1,4}\s*页)?"
     r"[\s\-—–－一_·.．]*$"
 )
-_NUMBER = re.compile(r"[0-9][0-9.．,，]*[0-9]|[0-9]")
+# a number with what belongs to it (a unit % is read like a digit: 6.6% can lose its point or its %)
+_NUMBER = re.compile(r"[0-9][0-9.．,，]*[0-9][%％]?|[0-9][%％]?")
+_NUMBER_PART = re.compile(r"[0-9.．%％]")
 _NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿]")
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 BAND = 0.08  # top and bottom share of the page where headers, footers and page numbers stand
@@ -124,7 +126,9 @@ class Laid:
     text: str
     confs: list[float]
     page_texts: list[str]
-    joins: list[int] = field(default_factory=list)  # offsets of the joins where a line may be missing
+    # (offset, risky) of each join of two OCR lines; risky: a line may be missing there (a column or
+    # page break, a gap wider than the line pitch)
+    joins: list[tuple[int, bool]] = field(default_factory=list)
 
     @property
     def confidence(self) -> float:
@@ -140,8 +144,14 @@ class Laid:
                 out.append((before, m.group(), after))
         # a number next to a line join may be made of two lines' pieces (a line the detector missed
         # between them, or a page's first line lost): ("", "", "") with the text around the join
-        for j in self.joins:
-            if _NUMERAL.search(self.text[max(0, j - 2) : j + 2]):
+        # and a number broken across lines ("增长6" / ".6%"): a line's first or last character (a
+        # decimal point) is where the detector most often cuts, so 6.6% can read as 66%
+        for j, risky in self.joins:
+            near = self.text[max(0, j - 2) : j + 2]
+            split = (
+                j > 0 and _NUMBER_PART.match(self.text[j - 1]) and _NUMBER_PART.match(self.text[j : j + 1])
+            )
+            if (risky and _NUMERAL.search(near)) or split:
                 out.append((self.text[max(0, j - 6) : j], "", self.text[j : j + 6]))
         return out
 
@@ -262,7 +272,7 @@ def layout_pages(pages: list[PageLayout]) -> Laid:
     text: list[str] = []
     confs: list[float] = []
     page_texts: list[str] = []
-    joins: list[int] = []
+    joins: list[tuple[int, bool]] = []
     at = 0  # length of the text so far
     prev: tuple[_Line, _Block] | None = None
     for boxes in _drop_furniture(pages):
@@ -290,8 +300,8 @@ def layout_pages(pages: list[PageLayout]) -> Laid:
                     # a join where a line may have gone unseen: across a column or page break, or
                     # over a gap wider than the block's line pitch (ordinary wraps are not marked)
                     wide = i > 0 and line.y0 - prev[0].y0 > 1.4 * block.pitch
-                    if sep != "\n" and (i == 0 or wide):
-                        joins.append(at)
+                    if sep != "\n":
+                        joins.append((at, i == 0 or wide))
                 text.append(line.text)
                 confs += line.confs
                 at += len(line.text)
