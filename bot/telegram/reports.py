@@ -126,7 +126,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from bot.telegram import pictures
+
     msg = update.effective_message
+    if pictures.picture_of(msg) is not None:  # a picture file (or an album of them): OCR (issue M)
+        await pictures.on_picture(update, context)
+        return
     if update.effective_chat.type != ChatType.PRIVATE and not _REPORT_CAPTION.match(msg.caption or ""):
         return  # in groups a file is a report only when its caption says /report
     await process_document(update, context, msg.document)
@@ -134,9 +139,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/report as a reply to a message or file (works with privacy mode on), or /report <text>."""
+    from bot.telegram import pictures
+
     msg = update.effective_message
     target = msg.reply_to_message
-    if target is not None and target.document is not None:
+    picture = pictures.picture_of(target) if target is not None else None
+    if picture is not None:
+        await pictures.process_pictures(update, context, [picture], reply_to=target.message_id)
+    elif target is not None and target.document is not None:
         await process_document(update, context, target.document, reply_to=target.message_id)
     elif target is not None and (target.text or target.caption):
         text = target.text or target.caption
@@ -199,9 +209,11 @@ async def process_document(
             return None
         return data
 
-    await process_report(
-        update, context, data=download, filename=name, ack=ACK_FILE.format(name=esc(name)), reply_to=reply_to
-    )
+    from bot.telegram.pictures import progress
+
+    async with progress(update, context, reply_to):  # a scanned PDF is read page by page (issue M)
+        ack = ACK_FILE.format(name=esc(name))
+        await process_report(update, context, data=download, filename=name, ack=ack, reply_to=reply_to)
 
 
 async def _keep_upload(
@@ -241,7 +253,12 @@ async def llm_allowed(state: BotState, chat_id: int, day: date | None = None) ->
 
 
 async def _digest_report(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, data, filename: str | None, quota: asyncio.Task | None
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    data,
+    filename: str | None,
+    quota: asyncio.Task | None,
+    on_stored=None,
 ):
     """(outcome, whether the LLM was allowed); outcome None when the data could not be had."""
     state = get_state(context)
@@ -268,6 +285,8 @@ async def _digest_report(
     )
     if state.svc.replayed(report_id):
         return None, False  # an update sent again: whoever stored the report answers it
+    if on_stored is not None:  # what belongs with the stored bytes (a picture's Telegram reference)
+        await on_stored(report_id)
     # "typing…" while the report is worked on, not while it waits for a slot: under a burst, hundreds of
     # waiting reports would each send a chat action every few seconds (most of a worker's CPU)
     async with state.locks.hold(chat_id), state.slots.hold(), typing(context.bot, chat_id):
@@ -307,18 +326,19 @@ async def process_report(
     quota: asyncio.Task | None = None,
     filename: str | None = None,
     reply_to: int | None = None,
+    on_stored=None,
 ) -> None:
     """Acknowledge at once, then (one report at a time per chat) store and digest, then reply.
     `data` is the report's bytes, or a coroutine function fetching them (None: already answered);
     `ack` the acknowledgement's text, or its task when already sent; `quota` the LLM quota check if
-    already started."""
+    already started; `on_stored(report_id)` runs once the report's bytes are stored."""
     state = get_state(context)
     chat: Chat = update.effective_chat
     reply_to = reply_to or update.effective_message.message_id
     if isinstance(ack, str):
         ack = start_ack(update, context, ack, reply_to)
     try:
-        outcome, use_llm = await _digest_report(update, context, data, filename, quota)
+        outcome, use_llm = await _digest_report(update, context, data, filename, quota, on_stored)
     finally:
         script = await ack
     if outcome is None:
