@@ -80,13 +80,19 @@ def _rows_for(digest: Digest, doc: Document) -> tuple[list[FigureRow], list[Coun
 
 
 def _prepare(
-    data: bytes, filename: str | None, max_bytes: int, link: LinkInput | None = None
+    data: bytes,
+    filename: str | None,
+    max_bytes: int,
+    link: LinkInput | None = None,
+    ocr_pages: int | None = None,
 ) -> tuple[Document, str]:
     """Worker-thread part one: bytes -> normalised Document and its sha256."""
     from extract.pipeline import document_from_bytes
 
     charset, url = (link.charset, link.final_url) if link else (None, None)
-    doc = document_from_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
+    doc = document_from_bytes(
+        data, filename, max_bytes=max_bytes, charset=charset, url=url, ocr_pages=ocr_pages
+    )
     doc = with_page(doc, link.page if link else None)
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
@@ -266,7 +272,9 @@ class Service(QueueSteps, ChatSteps, LinkSteps):
                 return link
             data, filename = link.data, link.filename
         try:
-            doc, sha = await asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes, link)
+            doc, sha = await asyncio.to_thread(
+                _prepare, data, filename, self.settings.max_upload_bytes, link, self.settings.ocr_max_pages
+            )
         except InputError as exc:
             return await self._fail(report_id, exc.user_message)
         except Exception:
@@ -307,6 +315,8 @@ class Service(QueueSteps, ChatSteps, LinkSteps):
             figures=figures,
             counties=links,
         )
+        if doc.ocr is not None:  # what OCR read, kept beside the pictures' references (issue M)
+            await self.store.images.set_ocr_text(report_id, doc.ocr.raw_text)
         if result.status == "duplicate" and result.duplicate_of is not None:
             return await self._duplicate(report_id, result.duplicate_of)
         return await self.outcome(report_id)  # done (by us or another worker): as stored, with `received`

@@ -40,7 +40,12 @@ async def llm_allowed(state: BotState, chat_id: int, day: date | None = None) ->
 
 
 async def _digest_report(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, data, filename: str | None, quota: asyncio.Task | None
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    data,
+    filename: str | None,
+    quota: asyncio.Task | None,
+    on_stored=None,
 ):
     """(outcome, whether the LLM was allowed); outcome None when the data could not be had."""
     state = get_state(context)
@@ -67,6 +72,8 @@ async def _digest_report(
     )
     if state.svc.replayed(report_id):
         return None, False  # an update sent again: whoever stored the report answers it
+    if on_stored is not None:  # what belongs with the stored bytes (a picture's Telegram reference)
+        await on_stored(report_id)
     # "typing…" while the report is worked on, not while it waits for a slot: under a burst, hundreds of
     # waiting reports would each send a chat action every few seconds (most of a worker's CPU)
     async with state.locks.hold(chat_id), state.slots.hold(), typing(context.bot, chat_id):
@@ -106,18 +113,19 @@ async def process_report(
     quota: asyncio.Task | None = None,
     filename: str | None = None,
     reply_to: int | None = None,
+    on_stored=None,
 ) -> None:
     """Acknowledge at once, then (one report at a time per chat) store and digest, then reply.
     `data` is the report's bytes, or a coroutine function fetching them (None: already answered);
     `ack` the acknowledgement's text, or its task when already sent; `quota` the LLM quota check if
-    already started."""
+    already started; `on_stored(report_id)` runs once the report's bytes are stored."""
     state = get_state(context)
     chat: Chat = update.effective_chat
     reply_to = reply_to or update.effective_message.message_id
     if isinstance(ack, str):
         ack = start_ack(update, context, ack, reply_to)
     try:
-        outcome, use_llm = await _digest_report(update, context, data, filename, quota)
+        outcome, use_llm = await _digest_report(update, context, data, filename, quota, on_stored)
     finally:
         script = await ack
     if outcome is None:

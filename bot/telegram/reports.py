@@ -26,12 +26,14 @@ from telegram.ext import ContextTypes
 
 from bot.render.html import esc
 from bot.service import chat_scope
-from bot.telegram import uploads
+from bot.telegram import pictures, uploads
 from bot.telegram.commands import HINT, answer_targets
 from bot.telegram.delivery import llm_allowed, process_report, start_ack
 from bot.telegram.intents import looks_like_report, targets_query
 from bot.telegram.links import hidden_links, on_links, shared_links
+from bot.telegram.pictures import progress
 from bot.telegram.reply import get_state, reply
+from bot.telegram.uploads import ACK_FILE, too_large
 
 if TYPE_CHECKING:
     pass
@@ -39,9 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("countybot.telegram")
 
 ACK_TEXT = "📥 已收到，正在生成摘要……"
-ACK_FILE = "📥 已收到文件《{name}》，正在读取并生成摘要……"
 REPORT_USAGE = "在群里请回复一条报告消息并发送 /report，或者发送文件并在说明里写 /report。"
-TOO_LARGE = "文件太大（{size:.1f} MB），上限是 {limit:g} MB。可以只粘贴正文文字，或压缩后再发。"
 DOWNLOAD_FAILED = "无法下载这个文件，请稍后再试。"
 LATE_PART_S = 0.3  # how long a text that is not a report waits for an earlier part of its paste
 _REPORT_CAPTION = re.compile(r"^/report(?:@\w+)?(?:\s|$)", re.I)
@@ -118,6 +118,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     msg = update.effective_message
+    if pictures.picture_of(msg) is not None:  # a picture file (or an album of them): OCR (issue M)
+        await pictures.on_picture(update, context)
+        return
     if update.effective_chat.type != ChatType.PRIVATE and not _REPORT_CAPTION.match(msg.caption or ""):
         return  # in groups a file is a report only when its caption says /report
     await process_document(update, context, msg.document)
@@ -127,7 +130,10 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """/report as a reply to a message or file (works with privacy mode on), or /report <text>."""
     msg = update.effective_message
     target = msg.reply_to_message
-    if target is not None and target.document is not None:
+    picture = pictures.picture_of(target) if target is not None else None
+    if picture is not None:
+        await pictures.process_pictures(update, context, [picture], reply_to=target.message_id)
+    elif target is not None and target.document is not None:
         await process_document(update, context, target.document, reply_to=target.message_id)
     elif target is not None and (target.text or target.caption):
         text = target.text or target.caption
@@ -144,10 +150,6 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await process_report(update, context, data=parts[1].encode("utf-8"), ack=ACK_TEXT)
     else:
         await reply(update, context, REPORT_USAGE)
-
-
-def _too_large(size: int, limit: int) -> str:
-    return esc(TOO_LARGE.format(size=size / 2**20, limit=limit / 2**20))
 
 
 async def process_document(
@@ -167,7 +169,7 @@ async def process_document(
         return
     limit = state.settings.max_upload_bytes
     if doc.file_size and doc.file_size > limit:
-        await reply(update, context, _too_large(doc.file_size, limit))
+        await reply(update, context, too_large(doc.file_size, limit))
         return
 
     async def download() -> bytes | None:
@@ -179,20 +181,20 @@ async def process_document(
             await reply(
                 update,
                 context,
-                _too_large(doc.file_size or limit + 1, limit) if too_big else DOWNLOAD_FAILED,
+                too_large(doc.file_size or limit + 1, limit) if too_big else DOWNLOAD_FAILED,
             )
             return None
         except uploads.DownloadFailed as exc:
             await _keep_upload(update, context, doc, name, reply_to, exc.tries)
             return None
         if len(data) > limit:
-            await reply(update, context, _too_large(len(data), limit))
+            await reply(update, context, too_large(len(data), limit))
             return None
         return data
 
-    await process_report(
-        update, context, data=download, filename=name, ack=ACK_FILE.format(name=esc(name)), reply_to=reply_to
-    )
+    async with progress(update, context, reply_to):  # a scanned PDF is read page by page (issue M)
+        ack = ACK_FILE.format(name=esc(name))
+        await process_report(update, context, data=download, filename=name, ack=ack, reply_to=reply_to)
 
 
 async def _keep_upload(
