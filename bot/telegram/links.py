@@ -15,7 +15,7 @@ from bot.fetch.errors import LinkSchemeError
 from bot.fetch.report import find_links
 from bot.render.html import esc
 from bot.service_links import LINK_FILENAME
-from bot.telegram.delivery import process_report
+from bot.telegram.intake import process_report
 from bot.telegram.intents import cjk_count, looks_like_report
 from bot.telegram.reply import get_state, reply
 

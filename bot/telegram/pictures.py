@@ -28,7 +28,7 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot.render.html import esc
 from bot.store.images import ImageRef
 from bot.telegram import uploads
-from bot.telegram.delivery import process_report
+from bot.telegram.intake import process_report
 from bot.telegram.reply import chat_script, convert, get_state, reply
 from bot.telegram.uploads import ACK_FILE, too_large
 from extract.filetypes import IMAGE_EXTENSIONS

@@ -28,7 +28,7 @@ from bot.render.html import esc
 from bot.service import chat_scope
 from bot.telegram import pictures, uploads
 from bot.telegram.commands import HINT, answer_targets
-from bot.telegram.delivery import llm_allowed, process_report, start_ack
+from bot.telegram.intake import llm_allowed, process_report, start_ack
 from bot.telegram.intents import looks_like_report, targets_query
 from bot.telegram.links import hidden_links, on_links, shared_links
 from bot.telegram.pictures import progress

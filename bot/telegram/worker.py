@@ -19,7 +19,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.store.queue import CHANNEL, presence_name
 from bot.telegram import schedule
-from bot.telegram.delivery import QUOTA_NOTE, deliver, llm_allowed
+from bot.telegram.delivery import deliver
+from bot.telegram.intake import QUOTA_NOTE, llm_allowed
 
 if TYPE_CHECKING:
     from telegram.ext import Application
