@@ -31,6 +31,7 @@ from bot.models import (
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from bot.service_chats import ChatSteps
+from bot.service_forget import ForgetSteps
 from bot.service_queue import QueueSteps, new_worker_id
 from bot.settings import Settings
 from bot.store.base import utcnow
@@ -87,7 +88,7 @@ def _prepare(data: bytes, filename: str | None, max_bytes: int) -> tuple[Documen
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-class Service(QueueSteps, ChatSteps):
+class Service(QueueSteps, ChatSteps, ForgetSteps):
     def __init__(
         self,
         store: Store,
@@ -294,6 +295,8 @@ class Service(QueueSteps, ChatSteps):
         )
         if result.status == "duplicate" and result.duplicate_of is not None:
             return await self._duplicate(report_id, result.duplicate_of)
+        if result.status == "missing":  # deleted while it was digested: forget what the LLM step wrote
+            await self.forget_text(sha)
         return await self.outcome(report_id)  # done (by us or another worker): as stored, with `received`
 
     async def _fail(self, report_id: int, message: str) -> ReportOutcome:
@@ -339,8 +342,8 @@ class Service(QueueSteps, ChatSteps):
     async def outcome(self, report_id: int) -> ReportOutcome:
         """The stored state of a report as an outcome (a pending one reads as failed-for-now)."""
         row = await self.store.reports.report(report_id)
-        if row is None:
-            raise KeyError(report_id)
+        if row is None:  # deleted by its chat: nothing is sent for it
+            return ReportOutcome(report_id=report_id, status="deleted", digest=None)
         if row.status == "done":
             digest = await self.digest_of(report_id)
             return ReportOutcome(report_id=report_id, status="done", digest=digest, received=row.received)

@@ -14,7 +14,7 @@ from bot.service import Service
 from bot.settings import Settings
 from bot.store import Store, database_url
 from bot.store.llm import StoreCallLog, StoreDigestCache
-from bot.store.migrations import LATEST
+from bot.store.migrations import NUMBERS
 from bot.store.rows import CountyLink, FigureRow
 from bot.store.tables import SchemaVersion
 from extract.llm.calllog import CallRecord
@@ -82,7 +82,7 @@ async def test_open_creates_folder_wal_and_schema(tmp_path: Path) -> None:
         versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")]
     finally:
         con.close()
-    assert versions == list(range(1, LATEST + 1))
+    assert versions == NUMBERS
 
 
 async def _versions(store: Store) -> list[int]:
@@ -97,7 +97,7 @@ async def test_migrations_run_once_and_keep_data(db_url: str) -> None:
         async with store.engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert {"reports", "digests", "figures", "report_counties", "llm_quota", "sent_digests"} <= tables
-        assert await _versions(store) == list(range(1, LATEST + 1))
+        assert await _versions(store) == NUMBERS
         rid = await store.reports.insert_report(
             scope="public", sender=None, filename="a.txt", raw=b"\x00\xffraw bytes"
         )
@@ -107,7 +107,7 @@ async def test_migrations_run_once_and_keep_data(db_url: str) -> None:
     try:
         assert (await store.reports.report(rid)).status == "pending"
         assert await store.reports.count_reports() == 1
-        assert await _versions(store) == list(range(1, LATEST + 1))
+        assert await _versions(store) == NUMBERS
         assert await store.reports.raw(rid) == b"\x00\xffraw bytes"  # BLOB/bytea keep any bytes
     finally:
         await store.close()
@@ -118,7 +118,7 @@ async def test_concurrent_first_open_of_one_database(db_url: str) -> None:
     try:
         assert await asyncio.gather(*(s.reports.count_reports() for s in stores)) == [0, 0, 0]
         for s in stores:
-            assert await _versions(s) == list(range(1, LATEST + 1))
+            assert await _versions(s) == NUMBERS
     finally:
         for s in stores:
             await s.close()

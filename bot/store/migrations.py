@@ -94,6 +94,14 @@ def _m003_workers(conn: Connection) -> None:
         Index("ix_reports_chat_delivered", t.c.chat_id, t.c.delivered_at).create(conn)
 
 
+def _m005_forget(conn: Connection) -> None:
+    # llm_cache.doc_sha256: a deleted report's cache entries are found by its text's hash
+    _add_columns(conn, "llm_cache", [Column("doc_sha256", String(64), nullable=True)])
+    if "ix_llm_cache_doc" not in {i["name"] for i in inspect(conn).get_indexes("llm_cache")}:
+        t = Table("llm_cache", MetaData(), Column("doc_sha256", String(64)))
+        Index("ix_llm_cache_doc", t.c.doc_sha256).create(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         1,
@@ -102,16 +110,18 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     ),
     (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
     (3, "several workers: message parts, report leases, digest claims, worker heartbeats", _m003_workers),
+    (5, "deletion: LLM cache entries keyed by the text they digest", _m005_forget),
 ]
 
 LATEST = MIGRATIONS[-1][0]
+NUMBERS = [number for number, _, _ in MIGRATIONS]
 
 
-def _current(conn: Connection) -> int:
+def _applied(conn: Connection) -> set[int]:
     if not inspect(conn).has_table(SchemaVersion.__tablename__):
         SchemaVersion.__table__.create(conn, checkfirst=True)
-        return 0
-    return conn.execute(select(SchemaVersion.version).order_by(SchemaVersion.version.desc())).scalar() or 0
+        return set()
+    return set(conn.execute(select(SchemaVersion.version)).scalars())
 
 
 async def migrate(engine: AsyncEngine) -> int:
@@ -131,9 +141,12 @@ async def migrate(engine: AsyncEngine) -> int:
 
 async def _migrate_once(engine: AsyncEngine) -> int:
     async with engine.begin() as conn:
-        version = await conn.run_sync(_current)
+        applied = await conn.run_sync(_applied)
+    version = max(applied, default=0)
+    # by number, not by the highest applied: numbers are reserved per branch (4, 5, 6 …), so a
+    # database may have 5 before the 4 of a branch merged later
     for number, description, fn in MIGRATIONS:
-        if number <= version:
+        if number in applied:
             continue
         async with engine.begin() as conn:
             # the version row first: its primary key makes a concurrent migrator fail fast (and retry)
@@ -145,5 +158,5 @@ async def _migrate_once(engine: AsyncEngine) -> int:
             )
             await conn.run_sync(fn)
         log.info("store schema migrated to version %d (%s)", number, description)
-        version = number
+        version = max(version, number)
     return version

@@ -318,6 +318,9 @@ async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcom
     """Delivery, the last step: send the outcome (send_outcome's options in `how`), recorded as it is
     sent. Earlier reports of the chat, wherever they are processed, are answered first; a report another
     worker took over (this one stalled) is left to it."""
+    if outcome.status == "deleted":  # deleted by its chat while it was digested: nothing to send
+        state.svc.unhold(outcome.report_id)
+        return
     async with state.svc.delivering(outcome.report_id) as ours:
         if ours:
             await send_outcome(bot, chat_id, outcome, **how)
