@@ -151,7 +151,8 @@ async def _ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, report
         return _NO_REPORT
     if not await _may_delete(update, context, entry.sender):
         return DELETE_OTHERS
-    text = f"确定删除这份报告吗？\n{esc(entry_line(entry))}\n原文、摘要、数字和县的关联都会删除，无法恢复。"
+    gone = "原文、摘要、数字、县的关联和 AI 缓存都会删除，无法恢复。"
+    text = f"确定删除这份报告吗？\n{esc(entry_line(entry))}\n{gone}"
     await send_html(
         context.bot, chat_id, text, script=await chat_script(state, chat_id), markup=_confirm(report_id)
     )

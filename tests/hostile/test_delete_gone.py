@@ -69,6 +69,18 @@ def _assert_gone(root) -> None:
     assert files_holding(root) == []
 
 
+async def test_every_sqlite_connection_zeroes_what_it_deletes(tmp_path):
+    # Debian's SQLite is built with secure_delete on; python.org's and macOS's are not
+    from bot.store.repo import Store
+
+    store = await Store.open(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    try:
+        async with store.engine.connect() as conn:
+            assert (await conn.exec_driver_sql("PRAGMA secure_delete")).scalar() == 1
+    finally:
+        await store.close()
+
+
 async def test_deleted_paste_is_gone_and_never_sent_again(env, tg, llm):
     root = env
     async with running(build_application(get_settings()), poll_timeout=1):
@@ -78,6 +90,8 @@ async def test_deleted_paste_is_gone_and_never_sent_again(env, tg, llm):
         # every place the report lives before the deletion (so the scan below can see them)
         assert {"reports", "message_parts", "digests", "figures", "llm_cache", "llm_calls"} <= set(held)
         await _delete_latest(tg)
+        # while the bot runs (its connections keep the WAL): not in the file, its WAL or freed pages
+        assert files_holding(root) == []
         await asyncio.sleep(2.5)  # the joiner's sweep (window + grace) and a few queue rounds
     async with running(build_application(get_settings()), poll_timeout=1):
         await asyncio.sleep(1.5)  # a restart: nothing is owed
@@ -106,6 +120,7 @@ async def test_report_deleted_mid_digest_is_not_sent(env, tg, llm):
             release.set()
             await settle(lambda: llm.in_flight == 0)
             await asyncio.sleep(2.5)
+            assert files_holding(root) == []  # what the finished LLM step wrote, forgotten
         async with running(build_application(get_settings()), poll_timeout=1):
             await asyncio.sleep(1.5)
     finally:
