@@ -89,7 +89,7 @@ REFUSED = {
     "empty.txt": (lambda: b"", "文件是空的"),
     "blank.txt": (lambda: b" \n\t\r\n", "文件是空的"),
     "binary.txt": (lambda: bytes(range(256)) * 16, "二进制"),
-    "bomb.docx": (_zip_bomb, "损坏"),
+    "bomb.docx": (_zip_bomb, "解压后太大"),
     "corrupt.docx": (lambda: b"PK\x03\x04 this is not really a zip", "损坏"),
     "corrupt.pdf": (lambda: b"%PDF-1.4\nthis is no pdf body\n%%EOF", "损坏"),
     "scan.pdf": (_scanned_pdf, "扫描版"),
