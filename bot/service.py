@@ -66,6 +66,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 GENERIC_ERROR = "处理这份报告时出错了，请稍后再试。"
+PARSE_TIMEOUT = "读取这份文件超时（超过 {s:g} 秒），已停止处理。文件可能过大或格式异常，可以粘贴正文文字。"
 
 
 def _rows_for(digest: Digest, doc: Document) -> tuple[list[FigureRow], list[CountyLink]]:
@@ -257,9 +258,15 @@ class Service(QueueSteps, ChatSteps, ForgetSteps):
         from extract.pipeline import make_digest
 
         try:
-            doc, sha = await asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes)
+            # bounded: a parse past the timeout fails the report (its thread finishes in the background;
+            # the caps of extract/text/limits.py keep that short)
+            parse = asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes)
+            doc, sha = await asyncio.wait_for(parse, self.settings.parse_timeout_s)
         except InputError as exc:
             return await self._fail(report_id, exc.user_message)
+        except TimeoutError:
+            log.warning("reading report %d took over %.0f s", report_id, self.settings.parse_timeout_s)
+            return await self._fail(report_id, PARSE_TIMEOUT.format(s=self.settings.parse_timeout_s))
         except Exception:
             log.exception("normalising report %d failed", report_id)
             return await self._fail(report_id, GENERIC_ERROR)

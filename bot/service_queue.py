@@ -5,6 +5,7 @@ claims, heartbeats and the status numbers. The database is the only coordinator.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import socket
@@ -15,13 +16,19 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.store.base import utcnow
-from bot.store.queue import QueueItem, QueueStatus, WorkerSeen
+from bot.store.queue import PROCESS_ATTEMPTS, QueueItem, QueueStatus, WorkerSeen
 
 if TYPE_CHECKING:
     from bot.models import ReportOutcome
     from bot.settings import Settings
     from bot.store.repo import Store
 
+log = logging.getLogger(__name__)
+
+GAVE_UP = (
+    f"这份报告已尝试处理 {PROCESS_ATTEMPTS} 次，每次都没能完成（文件可能过大或格式异常），已停止处理。"
+    "可以检查文件后重发，或直接粘贴正文文字。"
+)
 HOLD_MAX_S = 15 * 60  # a lease is renewed at most this long (a stuck delivery is then retried elsewhere)
 _STARTED = utcnow()
 
@@ -77,9 +84,18 @@ class QueueSteps:
             self.hold(item.id)
         return item
 
+    def exhausted(self, item: QueueItem) -> bool:
+        """A pending report whose processing was started PROCESS_ATTEMPTS times and never finished (it
+        crashed or stopped the workers that tried): not tried again."""
+        return item.status == "pending" and item.attempts > PROCESS_ATTEMPTS
+
     async def process_item(self, item: QueueItem, *, use_llm: bool = True) -> ReportOutcome:
-        """A claimed report's outcome: processed now if still pending, else the stored one."""
-        if item.status == "pending":
+        """A claimed report's outcome: processed now if still pending (failed when exhausted), else
+        the stored one."""
+        if self.exhausted(item):
+            log.warning("report %d gave up after %d attempts", item.id, item.attempts - 1)
+            outcome = await self._fail(item.id, GAVE_UP)  # type: ignore[attr-defined]
+        elif item.status == "pending":
             data = await self.store.reports.raw(item.id)
             if data is None:
                 return await self._fail(item.id, "处理这份报告时出错了，请稍后再试。")  # type: ignore[attr-defined]

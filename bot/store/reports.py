@@ -73,6 +73,7 @@ class Reports:
             reply_to=reply_to,
             worker=worker,
             lease_until=now + timedelta(seconds=lease_s) if worker else None,
+            attempts=1 if worker else 0,  # the leased worker's run is the first attempt
         )
         async with self.db.write() as conn:
             res = await conn.execute(insert(Report).values(fit(Report, values)))

@@ -135,7 +135,7 @@ class Worker:
         try:
             try:  # the slot _queue_loop took for this report
                 use_llm = True
-                if item.chat_id is not None and item.status == "pending":
+                if item.chat_id is not None and item.status == "pending" and not svc.exhausted(item):
                     use_llm = await llm_allowed(self.state, item.chat_id)
                 outcome = await svc.process_item(item, use_llm=use_llm)
             finally:
