@@ -48,6 +48,8 @@ DUPLICATE_NOTE = "此前已收到这份报告（或它的另一种格式，如 P
 REPORT_USAGE = "在群里请回复一条报告消息并发送 /report，或者发送文件并在说明里写 /report。"
 TOO_LARGE = "文件太大（{size:.1f} MB），上限是 {limit:g} MB。可以只粘贴正文文字，或压缩后再发。"
 DOWNLOAD_FAILED = "无法下载这个文件，请稍后再试。"
+NOT_STORED = "⚠️ 存储暂时出错，这份报告没有保存。请稍后重新发送。"
+NOT_FINISHED = "⚠️ 报告已保存，但存储暂时出错，摘要还没有生成。恢复后会自动补发，无需重新发送。"
 LATE_PART_S = 0.3  # how long a text that is not a report waits for an earlier part of its paste
 _REPORT_CAPTION = re.compile(r"^/report(?:@\w+)?(?:\s|$)", re.I)
 
@@ -102,19 +104,43 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await reply(update, context, HINT)
         return
     part = {"chat_id": chat.id, "sender": f"tg:{user_id}" if user_id else None}
-    if pending:  # a later part: stored, the first part's handler (or any worker's queue) reports
+    try:  # stored before anything is said: the acknowledgement means "kept"
         await state.joiner.add(key, msg.message_id, text, first=False, **part)
+    except Exception:
+        await _not_stored(update, context)
+        return
+    if pending:  # a later part: the first part's handler (or any worker's queue) reports
         return
     # at once, while later parts may still arrive: the acknowledgement, and the quota (a database write)
     ack = start_ack(update, context, ACK_TEXT)
     day = datetime.now(state.tz).date()  # the day charged, and given back if another worker joins
     quota = asyncio.create_task(llm_allowed(state, chat.id, day))
-    report_id = await state.joiner.add(key, msg.message_id, text, first=True, **part)
+    try:
+        report_id = await state.joiner.join(key)
+    except Exception:  # the part is stored: the queue runner joins and answers it once the store works
+        quota.cancel()
+        await _not_finished(update, context, ack)
+        return
     if report_id is not None:  # the joined paste, stored as a report leased to this worker
         await process_report(update, context, data=report_id, ack=ack, quota=quota)
     elif await quota and state.settings.llm_config().enabled:
         # another worker joined the parts; the worker that processes the report takes the quota
         await state.svc.give_back_llm_quota(chat.id, day)
+
+
+async def _not_stored(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Storing what the user sent failed: nothing of it is kept, so nothing comes later; say so once."""
+    log.exception("storing a report from chat %s failed", update.effective_chat.id)
+    await reply(update, context, esc(NOT_STORED))
+
+
+async def _not_finished(update: Update, context: ContextTypes.DEFAULT_TYPE, ack: asyncio.Task | None) -> None:
+    """The report is stored but could not be finished now (the store failed mid-way): it is finished
+    and sent once the store works again (the queue runner), so the user must not resend it."""
+    log.exception("finishing a stored report from chat %s failed; the queue will", update.effective_chat.id)
+    if ack is not None:
+        await ack  # the acknowledgement first
+    await reply(update, context, esc(NOT_FINISHED))
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -226,10 +252,11 @@ async def llm_allowed(state: BotState, chat_id: int, day: date | None = None) ->
     return await state.svc.take_llm_quota(chat_id, day, state.settings.daily_llm_limit)
 
 
-async def _digest_report(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, data, filename: str | None, quota: asyncio.Task | None
-):
-    """(outcome, whether the LLM was allowed); outcome None when the data could not be had."""
+async def _stored_report(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, data, filename: str | None
+) -> int | None:
+    """The report's id once it is stored; None when the data could not be had, the update was sent
+    again (whoever stored the report answers it) or storing failed (the user was told)."""
     state = get_state(context)
     chat_id = update.effective_chat.id
     # stored at once, not after the chat's earlier report: the chat lock only orders the processing
@@ -237,23 +264,30 @@ async def _digest_report(
     if callable(data):
         data = await data()
         if data is None:
-            return None, False
+            return None
+    if isinstance(data, int):  # a joined paste was stored as a report when its parts were joined
+        return data
     user = update.effective_user
-    # stored before anything else (the quota is a database write too): nothing a user sent is lost;
-    # a joined paste (an int) was stored as a report when its parts were joined
-    report_id = (
-        data
-        if isinstance(data, int)
-        else await state.svc.accept(
+    try:  # stored before anything else: nothing a user sent is lost, and the acknowledgement follows
+        report_id = await state.svc.accept(
             scope=chat_scope(chat_id),
             sender=f"tg:{user.id}" if user else None,
             data=data,
             filename=filename,
             reply_to=update.effective_message.message_id,
         )
-    )
-    if state.svc.replayed(report_id):
-        return None, False  # an update sent again: whoever stored the report answers it
+    except Exception:
+        await _not_stored(update, context)
+        return None
+    return None if state.svc.replayed(report_id) else report_id
+
+
+async def _digest_report(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int, quota: asyncio.Task | None
+):
+    """(outcome, whether the LLM was allowed)."""
+    state = get_state(context)
+    chat_id = update.effective_chat.id
     # "typing…" while the report is worked on, not while it waits for a slot: under a burst, hundreds of
     # waiting reports would each send a chat action every few seconds (most of a worker's CPU)
     async with state.locks.hold(chat_id), state.slots.hold(), typing(context.bot, chat_id):
@@ -301,14 +335,26 @@ async def process_report(
     state = get_state(context)
     chat: Chat = update.effective_chat
     reply_to = reply_to or update.effective_message.message_id
-    if isinstance(ack, str):
+    try:
+        report_id = await _stored_report(update, context, data, filename)
+    except BaseException:
+        if quota is not None:
+            quota.cancel()
+        raise
+    if report_id is None:
+        if quota is not None:
+            quota.cancel()
+        return
+    if isinstance(ack, str):  # only now: the acknowledgement says the report is kept
         ack = start_ack(update, context, ack, reply_to)
     try:
-        outcome, use_llm = await _digest_report(update, context, data, filename, quota)
-    finally:
-        script = await ack
-    if outcome is None:
+        outcome, use_llm = await _digest_report(update, context, report_id, quota)
+    except Exception:
+        # stored, not finished: this worker lets go of it, the queue runner finishes and sends it
+        state.svc.unhold(report_id)
+        await _not_finished(update, context, ack)
         return
+    script = await ack
     script = script or await chat_script(state, chat.id)
     notes = [QUOTA_NOTE] if not use_llm and outcome.status == "done" else []
     await deliver(context.bot, state, chat.id, outcome, script=script, reply_to=reply_to, notes=notes)

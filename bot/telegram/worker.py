@@ -164,3 +164,6 @@ class Worker:
             # the lease runs out and a worker tries again (up to MAX_ATTEMPTS claims)
             log.warning("delivering report %d failed (%s); it will be retried", item.id, type(exc).__name__)
             svc.unhold(item.id)
+        except Exception:  # e.g. the store failing mid-run: the report stays work, retried after its lease
+            log.exception("queued report %d failed; it will be retried", item.id)
+            svc.unhold(item.id)
