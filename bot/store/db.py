@@ -88,6 +88,25 @@ class StoreOpenError(Exception):
     """The database cannot be opened (bad URL, missing driver, unwritable path); str() is for users."""
 
 
+async def check_store(raw_url: str) -> None:
+    """What `countybot serve` asks before it starts: the store opens (migrated) and takes a write — a
+    read-only file or a read-only server fails here, in one line, not at the first report."""
+    from sqlalchemy import update
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.store.tables import SchemaVersion
+
+    store = await open_store(raw_url)
+    try:
+        async with store.db.write() as conn:  # a write statement that changes nothing
+            await conn.execute(update(SchemaVersion).where(SchemaVersion.version < 0).values(version=0))
+    except DBAPIError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        raise StoreOpenError(f"无法写入数据库 {safe_url(database_url(raw_url))}：{reason}") from exc
+    finally:
+        await store.close()
+
+
 async def open_store(raw_url: str, *, name: str | None = None) -> Store:
     """Store.open with every way it can fail turned into a StoreOpenError a user can read."""
     from sqlalchemy.exc import ArgumentError, DBAPIError
