@@ -164,8 +164,11 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     state = get_state(context)
     scope = chat_scope(update.effective_chat.id)
     arg = _query(context).lstrip("#")
-    if arg and not arg.isdigit():
+    if arg and not arg.isdecimal():
         await reply(update, context, "用法：/delete 或 /delete 报告编号（编号见 /reports 的按钮）")
+        return
+    if len(arg) > 18:  # as the buttons' pattern: no report has such a number (and 64 bits would overflow)
+        await reply(update, context, _NO_REPORT)
         return
     if arg:
         report_id: int | None = int(arg)

@@ -8,13 +8,9 @@ import logging
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from telegram import (
-    Bot,
     Chat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
     MessageOriginChannel,
     MessageOriginChat,
@@ -27,27 +23,28 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.render.html import esc, hidden_figures, render_digest
+from bot.render.html import esc
 from bot.service import chat_scope
 from bot.telegram import uploads
 from bot.telegram.commands import HINT, answer_targets
+from bot.telegram.delivery import DUPLICATE_NOTE, deliver, send_outcome  # noqa: F401  (their old home)
 from bot.telegram.intents import looks_like_report, targets_query
 from bot.telegram.reply import chat_script, get_state, reply, send_html, typing
 from bot.telegram.state import BotState
 from extract.models import Script
-
-if TYPE_CHECKING:
-    from bot.service import ReportOutcome
 
 log = logging.getLogger("countybot.telegram")
 
 ACK_TEXT = "📥 已收到，正在生成摘要……"
 ACK_FILE = "📥 已收到文件《{name}》，正在读取并生成摘要……"
 QUOTA_NOTE = "今天的 AI 摘要额度已用完，以上为规则摘要。"
-DUPLICATE_NOTE = "此前已收到这份报告（或它的另一种格式，如 PDF、繁体版），以上是当时的摘要。"
 REPORT_USAGE = "在群里请回复一条报告消息并发送 /report，或者发送文件并在说明里写 /report。"
 TOO_LARGE = "文件太大（{size:.1f} MB），上限是 {limit:g} MB。可以只粘贴正文文字，或压缩后再发。"
 DOWNLOAD_FAILED = "无法下载这个文件，请稍后再试。"
+TELEGRAM_TOO_BIG = (
+    "Telegram 不让机器人下载这个文件{shown}：机器人只能下载 20 MB 以内的文件。"
+    "可以只粘贴正文文字，或压缩后再发。"
+)
 NOT_STORED = "⚠️ 存储暂时出错，这份报告没有保存。请稍后重新发送。"
 NOT_FINISHED = "⚠️ 报告已保存，但存储暂时出错，摘要还没有生成。恢复后会自动补发，无需重新发送。"
 LATE_PART_S = 0.3  # how long a text that is not a report waits for an earlier part of its paste
@@ -171,6 +168,13 @@ def _too_large(size: int, limit: int) -> str:
     return esc(TOO_LARGE.format(size=size / 2**20, limit=limit / 2**20))
 
 
+def _telegram_too_big(size: int | None) -> str:
+    """Telegram refused the download (its Bot API serves bots files up to 20 MB): that limit, and the
+    file's size only when Telegram gave one worth saying."""
+    shown = f"（{size / 2**20:.1f} MB）" if size and size >= 2**20 else ""
+    return TELEGRAM_TOO_BIG.format(shown=shown)
+
+
 async def process_document(
     update: Update, context: ContextTypes.DEFAULT_TYPE, doc: TgDocument, *, reply_to: int | None = None
 ) -> None:
@@ -196,12 +200,10 @@ async def process_document(
             data = await uploads.fetch(context.bot, doc.file_id)
         except BadRequest as exc:
             log.info("download of %r failed: %s", name, exc)
+            # Telegram's own limit on what a bot may download, whatever our COUNTYBOT_MAX_UPLOAD_MB
             too_big = "too big" in str(exc).lower()
-            await reply(
-                update,
-                context,
-                _too_large(doc.file_size or limit + 1, limit) if too_big else DOWNLOAD_FAILED,
-            )
+            answer = esc(_telegram_too_big(doc.file_size)) if too_big else DOWNLOAD_FAILED
+            await reply(update, context, answer)
             return None
         except uploads.DownloadFailed as exc:
             await _keep_upload(update, context, doc, name, reply_to, exc.tries)
@@ -358,55 +360,3 @@ async def process_report(
     script = script or await chat_script(state, chat.id)
     notes = [QUOTA_NOTE] if not use_llm and outcome.status == "done" else []
     await deliver(context.bot, state, chat.id, outcome, script=script, reply_to=reply_to, notes=notes)
-
-
-async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcome, **how: Any) -> None:
-    """Delivery, the last step: send the outcome (send_outcome's options in `how`), recorded as it is
-    sent. Earlier reports of the chat, wherever they are processed, are answered first; a report another
-    worker took over (this one stalled) is left to it."""
-    if outcome.status == "deleted":  # deleted by its chat while it was digested: nothing to send
-        state.svc.unhold(outcome.report_id)
-        return
-    async with state.svc.delivering(outcome.report_id) as ours:
-        if ours:
-            await send_outcome(bot, chat_id, outcome, **how)
-
-
-async def send_outcome(
-    bot: Bot,
-    chat_id: int,
-    outcome: ReportOutcome,
-    *,
-    script: Script,
-    reply_to: int | None = None,
-    notes: list[str] | None = None,
-    lead: str = "",
-) -> None:
-    """The digest (with the all-figures button when some are hidden), or the failure's message.
-    `lead`: Telegram HTML put before it (e.g. the note on a digest sent after a restart)."""
-    if outcome.status == "failed" or outcome.digest is None:
-        text = lead + "⚠️ " + esc(outcome.error or "无法处理这份报告。")
-        await send_html(bot, chat_id, text, script=script, reply_to=reply_to)
-        return
-    notes = list(notes or [])
-    if outcome.status == "duplicate":
-        notes.insert(0, DUPLICATE_NOTE)
-    digest = outcome.digest
-    markup = None
-    if hidden_figures(digest):
-        label = f"📊 全部 {len(digest.figures)} 个数字"
-        if script == "traditional":
-            from bot.telegram.reply import convert
-
-            label = convert(label, script)
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=f"figs:{outcome.report_id}")]]
-        )
-    await send_html(
-        bot,
-        chat_id,
-        lead + render_digest(digest, notes=notes, received=outcome.received),
-        script=script,
-        reply_to=reply_to,
-        markup=markup,
-    )

@@ -129,7 +129,8 @@ class Worker:
 
     async def _handle(self, item: QueueItem) -> None:
         from bot.telegram.app import RESUMED_NOTE
-        from bot.telegram.reports import QUOTA_NOTE, deliver, llm_allowed
+        from bot.telegram.delivery import deliver
+        from bot.telegram.reports import QUOTA_NOTE, llm_allowed
 
         svc, settings = self.state.svc, self.state.settings
         try:

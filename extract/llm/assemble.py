@@ -203,19 +203,19 @@ def review(
     named = [*g.rules.people, *(Person(name=p.name) for p in part.people if p.name not in g.rules_names)]
 
     for s in sentences(answer.summary):
-        if _sentence_ok(g, s, named, part, "summary sentence"):
+        s = _chinese_only(s, part, "summary sentence")
+        if s and _sentence_ok(g, s, named, part, "summary sentence"):
             part.summary.append(s)
     for h in answer.highlights:
-        h = h.strip()
+        h = _chinese_only(h.strip(), part, "highlight")
         if h and _sentence_ok(g, h, named, part, "highlight") and h not in part.highlights:
             part.highlights.append(h)
 
     chosen: set[str] = set()  # every candidate is its own figure (one number may be two metrics' figure)
     for choice in answer.figures:
         cand = by_id.get(choice.id)
-        if cand is None:
+        if cand is None:  # a reference to nothing: no number of it is shown, none is "not found" (call log)
             part.problems.append(f"figures: {choice.id} is not one of the candidate ids")
-            part.dropped["numbers"] += 1
             continue
         f = cand.figure
         if choice.id in chosen:
@@ -243,9 +243,19 @@ def review(
     return part
 
 
+def _chinese_only(s: str, part: Part, what: str) -> str:
+    """The text without the English sentences a model wrote into it ("The county held …. 抓落实…")."""
+    kept, dropped = trust.chinese_only(s)
+    if dropped:
+        part.problems.append(f"{what} is not in Chinese: {s}")
+        part.dropped["language"] += dropped
+    return kept
+
+
 def _sentence_ok(g: Grounder, s: str, people: list[Person], part: Part, what: str) -> bool:
-    """A summary sentence or highlight is kept when every number in it is the report's and every
-    title it gives a person is the report's."""
+    """A summary sentence or highlight (its English sentences already cut: the digest is Chinese, a
+    model's English paraphrase is not what the report said) is kept when every number in it is the
+    report's and every title it gives a person is the report's."""
     bad = g.ungrounded(s)
     if bad:
         part.problems.append(f"{what} has numbers not in the report ({', '.join(bad)}): {s}")
