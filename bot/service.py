@@ -15,7 +15,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.dedup import find_twin
@@ -32,12 +32,12 @@ from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_per
 from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
 from bot.service_chats import ChatSteps
 from bot.service_forget import ForgetSteps
-from bot.service_queue import QueueSteps, new_worker_id
+from bot.service_queue import GAVE_UP, QueueSteps, new_worker_id
 from bot.settings import Settings
 from bot.store.base import utcnow
 from bot.store.db import StoreOpenError, open_store
 from bot.store.llm import StoreCallLog, StoreDigestCache
-from bot.store.queue import presence_name
+from bot.store.queue import PROCESS_ATTEMPTS, presence_name
 from bot.store.repo import Store
 from bot.store.rows import CountyLink, FigureRow, PendingReport
 from extract.errors import InputError, TooLargeError
@@ -208,36 +208,19 @@ class Service(QueueSteps, ChatSteps, ForgetSteps):
             self.unhold(report_id)  # nothing owed to a chat: the lease ends with the processing
         return outcome or await self.outcome(report_id)
 
-    async def resume_pending(self, *, older_than_s: float = 0.0, use_llm: bool = True) -> int:
-        """Finish reports left pending by a crash; returns how many were finished (done/failed/duplicate).
-
-        older_than_s: only reports claimed at least that long ago — a second process (CLI beside the bot)
-        passes a few minutes so it never takes over a report another live process is still working on."""
-        return len(await self.resume_pending_outcomes(older_than_s=older_than_s, use_llm=use_llm))
-
-    async def resume_pending_outcomes(
-        self, *, older_than_s: float = 0.0, use_llm: bool = True
-    ) -> list[ResumedReport]:
-        """resume_pending, returning each finished report's outcome with its scope and sender, so the
-        bot can send chat reports their digest."""
-        cutoff = utcnow() - timedelta(seconds=older_than_s)
-        finished: list[ResumedReport] = []
-        for row in await self.store.reports.pending(claimed_before=cutoff):
-            outcome = await self._claim_and_process(row, use_llm)
-            if outcome is None:
-                continue
-            log.info("resumed report %d: %s", row.id, outcome.status)
-            finished.append(ResumedReport(scope=row.scope, sender=row.sender, outcome=outcome))
-        return finished
-
-    async def _claim_and_process(self, row: PendingReport, use_llm: bool) -> ReportOutcome | None:
-        """None when the report is not ours to take (this process or another one works on it)."""
+    async def _claim_and_process(
+        self, row: PendingReport, use_llm: bool, *, attempt: bool = False
+    ) -> ReportOutcome | None:
+        """None when the report is not ours to take (this process or another one works on it).
+        `attempt`: a new run at a report left pending (counted; past PROCESS_ATTEMPTS it fails)."""
         if row.id in self._busy:
             return None
         lease = {"worker": self.worker_id, "lease_s": self.settings.lease_s}
-        if not await self.store.reports.claim(row.id, row.claimed_at, **lease):
+        if not await self.store.reports.claim(row.id, row.claimed_at, attempt=attempt, **lease):
             return None
         self.hold(row.id)
+        if attempt and await self.store.queue.attempts(row.id) > PROCESS_ATTEMPTS:
+            return await self._fail(row.id, GAVE_UP)
         data = await self.store.reports.raw(row.id)
         if data is None:
             return await self._fail(row.id, GENERIC_ERROR)

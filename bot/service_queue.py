@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.models import ResumedReport
 from bot.store.base import utcnow
 from bot.store.queue import PROCESS_ATTEMPTS, QueueItem, QueueStatus, WorkerSeen
 
@@ -55,6 +56,30 @@ class QueueSteps:
         """The report was stored before, from the same message (an update Telegram sent again): the
         worker that stored it, or the queue, answers it."""
         return report_id in self._replayed
+
+    # ---- reports left pending (the CLI's ingest: a crash of an earlier run) ----------------------
+
+    async def resume_pending(self, *, older_than_s: float = 0.0, use_llm: bool = True) -> int:
+        """Finish reports left pending by a crash; returns how many were finished (done/failed/duplicate).
+
+        older_than_s: only reports claimed at least that long ago — a second process (CLI beside the bot)
+        passes a few minutes so it never takes over a report another live process is still working on."""
+        return len(await self.resume_pending_outcomes(older_than_s=older_than_s, use_llm=use_llm))
+
+    async def resume_pending_outcomes(
+        self, *, older_than_s: float = 0.0, use_llm: bool = True
+    ) -> list[ResumedReport]:
+        """resume_pending, returning each finished report's outcome with its scope and sender, so the
+        bot can send chat reports their digest."""
+        cutoff = utcnow() - timedelta(seconds=older_than_s)
+        finished: list[ResumedReport] = []
+        for row in await self.store.reports.pending(claimed_before=cutoff):
+            outcome = await self._claim_and_process(row, use_llm, attempt=True)  # type: ignore[attr-defined]
+            if outcome is None:
+                continue
+            log.info("resumed report %d: %s", row.id, outcome.status)
+            finished.append(ResumedReport(scope=row.scope, sender=row.sender, outcome=outcome))
+        return finished
 
     # ---- leases --------------------------------------------------------------------------------
 

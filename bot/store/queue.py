@@ -215,6 +215,11 @@ class Queue:
             fenced = self._fence(report_id, worker, lease_s).values(delivered_at=utcnow())
             yield (await conn.execute(fenced)).rowcount == 1
 
+    async def attempts(self, report_id: int) -> int:
+        stmt = select(Report.attempts).where(Report.id == report_id)
+        async with self.db.read() as conn:
+            return int((await conn.execute(stmt)).scalar() or 0)
+
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
         stmt = select(Report.id).where(Report.chat_id == chat_id, Report.reply_to == message_id).limit(1)
         async with self.db.read() as conn:

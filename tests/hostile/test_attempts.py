@@ -79,3 +79,46 @@ def test_a_parse_that_outlasts_its_time_fails_with_a_message(tmp_path, tg):
     [refusal] = [t for t in tg.texts(USER) if "⚠️" in t]
     assert "超时" in refusal
     assert [s for s, _, _ in _rows(tmp_path)] == ["failed", "done"]
+
+
+def test_the_cli_gives_up_a_report_that_crashed_its_runs_and_resumes_the_others(
+    tmp_path, monkeypatch, capsys
+):
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    from bot.cli import main
+    from bot.store.repo import Store
+
+    db = tmp_path / "cli.sqlite3"
+    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{db}")
+
+    async def left_pending() -> None:
+        store = await Store.open(f"sqlite:///{db}")
+        try:
+            for name, text in (("crashed.txt", SEED2), ("interrupted.txt", SEED0)):
+                await store.reports.insert_report(
+                    scope="public",
+                    sender="cli",
+                    filename=name,
+                    raw=text.encode(),
+                    worker="old-run",
+                    lease_s=1,
+                )
+        finally:
+            await store.close()
+
+    asyncio.run(left_pending())
+    with sqlite3.connect(db) as con:  # earlier runs died on them: one three times, one once
+        long_ago = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%d %H:%M:%S.%f")  # as stored
+        con.execute("update reports set claimed_at = ?", (long_ago,))
+        con.execute("update reports set attempts = ? where filename = 'crashed.txt'", (PROCESS_ATTEMPTS,))
+    other = tmp_path / "new.txt"
+    other.write_text(SEED2.replace("平陆", "芮城"), encoding="utf-8")
+    assert main(["ingest", "--offline", str(other)]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(db) as con:
+        rows = dict(con.execute("select filename, status from reports").fetchall())
+        error = con.execute("select error from reports where filename = 'crashed.txt'").fetchone()[0]
+    assert rows == {"crashed.txt": "failed", "interrupted.txt": "done", "new.txt": "done"}, rows
+    assert "已停止处理" in error
