@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -129,4 +130,53 @@ async def test_a_stored_report_whose_finish_fails_is_finished_once_the_store_rec
     digests = [t for t in tg.texts(USER) if DIGEST_MARK in t]
     assert len(digests) == 1 and "大宁县" in digests[0]
     assert _reports(db) == [("done", 1)]
+    assert_user_safe(tg, USER)
+
+
+@contextlib.contextmanager
+def tiny_filesystem(path: Path, size_kb: int):
+    """A tmpfs of size_kb mounted at path (root with CAP_SYS_ADMIN; skipped elsewhere), always unmounted."""
+    path.mkdir()
+    mount, umount = shutil.which("mount"), shutil.which("umount")
+    if os.geteuid() != 0 or mount is None or umount is None:
+        pytest.skip("mounting a tiny filesystem needs root")
+    done = subprocess.run(
+        [mount, "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(path)], capture_output=True
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run([umount, "-l", str(path)], capture_output=True)
+
+
+async def test_a_full_disk_is_said_once_and_nothing_comes_later(monkeypatch, tmp_path, tg):
+    with tiny_filesystem(tmp_path / "small", 3072) as small:
+        db = small / "bot.sqlite3"
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
+        monkeypatch.setenv("TELEGRAM_API_URL", tg.url)
+        monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{db}")
+        monkeypatch.setenv("COUNTYBOT_JOIN_WINDOW_S", "0.3")
+        big = (SEED2 * 200).encode("utf-8")  # ~1.3 MB of text: more than the disk has left
+        async with running(build_application(get_settings()), poll_timeout=1):
+            tg.send_text(USER, USER, "/help")
+            await settle(lambda: tg.texts(USER))
+            filler = small / "filler"
+            # the disk fills up under the running bot
+            with filler.open("wb") as f, contextlib.suppress(OSError):
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            free = shutil.disk_usage(small).free
+            assert free < len(big), free
+            before = len(tg.texts(USER))
+            tg.send_document(USER, USER, "big.txt", big)
+            await settle(lambda: len(tg.texts(USER)) > before, timeout=30)
+            await asyncio.sleep(1.0)
+            filler.unlink()  # space again: nothing of the report comes later
+            await asyncio.sleep(1.5)
+        said = tg.texts(USER)[before:]
+        assert len(said) == 1 and NOT_STORED in said[0], said
+        assert _reports(db) == []
     assert_user_safe(tg, USER)
