@@ -21,7 +21,10 @@ COMMANDS: dict[str, str] = {
     "serve": "run the Telegram bot",
     "llm": "the LLM call log (llm log) and whether the server answers (llm status)",
     "status": "the shared queue, the workers seen and the next daily digests",
+    "fix": "correct a stored report's county and/or date (kept as a correction)",
 }
+# the commands that open the store take --db (outranks COUNTYBOT_DB; default: the data dir's store)
+STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "serve", "llm", "status", "fix"}
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -38,6 +41,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         module = importlib.import_module(f"bot.commands.{name}")
         p = sub.add_parser(name, help=help_text, description=help_text)
         module.configure(p)
+        if name in STORE_COMMANDS:
+            p.add_argument(
+                "--db",
+                metavar="URL",
+                help="database URL or SQLite path (default: COUNTYBOT_DB, else the data dir)",
+            )
         p.set_defaults(_module=module)
     return parser
 
@@ -51,7 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args._module.run(args) or 0)
+        if getattr(args, "db", None) is None:
+            return int(args._module.run(args) or 0)
+        from bot.settings import cli_overrides  # only for --db: `summarize --offline` imports no settings
+
+        with cli_overrides(db=args.db):
+            return int(args._module.run(args) or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `countybot ... | head`

@@ -29,9 +29,10 @@ from bot.models import (
     scope_chat,
 )
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
-from bot.queries.targets import TargetItem, TargetsAnswer, merge_targets, resolve_county
+from bot.queries.targets import TargetItem, TargetsAnswer
 from bot.service_chats import ChatSteps
 from bot.service_forget import ForgetSteps
+from bot.service_links import LINK_FILENAME, LinkInput, LinkSteps, with_page
 from bot.service_queue import GAVE_UP, QueueSteps, new_worker_id
 from bot.settings import Settings
 from bot.store.base import utcnow
@@ -81,15 +82,19 @@ def _rows_for(digest: Digest, doc: Document) -> tuple[list[FigureRow], list[Coun
     return figures, links
 
 
-def _prepare(data: bytes, filename: str | None, max_bytes: int) -> tuple[Document, str]:
+def _prepare(
+    data: bytes, filename: str | None, max_bytes: int, link: LinkInput | None = None
+) -> tuple[Document, str]:
     """Worker-thread part one: bytes -> normalised Document and its sha256."""
     from extract.pipeline import document_from_bytes
 
-    doc = document_from_bytes(data, filename, max_bytes=max_bytes)
+    charset, url = (link.charset, link.final_url) if link else (None, None)
+    doc = document_from_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
+    doc = with_page(doc, link.page if link else None)
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-class Service(QueueSteps, ChatSteps, ForgetSteps):
+class Service(QueueSteps, ChatSteps, LinkSteps, ForgetSteps):
     def __init__(
         self,
         store: Store,
@@ -240,10 +245,16 @@ class Service(QueueSteps, ChatSteps, ForgetSteps):
     ) -> ReportOutcome:
         from extract.pipeline import make_digest
 
+        link = None
+        if filename == LINK_FILENAME:  # issue M: fetched now (bot/service_links.py)
+            link = await self._link_input(report_id, scope, data)
+            if not isinstance(link, LinkInput):
+                return link
+            data, filename = link.data, link.filename
         try:
             # bounded: a parse past the timeout fails the report (its thread finishes in the background;
             # the caps of extract/text/limits.py keep that short)
-            parse = asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes)
+            parse = asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes, link)
             doc, sha = await asyncio.wait_for(parse, self.settings.parse_timeout_s)
         except InputError as exc:
             return await self._fail(report_id, exc.user_message)
@@ -261,9 +272,14 @@ class Service(QueueSteps, ChatSteps, ForgetSteps):
                 return await self._duplicate(report_id, first)
             return await self.outcome(report_id)
 
+        # the counties the chat follows: a weak prior for the report's county (issue L)
+        chat = scope_chat(scope)
+        followed = await self.followed(chat) if chat is not None else []
         try:
             # the pipeline's one way in: counties completed, LLM trouble already turned into a warning
-            digest = await make_digest(doc, self.llm if use_llm else None)
+            digest = await make_digest(doc, self.llm if use_llm else None, followed=followed)
+            if link is not None:
+                digest = digest.model_copy(update={"url": link.url})
             figures, links = await asyncio.to_thread(_rows_for, digest, doc)
         except Exception:
             log.exception("digesting report %d failed", report_id)
@@ -345,22 +361,10 @@ class Service(QueueSteps, ChatSteps, ForgetSteps):
     # ---- queries -------------------------------------------------------------------------------
 
     async def targets(self, county_query: str, scopes: list[str]) -> TargetsAnswer:
-        query = county_query.strip()
-        status, found = await asyncio.to_thread(resolve_county, query)
-        if status == "unknown" and query:
-            stored = await self.store.reports.stored_county(query)
-            if stored is not None:
-                status, found = "ok", [stored]
-        if status == "unknown":
-            return TargetsAnswer(status="unknown", query=county_query)
-        if status == "ambiguous":
-            return TargetsAnswer(status="ambiguous", query=county_query, candidates=found)
-        county = found[0]
-        rows = await self.store.reports.target_rows(county.name, county.city, county.province, scopes)
-        n = await self.store.reports.county_report_count(county.name, county.city, county.province, scopes)
-        return TargetsAnswer(
-            status="ok", query=county_query, county=county, targets=merge_targets(rows), reports=n
-        )
+        """A place's targets at any level, or a city's counties with 各县 (bot/lookup.py)."""
+        from bot.lookup import place_targets
+
+        return await place_targets(self.store.reports, county_query, scopes)
 
     async def period_digest(
         self,

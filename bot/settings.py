@@ -7,11 +7,14 @@ TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL. Secrets are SecretStr so they never pri
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import time
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from extract.llm.config import (
@@ -53,6 +56,11 @@ def default_data_dir() -> Path:
     return Path(base) / "countybot"
 
 
+DEFAULT_DB_NAME = "countybot.sqlite3"
+# the store's location before it moved to the data dir: `countybot` run in a folder that still has one says so
+OLD_DEFAULT_DB = Path("data") / DEFAULT_DB_NAME
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="COUNTYBOT_",
@@ -85,8 +93,10 @@ class Settings(BaseSettings):
     # LLM digest cache and JSONL call log of the CLI (the bot keeps both in its database)
     data_dir: Path = Field(default_factory=default_data_dir)
 
-    # Store
-    db: str = "sqlite:///data/countybot.sqlite3"
+    # Store. Unset: <data_dir>/countybot.sqlite3, the same store whatever folder the CLI runs in
+    db: str = ""
+
+    _db_is_default: bool = PrivateAttr(False)
 
     # Telegram
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN"))
@@ -99,6 +109,10 @@ class Settings(BaseSettings):
     daily_llm_limit: int = 50
     admin_chat: int | None = None
     join_window_s: float = 2.0  # pasted messages this close together are one report
+    # Clients split a paste longer than Telegram's 4,096 characters, every part but the last close to the
+    # limit (cut at a line break near it): a first message shorter than this is whole and is digested at
+    # once; only a longer one waits join_window_s for the rest of its paste
+    join_min_chars: int = Field(3000, ge=0)
 
     # Several workers on one database (README "Running several workers")
     worker_id: str | None = None  # default: <host>-<pid>-<random>
@@ -111,6 +125,22 @@ class Settings(BaseSettings):
     schedule_tick_s: float = 30.0  # every worker looks for due daily digests this often
     digest_retry_s: float = 60.0  # a failed daily digest is tried again after this long
     digest_attempts: int = 5  # then it is given up and reported to COUNTYBOT_ADMIN_CHAT
+
+    # Links (issue M): hosts (names, addresses or networks) a link may reach although they are not public
+    # (an intranet mirror; the tests' loopback server); timeouts; redirects. The size cap is max_upload_mb.
+    fetch_allow: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fetch_connect_timeout_s: float = 10.0
+    fetch_read_timeout_s: float = 20.0
+    fetch_total_timeout_s: float = 60.0  # a whole link (page + attachment), however slowly it trickles
+    fetch_max_redirects: int = Field(5, ge=0, le=10)
+    links_per_message: int = Field(3, ge=1)  # links read from one chat message
+
+    @field_validator("fetch_allow", mode="before")
+    @classmethod
+    def _split_hosts(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
+        return v
 
     @field_validator("allowed_chats", mode="before")
     @classmethod
@@ -141,6 +171,29 @@ class Settings(BaseSettings):
     def _absolute(cls, v: Path) -> Path:
         return v.expanduser().resolve()
 
+    def fetch_options(self):  # type: ignore[no-untyped-def]  # -> bot.fetch.FetchOptions (httpx on demand)
+        from bot.fetch import AllowList, FetchOptions
+
+        return FetchOptions(
+            max_bytes=self.max_upload_bytes,
+            connect_timeout_s=self.fetch_connect_timeout_s,
+            read_timeout_s=self.fetch_read_timeout_s,
+            total_timeout_s=self.fetch_total_timeout_s,
+            max_redirects=self.fetch_max_redirects,
+            allow=AllowList.of(self.fetch_allow),
+        )
+    @model_validator(mode="after")
+    def _default_db(self) -> Settings:
+        if not self.db.strip():
+            self.db = f"sqlite:///{self.data_dir / DEFAULT_DB_NAME}"
+            self._db_is_default = True
+        return self
+
+    @property
+    def db_is_default(self) -> bool:
+        """No COUNTYBOT_DB and no --db: the store in the data dir."""
+        return self._db_is_default
+
     def llm_config(self) -> LLMConfig:
         local = is_local_url(self.openai_base_url)
         timeout = self.llm_timeout_s or (self.llm_local_timeout_s if local else DEFAULT_TIMEOUT_S)
@@ -162,5 +215,19 @@ class Settings(BaseSettings):
         )
 
 
+# command-line flags (`--db`) that outrank the environment for the command being run
+_CLI_OVERRIDES: ContextVar[dict[str, object] | None] = ContextVar("countybot_cli_overrides", default=None)
+
+
+@contextmanager
+def cli_overrides(**values: object) -> Iterator[None]:
+    """Flags given on the command line (None: not given) apply to every get_settings() in this context."""
+    token = _CLI_OVERRIDES.set({k: v for k, v in values.items() if v is not None})
+    try:
+        yield
+    finally:
+        _CLI_OVERRIDES.reset(token)
+
+
 def get_settings(**overrides: object) -> Settings:
-    return Settings(**overrides)  # type: ignore[arg-type]
+    return Settings(**{**(_CLI_OVERRIDES.get() or {}), **overrides})  # type: ignore[arg-type]

@@ -3,29 +3,36 @@
 Input: `TrackedFigure` rows (one figure of one stored report, with its county and report metadata; the store
 provides them). `match_targets(rows)` returns one `TargetStatus` per target:
 
-Metric. Two labels name the same metric when `metric_key` agrees and the unit is the same: whitespace,
-place prefixes (全县/全市/我县/本区/…, the county's own name), 同比/比上年, trailing verbs (达到/为/控制在/
-目标调整为…) are dropped; 增长/增速/提高/增加 read as 增长 and 下降/降低/减少 as 下降; synonyms are
-folded (GDP/生产总值 → 地区生产总值, 规上 → 规模以上, 社零 → 社会消费品零售总额, 固投 → 固定资产投资).
+Metric. Two labels name the same metric when `metric_key` agrees and the unit is the same. The wording is
+folded
+by the one vocabulary of extract/figures/metrics.py (place prefixes, 同比, trailing verbs, GDP/生产总值 →
+地区生产总值, 规上 → 规模以上, 地方一般公共预算收入 → 一般公共预算收入, 全社会固定资产投资 → 固定资产投资,
+城镇居民收入 → 城镇居民人均可支配收入 …); a total and its growth rate stay apart. A change is one metric
+however
+its direction is worded: a growth target (增长6%) is answered by a decline (下降6.3% = -6.3, 未完成).
 
 Period. `parse_period` reads 2025年, 2025年上半年/下半年, 2025年一季度…四季度, 2025年前三季度, 2025年1-9月,
-and 今年/去年/明年/上半年 against the report's date. A target without a period is taken for its report's
-year (work reports set the year's targets); a result without a period is never matched (it may be last
-year's review or this year's progress). Multi-year periods (十四五, 2021-2025年) are not tracked.
+and 今年/去年/明年/上半年 against the report's date — only a dated report's: an undated report (no date in the
+text or its source; `undated`) resolves no relative period. A target without a period has no verdict
+(时期不详; 日期不详 when its report is undated): the pipeline gives a period wherever the text tells one.
+A result without a period is never matched (it may be last year's review or this year's progress); when
+such a result is all there is, the answer says 时期不详/日期不详 stopped it. Multi-year periods (十四五,
+2021-2025年) are not tracked.
 A target for a whole year is decided by a result for that whole year; a result for part of it (上半年,
-前三季度, 1-9月) makes it 进行中; a result for another period is not matched. Among several matching
-results the one from the newest report wins (statistics are revised); same-report repeats keep the first.
+前三季度, 1-9月) makes it 进行中; a result for another period is not matched.
 
-Status. 已完成 / 未完成 / 接近目标 / 进行中 / 无后续数据. The direction of "met":
-- 以上/不低于/突破/超过/超/至少/高于 → result ≥ value;
-- 以内/以下/控制在/不超过/不高于/低于 → result ≤ value;
-- no qualifier: result ≥ value, except "lower is better" metrics (失业率, 能耗, 排放, 物价/价格涨幅, 赤字,
-  负债率, 发生率, 死亡) → result ≤ value; a label saying 下降/降低/减少 measures a reduction, so more is
-  better (能耗下降3% is met by 下降3.5%);
-- a range low–high is met by a result inside it or beyond it on the good side;
-- 左右/约/近/上下 (approximate): met as above; otherwise 接近目标 when the gap is within 0.5 percentage
-  points for % and 个百分点, or within 5 % of the target value for any other unit; else 未完成.
-  Only an approximate target can be 接近目标: 8%以上 missed by 0.1 is 未完成.
+Results. Among several results for the target's period an actual result beats an estimate (预计…,
+`estimated`):
+the estimate it replaces is kept in `estimate` (shown 「此前预计…」) and is no conflict. Among actual
+results the
+newest dated report wins (statistics are revised); when two dated reports give different values the answer
+keeps
+the others in `conflicts` (shown 「两份报告数字不同：…」, newest report first). Same-report repeats keep
+the first.
+
+Status. 已完成 / 未完成 / 接近目标 / 进行中 / 无后续数据, decided by bot/track_decide.py on signed values (its
+docstring has the rules: qualifiers, lower-is-better metrics, declines, ranges, threshold and approximate
+results, the 接近目标 tolerance). Each status's `note` names the rule that decided it.
 
 Revisions. The same county, metric, unit and period stated again in a later report with another value:
 the latest report's figure is the target, the earlier values are kept in `previous` (shown as 「此前：…」).
@@ -40,15 +47,37 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.track_periods import Period, parse_period
+from bot.track_decide import (
+    APPROX_PP,
+    APPROX_REL,
+    Status,
+    decide,
+    infer_qualifier,
+    lower_is_better,
+    shown,
+    signed,
+)
+from bot.track_periods import Period, parse_period, report_day
+from extract.figures.metrics import metric_key as _metric
 from extract.models import Digest
 
-Status = Literal["已完成", "未完成", "接近目标", "进行中", "无后续数据"]
-STATUSES: tuple[Status, ...] = ("已完成", "接近目标", "未完成", "进行中", "无后续数据")
+__all__ = [
+    "APPROX_PP",
+    "APPROX_REL",
+    "STATUSES",
+    "Status",
+    "TargetStatus",
+    "TrackedFigure",
+    "decide",
+    "infer_qualifier",
+    "lower_is_better",
+    "match_targets",
+    "metric_key",
+    "tracked_from_digest",
+]
 
-APPROX_PP = 0.5  # percentage points, for % and 个百分点
-APPROX_REL = 0.05  # relative, for every other unit
-_EPS = 1e-9
+STATUSES: tuple[Status, ...] = ("已完成", "接近目标", "未完成", "进行中", "无后续数据")
+_SAME = 1e-6  # two results closer than this (relative) are the same number
 
 
 class TrackedFigure(BaseModel):
@@ -61,7 +90,7 @@ class TrackedFigure(BaseModel):
     city: str | None = None
     province: str | None = None
     report_id: int
-    report_date: date | None = None
+    report_date: date | None = None  # published, else (undated) the day it was received
     title: str | None = None
     source: str | None = None
     label: str | None = None
@@ -74,6 +103,13 @@ class TrackedFigure(BaseModel):
     low: float | None = None
     high: float | None = None
     qualifier: str | None = None
+    estimated: bool = False  # a 预计… result (Figure.estimated)
+    undated: bool = False  # the report states no date: report_date is when it was received
+
+    @property
+    def when(self) -> date | None:
+        """The report's own date; None when it has none (日期不详)."""
+        return None if self.undated else self.report_date
 
 
 class TargetStatus(BaseModel):
@@ -81,8 +117,13 @@ class TargetStatus(BaseModel):
     result: TrackedFigure | None = None  # the result that decided the status (partial when 进行中)
     status: Status
     metric: str  # the folded metric key, e.g. "地区生产总值增长"
-    period: str  # the target's period as resolved, e.g. "2024年", "2024年上半年"
+    period: str  # the target's period as resolved, e.g. "2024年", "2024年上半年"; 时期不详/日期不详
     previous: list[TrackedFigure] = Field(default_factory=list)  # earlier values, oldest first
+    # another dated report's different result for the same period (newest report first): shown, not hidden
+    conflicts: list[TrackedFigure] = Field(default_factory=list)
+    estimate: TrackedFigure | None = None  # the 预计 result an actual result replaced (when it differed)
+    # what kept a verdict from being given: "时期不详" / "日期不详" (of the target or of the only results)
+    stopped: str | None = None
     note: str = ""  # how the status was decided, in Chinese
 
     @property
@@ -90,46 +131,32 @@ class TargetStatus(BaseModel):
         """「此前：6%（2024-01-10）；…」 or "" when the target was never revised."""
         if not self.previous:
             return ""
-        parts = [
-            f"{p.surface}（{p.report_date.isoformat()}）" if p.report_date else p.surface
-            for p in self.previous
-        ]
-        return "此前：" + "；".join(parts)
+        return "此前：" + "；".join(_dated(p) for p in self.previous)
+
+    @property
+    def conflict_text(self) -> str:
+        """「两份报告数字不同：5.1%（2024-04-20《…》）；6%（2023-12-21《…》）」 newest first, or ""."""
+        if not self.conflicts or self.result is None:
+            return ""
+        shown = sorted([self.result, *self.conflicts], key=_when, reverse=True)
+        return "两份报告数字不同：" + "；".join(_dated(f, title=True) for f in shown)
+
+    @property
+    def estimate_text(self) -> str:
+        """「此前预计：6%（2023-12-21）」 when an actual result replaced a different estimate."""
+        return f"此前预计：{_dated(self.estimate)}" if self.estimate is not None else ""
+
+
+def _dated(f: TrackedFigure, *, title: bool = False) -> str:
+    bits = [report_day(f.when, f.report_date)]
+    if title and f.title:
+        bits.append(f"《{f.title[:30]}》")
+    return f"{f.surface}（{' '.join(bits)}）"
 
 
 # ---------------------------------------------------------------- metric
 
 _SPACE = re.compile(r"\s+")
-_PREFIX = re.compile(r"^(?:全(?:县|市|区|旗|州|盟|省)(?:域)?|(?:我|本)(?:县|市|区|旗|州|盟|省))")
-_YOY = re.compile(r"同比|比上年|较上年|比去年|较去年|比上年同期|较上年同期")
-_TAIL = re.compile(r"(?:调整为|调整到|调整|达到|达|为|实现|完成|控制在|保持在|突破|超过|目标|预期)+$")
-_UP = re.compile(r"(?:增长|增速|增幅|提高|提升|增加|上升|递增)+$")
-_DOWN = re.compile(r"(?:下降|降低|减少|压减|削减)+$")
-_SYNONYMS: tuple[tuple[str, str], ...] = (
-    ("GDP", "地区生产总值"),
-    ("国内生产总值", "地区生产总值"),
-    ("规上", "规模以上"),
-    ("社零总额", "社会消费品零售总额"),
-    ("社零额", "社会消费品零售总额"),
-    ("固投", "固定资产投资"),
-    ("常住居民", "居民"),
-    ("新增城镇就业", "城镇新增就业"),
-    ("地方一般公共预算收入", "一般公共预算收入"),
-    ("财政一般公共预算收入", "一般公共预算收入"),
-    ("一般预算收入", "一般公共预算收入"),
-)
-_LOWER_BETTER = (
-    "失业率",
-    "能耗",
-    "排放",
-    "物价",
-    "价格涨幅",
-    "价格总水平",
-    "赤字",
-    "负债率",
-    "发生率",
-    "死亡",
-)
 
 
 def _place_names(county: str | None) -> list[str]:
@@ -143,149 +170,103 @@ def _place_names(county: str | None) -> list[str]:
 
 
 def metric_key(label: str | None, county: str | None = None) -> str | None:
-    """Fold a label to the metric it names: 全县GDP同比增长 → 地区生产总值增长."""
+    """Fold a label to the metric it names, its change worded as written: 全县GDP同比增长 → 地区生产总值增长,
+    单位GDP能耗下降 → 单位地区生产总值能耗下降 (extract/figures/metrics.py holds the vocabulary)."""
     if not label:
         return None
     s = _SPACE.sub("", label)
     for name in _place_names(county):
-        if s.startswith(name):
+        if s.startswith(name) and len(s) > len(name):
             s = s[len(name) :]
             break
-    s = _PREFIX.sub("", s)
-    s = _YOY.sub("", s)
-    for old, new in _SYNONYMS:
-        s = s.replace(old, new)
-    s = _TAIL.sub("", s)
-    direction = ""
-    if _UP.search(s):
-        s, direction = _UP.sub("", s), "增长"
-    elif _DOWN.search(s):
-        s, direction = _DOWN.sub("", s), "下降"
-    s = _TAIL.sub("", s)
-    if s == "生产总值":
-        s = "地区生产总值"
-    return (s + direction) or None
-
-
-def lower_is_better(key: str) -> bool:
-    if key.endswith("下降"):
-        return False  # it measures a reduction: more is better
-    return any(w in key for w in _LOWER_BETTER)
-
-
-# ---------------------------------------------------------------- qualifiers and decision
-
-_AT_LEAST = ("以上", "不低于", "突破", "超过", "超", "至少", "高于", "不少于")
-_AT_MOST = ("以内", "以下", "控制在", "不超过", "不高于", "低于", "不多于")
-_APPROX = ("左右", "约", "近", "上下", "大约", "大概")
-_AFTER = re.compile(r"^(左右|以上|以内|以下|上下)")
-_OWN = re.compile(r"(左右|以上|以内|以下|上下)$")
-_BEFORE = re.compile(r"(控制在|不低于|不高于|不超过|突破|超过|至少|不少于|约|近)$")
-
-
-def infer_qualifier(surface: str, quote: str) -> str | None:
-    """The qualifier written next to the number (for stored figures, whose table keeps the surface as
-    written but no qualifier column): in the surface itself ("6%左右"), else just after or before it."""
-    own = _OWN.search(surface or "")
-    if own:
-        return own.group(1)
-    if not surface or not quote:
+    direction, core = _metric(s)
+    if not core:
         return None
-    at = quote.find(surface)
-    if at < 0:
-        return None
-    after = _AFTER.match(quote[at + len(surface) :])
-    if after:
-        return after.group(1)
-    before = _BEFORE.search(quote[:at])
-    return before.group(1) if before else None
+    return core + {"+": "增长", "-": "下降", "": ""}[direction]
 
 
-def _direction(target: TrackedFigure, key: str) -> Literal["up", "down"]:
-    q = target.qualifier or ""
-    if any(w in q for w in _AT_MOST):
-        return "down"
-    if any(w in q for w in _AT_LEAST):
-        return "up"
-    return "down" if lower_is_better(key) else "up"
-
-
-def _tolerance(target: TrackedFigure) -> float:
-    if target.unit in ("%", "个百分点"):
-        return APPROX_PP
-    return abs(float(target.value)) * APPROX_REL
-
-
-def decide(target: TrackedFigure, result: TrackedFigure, key: str) -> tuple[Status, str]:
-    """已完成 / 接近目标 / 未完成 for a result covering the target's whole period, with the reason."""
-    up = _direction(target, key) == "up"
-    low = target.low if target.low is not None else float(target.value)
-    high = target.high if target.high is not None else float(target.value)
-    goal = low if up else high
-    got = float(result.value)
-    gap = (goal - got) if up else (got - goal)  # > 0: short of the goal
-    sign = "≥" if up else "≤"
-    if gap <= _EPS:
-        return "已完成", f"实际 {result.surface}，目标 {sign}{_amount(goal, target.unit)}"
-    q = target.qualifier or ""
-    short = f"实际 {result.surface}，差 {_amount(gap, _gap_unit(target.unit))}"
-    if any(w in q for w in _APPROX) and gap <= _tolerance(target) + _EPS:
-        tol = f"{APPROX_PP:g}个百分点" if target.unit in ("%", "个百分点") else f"{APPROX_REL:.0%}"
-        return "接近目标", f"{short}（“{q}”容差 {tol}）"
-    return "未完成", short
-
-
-def _gap_unit(unit: str) -> str:
-    return "个百分点" if unit == "%" else unit
-
-
-def _amount(v: float, unit: str) -> str:
-    # 8140000000元 reads 81.4亿元; rates and counts stay as they are
-    if unit not in ("%", "个百分点") and abs(v) >= 1e8:
-        return f"{round(v / 1e8, 4):g}亿{unit}"
-    if unit not in ("%", "个百分点") and abs(v) >= 1e4:
-        return f"{round(v / 1e4, 4):g}万{unit}"
-    return f"{round(v, 4):g}{unit}"
+def _match_key(key: str) -> str:
+    # a change is one metric whichever way it is worded: 增长-6.3% and 下降6.3% answer a growth target
+    return re.sub(r"下降$", "增长", key)
 
 
 # ---------------------------------------------------------------- matching
 
 
 def _when(f: TrackedFigure) -> tuple[date, int]:
-    return (f.report_date or date.min, f.report_id)
+    return (f.when or date.min, f.report_id)
 
 
 def _target_period(f: TrackedFigure) -> Period | None:
-    if f.period:
-        return parse_period(f.period, f.report_date)
-    return Period(f.report_date.year, 1, 12) if f.report_date else None
+    # no period (时期不详) is never tracked, dated report or not: its year would be a guess (issue K)
+    return parse_period(f.period, f.when) if f.period else None
+
+
+def _stop_reason(f: TrackedFigure) -> str:
+    return "日期不详" if f.undated and (not f.period or parse_period(f.period) is None) else "时期不详"
 
 
 def match_targets(figs: Iterable[TrackedFigure]) -> list[TargetStatus]:
-    """One status per (county, metric, unit, period) target, newest period first, then by status order."""
+    """One status per (county, metric, unit, period) target, newest period first, then by status order.
+    A target whose period cannot be known gets one 无后续数据 status saying 时期不详/日期不详."""
     rows = list(figs)
     targets: dict[tuple[str, str, str, Period], list[TrackedFigure]] = {}
+    unknown: dict[tuple[str, str, str], list[TrackedFigure]] = {}  # targets whose period is not known
     results: dict[tuple[str, str, str, int], list[tuple[Period, TrackedFigure]]] = {}
+    loose: dict[tuple[str, str, str], list[TrackedFigure]] = {}  # results whose period is not known
+    keys: dict[str, str] = {}
     for f in rows:
         key = metric_key(f.label, f.county)
         if key is None:
             continue
+        mk = _match_key(key)
         if f.kind == "target":
+            keys.setdefault(mk, key)
             tp = _target_period(f)
             if tp is not None:
-                targets.setdefault((f.county, key, f.unit, tp), []).append(f)
-        elif f.kind == "result" and f.period:
-            rp = parse_period(f.period, f.report_date)
+                targets.setdefault((f.county, mk, f.unit, tp), []).append(f)
+            elif not f.period or not _multi_year(f.period):
+                unknown.setdefault((f.county, mk, f.unit), []).append(f)
+        elif f.kind == "result":
+            rp = parse_period(f.period, f.when) if f.period else None
             if rp is not None:
-                results.setdefault((f.county, key, f.unit, rp.year), []).append((rp, f))
+                results.setdefault((f.county, mk, f.unit, rp.year), []).append((rp, f))
+            elif not f.period or not _multi_year(f.period):
+                loose.setdefault((f.county, mk, f.unit), []).append(f)
 
     out: list[TargetStatus] = []
-    for (county, key, unit, tp), stated in targets.items():
+    for (county, mk, unit, tp), stated in targets.items():
         target, previous = _latest_and_previous(stated)
-        found = results.get((county, key, unit, tp.year), [])
-        out.append(_status(target, previous, key, tp, found))
+        key = metric_key(target.label, target.county) or mk
+        found = results.get((county, mk, unit, tp.year), [])
+        status = _status(target, previous, key, tp, found)
+        if status.status == "无后续数据" and loose.get((county, mk, unit)):
+            r = max(loose[(county, mk, unit)], key=_when)
+            status.stopped = _stop_reason(r)
+            status.note = f"有实际数据「{shown(r)}」，但{status.stopped}，无法对应{tp.text()}的目标"
+        out.append(status)
+    for (county, mk, unit), stated in unknown.items():
+        if any(k[:3] == (county, mk, unit) for k in targets):
+            continue  # the same metric's dated target answers for it
+        target = max(stated, key=_when)
+        reason = "日期不详" if target.undated else "时期不详"
+        key = metric_key(target.label, target.county) or mk
+        why = "报告没有写明年份" + ("，也没有日期" if target.undated else "")
+        note = f"目标「{shown(target)}」{reason}（{why}），不作判断"
+        out.append(
+            TargetStatus(
+                target=target, status="无后续数据", metric=key, period=reason, stopped=reason, note=note
+            )
+        )
     out.sort(key=lambda s: (-_period_rank(s.period), STATUSES.index(s.status), s.target.county, s.metric))
     return out
+
+
+_MULTI = re.compile(r"(?:19|20)\d\d\s*[-—~至到－]\s*(?:19|20)?\d\d|十[一二三四五六]五|五年")
+
+
+def _multi_year(period: str) -> bool:
+    return _MULTI.search(period) is not None
 
 
 def _period_rank(text: str) -> int:
@@ -319,20 +300,51 @@ def _status(
     partial = [(p, f) for p, f in found if p != tp and tp.contains(p)]
     base = {"target": target, "metric": key, "period": tp.text(), "previous": previous}
     if full:
-        result = _newest(full)
+        result, conflicts, estimate = _pick(full)
         status, note = decide(target, result, key)
-        return TargetStatus(result=result, status=status, note=note, **base)
+        if result.estimated:
+            note = f"预计：{note}（全年实际数据尚未公布）"
+        return TargetStatus(
+            result=result, status=status, note=note, conflicts=conflicts, estimate=estimate, **base
+        )
     if partial:
         latest_end = max(p.last for p, _ in partial)
         result = _newest([f for p, f in partial if p.last == latest_end])
         period = next(p for p, f in partial if f is result)
-        note = f"{period.text()}实际 {result.surface}，全期结果尚未公布"
+        note = f"{period.text()}实际 {shown(result)}，全期实际数据尚未公布"
         return TargetStatus(result=result, status="进行中", note=note, **base)
     return TargetStatus(status="无后续数据", note="尚无同期实际数据", **base)
 
 
+def _pick(full: Sequence[TrackedFigure]) -> tuple[TrackedFigure, list[TrackedFigure], TrackedFigure | None]:
+    """The deciding result, the dated results that disagree with it (newest first) and the estimate an actual
+    result replaced. Actual beats 预计; among actual results the newest dated report wins."""
+    actual = [f for f in full if not f.estimated]
+    estimates = [f for f in full if f.estimated]
+    pool = actual or estimates
+    result = _newest(pool)
+    conflicts: list[TrackedFigure] = []
+    seen = {result.report_id}
+    for f in sorted(pool, key=_when, reverse=True):
+        if f.report_id in seen or f.when is None or result.when is None:
+            continue
+        seen.add(f.report_id)
+        if not _same_value(f, result):
+            conflicts.append(f)
+    estimate = None
+    if actual and estimates:
+        e = _newest(estimates)
+        estimate = None if _same_value(e, result) else e
+    return result, conflicts, estimate
+
+
+def _same_value(a: TrackedFigure, b: TrackedFigure) -> bool:
+    x, y = signed(a), signed(b)
+    return abs(x - y) <= _SAME * max(1.0, abs(x), abs(y))
+
+
 def _newest(figs: Sequence[TrackedFigure]) -> TrackedFigure:
-    # the newest report; within it the first mention (stable sort keeps input order)
+    # the newest dated report; within it the first mention (stable sort keeps input order)
     best = max(_when(f) for f in figs)
     return next(f for f in figs if _when(f) == best)
 
@@ -349,8 +361,10 @@ def tracked_from_digest(
     source: str | None = None,
 ) -> list[TrackedFigure]:
     """Rows for every county × figure of one digest (what the store would return for that report).
-    `qualifier`/`low`/`high` are taken from the Figure when it has them, else the qualifier is read
-    from the quote next to the number."""
+    `qualifier`/`low`/`high`/`estimated` are taken from the Figure when it has them, else the qualifier is
+    read from the quote next to the number. A digest without a date (and no `report_date` given) is
+    undated."""
+    when = report_date or digest.published
     rows: list[TrackedFigure] = []
     for c in digest.counties:
         for f in digest.figures:
@@ -361,7 +375,7 @@ def tracked_from_digest(
                     city=c.city,
                     province=c.province,
                     report_id=report_id,
-                    report_date=report_date or digest.published,
+                    report_date=when,
                     title=title or digest.title,
                     source=source or digest.source,
                     label=f.label,
@@ -374,6 +388,8 @@ def tracked_from_digest(
                     low=f.low,
                     high=f.high,
                     qualifier=qualifier,
+                    estimated=f.estimated,
+                    undated=when is None,
                 )
             )
     return rows

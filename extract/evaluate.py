@@ -10,78 +10,38 @@ Each gold figure matches at most one reported figure (a maximum matching, prefer
 clause holds the gold context). Optional gold figures neither count for nor against; every other reported
 figure is a false positive — except in a document with scope "main" (gold/2), which annotates only its
 main targets and headline figures: recall, kinds, labels and rank are scored there, precision is not.
-Kind accuracy is over matched figures whose gold kind is not null. Main targets (gold `main`) are also
+Values are signed for changes (issue K): a decline is annotated and reported negative (下降6.3% → -6.3, as
+the finder gives it), and compared as it is, so a fall read as growth (6.3) does not match its gold (-6.3).
+Kind accuracy is over matched figures whose gold kind is not null. Places (issue L): a document whose
+gold names counties is found when the digest names them all, wrong when the digest's first place is not
+among them, missing when the digest names none; a gold document with `"counties": []` written out names no
+county, and any county the digest names for it is wrong. Main targets (gold `main`) are also
 scored on their own: found, kind right, and found among the first ten figures of the digest. `overall`
 micro-averages over documents.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from datetime import date
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field
 
-from extract.errors import InputError
 from extract.figures.metrics import metric_key, same_metric
-from extract.models import County, Digest, Figure, Person
+from extract.gold import (  # noqa: F401  (the gold format, re-exported: callers read both from here)
+    SCHEMA,
+    SCHEMAS,
+    GoldDocument,
+    GoldFigure,
+    GoldFile,
+    GoldFormatError,
+    load_gold,
+)
+from extract.models import Digest, Figure
 
-SCHEMA = "countybot-gold/1"
-SCHEMAS = ("countybot-gold/1", "countybot-gold/2")
 REL_TOL = 1e-6
 TOP = 10  # main targets are scored on being among the first TOP figures of the digest
-
-
-class GoldFormatError(InputError):
-    user_message = "标注文件格式不对（需要 countybot-gold/1 或 countybot-gold/2 的 JSON）。"
-
-
-class GoldFigure(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    surface: str
-    value: float
-    unit: str = ""
-    kind: Literal["target", "result"] | None = None
-    context: str = ""
-    # countybot-gold/2
-    label: str | None = None
-    period: str | None = None
-    main: bool = False
-    low: float | None = None
-    high: float | None = None
-    qualifier: str | None = None  # scored only when the field is given (null then means "none")
-
-    @property
-    def qualifier_given(self) -> bool:
-        return "qualifier" in self.model_fields_set
-
-
-class GoldDocument(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    file: str
-    title: str | None = None
-    published: date | None = None
-    source: str | None = None
-    level: Literal["county", "city", "province"] | None = None
-    scope: Literal["all", "main"] = "all"
-    counties: list[County] = Field(default_factory=list)
-    people: list[Person] = Field(default_factory=list)
-    figures: list[GoldFigure] = Field(default_factory=list)
-    optional: list[GoldFigure] = Field(default_factory=list)
-
-
-class GoldFile(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
-
-    schema_: Literal["countybot-gold/1", "countybot-gold/2"] = Field(alias="schema")
-    about: str = ""
-    documents: list[GoldDocument]
 
 
 class DocScore(BaseModel):
@@ -106,6 +66,9 @@ class DocScore(BaseModel):
     main_kind_right: int = 0
     main_top: int = 0  # main targets among the first TOP figures of the digest
     county_found: bool | None  # None when the gold names no county
+    county_wrong: bool | None = None  # the digest's place is not the gold's (or there should be none)
+    county_missing: bool | None = None  # the gold names a county, the digest none
+    expects_no_place: bool = False  # the gold says, with "counties": [], that the text names no county
     date_right: bool | None  # None when the gold has no date
     false_positive_surfaces: list[str] = Field(default_factory=list)
     missed_surfaces: list[str] = Field(default_factory=list)
@@ -140,25 +103,12 @@ class OverallScore(BaseModel):
     main_top_share: float | None = None  # share of all main targets among the first TOP figures
     counties_found: int
     counties_total: int
+    counties_wrong: int = 0  # documents filed under a place the gold does not give (no-place ones too)
+    counties_missing: int = 0  # documents whose gold names a county and whose digest names none
+    no_place_total: int = 0  # documents whose gold says they name no county
+    no_place_right: int = 0  # … that got no county
     dates_right: int
     dates_total: int
-
-
-def load_gold(path: str | Path) -> GoldFile:
-    """Read and validate a gold file; a clear GoldFormatError when it is not one."""
-    p = Path(path)
-    try:
-        raw = json.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise GoldFormatError(f"gold file not found: {p}", user_message=f"找不到标注文件：{p}") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GoldFormatError(f"gold file {p} is not readable JSON: {exc}") from exc
-    try:
-        return GoldFile.model_validate(raw)
-    except ValidationError as exc:
-        wanted = " or ".join(SCHEMAS)
-        detail = f"gold file {p} does not follow {wanted}: {exc.error_count()} error(s)\n{exc}"
-        raise GoldFormatError(detail) from exc
 
 
 def _close(a: float | None, b: float | None) -> bool:
@@ -290,6 +240,15 @@ def score_document(digest: Digest, gold: GoldDocument) -> DocScore:
     precision = None if main_scope else _ratio(tp, tp + len(fps), 1.0)
     recall = _ratio(tp, tp + len(missed), 1.0)
     names = {c.name for c in digest.counties}
+    gold_names = {c.name for c in gold.counties}
+    no_place = not gold.counties and "counties" in gold.model_fields_set
+    if gold.counties:
+        county_wrong: bool | None = bool(digest.counties) and digest.counties[0].name not in gold_names
+        county_missing: bool | None = not digest.counties
+    elif no_place:
+        county_wrong, county_missing = any(c.level == "county" for c in digest.counties), False
+    else:
+        county_wrong = county_missing = None
     return DocScore(
         file=gold.file,
         scope=gold.scope,
@@ -312,6 +271,9 @@ def score_document(digest: Digest, gold: GoldDocument) -> DocScore:
         main_kind_right=sum(gi in hits and figs[hits[gi]].kind == gold.figures[gi].kind for gi in main),
         main_top=len(top),
         county_found=all(c.name in names for c in gold.counties) if gold.counties else None,
+        county_wrong=county_wrong,
+        county_missing=county_missing,
+        expects_no_place=no_place,
         date_right=(digest.published == gold.published) if gold.published else None,
         false_positive_surfaces=fps,
         missed_surfaces=missed,
@@ -367,6 +329,10 @@ def overall(scores: list[DocScore]) -> OverallScore:
         main_top_share=_ratio(main_top, main_total, 0.0) if main_total else None,
         counties_found=sum(counties),
         counties_total=len(counties),
+        counties_wrong=sum(bool(s.county_wrong) for s in scores),
+        counties_missing=sum(bool(s.county_missing) for s in scores),
+        no_place_total=sum(s.expects_no_place for s in scores),
+        no_place_right=sum(s.expects_no_place and not s.county_wrong for s in scores),
         dates_right=sum(dates),
         dates_total=len(dates),
     )

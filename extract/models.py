@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["target", "result"]
 Script = Literal["simplified", "traditional"]
-DateSource = Literal["meeting", "subtitle", "metadata", "dateline", "text"]
+DateSource = Literal["meeting", "subtitle", "metadata", "dateline", "text", "file"]
 
 
 def tidy_number(v: float | int) -> float | int:
@@ -27,7 +27,8 @@ class Document(BaseModel):
     published: date | None = None
     # where `published` was read (extract/text/report_date.py): the meeting subtitle
     # (——2025年1月14日在…大会…上), a date alone under the title, a publication line, a dateline
-    # with its year, or the first paragraph; None when the report never says
+    # with its year, or the first paragraph; "file": a .docx's last-saved / a PDF's creation date, trusted
+    # last and only when the text names that year or the one before (issue K); None when nothing says
     published_from: DateSource | None = None
     source: str | None = None
     authors: list[str] = Field(default_factory=list)
@@ -39,6 +40,9 @@ class Document(BaseModel):
     encoding: str | None = None
     file_type: str = "txt"
     warnings: list[str] = Field(default_factory=list)
+    url: str | None = None  # issue M: the link the report was read from (a page or a file behind one)
+    # issue L: the name the file was sent under (某某县2024年政府工作报告.docx) — evidence of its place
+    filename: str | None = None
 
 
 class Figure(BaseModel):
@@ -112,6 +116,7 @@ class Digest(BaseModel):
     sources: dict[str, str] = Field(default_factory=dict)
     prompt_version: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    url: str | None = None  # issue M: the link the report was read from, shown as its source
 
     @property
     def targets(self) -> list[Figure]:

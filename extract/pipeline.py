@@ -8,14 +8,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from extract.digest.rules import rules_digest
 from extract.models import County, Digest, Document
-from extract.places.attribution import attribute
 from extract.text.loaders import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # the LLM stack (openai) is imported only when a backend is actually built
+    from extract.digest.rules import rules_digest
     from extract.llm.backend import LLMBackend
 
 __all__ = [
@@ -31,12 +31,27 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
+def __getattr__(name: str) -> object:
+    """`rules_digest` on first use: `countybot normalize` needs the loaders, not the rules' modules."""
+    if name == "rules_digest":
+        from extract.digest.rules import rules_digest
+
+        return rules_digest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def document_from_bytes(
-    data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    charset: str | None = None,
+    url: str | None = None,
 ) -> Document:
+    """`charset` and `url`: a fetched page's declared charset and address (issue M)."""
     from extract.text.normalize import normalize_bytes
 
-    return normalize_bytes(data, filename, max_bytes=max_bytes)
+    return normalize_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
 
 
 def document_from_text(text: str) -> Document:
@@ -70,19 +85,26 @@ def _completed(digest: Digest) -> Digest:
     return digest.model_copy(update={"counties": counties})
 
 
-async def make_digest(doc: Document, llm: LLMBackend | None = None) -> Digest:
+async def make_digest(
+    doc: Document, llm: LLMBackend | None = None, *, followed: Sequence[str] = ()
+) -> Digest:
     """Rules digest always (it is the fallback and feeds the LLM its candidates); the LLM's when given.
     Counties come completed from the gazetteer and deduplicated. LLM trouble is handled (and warned
     about) by the backend alone: it returns the rules digest with its warning instead of raising."""
     import asyncio  # here, not at import: the offline CLI never starts an event loop
 
     # CPU-bound parsing in a worker thread so an event loop (the bot) keeps serving
-    digest = await asyncio.to_thread(rules_digest, doc)
+    # followed: the full names of the counties the chat follows, a weak prior for the report's county
+    from extract.digest.rules import rules_digest
+
+    digest = await asyncio.to_thread(rules_digest, doc, followed=followed)
     if llm is not None:
         rules = digest
         digest = await llm.digest(doc, digest)
         if digest is not rules:
             digest = _key_first(rules, digest)
+    if doc.url and not digest.url:  # issue M: the link the report was read from
+        digest = digest.model_copy(update={"url": doc.url})
     return _completed(digest)
 
 
@@ -99,4 +121,6 @@ def _key_first(rules: Digest, digest: Digest) -> Digest:
 
 def figure_owners(digest: Digest, text: str) -> list[County | None]:
     """One county per figure of `digest` (None when the digest names none); `text` is the Document's."""
+    from extract.places.attribution import attribute
+
     return attribute(digest.figures, digest.counties, text)

@@ -97,6 +97,21 @@ def test_eval_on_the_seeds_meets_acceptance(capsys: pytest.CaptureFixture[str]) 
     assert len(result["documents"]) == 5
 
 
+def test_eval_reports_counties_found_wrong_and_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue L's bar on the place set (tests/reports_places): every named county found, none wrong, none
+    given to a text that names none — through the CLI, table and JSON."""
+    places = ROOT / "tests" / "reports_places"
+    assert main(["eval", str(places / "gold.json"), str(places)]) == 0
+    out = capsys.readouterr().out
+    assert "counties: found 33/33, wrong 0, missing 0; texts naming no county: 12/12 given none" in out
+    assert "淳安县?" in out  # a likely county is marked in the table
+    assert main(["eval", str(places / "gold.json"), str(places), "--json"]) == 0
+    total = json.loads(capsys.readouterr().out)["overall"]
+    assert total["counties_found"] == total["counties_total"] == 33
+    assert total["counties_wrong"] == total["counties_missing"] == 0
+    assert total["no_place_right"] == total["no_place_total"] == 12
+
+
 def test_eval_table_and_min_f1_exit(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", str(SEEDS / "gold.json"), str(SEEDS)]) == 0
     out = capsys.readouterr().out

@@ -234,3 +234,29 @@ def test_overall_precision_only_over_fully_annotated_documents() -> None:
     total = overall([full, main])
     assert total.precision == 0.0 and total.false_positives == 1
     assert overall([main]).precision is None and overall([main]).f1 is None
+
+
+def test_counties_found_wrong_and_missing_are_counted_apart() -> None:
+    """Issue L: a wrong county (the worst error) is not a missing one; a text naming no county has its own
+    count, and any county found for it is wrong."""
+    named = GoldDocument(file="a.txt", counties=[County(name="甲县")])
+    none = GoldDocument.model_validate({"file": "b.txt", "counties": []})  # written out: names no county
+    silent = GoldDocument(file="c.txt")  # the gold does not say: not scored
+    right = score_document(Digest(counties=[County(name="甲县", confidence="likely")]), named)
+    wrong = score_document(Digest(counties=[County(name="丁县"), County(name="甲县")]), named)
+    missing = score_document(Digest(), named)
+    none_right = score_document(Digest(), none)
+    none_wrong = score_document(Digest(counties=[County(name="丁县")]), none)
+    none_region = score_document(Digest(counties=[County(name="乙市", level="city")]), none)
+    unscored = score_document(Digest(counties=[County(name="丁县")]), silent)
+    assert (right.county_found, right.county_wrong, right.county_missing) == (True, False, False)
+    assert (wrong.county_found, wrong.county_wrong, wrong.county_missing) == (True, True, False)
+    assert (missing.county_found, missing.county_wrong, missing.county_missing) == (False, False, True)
+    assert none_right.expects_no_place and not none_right.county_wrong
+    assert none_wrong.county_wrong and none_wrong.county_found is None
+    assert not none_region.county_wrong  # a city's own report is no county
+    assert unscored.county_wrong is None and not unscored.expects_no_place
+    total = overall([right, wrong, missing, none_right, none_wrong, none_region, unscored])
+    assert (total.counties_found, total.counties_total) == (2, 3)
+    assert (total.counties_wrong, total.counties_missing) == (2, 1)
+    assert (total.no_place_right, total.no_place_total) == (2, 3)

@@ -95,7 +95,10 @@ def test_a_definite_cue_after_the_figure() -> None:
 
 @pytest.mark.parametrize(
     ("published", "kind"),
-    [(date(2024, 1, 3), "result"), (date(2023, 12, 20), "target"), (None, "target")],
+    # issue K: a review delivered in late December estimates a year that is all but over -> a result
+    # (it was a target before); in October the year is not over -> still a forecast
+    [(date(2024, 1, 3), "result"), (date(2023, 12, 20), "result"), (date(2023, 10, 20), "target"),
+     (None, "target")],
 )
 def test_forecast_about_an_ended_period_is_a_result(published: date | None, kind: str) -> None:
     text = "2023年,全县交通建设提速。预计全年完成公路水运投资16.2亿元。"

@@ -288,7 +288,9 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "大宁县" in out  # ensure_ascii=False
     data = json.loads(out)
-    assert Document.model_validate(data) == seed_doc(path).model_copy(update={"encoding": "utf-8"})
+    # the CLI read a file: its name is kept (issue L, evidence of the place)
+    expected = seed_doc(path).model_copy(update={"encoding": "utf-8", "filename": path.name})
+    assert Document.model_validate(data) == expected
     assert data["published"] == "2023-12-29" and data["glosses_stripped"] == 207
 
 
@@ -315,7 +317,7 @@ def test_cli_bad_input_is_a_message_not_a_traceback(
 
 def test_cli_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["normalize", "/nonexistent/report.txt"]) == 1
-    assert "cannot read" in capsys.readouterr().err
+    assert "无法读取 /nonexistent/report.txt：文件或文件夹不存在" in capsys.readouterr().err
 
 
 def test_cli_respects_the_upload_limit(

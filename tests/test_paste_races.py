@@ -28,6 +28,7 @@ async def _raws(svc: Service) -> list[str]:
 
 
 async def test_a_tail_that_arrives_before_its_first_part_is_stored_joins_it(env, tg) -> None:  # noqa: F811
+    env.setenv("COUNTYBOT_JOIN_MIN_CHARS", "1")  # the seed stands for a first part cut at Telegram's limit
     async with bot():
         tg.send_text(USER, USER, TAIL)  # not a report on its own: alone it would get the hint
         await asyncio.sleep(0.1)
@@ -50,6 +51,7 @@ async def test_a_join_made_by_another_worker_charges_the_quota_once(env, tg) -> 
         env.setenv("OPENAI_BASE_URL", llm.base_url)
         env.setenv("OPENAI_API_KEY", "sk-test")
         env.setenv("COUNTYBOT_JOIN_WINDOW_S", "1.5")
+        env.setenv("COUNTYBOT_JOIN_MIN_CHARS", "1")  # the seed stands for a first part cut at the limit
         other = await Service.create(get_settings())
         name = key_text((USER, USER, None))
         try:

@@ -137,6 +137,20 @@ def test_targets_answer_ok_ambiguous_unknown():
     assert "暂无" in empty
 
 
+def test_a_likely_place_says_so_in_the_digest():
+    """Issue L: a county the report only suggests (a short name or two) is marked （可能）, a sure one not."""
+    from bot.render.text import render_digest_text
+
+    likely = DANING.model_copy(update={"confidence": "likely"})
+    text = render_digest(sample_digest(counties=[likely]))
+    assert check_html(text) is None
+    assert "📍 大宁县（临汾市，山西省）（可能）" in text
+    assert "（可能）" not in render_digest(sample_digest())
+    plain = render_digest_text(sample_digest(counties=[likely]), color=False)
+    assert "📍 大宁县（临汾市，山西省）（可能）" in plain
+    assert "（可能）" not in render_digest_text(sample_digest(), color=False)
+
+
 def test_period_digest_groups_by_county():
     brief = ReportBrief(
         report_id=1,

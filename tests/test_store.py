@@ -14,7 +14,7 @@ from bot.service import Service
 from bot.settings import Settings
 from bot.store import Store, database_url
 from bot.store.llm import StoreCallLog, StoreDigestCache
-from bot.store.migrations import NUMBERS
+from bot.store.migrations import MIGRATIONS
 from bot.store.rows import CountyLink, FigureRow
 from bot.store.tables import SchemaVersion
 from extract.llm.calllog import CallRecord
@@ -82,7 +82,7 @@ async def test_open_creates_folder_wal_and_schema(tmp_path: Path) -> None:
         versions = [r[0] for r in con.execute("SELECT version FROM schema_version ORDER BY version")]
     finally:
         con.close()
-    assert versions == NUMBERS
+    assert versions == [n for n, _, _ in MIGRATIONS]
 
 
 async def _versions(store: Store) -> list[int]:
@@ -97,7 +97,7 @@ async def test_migrations_run_once_and_keep_data(db_url: str) -> None:
         async with store.engine.connect() as conn:
             tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
         assert {"reports", "digests", "figures", "report_counties", "llm_quota", "sent_digests"} <= tables
-        assert await _versions(store) == NUMBERS
+        assert await _versions(store) == [n for n, _, _ in MIGRATIONS]
         rid = await store.reports.insert_report(
             scope="public", sender=None, filename="a.txt", raw=b"\x00\xffraw bytes"
         )
@@ -107,7 +107,7 @@ async def test_migrations_run_once_and_keep_data(db_url: str) -> None:
     try:
         assert (await store.reports.report(rid)).status == "pending"
         assert await store.reports.count_reports() == 1
-        assert await _versions(store) == NUMBERS
+        assert await _versions(store) == [n for n, _, _ in MIGRATIONS]
         assert await store.reports.raw(rid) == b"\x00\xffraw bytes"  # BLOB/bytea keep any bytes
     finally:
         await store.close()
@@ -118,7 +118,7 @@ async def test_concurrent_first_open_of_one_database(db_url: str) -> None:
     try:
         assert await asyncio.gather(*(s.reports.count_reports() for s in stores)) == [0, 0, 0]
         for s in stores:
-            assert await _versions(s) == NUMBERS
+            assert await _versions(s) == [n for n, _, _ in MIGRATIONS]
     finally:
         for s in stores:
             await s.close()
@@ -291,3 +291,27 @@ async def test_unreachable_server_or_missing_database_is_a_readable_error(pg_clu
     missing = f"postgresql://postgres@127.0.0.1:{pg_cluster.port}/no_such_db"
     with pytest.raises(StoreOpenError, match="no_such_db"):
         await Service.create(Settings(db=missing))
+
+
+async def test_migration_6_adds_the_source_url_to_an_older_database(db_url: str) -> None:
+    # a database migrated without issue M's migration, also past it (9 before 6: numbers are reserved per
+    # branch): the column and its index are added
+    from sqlalchemy import delete, text
+
+    store = await Store.open(db_url)
+    async with store.engine.begin() as conn:
+        await conn.execute(text("DROP INDEX ix_reports_scope_source_url"))
+        await conn.execute(text("ALTER TABLE reports DROP COLUMN source_url"))
+        await conn.execute(delete(SchemaVersion).where(SchemaVersion.version == 6))
+    await store.close()
+    store = await Store.open(db_url)
+    try:
+        async with store.engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: {x["name"] for x in inspect(c).get_columns("reports")})
+            indexes = await conn.run_sync(lambda c: {x["name"] for x in inspect(c).get_indexes("reports")})
+        assert "source_url" in columns and "ix_reports_scope_source_url" in indexes
+        rid = await store.reports.insert_report(scope="chat:1", sender=None, filename="x", raw=b"u")
+        await store.links.set_source_url(rid, "https://www.example.gov.cn/a.html")
+        assert await store.links.source_url(rid) == "https://www.example.gov.cn/a.html"
+    finally:
+        await store.close()

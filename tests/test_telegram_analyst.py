@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import re
 import sqlite3
 import time
 
@@ -213,3 +214,23 @@ async def test_group_delete_by_sender_or_admin_and_quiet_edits(env, tg):  # noqa
         tg.edit_text(group, member, command, "/report 改过")
         await tg.wait_text(group, EDITED[:10], timeout=10)
         assert sum(EDITED[:10] in t for t in tg.texts(group)) == 1
+
+
+async def test_reports_list_buttons_and_delete_use_one_numbering(env, tg):  # noqa: F811
+    async with bot():
+        tg.send_text(OTHER, OTHER, RESULT_REPORT)  # another chat's report first: ids are not positions
+        await tg.wait_text(OTHER, DIGEST_MARK, timeout=30)
+        tg.send_text(USER, USER, TARGET_REPORT)
+        await tg.wait_text(USER, DIGEST_MARK, timeout=30)
+        tg.send_text(USER, USER, RESULT_REPORT)
+        await tg.wait_text(USER, "2025-01-12", timeout=30)
+        listing = await _answer(tg, USER, "/reports", "本聊天的报告")
+        numbers = [int(n) for n in re.findall(r"#(\d+) ", listing)]
+        assert len(numbers) == 2 and 1 not in numbers  # the chat's own reports, by their number
+        call = next(c for c in reversed(tg.calls_of("sendMessage", USER)) if "本聊天的报告" in c.text)
+        labels = [b["text"] for row in call.json("reply_markup")["inline_keyboard"] for b in row]
+        assert all(any(label.endswith(f"#{n}") for label in labels) for n in numbers)
+        older = numbers[-1]  # newest first: the last one listed is the older report
+        asked = await _answer(tg, USER, f"/delete {older}", "确定删除")
+        assert "2024-01-10" in asked  # the report listed under that number, not the list's second line
+        assert _buttons(tg, USER, "确定删除") == [f"rep:yes:{older}", f"rep:no:{older}"]

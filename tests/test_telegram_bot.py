@@ -48,11 +48,25 @@ async def test_start_registers_chinese_commands_and_helps(env, tg):
             any("\u4e00" <= ch <= "\u9fff" for ch in c["description"]) for c in scopes["all_private_chats"]
         )
         tg.send_text(USER, USER, "/start")
-        help_text = await tg.wait_text(USER, "/targets")
+        start = await tg.wait_text(USER, "/targets")
+        assert "县" in start and len(start.strip().splitlines()) == 4  # a title and three lines, not /help
+        assert "/unfollow" not in start
+        buttons = [b["callback_data"] for row in tg.calls_of("sendMessage", USER)[-1].json("reply_markup")[
+            "inline_keyboard"] for b in row]
+        assert buttons == ["start:send", "start:targets", "start:daily"]
+        tg.press_button(USER, USER, "start:send")
+        assert "粘贴" in await tg.wait_text(USER, ".docx")
+        tg.press_button(USER, USER, "start:targets")
+        await tg.wait_text(USER, "/targets 县名，例如")
+        tg.press_button(USER, USER, "start:daily")
+        await tg.wait_text(USER, "订阅")
+        tg.send_text(USER, USER, "/help")
+        help_text = await tg.wait_text(USER, "/unfollow")  # the full list
         assert "县" in help_text and len(help_text) < 1500
 
 
 async def test_paste_in_two_parts_is_one_report(env, tg):
+    env.setenv("COUNTYBOT_JOIN_MIN_CHARS", "1")  # the seed's halves stand for parts cut at Telegram's limit
     first, second = halves(SEED0)
     async with bot():
         tg.send_text(USER, USER, first)
@@ -418,3 +432,25 @@ async def test_a_digest_sent_in_the_chat_is_recorded_as_delivered(env, tg):
             await asyncio.sleep(0.05)
         assert (await service.store.reports.report(rid)).delivered_at is not None
         assert not await service.mark_delivered(rid)  # already recorded, once
+
+
+async def test_a_whole_message_is_digested_without_waiting_for_the_join_window(env, tg):
+    # a 30 s window: a short paste that waited for it would not be digested within the 15 s below
+    env.setenv("COUNTYBOT_JOIN_WINDOW_S", "30")
+    async with bot():
+        tg.send_text(USER, USER, SEED0)  # 2,300 characters: no client splits that
+        assert "大宁县" in await tg.wait_text(USER, DIGEST_MARK, timeout=15)
+
+
+async def test_a_message_long_enough_to_be_cut_waits_for_the_rest_of_its_paste(env, tg):
+    # the default COUNTYBOT_JOIN_MIN_CHARS: a first part near Telegram's limit, then its tail
+    env.setenv("COUNTYBOT_JOIN_WINDOW_S", "1.5")
+    long_first = SEED2 * 2
+    assert len(long_first) >= 3000
+    async with bot():
+        tg.send_text(USER, USER, long_first)
+        tg.send_text(USER, USER, SEED0)
+        digest = await tg.wait_text(USER, DIGEST_MARK, timeout=30)
+        await asyncio.sleep(2.0)
+        assert "平陆县" in digest and "大宁县" in digest  # one report: the tail joined its first part
+        assert len(digests(tg, USER)) == 1

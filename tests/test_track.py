@@ -128,12 +128,26 @@ def test_lower_is_better_built_directly() -> None:
     rows = [
         _row(label="城镇调查失业率", value=5.5, qualifier="以内"),
         _row(label="城镇调查失业率", value=5.1, kind="result", report_id=2, report_date=date(2025, 1, 12)),
-        _row(label="单位地区生产总值能耗下降", value=3),
-        _row(label="单位GDP能耗下降", value=2.4, kind="result", report_id=2, report_date=date(2025, 1, 12)),
+        # issue K: a fall is signed (下降3% -> -3); this test held magnitudes (3, 2.4) before
+        _row(label="单位地区生产总值能耗下降", value=-3),
+        _row(label="单位GDP能耗下降", value=-2.4, kind="result", report_id=2, report_date=date(2025, 1, 12)),
     ]
     got = _by_metric(match_targets(rows))
     assert got["城镇调查失业率"].status == "已完成"
     assert got["单位地区生产总值能耗下降"].status == "未完成"  # a reduction: 2.4 short of 3
+
+
+def test_a_signed_fall_meets_its_target_by_falling_further() -> None:
+    later = {"kind": "result", "report_id": 2, "report_date": date(2025, 1, 12)}
+    rows = [
+        _row(label="单位GDP能耗下降", value=-3),
+        _row(label="单位GDP能耗下降", value=-4.2, **later),
+        _row(label="碳排放强度下降", value=-2, qualifier="以上"),  # 下降2%以上: -2 or lower
+        _row(label="碳排放强度下降", value=-1.5, **later),
+    ]
+    got = _by_metric(match_targets(rows))
+    assert got["单位地区生产总值能耗下降"].status == "已完成"  # fell 4.2 % against a 3 % goal
+    assert got["碳排放强度下降"].status == "未完成"  # fell 1.5 %, not 2 % or more
 
 
 def test_unit_must_agree_and_county_must_agree() -> None:

@@ -36,6 +36,7 @@ async def test_status_shows_queue_workers_and_next_digests(
 
         assert await asyncio.to_thread(main, ["status"]) == 0
         text = capsys.readouterr().out
-        assert "queue: 2 report(s) waiting" in text and "worker-a" in text and "chat -100 at" in text
+        assert "队列：2 份报告待处理" in text and "worker-a" in text and "群 -100：" in text
+        assert "数据库：" in text and "CST" in text  # the store in use; times in the configured zone
     finally:
         await live.close()

@@ -3,7 +3,8 @@
 Reads countybot-gold/1 and /2 (see extract/evaluate.py for the matching rule). Runs the offline rules backend
 by default, so the score is reproducible and free; --llm scores the configured LLM backend instead. Besides
 figures P/R/F1 and kinds it prints, when the gold has them, the range/qualifier score and the main-target
-scores (found, kind, among the first ten figures). Exit 1 when overall figures F1 (recall for a gold file
+scores (found, kind, among the first ten figures), and counties found / wrong / missing (a likely county is
+marked "?"). Exit 1 when overall figures F1 (recall for a gold file
 that scores only main targets) is below --min-f1 or a document could not be read.
 """
 
@@ -27,6 +28,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="scores as one JSON object")
     parser.add_argument("--llm", action="store_true", help="score the configured LLM backend, not the rules")
     parser.add_argument("--details", action="store_true", help="list false positives, misses and kind errors")
+    parser.add_argument(
+        "--track",
+        action="store_true",
+        help="GOLD.json is a countybot-track/1 pairs file: score tracking (status and year per metric)",
+    )
 
 
 TOP = 10  # extract.evaluate.TOP, kept here so the CLI starts without importing the pipeline
@@ -54,6 +60,17 @@ def _extra_lines(total: OverallScore) -> list[str]:
     return lines
 
 
+def _place_line(total: OverallScore) -> str:
+    """Counties found, wrong and missing, each on its own (issue L): a wrong county is the worst error."""
+    line = (
+        f"counties: found {total.counties_found}/{total.counties_total}, wrong {total.counties_wrong}, "
+        f"missing {total.counties_missing}"
+    )
+    if total.no_place_total:
+        line += f"; texts naming no county: {total.no_place_right}/{total.no_place_total} given none"
+    return line
+
+
 def _fail(message: str) -> None:
     print(f"countybot eval: {message}", file=sys.stderr, flush=True)
 
@@ -66,9 +83,26 @@ def _mark(ok: bool | None) -> str:
     return "—" if ok is None else ("✓" if ok else "✗")
 
 
+def _county_mark(s: DocScore) -> str:
+    if s.county_wrong:
+        return "✗"  # wrong place (or a place for a text that names none)
+    if s.county_missing:
+        return "∅"
+    return "✓" if s.county_found or s.expects_no_place else _mark(s.county_found)
+
+
 def run(args: argparse.Namespace) -> int:
     from extract.errors import InputError
     from extract.evaluate import load_gold
+
+    if args.track:
+        from bot.commands import eval_track
+
+        try:
+            return eval_track.run(args.gold, args.docs_dir, as_json=args.json)
+        except (OSError, ValueError) as exc:
+            eval_track.fail(f"标注文件或文档读不了：{type(exc).__name__}")
+            return 1
 
     try:
         gold = load_gold(args.gold)
@@ -77,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     docs_dir = Path(args.docs_dir)
     if not docs_dir.is_dir():
-        _fail(f"不是目录（not a directory）：{docs_dir}")
+        _fail(f"不是文件夹：{docs_dir}")
         return 1
     config = None
     if args.llm:
@@ -85,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
         config = Settings().llm_config()
         if not config.enabled:
-            _fail("没有配置 LLM（set OPENAI_API_KEY or OPENAI_BASE_URL），或去掉 --llm 用规则评估")
+            _fail("没有配置 LLM（请设置 OPENAI_API_KEY 或 OPENAI_BASE_URL），或去掉 --llm 用规则评估")
             return 1
     results, unreadable = _digest_all(gold.documents, docs_dir, config)
     return _report(results, unreadable, args)
@@ -106,7 +140,9 @@ def _digest_all(
         try:
             docs.append((g, document_from_bytes(path.read_bytes(), path.name)))
         except (OSError, InputError) as exc:
-            message = exc.user_message if isinstance(exc, InputError) else (exc.strerror or str(exc))
+            from bot.commands import os_reason
+
+            message = exc.user_message if isinstance(exc, InputError) else os_reason(exc)
             _fail(f"{path}: {message}")
             unreadable += 1
             docs.append((g, None))
@@ -147,8 +183,8 @@ def _report(results: list[tuple[GoldDocument, Digest]], unreadable: int, args: a
     status = 1 if unreadable else 0
     f1 = total.f1 if total.f1 is not None else total.recall
     if args.min_f1 is not None and f1 < args.min_f1:
-        name = "F1" if total.f1 is not None else "recall"
-        _fail(f"figures {name} {f1:.3f} < --min-f1 {args.min_f1}")
+        name = "F1" if total.f1 is not None else "召回率"
+        _fail(f"数字{name} {f1:.3f} 低于 --min-f1 {args.min_f1}")
         status = 1
     return status
 
@@ -173,7 +209,8 @@ def _print_table(
     ):
         table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for (_g, digest), s in zip(results, scores, strict=True):
-        county = "、".join(c.name for c in digest.counties[:2]) or "—"
+        marked = [c.name + ("?" if c.confidence == "likely" else "") for c in digest.counties[:2]]
+        county = "、".join(marked) or "—"
         date = digest.published.isoformat() if digest.published else "—"
         table.add_row(
             s.file,
@@ -183,7 +220,7 @@ def _print_table(
             f"{s.true_positives}/{s.false_positives}/{s.misses}",
             _pct(s.kind_accuracy) + (f" ({s.kind_right}/{s.kind_scored})" if s.kind_scored else ""),
             f"{s.main_found}/{s.main_total}" if s.main_total else "—",
-            f"{_mark(s.county_found)} {county}",
+            f"{_county_mark(s)} {county}",
             date if s.date_right is None else f"{_mark(s.date_right)} {date}",
         )
     table.add_section()
@@ -206,6 +243,7 @@ def _print_table(
     console.print(table)
     for line in _extra_lines(total):
         console.print(line, highlight=False, markup=False)
+    console.print(_place_line(total), highlight=False, markup=False)
     if details:
         for s in scores:
             for label, items in (

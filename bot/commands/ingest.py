@@ -17,14 +17,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands import open_service
+from bot.commands import open_service, os_reason
 
 # a pending report older than this was abandoned by a crashed process (a live one finishes far sooner)
 STALE_S = 300.0
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="report files or folders, or http(s) links")
+    parser.add_argument(
+        "--urls", metavar="FILE", help="a file of links, one per line (blank lines and # comments ignored)"
+    )
     parser.add_argument("--scope", default="public", help="'public' (default), 'chat:<id>' or a chat id")
     parser.add_argument("-r", "--recursive", action="store_true", help="descend into sub-folders")
     parser.add_argument("--offline", action="store_true", help="rules only, never call the LLM")
@@ -81,10 +84,31 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"countybot ingest: {exc}", file=sys.stderr)
         return 2
-    files, failures, skipped = collect(args.paths, args.recursive)
+    links, paths = _links(args)
+    if links is None:
+        return 2
+    if not links and not paths:
+        print("countybot ingest: 请给出文件、文件夹、链接或 --urls 文件", file=sys.stderr)
+        return 2
+    files, failures, skipped = collect(paths, args.recursive)
     return asyncio.run(
-        _ingest(files, failures, skipped, scope, use_llm=not args.offline, as_json=args.json)
+        _ingest(files, failures, skipped, scope, use_llm=not args.offline, as_json=args.json, links=links)
     )
+
+
+def _links(args: argparse.Namespace) -> tuple[list[str] | None, list[str]]:
+    """(links, paths): arguments with a scheme are links (issue M), then the lines of --urls FILE."""
+    links = [p for p in args.paths if "://" in p]
+    paths = [p for p in args.paths if "://" not in p]
+    if args.urls:
+        try:
+            lines = Path(args.urls).expanduser().read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            why = os_reason(exc) if isinstance(exc, OSError) else "不是 UTF-8 文本"
+            print(f"countybot ingest: --urls {args.urls}：无法读取（{why}）", file=sys.stderr)
+            return None, paths
+        links += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return list(dict.fromkeys(links)), paths
 
 
 def _too_large(path: Path, limit: int) -> str | None:
@@ -107,6 +131,7 @@ async def _ingest(
     *,
     use_llm: bool,
     as_json: bool = False,
+    links: list[str] | None = None,
 ) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -130,7 +155,15 @@ async def _ingest(
             transient=True,
         )
         with progress:
-            task = progress.add_task("ingest", total=len(files))
+            task = progress.add_task("收录", total=len(files) + len(links or []))
+            for url in links or []:  # issue M: each link stored, then fetched by the service
+                progress.update(task, description=url[:40])
+                outcome = await _submit_link(service, scope, url, use_llm)
+                counts[outcome.status] += 1
+                items.append(_json_item(Path(url), outcome) | {"path": url})
+                if outcome.status == "failed":
+                    failures.append((url, outcome.error or "处理失败。"))
+                progress.advance(task)
             for path in files:
                 progress.update(task, description=path.name[:40])
                 if too_large := _too_large(path, settings.max_upload_bytes):
@@ -141,7 +174,7 @@ async def _ingest(
                 try:
                     data = path.read_bytes()
                 except OSError as exc:
-                    failures.append((str(path), f"无法读取文件：{exc.strerror or exc}"))
+                    failures.append((str(path), f"无法读取文件：{os_reason(exc)}"))
                     counts["failed"] += 1
                 else:
                     outcome = await service.submit(
@@ -156,25 +189,36 @@ async def _ingest(
         await service.close()
 
     failed = len(failures)
-    total = len(files) + failed - counts["failed"]
+    total = len(files) + len(links or []) + failed - counts["failed"]
     if as_json:
         _print_json(scope, total, counts, failed, resumed, items, failures, skipped)
         return 1 if failures else 0
     print(
-        f"{total} file(s), scope {scope}: "
-        f"{counts['done']} new, {counts['duplicate']} duplicate, {failed} failed"
+        f"共 {total} 份，范围 {scope}：新增 {counts['done']} 份，重复 {counts['duplicate']} 份，"
+        f"失败 {failed} 份"
     )
     if resumed:
-        print(f"also finished {resumed} report(s) left pending by an earlier run")
+        print(f"另外处理完了上次运行留下的 {resumed} 份报告")
     if failures:
-        print("failed:")
+        print("失败：")
         for path, reason in failures:
             print(f"  {path}: {reason}")
     if skipped:
-        print(f"skipped {len(skipped)} (not reports):")
+        print(f"跳过 {len(skipped)} 个（不是报告）：")
         for path, reason in skipped:
             print(f"  {path}: {reason}")
     return 1 if failures else 0
+
+
+async def _submit_link(service, scope: str, url: str, use_llm: bool):  # type: ignore[no-untyped-def]
+    from bot.fetch.errors import LinkSchemeError
+    from bot.models import ReportOutcome
+    from bot.service_links import LINK_FILENAME
+
+    if not url.lower().startswith(("http://", "https://")):  # nothing to store: refused as written
+        return ReportOutcome(report_id=0, status="failed", digest=None, error=LinkSchemeError.user_message)
+    data = url.encode("utf-8")
+    return await service.submit(scope=scope, sender="cli", data=data, filename=LINK_FILENAME, use_llm=use_llm)
 
 
 def _json_item(path: Path, outcome: object) -> dict:

@@ -24,10 +24,13 @@ async def _status(n: int, *, as_json: bool) -> int:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
+    from bot.commands import store_label
+    from bot.settings import get_settings
     from bot.store.base import utcnow
     from bot.telegram.schedule import last_due
 
-    service = await open_service("status")
+    settings = get_settings()
+    service = await open_service("status", settings)
     if service is None:
         return 2
     try:
@@ -44,6 +47,7 @@ async def _status(n: int, *, as_json: bool) -> int:
     oldest = queue.oldest_pending
     age = (utcnow() - oldest).total_seconds() if oldest else None
     data = {
+        "store": store_label(settings),
         "queue": {
             "depth": queue.depth,
             "pending": queue.pending,
@@ -62,16 +66,18 @@ async def _status(n: int, *, as_json: bool) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     q = data["queue"]
-    print(f"queue: {q['depth']} report(s) waiting ({q['pending']} pending, {q['undelivered']} to deliver)")
-    print(
-        f"oldest pending: {q['oldest_pending'] or '-'}"
-        + (f" ({q['oldest_pending_age_s']:.0f} s)" if age else "")
-    )
-    print(f"paste parts waiting to be joined: {q['parts_waiting']}")
-    print(f"workers seen in the last minute: {len(workers)}")
+    zone = ZoneInfo(settings.timezone)
+    print(f"数据库：{data['store']}")
+    print(f"队列：{q['depth']} 份报告待处理（{q['pending']} 份待摘要，{q['undelivered']} 份待发送）")
+    if oldest is not None:
+        local = oldest.replace(tzinfo=UTC).astimezone(zone)
+        print(f"最早的待处理报告：{local:%Y-%m-%d %H:%M:%S %Z}" + (f"（已等 {age:.0f} 秒）" if age else ""))
+    print(f"等待拼接的分段消息：{q['parts_waiting']} 条")
+    print(f"最近一分钟在线的进程：{len(workers)} 个")
     for w in data["workers"]:
-        print(f"  {w['id']}  (host {w['host']}, pid {w['pid']}, seen {w['seen']})")
-    print(f"next daily digests: {len(upcoming)} subscription(s)")
-    for d in data["next_digests"]:
-        print(f"  chat {d['chat_id']} at {d['at']}")
+        seen = datetime.fromisoformat(w["seen"].removesuffix("Z")).replace(tzinfo=UTC).astimezone(zone)
+        print(f"  {w['id']}（主机 {w['host']}，pid {w['pid']}，{seen:%H:%M:%S %Z}）")
+    print(f"接下来的每日摘要：{len(upcoming)} 个订阅")
+    for _, chat, local_at in upcoming[:n]:
+        print(f"  群 {chat}：{local_at:%Y-%m-%d %H:%M %Z}")
     return 0

@@ -12,7 +12,12 @@ from bot.commands import add_scope_option, open_service, scopes_or_none
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("county", metavar="COUNTY", help="full or short name, simplified or traditional")
+    parser.add_argument(
+        "county",
+        metavar="COUNTY",
+        nargs="+",
+        help="full or short name, either script, any level (临汾, 山西); '临汾 各县': its counties",
+    )
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     add_scope_option(parser)
 
@@ -23,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     scopes = scopes_or_none(args, "targets")
     if scopes is None:
         return 2
-    return asyncio.run(_targets(args.county, scopes, as_json=args.json))
+    return asyncio.run(_targets(" ".join(args.county), scopes, as_json=args.json))
 
 
 async def _targets(query: str, scopes: list[str], *, as_json: bool) -> int:

@@ -38,13 +38,26 @@ class TargetItem(BaseModel):
     status_note: str = ""  # how the status was decided
 
 
+class RollupLine(BaseModel):
+    """One county of a city's (or province's) roll-up: its main targets from its newest report."""
+
+    county: County
+    targets: list[TargetItem] = []  # at most ROLLUP_TARGETS, the newest report's leading ones
+    total: int = 0  # all its targets
+
+
 class TargetsAnswer(BaseModel):
     status: Literal["ok", "ambiguous", "unknown"]
     query: str
-    county: County | None = None
-    candidates: list[County] = []
+    county: County | None = None  # the place (county, city or province: see its level)
+    candidates: list[County] = []  # ambiguous: the places the name may mean (长沙: 长沙市 and 长沙县)
     targets: list[TargetItem] = []  # newest first; a target repeated in several reports is shown once
     reports: int = 0  # reports on this county that were considered
+    # issue L: namesakes at other levels when a province's name was meant (海南: 海南藏族自治州, 海南区)
+    others: list[County] = []
+    suggestions: list[County] = []  # unknown: the closest names (bot/queries/places.py)
+    rollup: list[RollupLine] | None = None  # "/targets 临汾 各县": the counties with targets, one line each
+    rollup_counties: int = 0  # how many counties the city or province has
 
 
 def _unique(counties: Iterable[County]) -> list[County]:
@@ -125,10 +138,13 @@ def merge_targets(rows: Sequence[TargetRow]) -> list[TargetItem]:
     """Stored target figures with their reports -> the answer's items. Newest report first; the same
     (label, value, unit) shown once with its latest date; another value for the same label and period
     goes into `earlier` of the newest one."""
+    # dated reports first, newest first; an undated one after them (by the day it came): it is never
+    # placed in time as if written the day it was received (issue K)
     ordered = sorted(
         rows,
         key=lambda r: (
-            _report_date(r.published, r.received) or date.min,
+            r.published is not None,
+            r.published or date.min,
             r.received or datetime.min,
             r.report_id,
             -r.position,
@@ -149,7 +165,10 @@ def merge_targets(rows: Sequence[TargetRow]) -> list[TargetItem]:
         group = (label, r.unit, r.period) if label else None
         if group is not None and group in groups:
             newest = groups[group]
-            note = f"{r.surface} ({when.isoformat()})" if when else r.surface
+            if r.published is None:
+                note = f"{r.surface} (日期不详 · 收到于 {when.isoformat()})" if when else r.surface
+            else:
+                note = f"{r.surface} ({r.published.isoformat()})"
             if note not in newest.earlier:
                 newest.earlier.append(note)
             continue

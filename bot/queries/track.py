@@ -15,5 +15,6 @@ class TrackAnswer(BaseModel):
     query: str
     county: County | None = None
     candidates: list[County] = []
+    suggestions: list[County] = []  # unknown: the closest names (issue L)
     items: list[TargetStatus] = []  # targets with a status (not 无后续数据), newest period first
     untracked: int = 0  # targets with no later data yet

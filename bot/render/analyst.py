@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.render.common import county_text
+from bot.render.changes import STATUS_ICON
+from bot.render.common import county_text, date_words, figure_number
 from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
 from bot.render.html import esc
 from extract.digest.summary import clip
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from bot.store.analyst import ReportEntry
     from bot.track import TargetStatus, TrackedFigure
 
-STATUS_ICON = {"已完成": "🟢", "接近目标": "🟡", "未完成": "🔴", "进行中": "🔵", "无后续数据": "⚪"}
 STATUS_NAME = {"done": "", "duplicate": "重复", "failed": "失败", "pending": "处理中"}
 
 
@@ -25,8 +25,11 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _figure_meta(f: TrackedFigure) -> str:
+    when = f.report_date.isoformat() if f.report_date else None
+    if f.undated:  # never shown as if the report were dated the day it arrived
+        when = f"日期不详 · 收到于 {when}" if when else "日期不详"
     bits = [
-        f.report_date.isoformat() if f.report_date else None,
+        when,
         f"《{_clip(f.title, 40)}》" if f.title else f"报告 #{f.report_id}",
         f"来源：{f.source}" if f.source else None,
     ]
@@ -34,11 +37,11 @@ def _figure_meta(f: TrackedFigure) -> str:
 
 
 def _not_found(answer: TrackAnswer, command: str) -> str:
-    q = answer.query.strip()[:20]
+    from bot.render import places
+
     if answer.status == "unknown":
-        return f"没有找到「{q}」这个县（区）。请检查县名，例如 {command} 大宁县。"
-    names = "、".join(county_text(c) for c in answer.candidates[:8])
-    return f"「{q}」有好几个地方，请连同市或省名再发一次：{names}"
+        return places.unknown_text(answer.query, answer.suggestions, command)
+    return places.ambiguous_text(answer.query, answer.candidates, command, buttons=False)
 
 
 def _head(answer: TrackAnswer) -> str:
@@ -52,7 +55,7 @@ def track_text(answer: TrackAnswer) -> str:
     head = _head(answer)
     if not answer.items:
         more = f"（{answer.untracked} 项目标尚无后续数据）" if answer.untracked else ""
-        return f"{head}：还没有可以对照结果的目标{more}。"
+        return f"{head}：还没有可以对照实际数字的目标{more}。"
     lines = [f"{head}：目标完成情况 {len(answer.items)} 项（新的时期在前）"]
     if answer.untracked:
         lines[0] += f"，另有 {answer.untracked} 项尚无后续数据"
@@ -72,7 +75,13 @@ def _status_lines(s: TargetStatus, *, html_mode: bool) -> list[str]:
         lines.append(f"   ↪ {e(s.previous_text)}")
     if s.result is not None:
         r = s.result
-        lines.append(f"   ✅ 实际 {e(r.surface)}  {e(_figure_meta(r))}")
+        estimated = "预计 " if r.estimated else ""
+        shown = figure_number(r)[0]  # 下降4.2% / 突破500亿元, as written
+        lines.append(f"   ✅ 实际 {estimated}{e(shown)}  {e(_figure_meta(r))}")
+    if s.estimate_text:
+        lines.append(f"   ↪ {e(s.estimate_text)}")
+    if s.conflict_text:
+        lines.append(f"   ⚠️ {e(s.conflict_text)}")
     if s.note:
         lines.append(f"   {e(s.note)}")
     if html_mode:
@@ -92,7 +101,7 @@ def track_html(answer: TrackAnswer) -> str:
     head = esc(county_text(answer.county) if answer.county else answer.query)
     if not answer.items:
         more = f"（{answer.untracked} 项目标尚无后续数据）" if answer.untracked else ""
-        return f"<b>{head}</b>：还没有可以对照结果的目标{esc(more)}。发送 /targets 查看全部目标。"
+        return f"<b>{head}</b>：还没有可以对照实际数字的目标{esc(more)}。发送 /targets 查看全部目标。"
     lines = [f"<b>{head}</b> 目标完成情况（{len(answer.items)} 项，新的时期在前）"]
     if answer.untracked:
         lines.append(f"另有 {answer.untracked} 项目标尚无后续数据（/targets 可见）。")
@@ -110,9 +119,13 @@ def not_found_html(answer: TrackAnswer, command: str) -> str:
 
 def entry_line(r: ReportEntry) -> str:
     """ "2025-01-10 《政府工作报告》 大宁县" (plain text; escape for HTML)."""
-    title = r.title or r.filename or f"报告 #{r.id}"
+    from bot.service_links import LINK_FILENAME
+
+    # a link report that failed has no title; its stored filename is a marker, not a name (issue M)
+    name = "链接" if r.filename == LINK_FILENAME else r.filename
+    title = r.title or name or f"报告 #{r.id}"
     bits = [
-        r.day.isoformat() if r.day else "日期不详",
+        date_words(r.published, r.received),  # 日期不详 · 收到于 … when the report states no date
         f"《{_clip(title, 30)}》",
         "、".join(r.counties) or "未识别县",
     ]
@@ -125,8 +138,9 @@ def reports_html(entries: Sequence[ReportEntry]) -> str:
     if not entries:
         return "本聊天还没有发送过报告。把报告全文或文件发给我即可。"
     lines = [f"<b>本聊天的报告</b>（最近 {len(entries)} 份，新的在前）", ""]
-    lines += [f"{n}. {esc(entry_line(r))}" for n, r in enumerate(entries, 1)]
-    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除"]
+    # the report's own number (编号): what the buttons, /delete and /fix take, stable as reports come
+    lines += [f"#{r.id} {esc(entry_line(r))}" for r in entries]
+    lines += ["", "点下面的按钮：📄 再看摘要 · 🗑 删除；也可以发送 /delete 编号"]
     return "\n".join(lines)
 
 
@@ -135,8 +149,8 @@ def search_html(query: str, entries: Sequence[ReportEntry]) -> str:
     if not entries:
         return f"没有找到包含「{q}」的报告（只查本聊天的报告和公开报告）。"
     lines = [f"<b>「{q}」</b>：找到 {len(entries)} 份报告（新的在前）", ""]
-    for n, r in enumerate(entries, 1):
-        lines.append(f"{n}. {esc(entry_line(r))}")
+    for r in entries:
+        lines.append(f"#{r.id} {esc(entry_line(r))}")
         if r.snippet:
             lines.append(f"   <i>{esc(_clip(r.snippet, 90))}</i>")
     return "\n".join(lines)

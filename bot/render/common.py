@@ -4,17 +4,19 @@ figures, a county's name with its place, a figure's kind mark and its words."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Literal, Protocol
 
 from extract.digest.order import digest_order, rank_figures
+from extract.figures.signs import figure_number
 from extract.models import County
 
 KIND_ICON = {"target": "🎯", "result": "✅"}
-KIND_WORD = {"target": "目标", "result": "完成"}
+KIND_WORD = {"target": "目标", "result": "实际"}  # one word per concept (issue N)
 
 __all__ = [
-    "KIND_ICON", "KIND_WORD", "county_place", "county_text", "date_words", "digest_order", "figure_words",
-    "rank_figures",
+    "KIND_ICON", "KIND_WORD", "county_place", "county_text", "date_words", "digest_order", "figure_number",
+    "figure_words", "rank_figures",
 ]  # fmt: skip
 UNKNOWN_DATE = "日期不详"
 
@@ -57,3 +59,13 @@ def figure_words(f: Labelled, *, period_in_label: bool = True) -> str:
     label = f.label or ""
     show_period = f.period and (period_in_label or f.period not in label)
     return label + (f"（{f.period}）" if show_period else "")
+
+
+ESTIMATED_WORD = "预计"
+
+
+def figure_parts(f: Labelled, *, period_in_label: bool = True) -> tuple[str, str, str]:
+    """(预计 or "", the number as written, the words after it) of a figure line."""
+    number, label = figure_number(f)
+    words = figure_words(SimpleNamespace(label=label, period=f.period), period_in_label=period_in_label)
+    return (ESTIMATED_WORD if getattr(f, "estimated", False) else ""), number, words

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
-from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_words, rank_figures
+from bot.render.changes import answered_line, update_line
+from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_parts, rank_figures
 from extract.digest.summary import clip
-from extract.models import Digest, Figure
+from extract.models import County, Digest, Figure
 
 if TYPE_CHECKING:
     from bot.queries.period import PeriodDigest
@@ -52,8 +53,9 @@ def _day(d: date | None) -> str | None:
 def figure_line(f: Figure | TargetItem, *, indent: str = "", icon: str | None = None) -> str:
     """ "🎯 <b>45亿元</b> 年度计划投资（2024年）"; `icon` for items that carry no kind (stored targets)."""
     icon = icon or KIND_ICON.get(f.kind or "", "▫️")  # type: ignore[union-attr]
-    line = f"{indent}{icon} <b>{esc(f.surface)}</b>"
-    return line + (" " if f.label else "") + esc(figure_words(f))
+    estimated, number, words = figure_parts(f)  # 预计, 突破500亿元 / 下降6.3%, the label after it
+    line = f"{indent}{icon} " + (f"{estimated} " if estimated else "") + f"<b>{esc(number)}</b>"
+    return line + (" " if words and not words.startswith("（") else "") + esc(words)
 
 
 def hidden_figures(digest: Digest, limit: int = KEY_FIGURES) -> int:
@@ -82,12 +84,17 @@ def render_digest(
 ) -> str:
     """Title, county, date and source, people, summary, highlights, key figures, warnings, backend.
     `received`: when the report reached us, shown only as 收到于 next to 日期不详."""
+    from bot.render.places import corrected_text, no_county_text, place_line
+
     lines: list[str] = [f"<b>{esc(digest.title or '（无标题）')}</b>"]
-    if digest.counties:
-        lines.append("📍 " + "；".join(esc(county_text(c)) for c in digest.counties))
+    lines.append("📍 " + esc(place_line(digest, hint=True) if digest.counties else no_county_text(digest)))
     when = date_words(digest.published, received)
     meta = [x for x in (when, f"来源：{digest.source}" if digest.source else None) if x]
     lines.append("🗓 " + esc(" · ".join(meta)))
+    if digest.url and digest.url.startswith(("http://", "https://")):  # issue M: the link it was read from
+        import html
+
+        lines.append(f'🔗 <a href="{html.escape(digest.url, quote=True)}">原文链接</a>')
     if digest.people:
         people = [f"{p.name}（{p.role}）" if p.role else p.name for p in digest.people[:3]]
         lines.append("👤 " + esc("；".join(people)))
@@ -99,7 +106,7 @@ def render_digest(
     if digest.figures:
         ranked = digest_order(digest)
         limit = max(limit, min(digest.key_figures, KEY_FIGURES_MAX))  # every key figure, ≤ 10
-        lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 完成）"]
+        lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 实际）"]
         lines += [figure_line(f) for f in ranked[:limit]]
         more = len(ranked) - limit
         if more > 0 and more_hint:
@@ -108,6 +115,8 @@ def render_digest(
         lines.append("")
         lines += [f"⚠️ {esc(w)}" for w in digest.warnings[:5]]
     lines += ["", f"<i>{esc(backend_text(digest.backend, digest.sources))}</i>"]
+    if fixed := corrected_text(digest):
+        lines.append(f"✏️ {esc(fixed)}")
     for note in notes:
         lines.append(f"ℹ️ {esc(note)}")
     return "\n".join(lines)
@@ -134,28 +143,38 @@ def _target_source(t: TargetItem) -> str:
 AMBIGUOUS_SHOWN = 8
 
 
-def render_targets(answer: TargetsAnswer, *, command: str = "/targets") -> str:
-    """`command`: the command the user can retry with (/targets, /follow)."""
-    query = esc(_clip(answer.query.strip(), 20))
+def render_targets(answer: TargetsAnswer, *, command: str = "/targets", buttons: bool = False) -> str:
+    """`command`: the command the user can retry with (/targets, /follow); `buttons`: the reply carries
+    choice buttons (bot/telegram/places.py)."""
+    from bot.render import places
+
     if answer.status == "unknown":
-        return f"没有找到「{query}」这个县（区）。请检查县名，例如 {command} 大宁县。"
+        return esc(places.unknown_text(answer.query, answer.suggestions, command))
     if answer.status == "ambiguous":
-        first = answer.candidates[0] if answer.candidates else None
-        example = f"{first.city or first.province or ''}{first.name}" if first else "南京市鼓楼区"
-        lines = [f"「{query}」有好几个地方，请连同市或省名再发一次，例如 {command} {esc(example)}："]
-        lines += [f"• {esc(county_text(c))}" for c in answer.candidates[:AMBIGUOUS_SHOWN]]
-        if len(answer.candidates) > AMBIGUOUS_SHOWN:
-            lines.append(f"……共 {len(answer.candidates)} 个")
-        return "\n".join(lines)
+        return esc(places.ambiguous_text(answer.query, answer.candidates, command, buttons=buttons))
     county = answer.county
     name = county_text(county) if county else answer.query
+    if answer.rollup is not None and county is not None:
+        return _rollup_html(answer, county)
+    tail = ""
+    if answer.others:
+        tail += f"\n\nℹ️ {esc(places.others_text(answer.others))}"
+    if county is not None and county.level == "city":
+        each = f"发送 {command} {esc(county.name)} 各县，查看{places.level_word(county)}各县的目标"
+        tail += f"\n\n{each}（每县一行）。"
     if not answer.targets:
-        seen = f"（已查看 {answer.reports} 份报告）" if answer.reports else "（还没有收到关于它的报告）"
-        return f"<b>{esc(name)}</b> 暂无记录的目标{seen}。"
+        seen = (
+            f"（已查看 {answer.reports} 份报告）"
+            if answer.reports
+            else f"（{places.no_reports_text(county) if county else '还没有收到关于它的报告'}）"
+        )
+        return f"<b>{esc(name)}</b> 暂无记录的目标{seen}。" + tail
     lines = [f"<b>{esc(name)}</b> 的重点目标（来自 {answer.reports} 份报告，最新在前）", ""]
     for t in answer.targets:
         lines.append(
-            figure_line(t, icon=KIND_ICON["target"]) + (f" · <b>{esc(t.status)}</b>" if t.status else "")
+            figure_line(t, icon=KIND_ICON["target"])
+            + (f" · <b>{esc(t.status)}</b>" if t.status else "")
+            + (" · 时期不详" if t.period is None else "")  # no year: never compared (issue K)
         )
         if t.status_note and t.status != "无后续数据":
             lines.append(f"   {esc(t.status_note)}")
@@ -166,6 +185,23 @@ def render_targets(answer: TargetsAnswer, *, command: str = "/targets") -> str:
         src = _target_source(t)
         if src:
             lines.append(f"   <i>{esc(src)}</i>")
+    return "\n".join(lines) + tail
+
+
+def _rollup_html(answer: TargetsAnswer, place: County) -> str:
+    from bot.render import places
+
+    rollup = answer.rollup or []
+    lines = [f"<b>{esc(places.rollup_head(place, rollup, answer.rollup_counties))}</b>"]
+    if rollup:
+        lines.append("")
+    for line in rollup:
+        items = "；".join(
+            f"{KIND_ICON['target']} <b>{esc(surface)}</b> {esc(words)}".rstrip()
+            for surface, words in places.rollup_items(line)
+        )
+        more = f"（共 {line.total} 项）" if line.total > len(line.targets) else ""
+        lines.append(f"• <b>{esc(line.county.name)}</b>：{items}{more}")
     return "\n".join(lines)
 
 
@@ -191,6 +227,12 @@ def render_period(
             if r.summary:
                 lines.append(esc(_clip(r.summary, 200)))
             lines += [figure_line(f, indent="   ") for f in r.figures[:per_report]]
+            if r.answered:  # what the report changed: the same line as under its digest
+                lines.append(f"   📈 {esc(answered_line(r.answered))}")
+    if digest.updates:
+        lines += ["", "<b>📈 目标完成情况更新</b>"]
+        lines += [esc(update_line(s)) for s in digest.updates]
+        lines.append("发送 /track 县名 查看对照详情。")
     return "\n".join(lines)
 
 

@@ -16,7 +16,15 @@ from sqlalchemy import and_, delete, exists, or_, select
 
 from bot.store.base import Database
 from bot.store.reports import _county_cond
-from bot.store.tables import DigestRow, FigureTable, MessagePart, Report, ReportCounty
+from bot.store.tables import (
+    CorrectionRow,
+    DigestRow,
+    FigureTable,
+    MessagePart,
+    Report,
+    ReportCounty,
+    ReportMessage,
+)
 from bot.track import TrackedFigure, infer_qualifier
 
 SEARCH_LIMIT = 20
@@ -52,7 +60,8 @@ class ReportEntry:
 
     @property
     def day(self) -> date | None:
-        return self.published or (self.received.date() if self.received else None)
+        """The report's own date; None when it states none (shown 日期不详 · 收到于…, issue K)."""
+        return self.published
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,8 @@ class Analyst:
                 FigureTable.kind,
                 FigureTable.period,
                 FigureTable.quote,
+                FigureTable.qualifier,
+                FigureTable.estimated,
                 Report.id.label("report_id"),
                 Report.published,
                 Report.received,
@@ -126,9 +137,12 @@ class Analyst:
                 kind=r.kind if r.kind in ("target", "result") else None,
                 period=r.period,
                 quote=r.quote or "",
-                qualifier=infer_qualifier(r.surface, r.quote or ""),
+                qualifier=r.qualifier or infer_qualifier(r.surface, r.quote or ""),
+                estimated=bool(r.estimated),
+                undated=r.published is None,  # report_date is then the day it was received
             )
-            out.append(((when or date.min, r.report_id, r.position), fig))
+            # ordered by the report's own date: an undated one never sits where the day it came would put it
+            out.append(((r.published or date.min, r.report_id, r.position), fig))
         out.sort(key=lambda x: x[0])
         return [f for _, f in out]
 
@@ -205,7 +219,7 @@ class Analyst:
             dup = select(Report.id).where(Report.duplicate_of == report_id, Report.scope == scope)
             ids = [report_id, *(await conn.execute(dup)).scalars()]
             # explicit deletes: do not rely on ON DELETE CASCADE being enabled on every connection
-            for table in (FigureTable, ReportCounty, DigestRow, MessagePart):
+            for table in (FigureTable, ReportCounty, DigestRow, MessagePart, CorrectionRow, ReportMessage):
                 await conn.execute(delete(table).where(table.report_id.in_(ids)))
             await conn.execute(delete(Report).where(Report.id.in_(ids)))
         return Deleted(reports=len(ids), sha256=found[0], text=found[1])

@@ -53,14 +53,13 @@ class LLMLog:
 
     async def forget(self, doc_sha256: str, keys: list[str]) -> int:
         """A deleted report's traces: the cache entries of its text (by hash, or by `keys` for entries
-        written before the hash was stored) and the call-log rows of its LLM calls (their rejected
-        parts and overrides quote the text). Returns the rows removed."""
+        written before the hash was stored) removed, and its LLM calls' prompts, answers and quotes
+        (forget_document). Returns the rows removed or changed."""
         keys = [clip(LLMCacheRow.key, k) for k in keys]
         async with self.db.write() as conn:
             mine = or_(LLMCacheRow.doc_sha256 == doc_sha256, LLMCacheRow.key.in_(keys))
             cache = await conn.execute(delete(LLMCacheRow).where(mine))
-            calls = await conn.execute(delete(LLMCall).where(LLMCall.doc_sha256 == doc_sha256))
-        return cache.rowcount + calls.rowcount
+        return cache.rowcount + await self.forget_document(doc_sha256)
 
     async def log_call(
         self,
@@ -80,6 +79,20 @@ class LLMLog:
         )
         async with self.db.write() as conn:
             await conn.execute(insert(LLMCall).values(fit(LLMCall, values)))
+
+    async def forget_document(self, doc_sha256: str) -> int:
+        """A deleted report's text leaves the call log too: each of its calls keeps its time, model, tokens
+        and outcome, and loses the prompt, the answer and every quote (issue N). Returns the calls changed."""
+        async with self.db.write() as conn:
+            rows = (
+                await conn.execute(select(LLMCall.id, LLMCall.data).where(LLMCall.doc_sha256 == doc_sha256))
+            ).all()
+            for row_id, data in rows:
+                rec = CallRecord.model_validate_json(data)
+                gone = {"messages": [], "response": None, "rejected": [], "overrides": [], "error": None}
+                bare = rec.model_copy(update={**gone, "forgotten": True}).model_dump_json()
+                await conn.execute(update(LLMCall).where(LLMCall.id == row_id).values(data=bare))
+        return len(rows)
 
     async def calls(self, limit: int = 100) -> list[CallRow]:
         stmt = (

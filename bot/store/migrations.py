@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Connection,
     DateTime,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    false,
     inspect,
     select,
     text,
@@ -100,6 +102,30 @@ def _m005_forget(conn: Connection) -> None:
     if "ix_llm_cache_doc" not in {i["name"] for i in inspect(conn).get_indexes("llm_cache")}:
         t = Table("llm_cache", MetaData(), Column("doc_sha256", String(64)))
         Index("ix_llm_cache_doc", t.c.doc_sha256).create(conn)
+def _m004_corrections(conn: Connection) -> None:
+    # issue L: the corrections and report_messages tables (tables.py); nothing else changes
+    Base.metadata.create_all(conn, checkfirst=True)
+
+
+def _m006_source_url(conn: Connection) -> None:
+    # issue M: the link a report was read from; looked up by scope and link (the same link is one report)
+    _add_columns(conn, "reports", [Column("source_url", String(2048), nullable=True)])
+    indexes = {i["name"] for i in inspect(conn).get_indexes("reports")}
+    if "ix_reports_scope_source_url" not in indexes:
+        t = Table("reports", MetaData(), Column("scope", String(64)), Column("source_url", String(2048)))
+        Index("ix_reports_scope_source_url", t.c.scope, t.c.source_url).create(conn)
+
+
+def _m009_figure_shape(conn: Connection) -> None:
+    # ktrack: a result's qualifier as written (突破500亿元) and 预计 estimates, for tracking
+    _add_columns(
+        conn,
+        "figures",
+        [
+            Column("qualifier", String(20), nullable=True),
+            Column("estimated", Boolean(), nullable=False, server_default=false()),
+        ],
+    )
 
 
 MIGRATIONS: list[tuple[int, str, Migration]] = [
@@ -110,11 +136,13 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     ),
     (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
     (3, "several workers: message parts, report leases, digest claims, worker heartbeats", _m003_workers),
+    (4, "corrections of a report's county or date; which report a digest message shows", _m004_corrections),
     (5, "deletion: LLM cache entries keyed by the text they digest", _m005_forget),
+    (6, "reports.source_url: the link a report was read from (issue M)", _m006_source_url),
+    (9, "figures.qualifier and figures.estimated: results as written, for tracking", _m009_figure_shape),
 ]
 
 LATEST = MIGRATIONS[-1][0]
-NUMBERS = [number for number, _, _ in MIGRATIONS]
 
 
 def _applied(conn: Connection) -> set[int]:
@@ -125,7 +153,7 @@ def _applied(conn: Connection) -> set[int]:
 
 
 async def migrate(engine: AsyncEngine) -> int:
-    """Apply every migration newer than the database; returns the schema version reached."""
+    """Apply every migration the database has not had; returns the highest schema version."""
     attempts = 5
     for attempt in range(attempts):
         try:
@@ -140,11 +168,12 @@ async def migrate(engine: AsyncEngine) -> int:
 
 
 async def _migrate_once(engine: AsyncEngine) -> int:
+    # every migration not yet recorded, in number order — not only those above the highest: numbers are
+    # reserved per branch (4, 5, 6 …), so a database may have 9 before a later-merged 6 (each migration
+    # skips work already present)
     async with engine.begin() as conn:
         applied = await conn.run_sync(_applied)
     version = max(applied, default=0)
-    # by number, not by the highest applied: numbers are reserved per branch (4, 5, 6 …), so a
-    # database may have 5 before the 4 of a branch merged later
     for number, description, fn in MIGRATIONS:
         if number in applied:
             continue

@@ -14,7 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.store.analyst import Analyst
 from bot.store.base import Database, to_naive_utc, utcnow
 from bot.store.chats import Chats
+from bot.store.corrections import Corrections
 from bot.store.db import make_engine
+from bot.store.links import Links
 from bot.store.llm import LLMLog
 from bot.store.migrations import migrate
 from bot.store.queue import Queue
@@ -33,6 +35,8 @@ class Store:
         self.llm = LLMLog(db)
         self.analyst = Analyst(db)  # tracked figures, report lists, search, delete (issue I)
         self.queue = Queue(db, self.reports)  # parts, leases, heartbeats (bot/store/queue.py)
+        self.links = Links(db)  # the link a report was read from (issue M)
+        self.corrections = Corrections(db)  # county/date corrections, digest messages (issue L)
 
     @classmethod
     async def open(cls, url: str | URL, *, name: str | None = None) -> Store:

@@ -314,9 +314,13 @@ class Reports:
     # ---- targets and period digests ------------------------------------------------------------
 
     async def target_rows(
-        self, county: str, city: str | None, province: str | None, scopes: Sequence[str]
+        self, county: str, city: str | None, province: str | None, scopes: Sequence[str], under: str = ""
     ) -> list[TargetRow]:
+        """A county's target figures; under="city"/"province": those of every county of the city or
+        province named `county` (issue L's roll-up)."""
         figure_cols = [getattr(FigureTable, name) for name in FigureRow.__dataclass_fields__]
+        by = {"city": FigureTable.city, "province": FigureTable.province}.get(under)
+        where = _county_cond(FigureTable, county, city, province) if by is None else by == county
         stmt = (
             select(
                 *figure_cols,
@@ -327,11 +331,11 @@ class Reports:
                 Report.source,
             )
             .join(Report, Report.id == FigureTable.report_id)
-            .where(_county_cond(FigureTable, county, city, province))
+            .where(where)
             .where(FigureTable.kind == "target", Report.status == "done", Report.scope.in_(list(scopes)))
         )
         async with self.db.read() as conn:
-            return [TargetRow(*r) for r in (await conn.execute(stmt)).all()]
+            return [TargetRow(**r._mapping) for r in (await conn.execute(stmt)).all()]
 
     async def county_report_count(
         self, county: str, city: str | None, province: str | None, scopes: Sequence[str]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from extract.models import County, Figure
@@ -24,6 +24,9 @@ class FigureRow:
     period: str | None
     quote: str
     surface: str
+    # keyword-only (rows built by name): a result as written, for tracking (migration 9)
+    qualifier: str | None = field(default=None, kw_only=True)  # 突破, 左右 …
+    estimated: bool = field(default=False, kw_only=True)  # a 预计… result
 
     @classmethod
     def of(cls, f: Figure, position: int, owner: County | None) -> FigureRow:
@@ -39,6 +42,8 @@ class FigureRow:
             period=f.period,
             quote=f.quote,
             surface=f.surface,
+            qualifier=f.qualifier,
+            estimated=f.estimated,
         )
 
 

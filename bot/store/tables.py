@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     Double,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -45,6 +47,7 @@ class Report(Base):
         Index("ix_reports_scope_received", "scope", "received"),
         Index("ix_reports_status", "status"),
         Index("ix_reports_chat_delivered", "chat_id", "delivered_at"),
+        Index("ix_reports_scope_source_url", "scope", "source_url"),  # issue M (migration 6)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -71,6 +74,9 @@ class Report(Base):
     worker: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # issue M (migration 6): the link a report was read from (as the user sent it); the same link in a
+    # scope is one report
+    source_url: Mapped[str | None] = mapped_column(String(2048))
 
 
 class DigestRow(Base):
@@ -106,6 +112,9 @@ class FigureTable(Base):
     period: Mapped[str | None] = mapped_column(String(100))
     quote: Mapped[str] = mapped_column(Text, default="")
     surface: Mapped[str] = mapped_column(String(100))
+    # migration 9 (ktrack): what tracking reads of a result as written
+    qualifier: Mapped[str | None] = mapped_column(String(20), nullable=True)  # 突破, 左右, 以上 …
+    estimated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 预计…
 
 
 class ReportCounty(Base):
@@ -222,3 +231,34 @@ class LLMCacheRow(Base):
     data: Mapped[str] = mapped_column(Text)  # Digest JSON
     # the text the entry is about, so deleting a report finds it whatever model made it (migration 5)
     doc_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class CorrectionRow(Base):
+    """A person's correction of a report's county and/or date (issue L, migration 4): who, when, what was
+    extracted before (JSON: counties and date as the digest had them), what it was set to."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_report", "report_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    by: Mapped[str | None] = mapped_column(String(200))  # "tg:<user id>", "cli:<user>"
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)  # the chat it was made in (NULL: the CLI)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    county: Mapped[str | None] = mapped_column(String(100))  # NULL: the county was not changed
+    city: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    level: Mapped[str | None] = mapped_column(String(10))
+    published: Mapped[date | None] = mapped_column(Date)  # NULL: the date was not changed
+    before: Mapped[str] = mapped_column(Text)  # {"counties": [...], "published": "YYYY-MM-DD"|null}
+
+
+class ReportMessage(Base):
+    """Which report a digest message the bot sent shows (migration 4): a reply to a digest (a county
+    name, /fix) finds its report, also after a restart."""
+
+    __tablename__ = "report_messages"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))

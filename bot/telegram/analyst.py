@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot import analyst
 from bot.models import chat_scope
+from bot.queries.track import TrackAnswer
 from bot.render.analyst import entry_line, not_found_html, reports_html, search_html, track_html
 from bot.render.html import esc, render_digest
 from bot.telegram.access import ADMINS_ONLY, is_admin
@@ -36,13 +37,25 @@ def _scopes(chat_id: int) -> list[str]:
     return [chat_scope(chat_id), "public"]
 
 
+async def _choices(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, answer: TrackAnswer, command: str
+) -> InlineKeyboardMarkup | None:
+    """A button per place the name may mean, or per closest name (issue L; bot/telegram/fix.py)."""
+    from bot.telegram.fix import place_buttons
+
+    places = answer.candidates if answer.status == "ambiguous" else answer.suggestions
+    if answer.status == "ok" or not places:
+        return None
+    return place_buttons(places, command, await chat_script(get_state(context), update.effective_chat.id))
+
+
 async def cmd_track(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = _query(context)
     if not query:
         await reply(update, context, "用法：/track 县名，例如 /track 大宁")
         return
     answer = await analyst.track(get_state(context).svc, query, _scopes(update.effective_chat.id))
-    await reply(update, context, track_html(answer))
+    await reply(update, context, track_html(answer), markup=await _choices(update, context, answer, "k"))
 
 
 async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,45 +66,64 @@ async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = get_state(context)
     chat_id = update.effective_chat.id
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    answer, png = await analyst.chart(state.svc, query, _scopes(chat_id))
+    script = await chat_script(state, chat_id)
+    answer, png = await analyst.chart(state.svc, query, _scopes(chat_id), script=script)
     if answer.status != "ok" or answer.county is None:
-        await reply(update, context, not_found_html(answer, "/chart"))
+        markup = await _choices(update, context, answer, "c")
+        await reply(update, context, not_found_html(answer, "/chart"), markup=markup)
         return
     if png is None:
         await reply(update, context, f"{esc(answer.county.name)} 还没有目标或实际数字可以画图。")
         return
-    caption = (
-        f"<b>{esc(analyst.county_title(answer.county))}</b> 目标与实际（◇ 目标 · ● 实际）\n/track 看文字版"
-    )
+    # the chart's own title says 目标与实际, or 实际数字变化 for a county with results only
+    caption = f"<b>{esc(analyst.county_title(answer.county))}</b> 图表（◇ 目标 · ● 实际）\n/track 看文字版"
     await context.bot.send_photo(
         chat_id,
-        InputFile(png, filename=f"{answer.county.name}.png"),
-        caption=convert(caption, await chat_script(state, chat_id)),
+        InputFile(png, filename=convert(f"{answer.county.name}.png", script)),
+        caption=convert(caption, script),
         parse_mode=ParseMode.HTML,
     )
 
 
+TRACK_WORDS = ("对照", "對照", "完成情况", "完成情況")  # /export 大宁 对照: the tracking view
+
+
 async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = _query(context)
+    words = _query(context).split()
+    track = bool(words) and words[-1] in TRACK_WORDS
+    query = " ".join(words[:-1] if track else words)
     if not query:
         await reply(
-            update, context, "用法：/export 县名，例如 /export 大宁（发送 CSV 文件，可用 Excel 打开）"
+            update,
+            context,
+            "用法：/export 县名，例如 /export 大宁（每个数字一行的 CSV 文件，可用 Excel 打开）；"
+            "/export 大宁 对照：每个目标一行，目标、实际、差值和完成情况对照。",
         )
         return
     state = get_state(context)
     chat_id = update.effective_chat.id
-    answer, data, n = await analyst.export(state.svc, query, _scopes(chat_id), "csv")
+    script = await chat_script(state, chat_id)
+    answer, data, n = await analyst.export(
+        state.svc, query, _scopes(chat_id), "csv", track=track, script=script
+    )
     if answer.status != "ok" or answer.county is None:
-        await reply(update, context, not_found_html(answer, "/export"))
+        markup = await _choices(update, context, answer, "e")
+        await reply(update, context, not_found_html(answer, "/export"), markup=markup)
         return
     if not n:
-        await reply(update, context, f"{esc(answer.county.name)} 还没有可以导出的数字。")
+        what = "目标" if track else "数字"
+        await reply(update, context, f"{esc(answer.county.name)} 还没有可以导出的{what}。")
         return
-    caption = f"{esc(answer.county.name)}：{n} 个数字（UTF-8 CSV，可直接用 Excel 打开）"
+    if track:
+        caption = f"{esc(answer.county.name)}：{n} 项目标的完成情况对照（UTF-8 CSV，可直接用 Excel 打开）"
+        name = f"{answer.county.name}-完成情况.csv"
+    else:
+        caption = f"{esc(answer.county.name)}：{n} 个数字（UTF-8 CSV，可直接用 Excel 打开）"
+        name = f"{answer.county.name}-数字.csv"
     await context.bot.send_document(
         chat_id,
-        InputFile(data, filename=f"{answer.county.name}-数字.csv"),
-        caption=convert(caption, await chat_script(state, chat_id)),
+        InputFile(data, filename=convert(name, script)),
+        caption=convert(caption, script),
         parse_mode=ParseMode.HTML,
     )
 
@@ -110,10 +142,10 @@ async def cmd_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 def _buttons(entries: list) -> InlineKeyboardMarkup:
     rows = []
-    for n, r in enumerate(entries, 1):
-        row = [InlineKeyboardButton(f"🗑 {n}", callback_data=f"rep:del:{r.id}")]
+    for r in entries:  # labelled with the number the list shows and /delete takes
+        row = [InlineKeyboardButton(f"🗑 #{r.id}", callback_data=f"rep:del:{r.id}")]
         if r.status in ("done", "duplicate"):
-            row.insert(0, InlineKeyboardButton(f"📄 {n}", callback_data=f"rep:show:{r.id}"))
+            row.insert(0, InlineKeyboardButton(f"📄 #{r.id}", callback_data=f"rep:show:{r.id}"))
         rows.append(row)
     return InlineKeyboardMarkup(rows)
 
@@ -165,7 +197,7 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     scope = chat_scope(update.effective_chat.id)
     arg = _query(context).lstrip("#")
     if arg and not arg.isdecimal():
-        await reply(update, context, "用法：/delete 或 /delete 报告编号（编号见 /reports 的按钮）")
+        await reply(update, context, "用法：/delete 或 /delete 编号（编号是 /reports 列表里 # 后面的数字）")
         return
     if len(arg) > 18:  # as the buttons' pattern: no report has such a number (and 64 bits would overflow)
         await reply(update, context, _NO_REPORT)
@@ -203,7 +235,10 @@ async def on_report_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await query.answer(convert(_NO_REPORT, script)[:200], show_alert=True)
             return
         await query.answer()
-        await send_html(context.bot, chat_id, render_digest(digest, more_hint=False), script=script)
+        sent: list[int] = []  # a reply to the digest shown again (a place's name, /fix) finds the report
+        text = render_digest(digest, more_hint=False)
+        await send_html(context.bot, chat_id, text, script=script, sent_ids=sent)
+        await state.svc.store.corrections.remember_messages(chat_id, sent, report_id)
     elif action == "del":
         problem = await _ask_delete(update, context, report_id)
         await query.answer(convert(problem, script)[:200] if problem else None, show_alert=bool(problem))

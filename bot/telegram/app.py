@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import analyst, commands, durable, menu, reports, schedule
+from bot.telegram import analyst, commands, durable, fix, menu, reports, schedule
 from bot.telegram.access import gate
 from bot.telegram.durable import DurableUpdates, WorkerApplication
 from bot.telegram.errors import install_token_redaction, on_error
@@ -83,7 +83,9 @@ def build_application(
     )
     state = app.bot_data["state"] = BotState(settings=settings, service=service, owns_service=service is None)
     # paste parts go to the database on arrival and are joined by whichever worker gets there first
-    state.joiner = StoredJoiner(settings.join_window_s, lambda: state.svc)
+    state.joiner = StoredJoiner(
+        settings.join_window_s, lambda: state.svc, min_part=settings.join_min_chars
+    )
     app.bot_data["updates"] = updates
     register(app)
     app.add_error_handler(on_error)
@@ -95,7 +97,8 @@ def register(app: Application) -> None:
     messages = filters.UpdateType.MESSAGE  # not edits, not channel posts
     app.add_handler(TypeHandler(Update, gate), group=-1)
     for names, callback in (
-        (("start", "help"), commands.cmd_help),
+        (("start",), commands.cmd_start),
+        (("help",), commands.cmd_help),
         (("targets",), commands.cmd_targets),
         (("script",), commands.cmd_script),
         (("digest",), commands.cmd_digest),
@@ -112,13 +115,19 @@ def register(app: Application) -> None:
         (("search",), analyst.cmd_search),
         (("following",), analyst.cmd_following),
         (("unfollow",), analyst.cmd_unfollow),
+        (("fix",), fix.cmd_fix),
     ):
         app.add_handler(CommandHandler(names, callback, filters=messages))
     app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:"))
+    app.add_handler(CallbackQueryHandler(commands.on_start_button, pattern=r"^start:(send|targets|daily)$"))
     app.add_handler(CallbackQueryHandler(analyst.on_report_button, pattern=r"^rep:\w+:\d{1,18}$"))
+    app.add_handler(CallbackQueryHandler(fix.on_fix_button, pattern=r"^fix:"))  # a county for a report
+    app.add_handler(CallbackQueryHandler(fix.on_place_button, pattern=r"^pl:"))  # 长沙: city or county
     app.add_handler(CallbackQueryHandler(commands.on_stale_button))  # validated there: never an error
     app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, analyst.on_edited))
     app.add_handler(MessageHandler(messages & filters.Document.ALL, reports.on_document))
+    # a reply with a place's name to a digest that found none (anything else goes on to on_text)
+    app.add_handler(MessageHandler(messages & filters.REPLY & filters.TEXT & ~filters.COMMAND, fix.on_reply))
     app.add_handler(
         MessageHandler(messages & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, reports.on_text)
     )

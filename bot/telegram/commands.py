@@ -6,10 +6,11 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.analyst import targets_with_status
+from bot.analyst import period_updates, targets_with_status
+from bot.queries.targets import TargetsAnswer
 from bot.render.html import esc, render_figures, render_period, render_targets
 from bot.service import chat_scope
 from bot.settings import format_clock, parse_clock
@@ -24,10 +25,31 @@ log = logging.getLogger("countybot.telegram")
 
 HELP = f"""<b>countybot · 县域报告摘要</b>
 把县政府的新闻或会议报告发给我：直接粘贴全文，或发送 {" / ".join(SUPPORTED_DESCRIPTION.split("、"))} 文件。
-我会整理出哪个县、谁讲话、要点和关键数字（🎯 目标 · ✅ 完成），数字都摘自原文。
+我会整理出哪个县、谁讲话、要点和关键数字（🎯 目标 · ✅ 实际），数字都摘自原文。
 
 {menu.help_lines()}
 群里：回复一条报告发送 /report，或发文件并在说明里写 /report；订阅和关注由群管理员设置。"""
+# /start: what the bot is for in three lines and a button for each thing to try; /help has the full list
+START = """<b>countybot · 县域报告摘要</b>
+1. 粘贴或上传一份县政府报告，几秒后收到摘要：哪个县、谁讲话、关键数字（都摘自原文）。
+2. 问某县的目标完成得怎样：/targets 县名。
+3. 每天定时在本聊天收到摘要：/subscribe 08:00。全部命令见 /help。"""
+START_BUTTONS = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton("📄 怎么发报告", callback_data="start:send"),
+            InlineKeyboardButton("🎯 查某县目标", callback_data="start:targets"),
+            InlineKeyboardButton("⏰ 每日摘要", callback_data="start:daily"),
+        ]
+    ]
+)
+START_ANSWERS = {
+    "send": "直接把报告全文粘贴过来（太长可以分几条连续发），或发送 "
+    + " / ".join(SUPPORTED_DESCRIPTION.split("、"))
+    + " 文件。在群里：回复一条报告发送 /report。",
+    "targets": "发送 /targets 县名，例如 /targets 大宁：列出该县各份报告里的重点目标和完成情况；"
+    "/track 县名 只看已有实际数字的目标。",
+}
 HINT = "这看起来不像一份报告。请粘贴报告全文或发送文件；查询某县的目标可以发送 /targets 县名。"
 _SIMPLIFIED = {"简", "簡", "简体", "簡體", "简体中文", "s", "simplified", "zh-cn", "zh-hans"}
 _TRADITIONAL = {"繁", "繁体", "繁體", "繁体中文", "繁體中文", "t", "traditional", "zh-tw", "zh-hant"}
@@ -35,6 +57,21 @@ _TRADITIONAL = {"繁", "繁体", "繁體", "繁体中文", "繁體中文", "t", 
 
 async def cmd_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, context, HELP, quote=False)
+
+
+async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, context, START, quote=False, markup=START_BUTTONS)
+
+
+async def on_start_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    what = (query.data or "").removeprefix("start:")
+    await query.answer()
+    if what == "daily":
+        text = await _subscription_text(get_state(context), update.effective_chat.id)
+    else:
+        text = START_ANSWERS[what]
+    await reply(update, context, text, quote=False)
 
 
 async def cmd_script(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -63,7 +100,20 @@ async def answer_targets(update: Update, context: ContextTypes.DEFAULT_TYPE, que
     state = get_state(context)
     chat_id = update.effective_chat.id
     answer = await targets_with_status(state.svc, query, [chat_scope(chat_id), "public"])
-    await reply(update, context, render_targets(answer))
+    text, markup = targets_reply(answer, "t", await chat_script(state, chat_id))
+    await reply(update, context, text, markup=markup)
+
+
+def targets_reply(
+    answer: TargetsAnswer, command: str, script: Script, *, name: str = "/targets"
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The answer's HTML and its choice buttons: the places a name may mean (长沙), the closest names to
+    an unknown one, a province's namesakes (海南)."""
+    from bot.telegram.fix import place_buttons
+
+    places = {"ambiguous": answer.candidates, "unknown": answer.suggestions}.get(answer.status, answer.others)
+    markup = place_buttons(places, command, script) if places else None
+    return render_targets(answer, command=name, buttons=markup is not None), markup
 
 
 async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,6 +130,7 @@ async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not digest.totals.get("reports"):
         await reply(update, context, "过去 24 小时本聊天没有收到报告。")
         return
+    digest = await period_updates(state.svc, digest, [chat_scope(chat_id), "public"])
     await reply(update, context, render_period(digest, tz=state.tz), quote=False)
 
 
@@ -181,7 +232,8 @@ async def cmd_follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat_id = update.effective_chat.id
     answer = await state.svc.targets(query, [chat_scope(chat_id), "public"])
     if answer.status != "ok" or answer.county is None:
-        await reply(update, context, render_targets(answer, command="/follow"))
+        text, markup = targets_reply(answer, "f", await chat_script(state, chat_id), name="/follow")
+        await reply(update, context, text, markup=markup)
         return
     await state.svc.follow(chat_id, answer.county.name)
     tail = "" if await state.svc.subscription(chat_id) else "\n发送 /subscribe 开启每日摘要。"

@@ -3,7 +3,8 @@
 A client sends a paste longer than 4096 characters as several messages back to back. Parts from the
 same key (user + chat + origin) arriving within `window_s` of the previous one are one report: each part
 is stored on arrival, and the first part's handler waits until the window passes quietly and gets the
-joined report (StoredJoiner); `join_parts` glues the texts.
+joined report (StoredJoiner); `join_parts` glues the texts. A first message too short to have been cut at
+the limit does not wait: it is a report at once (a later part still joins a paste whose window is open).
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ class StoredJoiner:
 
     GRACE_S = 1.0
 
-    def __init__(self, window_s: float, service: Callable[[], Service]) -> None:
+    def __init__(self, window_s: float, service: Callable[[], Service], *, min_part: int = 0) -> None:
         self.window_s = window_s
+        self.min_part = min_part  # COUNTYBOT_JOIN_MIN_CHARS: a shorter first message never waits
         self._svc = service
 
     async def pending(self, key: Hashable) -> bool:
@@ -66,22 +68,25 @@ class StoredJoiner:
         the report id of the joined paste (leased to this worker: it processes the report); later parts'
         handlers return None at once. None also when another worker joined the parts first."""
         await self._svc().add_part(key_text(key), chat_id, sender, message_id, text)
-        return await self.join(key) if first else None
+        return await self.join(key, text) if first else None
 
-    async def join(self, key: Hashable) -> int | None:
-        """The first part's handler, once its part is stored: wait for the window to pass quietly, then
-        the report id of the joined paste (leased to this worker), or None when another worker joined."""
+    async def join(self, key: Hashable, text: str) -> int | None:
+        """The first part's handler, once its part (`text`) is stored: wait for the window to pass
+        quietly, then the report id of the joined paste (leased to this worker), or None when another
+        worker joined."""
         svc = self._svc()
         name = key_text(key)
+        # only a message long enough to have been cut at Telegram's limit waits for the rest of its paste
+        window = self.window_s if len(text) >= self.min_part else 0.0
         while True:
-            quiet_at = await svc.part_quiet_at(name, self.window_s)
+            quiet_at = await svc.part_quiet_at(name, window)
             if quiet_at is None:
                 return None  # joined by another worker
             wait = (quiet_at - utcnow()).total_seconds()
             if wait > 0:
                 await asyncio.sleep(wait + 0.01)
                 continue
-            rid = await svc.join_parts(name, self.window_s, join_parts, own=True)
+            rid = await svc.join_parts(name, window, join_parts, own=True)
             if rid is not None:
                 return rid
             await asyncio.sleep(0.05)  # a part arrived meanwhile, or another worker is joining: look again

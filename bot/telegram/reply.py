@@ -51,11 +51,14 @@ async def send_html(
     script: Script = "simplified",
     reply_to: int | None = None,
     markup: InlineKeyboardMarkup | None = None,
+    sent_ids: list[int] | None = None,
 ) -> int:
     """Send Telegram HTML in as many messages as needed (the button goes on the last); returns how many.
     If Telegram rejects the HTML, the same chunk goes again as plain text; if it finds a chunk too long
-    (it counts after parsing entities, and its limit has changed before), that chunk is split in halves."""
-    return await _send_chunks(bot, chat_id, split_html(convert(text, script)), reply_to, markup, MAX_MESSAGE)
+    (it counts after parsing entities, and its limit has changed before), that chunk is split in halves.
+    `sent_ids`: filled with the sent messages' ids (a digest's messages, for replies to them)."""
+    chunks = split_html(convert(text, script))
+    return await _send_chunks(bot, chat_id, chunks, reply_to, markup, MAX_MESSAGE, sent_ids)
 
 
 async def _send_chunks(
@@ -65,6 +68,7 @@ async def _send_chunks(
     reply_to: int | None,
     markup: InlineKeyboardMarkup | None,
     limit: int,
+    sent_ids: list[int] | None = None,
 ) -> int:
     sent = 0
     for n, chunk in enumerate(chunks):
@@ -78,7 +82,7 @@ async def _send_chunks(
                 message_id=reply_to, allow_sending_without_reply=True
             )
         try:
-            await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML, **kwargs)
+            message = await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML, **kwargs)
         except BadRequest as exc:
             if _is_too_long(exc) and limit > MIN_SPLIT:
                 smaller = split_html(chunk, limit // 2)
@@ -88,13 +92,21 @@ async def _send_chunks(
                     len(smaller),
                 )
                 sent += await _send_chunks(
-                    bot, chat_id, smaller, reply_to if n == 0 else None, markup if last else None, limit // 2
+                    bot,
+                    chat_id,
+                    smaller,
+                    reply_to if n == 0 else None,
+                    markup if last else None,
+                    limit // 2,
+                    sent_ids,
                 )
                 continue
             if not _is_parse_error(exc):
                 raise
             log.warning("Telegram rejected our HTML in chat %s (%s); sending plain text", chat_id, exc)
-            await bot.send_message(chat_id, html_to_plain(chunk), **kwargs)
+            message = await bot.send_message(chat_id, html_to_plain(chunk), **kwargs)
+        if sent_ids is not None:
+            sent_ids.append(message.message_id)
         sent += 1
     return sent
 

@@ -29,6 +29,7 @@ from bot.telegram import uploads
 from bot.telegram.commands import HINT, answer_targets
 from bot.telegram.delivery import DUPLICATE_NOTE, deliver, send_outcome  # noqa: F401  (their old home)
 from bot.telegram.intents import looks_like_report, targets_query
+from bot.telegram.links import hidden_links, on_links, shared_links
 from bot.telegram.reply import chat_script, get_state, reply, send_html, typing
 from bot.telegram.state import BotState
 from extract.models import Script
@@ -85,6 +86,10 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user_id = update.effective_user.id if update.effective_user else None
     key = (chat.id, user_id, _origin_key(msg))
     pending = await state.joiner.pending(key)  # parts of this key stored by any worker wait to be joined
+    links = shared_links(text, hidden_links(msg)) if not pending else []
+    if links and (private or _addressed_to_bot(msg, context)):
+        await on_links(update, context, links)  # issue M: read from the web (bot/telegram/links.py)
+        return
     if not pending and not looks_like_report(text, strict=not private):
         # maybe the tail of a paste whose first part another worker is storing right now (Telegram sends
         # a chat's updates to several workers at once): look again after a moment
@@ -113,7 +118,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     day = datetime.now(state.tz).date()  # the day charged, and given back if another worker joins
     quota = asyncio.create_task(llm_allowed(state, chat.id, day))
     try:
-        report_id = await state.joiner.join(key)
+        report_id = await state.joiner.join(key, text)
     except Exception:  # the part is stored: the queue runner joins and answers it once the store works
         quota.cancel()
         await _not_finished(update, context, ack)
@@ -155,10 +160,16 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await process_document(update, context, target.document, reply_to=target.message_id)
     elif target is not None and (target.text or target.caption):
         text = target.text or target.caption
+        if links := shared_links(text, hidden_links(target)):
+            await on_links(update, context, links, reply_to=target.message_id)
+            return
         await process_report(
             update, context, data=text.encode("utf-8"), ack=ACK_TEXT, reply_to=target.message_id
         )
     elif msg.text and len(parts := msg.text.split(maxsplit=1)) == 2:
+        if links := shared_links(parts[1]):
+            await on_links(update, context, links)
+            return
         await process_report(update, context, data=parts[1].encode("utf-8"), ack=ACK_TEXT)
     else:
         await reply(update, context, REPORT_USAGE)

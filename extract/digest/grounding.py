@@ -1,6 +1,8 @@
 """Is every number in a sentence said by the report? One normal form for each written number.
 
-`350亿` ≈ `350亿元` ≈ `350億元` ≈ `35000000000`; `2,400` ≈ `2400`; `三个` ≈ `3个`. Units are ignored
+`350亿` ≈ `350亿元` ≈ `350億元` ≈ `35000000000`; `2,400` ≈ `2400`; `三个` ≈ `3个`; numbers in words are
+their values (issue P): `十二点五亿` ≈ `12.5亿`, `百分之六点五` ≈ `6.5%`, `二成` ≈ `20%`, `翻一番` ≈ `2倍`,
+so a number a model invents in words is caught like one in digits. Units are ignored
 (the value with its multiplier is what must match), so a model that turns 350亿元 into 350万元 or
 rounds 12.5% to 13% is caught. Both sides are parsed by the same code, so whatever a sentence copies
 verbatim from the report is grounded by construction.
@@ -86,10 +88,44 @@ def _chinese_value(run: str) -> Decimal | None:
     return Decimal(total + section + number)
 
 
+# Numbers in words read whole before the digit runs (their characters are then masked): a decimal
+# (十二点五亿, not 十二 and 五亿; 九点三十分 is a time), tenths (二成 = 20) and doublings (翻一番 = 2).
+_CN_DEC = re.compile(
+    r"(?P<int>[零〇一二两三四五六七八九十百千]*[零〇一二两三四五六七八九十])点(?P<frac>[零〇一二三四五六七八九]+)"
+    r"(?P<mult>万亿|亿|万)?(?![零〇一二两三四五六七八九十百千滴])"
+)
+_TENTHS = re.compile(r"(?P<d>[二两三四五六七八九]|\d)成(?![员为立功本品果效熟都交就长年型片绩])")
+_DOUBLING = re.compile(r"翻了?(?P<d>[一两二三四]|\d)番")
+
+
+def _digit(ch: str) -> int:
+    return int(ch) if ch.isdigit() else _CN_DIGITS[ch]
+
+
+def _worded(text: str) -> tuple[str, list[tuple[str, Decimal]]]:
+    """The numbers in words of `text` with their values, and `text` with them masked out."""
+    out: list[tuple[str, Decimal]] = []
+    chars = list(text)
+    for pattern in (_CN_DEC, _TENTHS, _DOUBLING):
+        for m in pattern.finditer("".join(chars)):
+            if pattern is _CN_DEC:
+                whole = _chinese_value(m["int"])
+                if whole is None:
+                    continue
+                v = whole + Decimal("0." + "".join(str(_CN_DIGITS[c]) for c in m["frac"]))
+                v *= _MULT.get(m["mult"] or "", 1)
+            elif pattern is _TENTHS:
+                v = Decimal(_digit(m["d"]) * 10)
+            else:
+                v = Decimal(2 ** _digit(m["d"]))
+            out.append((m.group(0), v))
+            chars[m.start() : m.end()] = " " * (m.end() - m.start())
+    return "".join(chars), out
+
+
 def _mentions(text: str) -> list[tuple[str, Decimal]]:
     """(surface, value) for every number written in `text`, Arabic and Chinese."""
-    text = _prep(text)
-    out: list[tuple[str, Decimal]] = []
+    text, out = _worded(_prep(text))
     for m in _ARABIC.finditer(text):
         try:
             v = Decimal(m["num"].replace(",", "") + (m["frac"] or ""))

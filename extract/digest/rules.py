@@ -7,6 +7,8 @@ slices of the report's own sentences.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from extract.digest.highlights import highlight_candidates, select_highlights
 from extract.digest.keyfigures import order_figures
 from extract.digest.summary import make_summary
@@ -15,7 +17,7 @@ from extract.figures.sections import Structure
 from extract.models import Digest, Document
 from extract.places.gazetteer import lookup_entries
 from extract.places.people import find_people
-from extract.places.regions import find_places
+from extract.places.regions import attribute_places
 
 
 def _body_offset(doc: Document) -> int:
@@ -27,11 +29,14 @@ def _body_offset(doc: Document) -> int:
     return 0
 
 
-def rules_digest(doc: Document) -> Digest:
+def rules_digest(doc: Document, *, followed: Sequence[str] = ()) -> Digest:
+    """`followed`: the full names of the counties the chat follows, a weak prior for the report's county."""
     from extract.figures.finder import find_figures  # the finder is its own module (and its own owner)
 
     people = find_people(doc)
-    counties = find_places(doc, [p.name for p in people])  # a county, else the city or province
+    # a county, else the city or province; candidates to ask about when none is sure
+    roles = {p.name: p.role for p in people if p.role}
+    counties, candidates = attribute_places(doc, [p.name for p in people], followed, roles)
     notes: list[str] = []  # what the finder had to leave out (a number too big to be a figure)
     figures = find_figures(doc.text, published=doc.published, notes=notes)
     units = split_units(doc.text, _body_offset(doc))
@@ -47,6 +52,7 @@ def rules_digest(doc: Document) -> Digest:
         published=doc.published,
         source=doc.source,
         counties=counties,
+        county_candidates=candidates,
         people=people,
         summary=make_summary(doc.title, units, names, cands=cands, key_lead=lead),
         highlights=[c.text for c in select_highlights(units, cands, lead=lead)],

@@ -4,7 +4,8 @@ One regex pass finds every number (Arabic or Chinese, with 万/亿 multipliers, 
 number without a unit is never a figure, which already rules out dates (2023年, 12月23日, 1-4月),
 durations (15天, 前8个月; but N天 after 天数 counts days: 优良天数351天), floors (五楼),
 anniversaries (70周年), codes (“567”, 5G, 3A级) and phone, ICP and page numbers. The remaining exclusions:
-- ordinals and rankings: 第5, 第十一次, 前3名, 后3位;
+- ordinals and rankings: 第5, 第十一次, 前3名, 后3位, and a session after 届 (县委十五届6次全会,
+  十五届六次、七次全会);
 - numbers glued to a Latin letter, digit or + before them, or to + after them (G352, 6+1, ICP备…);
 - anything inside a short quotation, which names a slogan or plan (“八项规定”, “五个一”, “十四五”);
 - Chinese numerals: never 一 (一项, 一批, 一张蓝图); with a measure word only when the count comes after
@@ -15,22 +16,28 @@ Every figure is kept: a figure is what it measures (label), its value and unit, 
 The same number for two metrics is two figures (地区生产总值增长5%, 固定资产投资增长5%); one rate shared
 by a list of metrics (工业投资、技改投资增长20%以上) is one figure per metric; the same metric stated
 again with the same number, range and period is merged into its first mention, which borrows a kind or
-a qualifier it lacks. Ranges and qualifiers: extract/figures/shapes.py; 分别 lists: labels.py + lists.py.
+a qualifier it lacks. Ranges and qualifiers: extract/figures/shapes.py; 分别 lists: labels.py + lists.py;
+the sign of a change (下降6.3% / 增长-6.3% -> -6.3): signs.py; structure ratios (三次产业结构调整为
+8.1:42.6:49.3): one figure, its surface the ratio as written, unit 比, value its first part, label the
+ratio's name.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from extract.figures.estimates import estimated_flags
 from extract.figures.kinds import assign_kinds
 from extract.figures.labels import Labeller, quote_for
 from extract.figures.metrics import metric_key
 from extract.figures.numerals import QUANTITY_RE, parse_quantity, quantity_from_match, tidy
 from extract.figures.periods import Layout, period_for
 from extract.figures.shapes import Cand, merge_ranges, number_as_written, plain, read_qualifiers, too_big
+from extract.figures.signs import fell_before, minus_before
 from extract.figures.units import COUNT, family, unit_info
 from extract.models import Figure
 
@@ -43,6 +50,7 @@ _DAY_COUNT = re.compile(r"天数[^，,。；;：:\n\d]{0,10}$")
 _GLUE = set("+._/#")
 _RATE_UNITS = {"%", "个百分点"}
 _TITLE_MAX = 80
+RATIO_UNIT = "比"
 
 
 def _quote_spans(text: str) -> tuple[list[int], list[int]]:
@@ -68,7 +76,8 @@ def _candidates(text: str) -> list[Cand]:
     n = len(text)
     for m in QUANTITY_RE.finditer(text):
         s, e = m.span()
-        if not m.group("unit") and m.group("pct") is None:
+        worded = m.group("tenths") is not None or m.group("fan") is not None  # 二成, 翻一番
+        if not m.group("unit") and m.group("pct") is None and not worded:
             if not _day_count(text, m, e):
                 continue
             e += 1
@@ -76,7 +85,7 @@ def _candidates(text: str) -> list[Cand]:
         nxt = text[e] if e < n else ""
         if prev and prev in " \u3000" and s >= 2:  # "第 3 名", "G 352" as PDFs space them
             prev = text[s - 2]
-        if prev == "第" or _glued(prev) or nxt == "+":
+        if (prev and prev in "第届") or _glued(prev) or nxt == "+":
             continue
         parsed = quantity_from_match(m)
         if parsed is None:
@@ -90,6 +99,9 @@ def _candidates(text: str) -> list[Cand]:
             continue
         pct = m.group("pct")
         chinese = m.group("cn") is not None or (pct is not None and not pct[0].isdigit())
+        tenths = m.group("tenths")
+        if tenths and not tenths.isdigit() and not _postposed(text, e):
+            continue  # 做到三成说清现状、六成表述问题: a rule of thumb, not a share (增长三成以上。 is one)
         if chinese and not _chinese_counts(text, e, value, unit):
             continue
         if quotes is None:
@@ -108,6 +120,45 @@ def _candidates(text: str) -> list[Cand]:
     return out
 
 
+def _signed(text: str, cands: list[Cand]) -> list[Cand]:
+    """A fall carries its sign (signs.py): 增长-6.3% starts at its minus, 下降6.3% keeps its surface."""
+    out: list[Cand] = []
+    fell = False  # the candidate before fell in words: 分别下降15%、14.5% / 下降39.41%、23.38% both fell
+    for c in cands:
+        minus = minus_before(text, c.s)
+        listed = fell and out and out[-1].unit == c.unit and _LIST_GAP.fullmatch(text, out[-1].end, c.s)
+        fell = bool(fell_before(text, c.s) or listed)
+        if not (minus or fell):
+            out.append(c)
+            continue
+        low, high = (-c.high, -c.low) if c.low is not None and c.high is not None else (None, None)
+        value = -c.value if low is None else low
+        out.append(replace(c, s=c.s - 1 if minus else c.s, value=value, low=low, high=high))
+    return out
+
+
+_LIST_GAP = re.compile(r"[ \u3000]?(?:、|和|及)[ \u3000]?")
+# 三次产业结构调整为8.1:42.6:49.3 / 城乡居民收入比缩小到2.35∶1: parts of one named ratio (a name ending
+# in 结构/比例/比 right before it), never times (9:30) nor 按1:1配套
+_RATIO = re.compile(r"(?<![\d.:∶])(?P<first>\d+(?:\.\d+)?)(?:[:∶]\d+(?:\.\d+)?){1,4}(?![\d.:∶])")
+_RATIO_LABEL = re.compile(r".+(?:结构|比例|之比|比)")
+_RATIO_NAME = re.compile(
+    r"(?:结构|比例|之比|比)(?:调整|优化|调整优化|优化调整|缩小|扩大|变化)?(?:为|到|至|是)?$"
+)
+
+
+def _ratios(text: str, cands: list[Cand]) -> list[Cand]:
+    taken = [(c.s, c.end) for c in cands]
+    out = []
+    for m in _RATIO.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        if _RATIO_NAME.search(text, max(0, m.start() - 12), m.start()) is None:
+            continue
+        out.append(Cand(m.start(), m.end(), Decimal(m.group("first")), RATIO_UNIT))
+    return out
+
+
 def _day_count(text: str, m: re.Match[str], end: int) -> bool:
     """优良天数达到351天: days counted, not a duration (an Arabic number right before 天, 天数 before it)."""
     return (
@@ -116,6 +167,11 @@ def _day_count(text: str, m: re.Match[str], end: int) -> bool:
         and text.startswith("天", end)
         and _DAY_COUNT.search(text, max(0, m.start() - 14), m.start()) is not None
     )
+
+
+def _postposed(text: str, end: int) -> bool:
+    after = text[end : end + 2]
+    return end >= len(text) or after[:1] in _POSTPOSED_END or after.startswith(("以上", "左右", "余", "多"))
 
 
 def _chinese_counts(text: str, end: int, value: Decimal, unit: str) -> bool:
@@ -132,9 +188,10 @@ def find_figures(text: str, *, published: date | None = None, notes: list[str] |
     stated again with the same number and period is merged into its first mention). A number too big to
     be a figure is skipped and, when `notes` is given, named there (in Chinese, for the user)."""
     cands = _candidates(text)
-    if not cands:
+    if not cands and not _RATIO.search(text):
         return []
-    cands = read_qualifiers(text, merge_ranges(text, cands))
+    cands = _signed(text, read_qualifiers(text, merge_ranges(text, cands)))
+    cands = sorted(cands + _ratios(text, cands), key=lambda c: c.s)
     big = [c for c in cands if too_big(c)]
     if big:
         cands = [c for c in cands if not too_big(c)]
@@ -146,12 +203,16 @@ def find_figures(text: str, *, published: date | None = None, notes: list[str] |
     layout = Layout(text)
     spans = [(c.s, c.e) for c in cands]
     kinds = assign_kinds(text, layout, spans, published)
+    estimated = estimated_flags(layout, spans, kinds)
     labeller = Labeller(layout, spans, [family(c.unit) == COUNT for c in cands])
     figures: list[Figure] = []
     for i, c in enumerate(cands):
         label = labeller.label(i)  # every candidate, in order: later labels may borrow from earlier ones
+        if c.unit == RATIO_UNIT and label:  # 三次产业结构调整 -> 三次产业结构
+            named = _RATIO_LABEL.match(label)
+            label = named.group(0) if named else label
         shared = labeller.shared.get(i) if c.unit in _RATE_UNITS else None
-        period = period_for(layout, c.s)
+        period = period_for(layout, c.s, kinds[i])
         quote = quote_for(text, layout.span("clause", c.s))
         for metric in shared or [label]:
             figures.append(
@@ -165,6 +226,7 @@ def find_figures(text: str, *, published: date | None = None, notes: list[str] |
                     label=metric,
                     kind=kinds[i],
                     period=period,
+                    estimated=estimated[i],
                     quote=quote,
                     start=c.s,
                     end=c.end,

@@ -5,7 +5,7 @@ A cascade, first decisive step wins:
    figure) — a share of plan reached (占年度计划的80%) or a measured rate (办结率82.5%) is a result; else
    the leftmost strong cue (力争 确保 计划 拟 将… -> target; 已 累计 同比 截至 以来… -> result, so
    力争完成 is a target and 累计争取 a result); 预计 is a result when its period has ended by the
-   publication date, and 谋划 a target only for a coming period;
+   publication date or ends within weeks of it (estimates.py), and 谋划 a target only for a coming period;
 2. a definite cue right after it (9个项目顺利通过 -> result);
 3. another figure of the same clause decided by 1-2 (only an earlier one for a figure followed by 的:
    投资5亿元的项目计划年出栏生猪10万头 - the plan is the project's, its investment was signed);
@@ -32,6 +32,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
+from extract.figures.estimates import forecast_over, forecast_range, undated_review_over, year_just_begun
 from extract.figures.frames import Frame, opens_with_qizhong, running_total
 from extract.figures.periods import Layout, period_range, tense_of
 from extract.figures.sections import Structure
@@ -48,7 +49,7 @@ _VERBS_AFTER_JIANG = (
     "计划|按照|不断|开展|引进|对标|提供|为签约|新开|扩大|再|陆续|逐步|尽快|分批|全力"
 )
 _STRONG = re.compile(
-    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|(?<![稳超])预期|有望|冲刺|"
+    r"(?P<t>力争|确保|计划|规划(?!设计|编制)|目标(?=是|为|[:：]|值|\d)|拟(?!定)|争取(?!到|行动|工作|活动)|(?<!全)力促|(?<![全大强努着])力推|力求|(?<![稳超于出及])预期(?!目标)|有望|冲刺|"
     rf"(?<!即)将(?={_VERBS_AFTER_JIANG})|"
     r"(?<![主重需纲摘提简只必首紧])要(?=[确力实新完达突加全进抓推坚])|要求(?=[，,：:各]|$)|下一步|今后|明年|来年|"
     r"工作安排|工作打算|工作思路|主要任务)"
@@ -72,7 +73,7 @@ _SHARE = re.compile(
 # Growth stated right after a figure belongs to it: 预计突破110亿元,同比增长9.2% is a forecast too.
 _FOLLOWS = re.compile(r"^\s*(?:同比|比上年|较上年|比去年|较去年)")
 # A measured rate with its number right after it: 前期手续办结率82.5%, 收获进度53.8%.
-_RATE = re.compile(r"(?:率|进度)\s*$")
+_RATE = re.compile(r"(?<!失业)(?:率|进度)\s*$")  # not 失业率: a plan names it too (失业率5.5%左右)
 _POST_RESULT = re.compile(r"已|顺利|建成(?!后)|竣工|投产(?!后)|通过")
 _SOFT_WORDS = ("建成", "竣工", "投产")
 # Target cues that are also nouns (a plan's name, funds applied for): no cue at a clause's end, nor in
@@ -84,6 +85,7 @@ _REPORTING = re.compile(
     r"^(?:据悉|据了解|据介绍|据统计|近日|日前|会上|会议指出|会议强调|.{0,24}(?:表示|指出|强调|介绍|说|称|透露|获悉|了解到|宣布|提到|明确))$"
     r"|^[”\"]|^\d{1,2}月\d{1,2}日(?:上午|下午|晚上?)?$|^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$"
 )
+_PLAN_YEAR = re.compile(r"今年|明年|来年|新的一年")
 _FRAME_TAGS = {
     "以来", "截至", "截止", "目前", "近年来", "下一步", "今后", "明年", "来年", "period",
     "工作安排", "工作打算", "工作思路", "主要任务",
@@ -131,7 +133,13 @@ class _Doc:
         return self.years[i][1]
 
     def _tense_of(self, m: re.Match[str]) -> str | None:
-        return tense_of(period_range(m, self.published, self.context_year(m.start())), self.published)
+        rng = period_range(m, self.published, self.context_year(m.start()))
+        t = tense_of(rng, self.published)
+        # 2020年…增长6% said on 2020-01-11: only the year's plan can be stated (今年以来 looks back; a
+        # bare 全年 in January is often the year just ended)
+        named = m.group("year") or m.group("rel") in ("今年", "本年")
+        begun = t == "current" and named and rng and self.published and year_just_begun(rng, self.published)
+        return "future" if begun and not self.text.startswith("以来", m.end()) else t
 
     def tense(self, lo: int, hi: int) -> str | None:
         """past/future/current of the last period stated in text[lo:hi]."""
@@ -151,8 +159,8 @@ class _Doc:
     def _cue_kind(self, lo: int, hi: int) -> tuple[Kind | str | None, str | None]:
         for m in _STRONG.finditer(self.text, lo, hi):
             tag = m.group(0)
-            if tag == "要求" and m.start() - lo > 6:
-                continue  # 落实部署要求 is a noun; 会议要求, / 他要求, open a list of tasks
+            if tag == "要求" and m.start() - lo > 6 and not _PLAN_YEAR.search(self.text, lo, m.start()):
+                continue  # 落实部署要求 is a noun; 会议要求, / 他要求, / 对于今年政府工作要求, open tasks
             if m.group("t"):
                 noun = self.text[m.end() : m.end() + 1] in _NOUN_END or self.reviewing(m.start())
                 if tag in _NOUN_CUES and noun:
@@ -162,13 +170,8 @@ class _Doc:
                 return RESULT, tag
             if m.group("soft"):  # done, unless the sentence is a list of plans (see assign_kinds)
                 return SOFT, tag
-            if m.group("yj"):  # 预计: a forecast about an ended period (预计全年… after the year) is a result
-                cs, ce = self.layout.span("clause", m.start())
-                t = self.tense(cs, ce)
-                if t is None:  # no period said: a forecast in the review is of the year just ended
-                    sec = self.layout.structure.section_at(m.start())
-                    t = "past" if sec is not None and sec.kind == RESULT else None
-                return (RESULT if t == "past" else TARGET), tag
+            if m.group("yj"):  # 预计: an estimate of a period (nearly) over is a result (estimates.py)
+                return self._forecast(m.start()), tag
             if self.tense(m.end(), max(hi, m.end() + 8)) == "future":  # 谋划/到 + a coming period
                 return TARGET, tag
             if tag == "谋划":  # 今年共谋划实施项目106个: this year's plan
@@ -176,6 +179,19 @@ class _Doc:
                 if self.tense(cs, ce) in ("future", "current"):
                     return TARGET, tag
         return None, None
+
+    def _forecast(self, pos: int) -> Kind:
+        """预计全年… in a review delivered at the year's end or after it: a result; else a forecast."""
+        cs, ce = self.layout.span("clause", pos)
+        found = self.layout.periods(cs, ce) or self.layout.periods(self.layout.span("sentence", pos)[0], pos)
+        sec = self.layout.structure.section_at(pos)  # no period: the review's year, or a past 2019年，…
+        if found:
+            m = found[-1]
+            rng = forecast_range(m, self.published, self.context_year(m.start()))
+            over = forecast_over(rng, self.published) or undated_review_over(rng, sec, self.published)
+            return RESULT if over else TARGET
+        year, own = self.layout.clause_year(pos), self.layout.structure.year
+        return RESULT if (sec is not None and sec.kind == RESULT) or (year and own and year < own) else TARGET
 
     def own(self, lo: int, start: int, end: int, post_end: int) -> str | None:
         """Steps 1-2: the figure's own words before and right after it."""

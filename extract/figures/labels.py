@@ -43,16 +43,18 @@ _OBJECT_VERB = re.compile(
     r"^(?:抓好|抓实|加快|推进|建设|实施|谋划|紧盯|引进|打造|争取|推动|开工|签约|力促|确保|力争)"
 )
 _TAIL_STRIP = re.compile(
-    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|不少于|不低于|不超过|不高于|不足|不到|接近|将近|大约|稳定在|保持在|控制在|恢复到|增至|降至|至|了|共|的|和|及|与|完成|"
+    r"(?:达到|达|为|是|突破|迈上|迈过|站上|跨上|跨越|超过|超|逾|约|近|不少于|不低于|不超过|不高于|不足|不到|接近|将近|大约|稳定在|保持在|控制在|恢复到|增至|降至|至|了|共|的|和|及|与|完成|"
     r"(?:提升|提高|上升|下降|降低|减少|扩大|增加)(?:至|到)|"
-    r"实现|分别|中有|常年|始终|一直|保持|均|每(?:公斤|千克|斤|吨|亩|人|户|平方米))+$"
+    r"实现|实际|分别|中有|常年|始终|一直|保持|平均|均|每(?:公斤|千克|斤|吨|亩|人|户|平方米))+$"
 )
 # 较上年, 比2020年, 比去年全年, 较年初, 是去年同期: the base of a comparison, not part of the metric
 _COMPARE = re.compile(
     r"(?:较|比|与|是)(?:去年|上年|前年|上半年|[一二三四]季度|年初|上月|(?:19|20)\d{2}年)(?:同期|末|底|全年)?"
     r"|(?:到|至)(?:去年|上年|(?:19|20)\d{2}年)同期"
 )
-_CHANGE = re.compile(r"^(?:同比|同口径)?(?:增长|下降|提高|提升|减少|增加|降低|上涨|下跌|回落|净增|增速)$")
+_CHANGE = re.compile(
+    r"^(?:同比|同口径|可比)?(?:负增长|增长|下降|提高|提升|减少|增加|降低|上涨|下跌|下滑|回落|净增|增速)$"
+)
 # Enumerated modifiers: 省、市、县重点项目 -> 重点项目, 水泥、电力等重点行业 -> 重点行业
 _PAIRED = ("城镇", "农村", "城市", "乡村", "国家", "省级", "市级", "县级")
 _GENERIC_PLACES = {"城区", "市区", "地区", "郊区", "矿区", "新区", "园区", "景区", "社区", "山区", "林区"}
@@ -80,6 +82,7 @@ _METRIC_TAIL = re.compile(
     r"销售额|交易额|总额)$"
 )
 _LEAD_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余)")
+_CLOSING_QUALIFIER = re.compile(r"^(?:以上|以下)[ \u3000]?(?=[、，,；;和及与])")
 _GAP_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余|以上|以下)")  # 7%以上、8%以上: a list
 
 
@@ -171,9 +174,34 @@ def clean_label(pre: str, *, keep_list: bool = False) -> str:
         head, _, tail = label.rpartition("的")
         label = tail if len(tail) >= 2 else head
     if len(label) > _MAX_LABEL and not keep_list:
-        label = strip_place(label[-_MAX_LABEL:]) if not label.endswith(("率", "额")) else label[-_MAX_LABEL:]
+        tail = label[_cut(label) :]
+        label = strip_place(tail) if not label.endswith(("率", "额")) else tail
     label = label.strip("、，, ")
     return label if len(label) >= 2 else ""
+
+
+# Words a long label's cut must not split (规模以上工业企业…, not 模以上工业企业…; 大口径…, not 口径…)
+_WHOLE_WORDS = re.compile(
+    r"规模以上|规上|限额以上|一般公共预算|地方一般|大口径|全口径|固定资产|地区生产总值|生产总值|社会消费品|"
+    r"城镇居民|农村居民|城乡居民|全体居民|人均可支配|财政收入|税收收入|工业增加值|高新技术|战略性新兴"
+)
+
+
+_WORD_END = set("内的中和及与、在")
+
+
+def _cut(label: str) -> int:
+    """Where a label longer than _MAX_LABEL starts: its last _MAX_LABEL characters, moved back to the
+    start of a word the cut would split."""
+    cut = len(label) - _MAX_LABEL
+    for m in _WHOLE_WORDS.finditer(label):
+        if m.start() < cut < m.end():
+            return m.start()
+    if cut and label[cut - 1] not in _WORD_END:  # mid-word: start after the next 内/的/和 … instead
+        ends = [k + 1 for k in range(cut, min(cut + 8, len(label) - 2)) if label[k] in _WORD_END]
+        if ends:
+            return ends[0]
+    return cut
 
 
 def post_noun(text: str, end: int) -> str:
@@ -227,6 +255,8 @@ class Labeller:
             return self._forced[i]
         if adjacent:  # 4.5%左右和6%左右: the qualifier belongs to the number before
             raw = _LEAD_QUALIFIER.sub("", raw)
+            # 增长12%以上、规上工业产值增长9%以上: 以上 closed the figure before (not 以上工业产值)
+            raw = _CLOSING_QUALIFIER.sub("", raw)
         listed = self._listed(i, raw)
         if listed is not None:
             return listed
@@ -253,8 +283,13 @@ class Labeller:
         bare = label.replace("分别", "")
         if _CHANGE.match(bare):
             return self._change(i, raw, bare)
-        if "、" in raw and "分别" not in raw and not self.counts[i]:
+        if any(w in raw for w in "、均和") and "分别" not in raw and not self.counts[i]:
             shared = shared_metrics(clean_label(raw, keep_list=True))
+            group = self.group(i)
+            if shared and len(group) == len(shared):  # 刑事发案率、治安受案率同比下降39.41%、23.38%: one each
+                for j, metric in zip(group[1:], shared[1:], strict=True):
+                    self._forced[j] = (metric, metric)
+                return shared[0], ""
             if shared:
                 self.shared[i] = shared
         if _ELIDED.match(label):
@@ -314,10 +349,13 @@ class Labeller:
         """同比增长 after a figure: the change of that figure's metric (…80亿元,同比增长6%)."""
         part = self.layout.span("part", self.spans[i][0])
         before = [j for j in range(i) if self.spans[j][0] >= part[0]]
-        if "分别" in raw:  # 分别增长4.6%、7.3%: one earlier figure per figure of the group
-            group = self.group(i)
+        group = self.group(i)
+        if "分别" in raw or len(group) > 1:
+            # 分别增长4.6%、7.3% / 分别完成25600元和12100元，增长10%和12%: one earlier figure per figure of
+            # the group (without 分别, only when those earlier figures are of as many different subjects)
             subjects = [self.subjects[j] for j in before[-len(group) :]]
-            if len(subjects) == len(group) and all(subjects):
+            distinct = "分别" in raw or len(set(subjects)) == len(group)
+            if len(subjects) == len(group) and all(subjects) and distinct:
                 for j, subj in zip(group[1:], subjects[1:], strict=True):
                     self._forced[j] = (self._join(subj, bare), subj or "")
                 return self._join(subjects[0], bare), subjects[0] or ""

@@ -1,4 +1,6 @@
-"""Numbers as Chinese reports write them: 1,500 / 3.5万 / 1.2亿 / 一千五百万 / 两 / 百分之六十.
+"""Numbers as Chinese reports write them: 1,500 / 3.5万 / 1.2亿 / 一千五百万 / 两 / 百分之六十, and numbers in
+words with their decimals (十二点五亿元, 百分之六点五), tenths (二成 = 20 %) and doublings (翻一番 = 2 倍: the
+metric becomes twice its base; 翻两番 = 4 倍).
 
 `parse_quantity` turns one standalone surface ("356亿元", "2,300余亩", "一千五百万元", "2.5个百分点")
 into (value, unit) with the conventions of extract/figures/units.py; the finder and LLM grounding share it.
@@ -17,10 +19,21 @@ _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 # Thousands separators only in exact groups of three, so "36亿元,52个" never reads as 36,52.
 ARABIC_PATTERN = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # A Chinese numeral starts with a digit or 十: 千方百计, 万众一心, 百亿级 are not numbers.
-CHINESE_PATTERN = r"[一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿]*"
+# A decimal in words: 十二点五, 一点二, 六点零五 — digits only after 点, and none of 十/百 right after them
+# (九点三十分 is a time, read as 九 and 三十分).
+_CN_DECIMAL = r"点[〇零一二三四五六七八九]+(?![〇零一二两三四五六七八九十百千])"
+CHINESE_PATTERN = (
+    rf"(?:[一二两三四五六七八九十][〇零一二两三四五六七八九十百千]*{_CN_DECIMAL}"
+    r"|[一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿]*)"
+)
 APPROX = r"[余多]"
+# 二成 / 三成以上 = 20 % / 30 %: tenths (一成不变, 成员, 成为, 成立, 成本 … are words, not tenths)
+_TENTHS = r"(?P<tenths>[二两三四五六七八九]|\d)成(?![员为立功本品果效熟都交就长年型片绩])"
+# 翻一番 / 翻两番 / 翻了一番: doubled once, twice
+_DOUBLING = r"翻了?(?P<fan>[一两二三四]|\d)番"
 
 QUANTITY_RE = re.compile(
+    rf"{_TENTHS}|{_DOUBLING}|"
     rf"(?:百分之(?P<pct>{ARABIC_PATTERN}|{CHINESE_PATTERN}))"
     rf"|(?:(?P<ar>{ARABIC_PATTERN})|(?P<cn>{CHINESE_PATTERN}))"
     # one optional space before the multiplier and the unit: PDF text writes "32.6 万吨"
@@ -51,6 +64,8 @@ def parse_chinese(text: str) -> int | None:
     if not text:
         return None
     total = block = section = 0
+    if "点" in text:
+        return None  # a decimal: parse_cn_decimal
     digit: int | None = None
     prev = ""
     for ch in text:
@@ -84,6 +99,21 @@ def parse_chinese(text: str) -> int | None:
     return total + block + section + (digit or 0)
 
 
+def parse_cn_decimal(text: str) -> Decimal | None:
+    """十二点五 -> 12.5, 一点二 -> 1.2, 六点零五 -> 6.05; an integer in words -> its value; None if
+    malformed."""
+    whole, dot, frac = text.partition("点")
+    if not dot:
+        value = parse_chinese(text)
+        return None if value is None else Decimal(value)
+    if not frac or any(c not in _CN_DIGITS for c in frac):
+        return None
+    base = Decimal(0) if whole in ("零", "〇") else parse_chinese(whole)
+    if base is None:
+        return None
+    return Decimal(base) + Decimal("0." + "".join(str(_CN_DIGITS[c]) for c in frac))
+
+
 def parse_number(text: str) -> Decimal | None:
     """An Arabic or Chinese number, with an optional 万/亿/千万/百万 multiplier: "3.5万" -> 35000."""
     m = _NUMBER_RE.fullmatch(text)
@@ -101,12 +131,15 @@ def _base(arabic: str | None, chinese: str | None) -> Decimal | None:
             return Decimal(arabic.replace(",", ""))
         except InvalidOperation:
             return None
-    value = parse_chinese(chinese or "")
-    return None if value is None else Decimal(value)
+    return parse_cn_decimal(chinese or "")
 
 
 def quantity_from_match(m: re.Match[str]) -> tuple[Decimal, str] | None:
     """(value, unit) for a QUANTITY_RE match; unit "" when none was written."""
+    if m.group("tenths") is not None:  # 二成 = 20 %
+        return Decimal(_digit(m.group("tenths")) * 10), "%"
+    if m.group("fan") is not None:  # 翻一番 = 2 倍, 翻两番 = 4 倍
+        return Decimal(2) ** _digit(m.group("fan")), "倍"
     if m.group("pct") is not None:
         base = _base(m.group("pct"), None) if m.group("pct")[0].isdigit() else _base(None, m.group("pct"))
         return None if base is None else (base, "%")
@@ -122,6 +155,10 @@ def quantity_from_match(m: re.Match[str]) -> tuple[Decimal, str] | None:
         return None
     unit, factor, _ = info
     return value * Decimal(str(factor)), unit
+
+
+def _digit(ch: str) -> int:
+    return int(ch) if ch.isdigit() else _CN_DIGITS[ch]
 
 
 def tidy(value: Decimal) -> float | int:

@@ -149,3 +149,17 @@ def chinese_only(s: str) -> tuple[str, int]:
     pieces = _LATIN_END.split(s)
     kept = [p for p in pieces if is_chinese(p)]
     return "".join(kept).strip(), len(pieces) - len(kept)
+
+
+def fit_sentences(sents: list[str], limit: int) -> str:
+    """The summary within `limit` characters, whole sentences (one over-long one cut at a clause)."""
+    out = ""
+    for s in sents:
+        if len(out) + len(s) <= limit:
+            out += s
+        elif not out:
+            # one over-long sentence: cut at the last clause break so no number is split
+            cut = max(s.rfind(c, 0, limit - 1) for c in "，,、；;")
+            out = s[:cut] + "。" if cut > 0 else s[: limit - 1] + "…"
+            break
+    return out

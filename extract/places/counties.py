@@ -10,20 +10,28 @@ repeated mentions with the county's province or city named in the report.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
 from extract.models import County, Document
+from extract.places.evidence import held_up, inside_word, place_use, slogan
 from extract.places.gazetteer import FULL, SHORT, Entry, index
+from extract.places.scan import scan as _scan
+from extract.places.subjects import counties_from_tallies
 
 # Where a mention stands and how much it says about the subject of the report.
-ZONE_WEIGHT = {"title": 3.0, "source": 2.0, "lead": 2.0, "authors": 1.0, "body": 1.0}
+ZONE_WEIGHT = {"title": 3.0, "source": 2.0, "file": 2.0, "lead": 2.0, "authors": 1.0, "body": 1.0}
+FOLLOWED_BONUS = 1.0  # the chat follows this county: a weak prior that breaks ties, never a place by itself
 WEAK_FACTOR = 0.5
+PLACE_USE_FACTOR = 0.75  # a bare short name used as a place (把X打造成, X力量): between weak and full
 COMMON_WORD = 50  # jieba frequency above which a short name is also an everyday word
 VERY_COMMON_WORD = 300  # ... so common that a bare mention never names a county by itself
 # After a bare short name these characters make it part of another place name (永春河, 城关镇).
 _TOPONYM_NEXT = set("镇乡村街路道巷桥河江湖溪泉山岭峰寺庙园湾港站口渠坝库洞寨屯堡沟坪场")
+# ... or a character or two and then a town's or a Mongolian township's word (巴彦花镇, X胡舒苏木, X嘎查)
+# A bare short name ending so may be the river, lake or mountain the county is named after (唐河, 巫山)
+_NATURE = set("河江湖山海溪")
+_TOWN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:镇|乡|苏木|嘎查)")
 # Before a bare short name these make it part of a person's name (县长黄龙飞).
 _PERSON_BEFORE = (
     "书记",
@@ -101,54 +109,12 @@ class _Tally:
     zones: set[str] = field(default_factory=set)
     weak_freq: int = 0
     forms: set[str] = field(default_factory=set)
-
-
-@cache
-def _finder_forms() -> tuple[dict[str, tuple[tuple[Entry, str], ...]], dict[str, tuple[int, ...]]]:
-    """The gazetteer forms used to scan text: no bare short names of city districts (鼓楼, 新华,
-    城中…) — a district is read only by its full name. With them, for each first two characters the
-    lengths of the forms that start so, longest first: all a scan needs to try at a position."""
-    idx = index()
-    forms = {form: hits for form, hits in idx.forms.items() if len(form) >= 2}
-    for short in {e.short for e in idx.entries if e.kind == "市辖区" and e.short}:
-        hits = forms.get(short)
-        if hits is None:
-            continue
-        keep = tuple((e, how) for e, how in hits if not (how == SHORT and e.kind == "市辖区"))
-        if keep:
-            forms[short] = keep
-        else:
-            del forms[short]
-    lengths: dict[str, set[int]] = {}
-    for form in forms:
-        lengths.setdefault(form[:2], set()).add(len(form))
-    return forms, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
-
-
-@cache
-def _candidates_re() -> re.Pattern[str]:
-    """Where a form may start: a first character of some form followed by a second character of
-    some form. The regex scan runs in C and leaves few positions for the exact checks below."""
-    forms = _finder_forms()[0]
-    firsts = "".join(sorted({f[0] for f in forms}))
-    seconds = "".join(sorted({f[1] for f in forms}))
-    return re.compile(f"[{re.escape(firsts)}](?=[{re.escape(seconds)}])")
-
-
-def _scan(text: str) -> Iterable[tuple[int, int, str, tuple[tuple[Entry, str], ...]]]:
-    """Leftmost-longest matches of gazetteer forms (so 吉县 is not read inside 永吉县)."""
-    forms, lengths = _finder_forms()
-    n = len(text)
-    done = 0  # text[:done] is consumed by an earlier match
-    for m in _candidates_re().finditer(text):
-        i = m.start()
-        if i < done:
-            continue
-        for length in lengths.get(text[i : i + 2], ()):
-            if i + length <= n and (hits := forms.get(text[i : i + length])):
-                yield i, i + length, text[i : i + length], hits
-                done = i + length
-                break
+    place_uses: int = 0  # bare short names used as a place (evidence.place_use)
+    full: int = 0  # mentions by a full name or alias (吉县 too, though one so short counts as weak)
+    full_zones: set[str] = field(default_factory=set)
+    context: bool = False  # the report names the county's city or province
+    followed: bool = False  # the chat follows this county (a weak prior)
+    officials: int = 0  # later mentions of an official named with this county (某县委书记张三 … 张三指出)
 
 
 def report_zones(doc: Document) -> list[tuple[str, str]]:
@@ -169,6 +135,11 @@ def report_zones(doc: Document) -> list[tuple[str, str]]:
         zones.append(("source", doc.source))
     if doc.authors:
         zones.append(("authors", "\n".join(doc.authors)))
+    stem = (doc.filename or "").rsplit(".", 1)[0]
+    if any(_is_han(c) for c in stem):  # 某某县2024年政府工作报告.docx (traditional too)
+        from extract.text.script import to_simplified
+
+        zones.append(("file", to_simplified(stem)))
     return zones
 
 
@@ -202,12 +173,20 @@ def _keep_hit(hit: _Hit) -> bool:
     before = hit.text[max(0, hit.start - 4) : hit.start]
     if any(_named_before(hit.text, hit.start, e) for e in hit.candidates):
         return True  # 安徽省和县, 开封兰考: its own province or city right before it
+    if (hit.how == SHORT or len(hit.form) <= 2) and inside_word(
+        hit.text, hit.start, hit.end, short=hit.how == SHORT
+    ):
+        return False  # 示范县 is not 范县, 代县长 not 代县, 县城区 not 城区: a name inside a longer word
+    if slogan(hit.text, hit.start, hit.form):
+        return False  # 开放兴县, 强工富县: a slogan's verb and 县, not 兴县 or 富县
     if len(hit.form) <= 2 and after == "域":  # 振兴县域 is not 兴县
         return False
     if (hit.how == SHORT or len(hit.form) <= 2) and hit.form[0] in _CONJUNCTIONS and _is_han(before[-1:]):
         return False  # 党性和政绩观 is not 和政(县)
     if hit.how == SHORT:
-        if after in _TOPONYM_NEXT:
+        if held_up(hit.text, hit.start):
+            return False  # 学习X经验: a bare short name held up as a model is another place
+        if after in _TOPONYM_NEXT or _TOWN_AFTER.match(hit.text, hit.end):
             return False
         if any(before.endswith(w) for w in _PERSON_BEFORE):
             return False
@@ -258,11 +237,17 @@ def _accept(t: _Tally, ctx: _Context) -> bool:
         return True
     if t.entry is None:
         return False
-    if t.weak_freq >= VERY_COMMON_WORD or _names_a_city_or_province(t.forms):
+    if _names_a_city_or_province(t.forms):
         return False
     context = ctx.city(t.entry) or ctx.province(t.entry)
+    if t.place_uses:  # 把X打造成, 现代化石柱: even an everyday word, used twice as a place where it is
+        return t.weak_freq < VERY_COMMON_WORD or (t.place_uses >= 2 and context)
+    if t.weak_freq >= VERY_COMMON_WORD:
+        return False
     if t.weak_freq >= COMMON_WORD:
         return context and t.weak >= 2
+    if not t.full and any(f[-1] in _NATURE for f in t.forms):
+        return context or "title" in t.zones  # 唐河, 清河: the river itself more often than the county
     return t.weak >= 2 or "title" in t.zones or context
 
 
@@ -271,7 +256,34 @@ def _names_a_city_or_province(forms: set[str]) -> bool:
     return any(f in idx.cities or f in idx.provinces for f in forms)
 
 
-def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tally]:
+def county_tallies(
+    doc: Document, person_names: Iterable[str] = (), followed: Iterable[str] = ()
+) -> list[_Tally]:
+    """The counties the report names well enough to be its subject, weightiest first."""
+    return accepted(*all_tallies(doc, person_names, followed))
+
+
+def accepted(ranked: list[_Tally], ctx: _Context) -> list[_Tally]:
+    """The tallies that may be a subject: enough evidence, or a followed county mentioned at all."""
+    return [t for t in ranked if _accept(t, ctx) or (t.followed and t.entry is not None)]
+
+
+def candidate(t: _Tally) -> bool:
+    """Whether a mention, too weak to be a subject, is still worth offering as a candidate: the full
+    name, a short name used as a place, or a short name that is no everyday word (not 新兴 in 新兴产业)."""
+    return t.entry is not None and bool(t.strong or t.place_uses or t.weak_freq < COMMON_WORD or t.followed)
+
+
+def all_tallies(
+    doc: Document,
+    person_names: Iterable[str] = (),
+    followed: Iterable[str] = (),
+    roles: Mapping[str, str] | None = None,
+) -> tuple[list[_Tally], _Context]:
+    """Every county the report mentions (outside longer words), weightiest first: the accepted ones and
+    the passing mentions that make candidates when no county is sure. `followed`: the full names of the
+    counties the chat follows, a weak prior. `roles`: person -> role as read (某县委书记): each later
+    mention of an official whose role names a county the report names is more evidence for it."""
     zones = report_zones(doc)
     names = [n for n in person_names if n]
     hits: list[_Hit] = []
@@ -302,7 +314,16 @@ def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tal
         weak = _is_weak(h) and not _named_before(h.text, h.start, probe)
         t = tallies.setdefault(key, _Tally(entry=entry, name=probe.name))
         head = not weak and _names_itself(h)
-        t.score += ZONE_WEIGHT["lead" if head else h.zone] * (WEAK_FACTOR if weak else 1.0)
+        # a short name used as a place; a full name too (建设“六个X县”), which lets a single one deep in
+        # the body be the subject of a report that otherwise says only 我县
+        strict = h.how == SHORT and probe.short_freq >= COMMON_WORD
+        used = place_use(h.text, h.start, h.end, strict=strict)
+        t.place_uses += used
+        if h.how != SHORT:
+            t.full += 1
+            t.full_zones.add(h.zone)
+        factor = 1.0 if not weak else PLACE_USE_FACTOR if used else WEAK_FACTOR
+        t.score += ZONE_WEIGHT["lead" if head else h.zone] * factor
         t.zones.add("head" if head else h.zone)
         t.first = min(t.first, (order[h.zone], h.start))
         t.forms.add(h.form)
@@ -312,18 +333,34 @@ def county_tallies(doc: Document, person_names: Iterable[str] = ()) -> list[_Tal
             t.weak_freq = max(t.weak_freq, freq)
         else:
             t.strong += 1
-    accepted = [t for t in tallies.values() if _accept(t, ctx)]
-    accepted.sort(key=lambda t: (-t.score, t.first))
-    return accepted
+    _officials(tallies, roles or {}, zones)
+    follow = set(followed)
+    for t in tallies.values():
+        # asked only where short names decide (subjects.confidence): a substring search per name is not free
+        if not t.strong and t.entry is not None:
+            t.context = ctx.city(t.entry) or ctx.province(t.entry)
+        if t.name in follow:
+            t.followed = True
+            t.score += FOLLOWED_BONUS
+    ranked = sorted(tallies.values(), key=lambda t: (-t.score, t.first))
+    return ranked, ctx
 
 
-def _is_subject(t: _Tally, top: _Tally) -> bool:
-    if t is top:
-        return True
-    if t.entry is None:
-        return False
-    mentions = t.strong + t.weak
-    return "title" in t.zones or (mentions >= 2 and t.strong >= 1 and t.score >= 0.3 * top.score)
+OFFICIAL_WEIGHT = WEAK_FACTOR  # per later mention of an official named with the county (at most 4 counted)
+
+
+def _officials(tallies: dict[str, _Tally], roles: Mapping[str, str], zones: list[tuple[str, str]]) -> None:
+    """某县委书记张三 … 张三指出 … 张三要求: the official's later mentions speak for 某县 — only for a
+    county the report itself names (the role is read from the report)."""
+    for name, role in roles.items():
+        codes = {e.code for *_, hits in _scan(role) for e, how in hits if how != SHORT}
+        t = tallies.get(next(iter(codes))) if len(codes) == 1 else None
+        if t is None or len(name) < 2:
+            continue
+        later = sum(text.count(name) for _, text in zones) - 1  # the mention beside the role itself
+        if later > 0:
+            t.officials += min(later, 4)
+            t.score += OFFICIAL_WEIGHT * min(later, 4)
 
 
 def find_counties(doc: Document) -> list[County]:
@@ -333,15 +370,12 @@ def find_counties(doc: Document) -> list[County]:
     return counties_from_tallies(county_tallies(doc, [p.name for p in find_people(doc)]))
 
 
-def counties_from_tallies(tallies: list[_Tally]) -> list[County]:
-    if not tallies:
-        return []
-    top = tallies[0]
-    if top.strong + top.weak < 2 and not top.zones & {"title", "lead", "source", "authors", "head"}:
-        return []  # one mention deep in the body: a place named in passing (a city report, say)
-    out: list[County] = []
-    for t in tallies:
-        if not _is_subject(t, top):
-            continue
-        out.append(t.entry.county() if t.entry else County(name=t.name))
-    return out
+__all__ = [
+    "accepted",
+    "all_tallies",
+    "candidate",
+    "counties_from_tallies",
+    "county_tallies",
+    "find_counties",
+    "report_zones",
+]

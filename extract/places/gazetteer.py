@@ -89,6 +89,27 @@ def index() -> Index:
             if all(x.code != e.code for x, _ in bucket):
                 bucket.append((e, ALIAS))
                 aliases.add(e.short + generic)
+    # 徐水县 -> 徐水区, 安国县 -> 安国市: a district or county-level city that was a county, as reports from
+    # before the change (and people since) still write it — unless another county bears that name or the
+    # short name is an everyday word (振兴县域 is no 振兴区)
+    # or made of generic words (市南: 益阳市南县 is 南县)
+    generic_chars = set("新老城市中东西南北关上下前后内外郊矿")
+    former = [
+        e
+        for e in entries
+        if e.kind in ("市辖区", "县级市")
+        and len(e.short or "") >= 2
+        and e.short_freq < 50
+        and not set(e.short) <= generic_chars
+    ]
+    for e in former:
+        name = e.short + "县"
+        if name in full_names or any(how != ALIAS for _, how in forms.get(name, ())):
+            continue
+        bucket = forms.setdefault(name, [])
+        if all(x.code != e.code for x, _ in bucket):
+            bucket.append((e, ALIAS))
+            aliases.add(name)
     for e in entries:  # 巴林左旗 -> 巴左旗, 科尔沁右翼前旗 -> 科右前旗: banners as running text writes them
         abbr = banner_abbreviation(e.name)
         if abbr and abbr not in forms:
@@ -114,7 +135,11 @@ def index() -> Index:
 
 
 # widely written abbreviations that follow no pattern (one-character ones like 莫旗 are too ambiguous)
-_IRREGULAR_ABBREVIATIONS = {"达尔罕茂明安联合旗": "达茂旗"}
+_IRREGULAR_ABBREVIATIONS = {
+    "达尔罕茂明安联合旗": "达茂旗",
+    "东乌珠穆沁旗": "东乌旗",
+    "西乌珠穆沁旗": "西乌旗",
+}
 _BANNER = re.compile(r"^(\w{2,}?)(左翼|右翼)?([左右前后中])旗$")
 
 

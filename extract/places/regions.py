@@ -5,13 +5,21 @@ county is. Only full official names count here — a city's short name is too of
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from extract.models import County, Document
-from extract.places.counties import ZONE_WEIGHT, counties_from_tallies, county_tallies, report_zones
-from extract.places.gazetteer import FULL, Region, regions
+from extract.places.counties import (
+    ZONE_WEIGHT,
+    accepted,
+    all_tallies,
+    candidate,
+    counties_from_tallies,
+    report_zones,
+)
+from extract.places.gazetteer import FULL, Region, lookup, regions
 
 _HEAD_ZONES = {"title", "lead", "source", "authors"}
 
@@ -68,16 +76,56 @@ def _region_tally(doc: Document) -> _Tally | None:
     return ranked[0]
 
 
-def find_places(doc: Document, person_names: Iterable[str] = ()) -> list[County]:
-    """The counties the report is about; when it is about none, the city or province it is by."""
-    tallies = county_tallies(doc, person_names)
+class Attribution(NamedTuple):
+    places: list[County]  # the report's counties (each "sure" or "likely"), or its city or province
+    # when no place or only a likely one was found: the likeliest counties, best first, for the user to pick
+    candidates: list[County]
+
+
+MAX_CANDIDATES = 3
+
+
+def attribute_places(
+    doc: Document,
+    person_names: Iterable[str] = (),
+    followed: Iterable[str] = (),
+    roles: Mapping[str, str] | None = None,
+) -> Attribution:
+    """The places the report is about, and the candidates to ask about when that is not sure.
+    `followed`: the full names of the counties the chat follows — a weak prior (it tips a close call and
+    makes a passing mention a likely subject, but never names a place the report does not mention).
+    `roles`: person -> role as the report gives it, so an official's county gains from their mentions."""
+    follow = list(followed)
+    ranked, ctx = all_tallies(doc, person_names, follow, roles)
+    tallies = accepted(ranked, ctx)
     counties = counties_from_tallies(tallies)
     region = _region_tally(doc)
     if counties and region and _by_region(region, tallies[0]):
-        return [region.region.county()]  # 2026年某省政府工作报告: its counties are what it talks about
-    if counties:
-        return counties
-    return [region.region.county()] if region else []
+        places = [region.region.county()]  # 2026年某省政府工作报告: its counties are what it talks about
+    elif counties:
+        places = counties
+    else:
+        places = [region.region.county()] if region else []
+    return Attribution(places, _candidates(places, ranked, follow))
+
+
+def _candidates(places: list[County], ranked: list, followed: list[str]) -> list[County]:
+    if places and places[0].confidence == "sure":
+        return []
+    out = list(places[:1])
+    pool = [t.entry.county() for t in ranked if candidate(t)]
+    pool += [c for name in followed for c in lookup(name) if c.name == name]
+    for c in pool:
+        if all(c.name != x.name for x in out):
+            out.append(c.model_copy(update={"confidence": "likely"}))
+    return out[:MAX_CANDIDATES]
+
+
+def find_places(
+    doc: Document, person_names: Iterable[str] = (), followed: Iterable[str] = ()
+) -> list[County]:
+    """The counties the report is about; when it is about none, the city or province it is by."""
+    return attribute_places(doc, person_names, followed).places
 
 
 def _by_region(region: _Tally, county: object) -> bool:
@@ -88,7 +136,9 @@ def _by_region(region: _Tally, county: object) -> bool:
     if "title" in region.zones and "title" not in county_zones:
         return True
     county_mentions = getattr(county, "strong", 0) + getattr(county, "weak", 0)
-    if not getattr(county, "strong", 0) and not county_zones & {"title", "lead"} and region.mentions >= 3:
+    uses = getattr(county, "place_uses", 0)  # 易县站在…, 易县作为…: a two-character name used as a place
+    named_in_full = region.mentions >= 3 * max(uses, 1)
+    if not getattr(county, "strong", 0) and not county_zones & {"title", "lead"} and named_in_full:
         return True  # the counties are only short names in the body (亚东, 祥云): the region is named in full
     lead_only = "lead" in region.zones and not county_zones & {"title", "lead"}
     return lead_only and region.mentions >= 3 * max(county_mentions, 1)

@@ -28,6 +28,10 @@ _WIDGET_MAX_LEN = 40
 _WIDGET_PHRASES = re.compile(
     r"扫一扫|在手机打开|手机打开当前页|关注精彩内容|扫描二维码|扫码关注|微信扫|分享到|打印本页|关闭窗口|"
     r"【打印】|【关闭】|返回顶部|点击查看|点击进入"
+    # issue M: a menu's label, a comment widget, a stock-photo caption, the 政府信息公开 table's fields
+    # (field names only with their colon: 「创新政务公开方式」 is a heading a report may have)
+    r"|导航菜单|网站导航|查看全部\s*\d*\s*条(?:回复|评论)|\d+\s*条评论|我要评论|发表评论|图片仅供参考|"
+    r"(?:公开方式|公开范围|公开时限|索\s*引\s*号)\s*[:：]"
 )
 _WIDGET_STARTS = ("上一篇", "下一篇", "相关链接", "相关新闻", "相关阅读")
 _PHRASE_MAX_LEN = 60

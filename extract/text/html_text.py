@@ -27,7 +27,7 @@ _DECLARED = re.compile(
     re.IGNORECASE,
 )
 # Declared names -> the codec that decodes what such pages really contain.
-_CHARSET_ALIASES = {
+CHARSET_ALIASES = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
     "x-gbk": "gb18030",
@@ -60,6 +60,18 @@ _JUNK_TOKENS = frozenset({
     "friendlink",
 })  # fmt: skip
 _TOKEN_SPLIT = re.compile(r"[\s_-]+")
+# the 政府信息公开 table above an official document (its date and publisher are read by extract.text.page)
+_INFO_LABELS = re.compile(
+    r"索\s*引\s*号|发布机构|发文机关|成文日期|发布日期|公开方式|公开范围|公开时限|主题分类|发文字号|有\s*效\s*性|组配分类"
+)
+_INFO_MAX_LEN = 600
+
+
+def _info_table(el) -> bool:
+    if el.tag not in ("table", "div", "ul", "dl", "tbody"):
+        return False
+    text = "".join(el.itertext())
+    return len(text.strip()) < _INFO_MAX_LEN and len(set(_INFO_LABELS.findall(text))) >= 3
 _TITLE_SEP = re.compile(r"\s*(?:_|\||｜| - | — |--|－)\s*")
 
 
@@ -69,7 +81,7 @@ def declared_charset(data: bytes) -> str | None:
     if not m:
         return None
     name = (m.group(1) or m.group(2)).decode("ascii", "ignore").strip().lower()
-    name = _CHARSET_ALIASES.get(name, name)
+    name = CHARSET_ALIASES.get(name, name)
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -187,7 +199,9 @@ def html_to_text(html: str) -> str:
             if child.tag in ("header", "footer") and not _protected(child):
                 child.drop_tree()
                 continue
-            if _junk_attr(child) and not _protected(child) and _text_len(child) < 0.5 * total:
+            if ((_junk_attr(child) and _text_len(child) < 0.5 * total) or _info_table(child)) and not (
+                _protected(child)
+            ):
                 child.drop_tree()
                 continue
             if child.tag in ("ul", "ol", "dl", "div", "table", "p", "li", "section", "span", "td") and not (

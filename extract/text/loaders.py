@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from extract.errors import (
     CorruptFileError,
@@ -26,6 +27,8 @@ from extract.errors import (
 from extract.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
 from extract.text import limits
 from extract.text.decode import BOMS, decode_text, replaced_warning
+from extract.text.markdown import markdown_to_text
+from extract.text.page import PageInfo
 from extract.text.segment import CLOSING_QUOTES, COLONS, marks
 
 __all__ = [
@@ -52,6 +55,10 @@ class LoadedText:  # internal (loaders -> normalisation): a dataclass, cheaper t
     encoding: str | None = None
     file_type: str  # "txt", "md", "html", "docx", "pdf"
     warnings: list[str] = field(default_factory=list)
+    page: PageInfo | None = None  # an HTML page's own title, date, publisher, attachments (issue M)
+    # a .docx's last-saved / a PDF's creation date ("file", trusted last; see report_date); an HTML page's
+    # own date is page.published
+    file_date: date | None = None
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -71,8 +78,17 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedText:
-    """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text."""
+def load_bytes(
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    charset: str | None = None,
+    url: str | None = None,
+) -> LoadedText:
+    """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text.
+    A fetched page passes the charset its server declared (used after a BOM, before `<meta>`) and its URL
+    (for relative attachment links and the date in its path)."""
     if len(data) > max_bytes:
         raise TooLargeError(
             f"file is {_mb(len(data))}, over the {_mb(max_bytes)} limit",
@@ -83,19 +99,22 @@ def load_bytes(data: bytes, filename: str | None = None, *, max_bytes: int = DEF
     ext = _extension(filename)
     if ext in _TEXT_TYPES:
         if _HTML_START.match(data[:1024]):  # a saved web page without its .html name
-            return _checked(_load_html(data))
-        text, encoding, warnings = decode_text(data)
+            return _checked(_load_html(data, charset, url))
+        text, encoding, warnings = _text_with_charset(data, charset)
         file_type = _TEXT_TYPES[ext]
         if file_type == "md":
-            text = _markdown_to_text(text)
+            text = markdown_to_text(text)
         return _checked(LoadedText(text=text, encoding=encoding, file_type=file_type, warnings=warnings))
     if ext in HTML_EXTENSIONS:
-        return _checked(_load_html(data))
+        return _checked(_load_html(data, charset, url))
     if ext == ".docx":
-        return _checked(LoadedText(text=_docx_text(data), encoding=None, file_type="docx"))
+        text, saved = _docx_text(data)
+        return _checked(LoadedText(text=text, encoding=None, file_type="docx", file_date=saved))
     if ext == ".pdf":
-        text, warnings = _pdf_text(data)
-        return _checked(LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings))
+        text, warnings, created = _pdf_text(data)
+        return _checked(
+            LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings, file_date=created)
+        )
     if ext == ".doc":
         raise UnsupportedTypeError(
             "unsupported file type '.doc' (old Word format)",
@@ -111,29 +130,36 @@ def _checked(loaded: LoadedText) -> LoadedText:
     return loaded
 
 
-# --- plain text: extract/text/decode.py -----------------------------------------------------------
-
-_MD_RULES = (
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M), ""),  # heading markers
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> their text
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
-    (re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.M), ""),  # horizontal rules
-    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # block quotes
-)
-
-
-def _markdown_to_text(text: str) -> str:
-    for pattern, repl in _MD_RULES:
-        text = pattern.sub(repl, text)
-    return text
-
-
 # --- HTML -----------------------------------------------------------------------------------------
 
 
-def _load_html(data: bytes) -> LoadedText:
+def _text_with_charset(data: bytes, charset: str | None) -> tuple[str, str | None, list[str]]:
+    """A fetched text file: the server's declared charset when it decodes cleanly (no BOM says
+    otherwise), else detection."""
+    codec = _charset_codec(charset)
+    if codec and not data.startswith(tuple(bom for bom, _ in BOMS)):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(codec), codec, []
+    return decode_text(data)
+
+
+def _charset_codec(name: str | None) -> str | None:
+    import codecs
+
+    from extract.text.html_text import CHARSET_ALIASES
+
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
+    try:
+        return codecs.lookup(CHARSET_ALIASES.get(name, name)).name
+    except LookupError:
+        return None
+
+
+def _load_html(data: bytes, charset: str | None = None, url: str | None = None) -> LoadedText:
     from extract.text.html_text import declared_charset, html_to_text
+    from extract.text.page import page_info
 
     warnings: list[str] = []
     encoding = None
@@ -141,7 +167,7 @@ def _load_html(data: bytes) -> LoadedText:
     if data.startswith(tuple(bom for bom, _ in BOMS)):
         text, encoding, warnings = decode_text(data)
     else:
-        declared = declared_charset(data)
+        declared = _charset_codec(charset) or declared_charset(data)
         if declared:
             with contextlib.suppress(UnicodeDecodeError):
                 text, encoding = data.decode(declared), declared
@@ -156,16 +182,23 @@ def _load_html(data: bytes) -> LoadedText:
                 warnings.append(replaced_warning(max(1, loose.count("\ufffd")), declared))
     try:
         body = html_to_text(text)
+        page = page_info(text, url)
     except Exception as exc:  # lxml failure on hostile markup: the page cannot be read
         raise CorruptFileError(f"cannot parse HTML: {exc}") from exc
-    return LoadedText(text=body, encoding=encoding, file_type="html", warnings=warnings)
+    return LoadedText(text=body, encoding=encoding, file_type="html", warnings=warnings, page=page)
 
 
 # --- .docx ----------------------------------------------------------------------------------------
 
 
-def _docx_text(data: bytes) -> str:
-    """Paragraphs and table rows in document order (a row's cells joined by a space)."""
+def _day(value: object) -> date | None:
+    """A file metadata timestamp as a day (a datetime's date; anything else, or nothing, None)."""
+    return value.date() if isinstance(value, datetime) else None
+
+
+def _docx_text(data: bytes) -> tuple[str, date | None]:
+    """Paragraphs and table rows in document order (a row's cells joined by a space), and the day the
+    file was last saved (core properties `modified`, else `created`): when the report was finished."""
     import zipfile
 
     try:
@@ -183,7 +216,11 @@ def _docx_text(data: bytes) -> str:
         raise
     except Exception as exc:  # python-docx / zipfile / lxml: any failure means an unreadable file
         raise CorruptFileError(f"cannot open .docx: {type(exc).__name__}: {exc}") from exc
-    return "\n".join(lines)
+    saved = None
+    with contextlib.suppress(Exception):  # a malformed date in docProps/core.xml loses the date only
+        props = document.core_properties
+        saved = _day(props.modified) or _day(props.created)
+    return "\n".join(lines), saved
 
 
 def _docx_blocks(container, lines: list[str]) -> None:
@@ -304,7 +341,7 @@ def _join_pdf_lines(pages: list[list[_Line]]) -> str:
     return "".join(out)
 
 
-def _pdf_text(data: bytes) -> tuple[str, list[str]]:
+def _pdf_text(data: bytes) -> tuple[str, list[str], date | None]:
     try:
         import pypdf
 
@@ -318,7 +355,7 @@ def _pdf_text(data: bytes) -> tuple[str, list[str]]:
         raise CorruptFileError(f"cannot open PDF: {type(exc).__name__}: {exc}") from exc
 
 
-def _pdf_pages_text(reader) -> tuple[str, list[str]]:
+def _pdf_pages_text(reader) -> tuple[str, list[str], date | None]:
     warnings: list[str] = []
     try:
         if reader.is_encrypted:
@@ -331,6 +368,10 @@ def _pdf_pages_text(reader) -> tuple[str, list[str]]:
                     "the PDF is password-protected", user_message="PDF 文件有密码保护，无法读取。"
                 )
         pages = list(reader.pages)
+        created = None
+        with contextlib.suppress(Exception):  # /CreationDate (else /ModDate); a bad one loses the date only
+            info = reader.metadata
+            created = (_day(info.creation_date) or _day(info.modification_date)) if info else None
     except InputError:
         raise
     except Exception as exc:  # pypdf raises many types for broken files
@@ -355,4 +396,4 @@ def _pdf_pages_text(reader) -> tuple[str, list[str]]:
         raise ScannedPdfError("scanned PDF: no text layer; OCR is not supported")
     if empty_pages:
         warnings.append(f"PDF 第 {'、'.join(map(str, empty_pages))} 页没有文字层（可能是扫描图片），已跳过")
-    return _join_pdf_lines(page_lines), warnings
+    return _join_pdf_lines(page_lines), warnings, created

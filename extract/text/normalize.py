@@ -12,6 +12,9 @@ Every rule is line-local and reaches a fixed point, so normalising a normalised 
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from extract.errors import EmptyInputError
 from extract.models import Document
 from extract.text.boilerplate import COPYRIGHT_MAX_LEN, is_boilerplate, is_site_header
@@ -24,6 +27,7 @@ from extract.text.metadata import (
     parse_meta_line,
     strip_trailing_credits,
 )
+from extract.text.page import PageInfo
 from extract.text.pinyin import strip_glosses
 from extract.text.report_date import report_date
 from extract.text.script import simplify
@@ -110,8 +114,17 @@ def _classify(lines: list[str], meta: _Meta) -> list[str]:
     return body
 
 
-def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt") -> Document:
-    """Normalise report text (already decoded) into a `Document`. Never raises on any str."""
+def normalize(
+    text: str,
+    *,
+    encoding: str | None = None,
+    file_type: str = "txt",
+    page: PageInfo | None = None,
+    file_date: date | None = None,
+) -> Document:
+    """Normalise report text (already decoded) into a `Document`. Never raises on any str. `page`: what
+    an HTML page said about itself (its date and publisher, read from tags the text no longer has);
+    `file_date`: a .docx's last-saved / a PDF's creation date (see extract.text.report_date)."""
     text = clean_unicode(text)
     text, glosses = strip_glosses(text)
     text, script = simplify(text)
@@ -119,13 +132,17 @@ def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt")
     body = _classify(_lines(text), meta)
     title = body[0] if len(body) > 1 and is_headline(body[0]) else None
     text = "\n".join(body)
-    published, published_from = report_date(text, title, meta.published)
+    if page is not None and page.published is not None:
+        # the page's own date (meta tag, info table, URL) when the text shows no publication line of its own
+        meta.published = meta.published or page.published
+    published, published_from = report_date(text, title, meta.published, file_date=file_date)
     return Document(
         text=text,
         title=title,
         published=published,
         published_from=published_from,
-        source=meta.source or meta.breadcrumb_source,
+        source=meta.source or (page.publisher if page else None) or meta.breadcrumb_source,
+        url=page.url if page else None,
         authors=list(dict.fromkeys(meta.authors)),
         credits=list(dict.fromkeys(meta.credits)),
         script=script,
@@ -136,14 +153,29 @@ def normalize(text: str, *, encoding: str | None = None, file_type: str = "txt")
 
 
 def normalize_bytes(
-    data: bytes, filename: str | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+    data: bytes,
+    filename: str | None = None,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    charset: str | None = None,
+    url: str | None = None,
 ) -> Document:
     """Load a file's bytes (txt/md/html/docx/pdf) and normalise it. Raises extract.errors.InputError,
     EmptyInputError too when nothing but page furniture (or invisible characters) is left."""
-    loaded = load_bytes(data, filename, max_bytes=max_bytes)
-    doc = normalize(loaded.text, encoding=loaded.encoding, file_type=loaded.file_type)
+    loaded = load_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
+    doc = normalize(
+        loaded.text,
+        encoding=loaded.encoding,
+        file_type=loaded.file_type,
+        page=loaded.page,
+        file_date=loaded.file_date,
+    )
+    if url and not doc.url:
+        doc.url = url  # a fetched file (a PDF behind a link): its link is its source
     if not doc.text:
         raise EmptyInputError(f"no report text in this {loaded.file_type} file, only page furniture")
     if loaded.warnings:
         doc.warnings = [*loaded.warnings, *doc.warnings]
+    if filename:
+        doc.filename = re.split(r"[\\/]", filename)[-1].strip() or None  # the name, not the path
     return doc

@@ -260,12 +260,13 @@ class FakeTelegram:
         *,
         reply_to: int | None = None,
         forward_from_chat: int | None = None,
+        entities: list[dict] | None = None,
     ) -> int:
-        """A user's text message; returns its message_id."""
+        """A user's text message; returns its message_id. `entities`: extra ones (a text_link)."""
         msg = self._message(chat_id, user_id, reply_to=reply_to, forward_from_chat=forward_from_chat)
         msg["text"] = text
-        if entities := self._command_entities(text):
-            msg["entities"] = entities
+        if all_entities := [*self._command_entities(text), *(entities or [])]:
+            msg["entities"] = all_entities
         return self._push("message", msg)
 
     def add_file(self, name: str, data: bytes | None, *, size: int | None = None) -> _File:

@@ -68,6 +68,7 @@ class Workers:
             "COUNTYBOT_DB": self.db_url,
             "COUNTYBOT_WORKER_ID": name,
             "COUNTYBOT_JOIN_WINDOW_S": "1.0",
+            "COUNTYBOT_JOIN_MIN_CHARS": "1",  # the tests split seeds shorter than Telegram's limit
             "COUNTYBOT_LEASE_S": "3",
             "COUNTYBOT_QUEUE_POLL_S": "0.5",
             "COUNTYBOT_SCHEDULE_TICK_S": "1",
@@ -94,7 +95,7 @@ class Workers:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError(f"worker {name} exited: {worker.output()[-3000:]}")
-            if "listening on" in worker.output() and "is up as" in worker.output() and _accepts(port):
+            if "上监听" in worker.output() and "is up as" in worker.output() and _accepts(port):
                 return worker
             time.sleep(0.1)
         raise RuntimeError(f"worker {name} did not start: {worker.output()[-3000:]}")
