@@ -83,13 +83,19 @@ def _rows_for(digest: Digest, doc: Document) -> tuple[list[FigureRow], list[Coun
 
 
 def _prepare(
-    data: bytes, filename: str | None, max_bytes: int, link: LinkInput | None = None
+    data: bytes,
+    filename: str | None,
+    max_bytes: int,
+    link: LinkInput | None = None,
+    ocr_pages: int | None = None,
 ) -> tuple[Document, str]:
     """Worker-thread part one: bytes -> normalised Document and its sha256."""
     from extract.pipeline import document_from_bytes
 
     charset, url = (link.charset, link.final_url) if link else (None, None)
-    doc = document_from_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
+    doc = document_from_bytes(
+        data, filename, max_bytes=max_bytes, charset=charset, url=url, ocr_pages=ocr_pages
+    )
     doc = with_page(doc, link.page if link else None)
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
@@ -254,7 +260,9 @@ class Service(QueueSteps, ChatSteps, LinkSteps, ForgetSteps):
         try:
             # bounded: a parse past the timeout fails the report (its thread finishes in the background;
             # the caps of extract/text/limits.py keep that short)
-            parse = asyncio.to_thread(_prepare, data, filename, self.settings.max_upload_bytes, link)
+            parse = asyncio.to_thread(
+                _prepare, data, filename, self.settings.max_upload_bytes, link, self.settings.ocr_max_pages
+            )
             doc, sha = await asyncio.wait_for(parse, self.settings.parse_timeout_s)
         except InputError as exc:
             return await self._fail(report_id, exc.user_message)
@@ -299,6 +307,8 @@ class Service(QueueSteps, ChatSteps, LinkSteps, ForgetSteps):
             figures=figures,
             counties=links,
         )
+        if doc.ocr is not None:  # what OCR read, kept beside the pictures' references (issue M)
+            await self.store.images.set_ocr_text(report_id, doc.ocr.raw_text)
         if result.status == "duplicate" and result.duplicate_of is not None:
             return await self._duplicate(report_id, result.duplicate_of)
         if result.status == "missing":  # deleted while it was digested: forget what the LLM step wrote

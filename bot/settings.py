@@ -141,6 +141,9 @@ class Settings(BaseSettings):
         if isinstance(v, str):
             return [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
         return v
+    # Pictures and scans (issue M): OCR reads at most this many pages of a scanned PDF or an album
+    ocr_max_pages: int = Field(30, ge=1)
+    album_wait_s: float = 1.5  # an album's pictures arrive as separate messages: wait this long for the next
 
     @field_validator("allowed_chats", mode="before")
     @classmethod

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 HTML_EXTENSIONS: frozenset[str] = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+# pictures are read by OCR (issue M, extract/text/ocr.py)
+IMAGE_EXTENSIONS: frozenset[str] = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"})
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
-    {".txt", ".text", ".md", ".markdown", ".docx", ".pdf"} | HTML_EXTENSIONS
+    {".txt", ".text", ".md", ".markdown", ".docx", ".pdf"} | HTML_EXTENSIONS | IMAGE_EXTENSIONS
 )
 # what a user is told (the aliases .text/.markdown/.htm... are accepted but not advertised)
-SUPPORTED_DESCRIPTION = ".txt、.md、.docx、.pdf、.html"
+SUPPORTED_DESCRIPTION = ".txt、.md、.docx、.pdf、.html、.jpg、.png"

@@ -19,6 +19,17 @@ def tidy_number(v: float | int) -> float | int:
     return v
 
 
+class OcrInfo(BaseModel):
+    """Issue M: how a Document's text was read from pictures (extract/text/ocr.py)."""
+
+    pages: int  # pictures / scanned pages read
+    total_pages: int  # pages the input had (more than `pages` when COUNTYBOT_OCR_MAX_PAGES stopped reading)
+    confidence: float  # the recogniser's mean character confidence
+    # [start, end) in Document.text of each number read with low confidence
+    unsure: list[tuple[int, int]] = Field(default_factory=list)
+    raw_text: str = ""  # the OCR text as laid out, before normalisation (stored with the report)
+
+
 class Document(BaseModel):
     """A report after loading and normalisation: simplified body text plus the metadata kept aside."""
 
@@ -43,6 +54,7 @@ class Document(BaseModel):
     url: str | None = None  # issue M: the link the report was read from (a page or a file behind one)
     # issue L: the name the file was sent under (某某县2024年政府工作报告.docx) — evidence of its place
     filename: str | None = None
+    ocr: OcrInfo | None = None  # issue M: set when the text was read from pictures by OCR
 
 
 class Figure(BaseModel):
@@ -65,6 +77,9 @@ class Figure(BaseModel):
     # a later actual result replaces it
     estimated: bool = False
     quote: str = ""  # the clause it stands in
+    # issue M: the text was read from a picture and the OCR was unsure of this figure's digits:
+    # shown 「识别可能有误」
+    ocr_unsure: bool = False
     start: int = -1  # offsets in Document.text
     end: int = -1
 

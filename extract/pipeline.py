@@ -47,11 +47,13 @@ def document_from_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     charset: str | None = None,
     url: str | None = None,
+    ocr_pages: int | None = None,
 ) -> Document:
-    """`charset` and `url`: a fetched page's declared charset and address (issue M)."""
+    """`charset` and `url`: a fetched page's declared charset and address (issue M); `ocr_pages`: at most
+    this many pages of a picture album or a scan are read (None: the default)."""
     from extract.text.normalize import normalize_bytes
 
-    return normalize_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
+    return normalize_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url, ocr_pages=ocr_pages)
 
 
 def document_from_text(text: str) -> Document:
@@ -105,6 +107,10 @@ async def make_digest(
             digest = _key_first(rules, digest)
     if doc.url and not digest.url:  # issue M: the link the report was read from
         digest = digest.model_copy(update={"url": doc.url})
+    if doc.ocr is not None:  # read from pictures: unsure digits marked, the OCR note first
+        from extract.text.ocr_marks import mark_digest
+
+        digest = mark_digest(digest, doc)
     return _completed(digest)
 
 

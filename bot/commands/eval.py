@@ -1,4 +1,5 @@
 """`countybot eval GOLD.json DOCS_DIR [--min-f1 X] [--json] [--llm]`: score the pipeline on annotated reports.
+(`--ocr`: the same reports as pictures, bot/commands/eval_ocr.py.)
 
 Reads countybot-gold/1 and /2 (see extract/evaluate.py for the matching rule). Runs the offline rules backend
 by default, so the score is reproducible and free; --llm scores the configured LLM backend instead. Besides
@@ -33,6 +34,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="GOLD.json is a countybot-track/1 pairs file: score tracking (status and year per metric)",
     )
+    # issue M: the documents as pictures (bot/commands/eval_ocr.py)
+    parser.add_argument("--ocr", action="store_true", help="render the documents as pages and score OCR")
+    parser.add_argument("--ocr-pages", type=int, default=2, metavar="N", help="--ocr: pages per document")
+    parser.add_argument("--min-recall", type=float, metavar="X", help="--ocr: exit 1 if recall < X")
 
 
 TOP = 10  # extract.evaluate.TOP, kept here so the CLI starts without importing the pipeline
@@ -113,6 +118,10 @@ def run(args: argparse.Namespace) -> int:
     if not docs_dir.is_dir():
         _fail(f"不是文件夹：{docs_dir}")
         return 1
+    if args.ocr:
+        from bot.commands.eval_ocr import run_ocr
+
+        return run_ocr(gold.documents, docs_dir, args)
     config = None
     if args.llm:
         from bot.settings import Settings

@@ -17,6 +17,7 @@ from bot.render.changes import answered_line, update_line
 from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_parts, rank_figures
 from extract.digest.summary import clip
 from extract.models import County, Digest, Figure
+from extract.text.ocr import UNSURE_MARK
 
 if TYPE_CHECKING:
     from bot.queries.period import PeriodDigest
@@ -55,6 +56,8 @@ def figure_line(f: Figure | TargetItem, *, indent: str = "", icon: str | None = 
     icon = icon or KIND_ICON.get(f.kind or "", "▫️")  # type: ignore[union-attr]
     estimated, number, words = figure_parts(f)  # 预计, 突破500亿元 / 下降6.3%, the label after it
     line = f"{indent}{icon} " + (f"{estimated} " if estimated else "") + f"<b>{esc(number)}</b>"
+    if getattr(f, "ocr_unsure", False):  # read from a picture, digits unsure (issue M)
+        line += f"（⚠️{UNSURE_MARK}）"
     return line + (" " if words and not words.startswith("（") else "") + esc(words)
 
 

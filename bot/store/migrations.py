@@ -26,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     false,
     inspect,
     select,
@@ -116,6 +117,12 @@ def _m006_source_url(conn: Connection) -> None:
         Index("ix_reports_scope_source_url", t.c.scope, t.c.source_url).create(conn)
 
 
+def _m007_pictures(conn: Connection) -> None:
+    # issue M: report_images comes from tables.py (create_all skips what exists); reports.ocr_text added
+    Base.metadata.create_all(conn, checkfirst=True)
+    _add_columns(conn, "reports", [Column("ocr_text", Text(), nullable=True)])
+
+
 def _m009_figure_shape(conn: Connection) -> None:
     # ktrack: a result's qualifier as written (突破500亿元) and 预计 estimates, for tracking
     _add_columns(
@@ -139,6 +146,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (4, "corrections of a report's county or date; which report a digest message shows", _m004_corrections),
     (5, "deletion: LLM cache entries keyed by the text they digest", _m005_forget),
     (6, "reports.source_url: the link a report was read from (issue M)", _m006_source_url),
+    (7, "pictures: report_images (Telegram file ids, names, pages) and reports.ocr_text", _m007_pictures),
     (9, "figures.qualifier and figures.estimated: results as written, for tracking", _m009_figure_shape),
 ]
 

@@ -16,6 +16,7 @@ from bot.store.base import Database, to_naive_utc, utcnow
 from bot.store.chats import Chats
 from bot.store.corrections import Corrections
 from bot.store.db import make_engine
+from bot.store.images import Images
 from bot.store.links import Links
 from bot.store.llm import LLMLog
 from bot.store.migrations import migrate
@@ -37,6 +38,7 @@ class Store:
         self.queue = Queue(db, self.reports)  # parts, leases, heartbeats (bot/store/queue.py)
         self.links = Links(db)  # the link a report was read from (issue M)
         self.corrections = Corrections(db)  # county/date corrections, digest messages (issue L)
+        self.images = Images(db)  # the pictures a report was read from, its OCR text (issue M)
 
     @classmethod
     async def open(cls, url: str | URL, *, name: str | None = None) -> Store:

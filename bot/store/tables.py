@@ -77,6 +77,8 @@ class Report(Base):
     # issue M (migration 6): the link a report was read from (as the user sent it); the same link in a
     # scope is one report
     source_url: Mapped[str | None] = mapped_column(String(2048))
+    # issue M (migration 7): the text OCR read from the report's pictures, as laid out, before normalisation
+    ocr_text: Mapped[str | None] = mapped_column(Text)
 
 
 class DigestRow(Base):
@@ -262,3 +264,16 @@ class ReportMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+class ReportImage(Base):
+    """Issue M (migration 7): the pictures a report was read from, in page order (an album's photos,
+    a photo, an image file): Telegram's file_id to fetch it again, and its name."""
+
+    __tablename__ = "report_images"
+    __table_args__ = (UniqueConstraint("report_id", "position", name="uq_report_images_page"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, ... the page
+    file_id: Mapped[str | None] = mapped_column(String(300))
+    file_unique_id: Mapped[str | None] = mapped_column(String(100))
+    file_name: Mapped[str | None] = mapped_column(String(500))

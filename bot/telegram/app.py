@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import analyst, commands, durable, fix, menu, reports, schedule
+from bot.telegram import analyst, commands, durable, fix, menu, pictures, reports, schedule
 from bot.telegram.access import gate
 from bot.telegram.durable import DurableUpdates, WorkerApplication
 from bot.telegram.errors import install_token_redaction, on_error
@@ -128,9 +128,17 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(messages & filters.Document.ALL, reports.on_document))
     # a reply with a place's name to a digest that found none (anything else goes on to on_text)
     app.add_handler(MessageHandler(messages & filters.REPLY & filters.TEXT & ~filters.COMMAND, fix.on_reply))
+    app.add_handler(MessageHandler(messages & filters.PHOTO, pictures.on_picture))  # OCR (issue M)
     app.add_handler(
         MessageHandler(messages & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, reports.on_text)
     )
+    not_taken = (
+        filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE | filters.ANIMATION
+        | filters.Sticker.ALL | filters.LOCATION | filters.VENUE | filters.CONTACT | filters.POLL
+    )  # fmt: skip
+    app.add_handler(MessageHandler(messages & not_taken, pictures.on_not_taken))
+    # a later group: runs for every command, answers only those no CommandHandler of group 0 took
+    app.add_handler(MessageHandler(messages & filters.COMMAND, pictures.on_unknown_command), group=1)
 
 
 async def set_commands(app: Application) -> None:

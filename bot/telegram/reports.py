@@ -146,7 +146,12 @@ async def _not_finished(update: Update, context: ContextTypes.DEFAULT_TYPE, ack:
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    from bot.telegram import pictures
+
     msg = update.effective_message
+    if pictures.picture_of(msg) is not None:  # a picture file (or an album of them): OCR (issue M)
+        await pictures.on_picture(update, context)
+        return
     if update.effective_chat.type != ChatType.PRIVATE and not _REPORT_CAPTION.match(msg.caption or ""):
         return  # in groups a file is a report only when its caption says /report
     await process_document(update, context, msg.document)
@@ -154,9 +159,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/report as a reply to a message or file (works with privacy mode on), or /report <text>."""
+    from bot.telegram import pictures
+
     msg = update.effective_message
     target = msg.reply_to_message
-    if target is not None and target.document is not None:
+    picture = pictures.picture_of(target) if target is not None else None
+    if picture is not None:
+        await pictures.process_pictures(update, context, [picture], reply_to=target.message_id)
+    elif target is not None and target.document is not None:
         await process_document(update, context, target.document, reply_to=target.message_id)
     elif target is not None and (target.text or target.caption):
         text = target.text or target.caption
@@ -224,9 +234,11 @@ async def process_document(
             return None
         return data
 
-    await process_report(
-        update, context, data=download, filename=name, ack=ACK_FILE.format(name=esc(name)), reply_to=reply_to
-    )
+    from bot.telegram.pictures import progress
+
+    async with progress(update, context, reply_to):  # a scanned PDF is read page by page (issue M)
+        ack = ACK_FILE.format(name=esc(name))
+        await process_report(update, context, data=download, filename=name, ack=ack, reply_to=reply_to)
 
 
 async def _keep_upload(
@@ -340,11 +352,12 @@ async def process_report(
     quota: asyncio.Task | None = None,
     filename: str | None = None,
     reply_to: int | None = None,
+    on_stored=None,
 ) -> None:
     """Acknowledge at once, then (one report at a time per chat) store and digest, then reply.
     `data` is the report's bytes, or a coroutine function fetching them (None: already answered);
     `ack` the acknowledgement's text, or its task when already sent; `quota` the LLM quota check if
-    already started."""
+    already started; `on_stored(report_id)` runs once the report's bytes are stored."""
     state = get_state(context)
     chat: Chat = update.effective_chat
     reply_to = reply_to or update.effective_message.message_id
@@ -361,6 +374,8 @@ async def process_report(
     if isinstance(ack, str):  # only now: the acknowledgement says the report is kept
         ack = start_ack(update, context, ack, reply_to)
     try:
+        if on_stored is not None:  # what belongs with the stored bytes (a picture's Telegram reference)
+            await on_stored(report_id)
         outcome, use_llm = await _digest_report(update, context, report_id, quota)
     except Exception:
         # stored, not finished: this worker lets go of it, the queue runner finishes and sends it

@@ -24,10 +24,19 @@ from extract.errors import (
     TooLargeError,
     UnsupportedTypeError,
 )
-from extract.filetypes import HTML_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
+from extract.filetypes import HTML_EXTENSIONS, IMAGE_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
 from extract.text import limits
 from extract.text.decode import BOMS, decode_text, replaced_warning
 from extract.text.markdown import markdown_to_text
+from extract.text.ocr import DEFAULT_MAX_PAGES as DEFAULT_OCR_PAGES
+from extract.text.ocr import (
+    OCR_NOTE,
+    OcrText,
+    is_bundle,
+    ocr_pictures,
+    ocr_scanned_pdf,
+    unpack,
+)
 from extract.text.page import PageInfo
 from extract.text.segment import CLOSING_QUOTES, COLONS, marks
 
@@ -53,12 +62,13 @@ _HTML_START = re.compile(
 class LoadedText:  # internal (loaders -> normalisation): a dataclass, cheaper than a model to build
     text: str
     encoding: str | None = None
-    file_type: str  # "txt", "md", "html", "docx", "pdf"
+    file_type: str  # "txt", "md", "html", "docx", "pdf"; "image" (OCR), "pdf" with `ocr` for a scan
     warnings: list[str] = field(default_factory=list)
     page: PageInfo | None = None  # an HTML page's own title, date, publisher, attachments (issue M)
     # a .docx's last-saved / a PDF's creation date ("file", trusted last; see report_date); an HTML page's
     # own date is page.published
     file_date: date | None = None
+    ocr: OcrText | None = None  # issue M: the text was read from pictures (extract/text/ocr.py)
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -85,10 +95,12 @@ def load_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     charset: str | None = None,
     url: str | None = None,
+    ocr_pages: int = DEFAULT_OCR_PAGES,
 ) -> LoadedText:
     """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text.
     A fetched page passes the charset its server declared (used after a BOM, before `<meta>`) and its URL
-    (for relative attachment links and the date in its path)."""
+    (for relative attachment links and the date in its path). Pictures and PDFs without a text layer are
+    read by OCR, at most `ocr_pages` pages."""
     if len(data) > max_bytes:
         raise TooLargeError(
             f"file is {_mb(len(data))}, over the {_mb(max_bytes)} limit",
@@ -97,6 +109,8 @@ def load_bytes(
     if not data or not data.strip():
         raise EmptyInputError("empty file")
     ext = _extension(filename)
+    if ext in IMAGE_EXTENSIONS or is_bundle(data):
+        return _ocr_loaded(ocr_pictures(unpack(data), max_pages=ocr_pages), "image")
     if ext in _TEXT_TYPES:
         if _HTML_START.match(data[:1024]):  # a saved web page without its .html name
             return _checked(_load_html(data, charset, url))
@@ -111,7 +125,10 @@ def load_bytes(
         text, saved = _docx_text(data)
         return _checked(LoadedText(text=text, encoding=None, file_type="docx", file_date=saved))
     if ext == ".pdf":
-        text, warnings, created = _pdf_text(data)
+        try:
+            text, warnings, created = _pdf_text(data)
+        except ScannedPdfError:
+            return _ocr_loaded(ocr_scanned_pdf(data, max_pages=ocr_pages), "pdf")
         return _checked(
             LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings, file_date=created)
         )
@@ -122,6 +139,13 @@ def load_bytes(
         )
     supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
     raise UnsupportedTypeError(f"unsupported file type {ext!r}; supported: {supported}")
+
+
+def _ocr_loaded(ocr: OcrText, file_type: str) -> LoadedText:
+    warnings = [OCR_NOTE]
+    if ocr.total_pages > ocr.pages:
+        warnings.append(f"共 {ocr.total_pages} 页，只识别了前 {ocr.pages} 页")
+    return _checked(LoadedText(text=ocr.text, file_type=file_type, warnings=warnings, ocr=ocr))
 
 
 def _checked(loaded: LoadedText) -> LoadedText:

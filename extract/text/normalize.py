@@ -159,10 +159,13 @@ def normalize_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     charset: str | None = None,
     url: str | None = None,
+    ocr_pages: int | None = None,
 ) -> Document:
-    """Load a file's bytes (txt/md/html/docx/pdf) and normalise it. Raises extract.errors.InputError,
-    EmptyInputError too when nothing but page furniture (or invisible characters) is left."""
-    loaded = load_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
+    """Load a file's bytes (txt/md/html/docx/pdf, pictures and scans by OCR) and normalise it. Raises
+    extract.errors.InputError, EmptyInputError too when nothing but page furniture (or invisible
+    characters) is left."""
+    extra = {} if ocr_pages is None else {"ocr_pages": ocr_pages}
+    loaded = load_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url, **extra)
     doc = normalize(
         loaded.text,
         encoding=loaded.encoding,
@@ -178,4 +181,8 @@ def normalize_bytes(
         doc.warnings = [*loaded.warnings, *doc.warnings]
     if filename:
         doc.filename = re.split(r"[\\/]", filename)[-1].strip() or None  # the name, not the path
+    if loaded.ocr is not None:  # issue M: where the numbers OCR was unsure of ended up
+        from extract.text.ocr_marks import ocr_info
+
+        doc.ocr = ocr_info(doc.text, loaded.ocr)
     return doc

@@ -293,6 +293,7 @@ class FakeTelegram:
         caption: str | None = None,
         mime_type: str | None = None,
         reply_to: int | None = None,
+        media_group_id: str | None = None,
     ) -> int:
         f = self.add_file(name, data, size=size)
         msg = self._message(chat_id, user_id, reply_to=reply_to)
@@ -303,10 +304,57 @@ class FakeTelegram:
             "mime_type": mime_type or "application/octet-stream",
             "file_size": f.size,
         }
+        if media_group_id is not None:
+            msg["media_group_id"] = media_group_id
         if caption is not None:
             msg["caption"] = caption
             if entities := self._command_entities(caption):
                 msg["caption_entities"] = entities
+        return self._push("message", msg)
+
+    def send_photo(
+        self,
+        chat_id: int,
+        user_id: int,
+        data: bytes | None,
+        *,
+        caption: str | None = None,
+        media_group_id: str | None = None,
+        size: int | None = None,
+        reply_to: int | None = None,
+    ) -> int:
+        """A user's photo (issue M): Telegram sends sizes smallest first, the original last; an album's
+        photos are separate messages sharing media_group_id."""
+        f = self.add_file("photo.jpg", data, size=size)
+        f.path = f.path.replace("documents/", "photos/")
+        thumb = self.add_file("thumb.jpg", b"\xff\xd8 a thumbnail, not the photo")
+        msg = self._message(chat_id, user_id, reply_to=reply_to)
+        msg["photo"] = [
+            {"file_id": thumb.file_id, "file_unique_id": f"U{thumb.file_id}", "width": 90, "height": 120},
+            {"file_id": f.file_id, "file_unique_id": f"U{f.file_id}", "width": 1240, "height": 1754,
+             "file_size": f.size},
+        ]  # fmt: skip
+        if media_group_id is not None:
+            msg["media_group_id"] = media_group_id
+        if caption is not None:
+            msg["caption"] = caption
+            if entities := self._command_entities(caption):
+                msg["caption_entities"] = entities
+        return self._push("message", msg)
+
+    def send_media(self, chat_id: int, user_id: int, kind: str, payload: dict | None = None) -> int:
+        """A voice message, video, sticker, location... (`kind` is the Message field)."""
+        n = next(self._file_ids)
+        defaults: dict[str, dict] = {
+            "voice": {"file_id": f"V{n}", "file_unique_id": f"UV{n}", "duration": 3},
+            "video": {"file_id": f"VI{n}", "file_unique_id": f"UVI{n}", "width": 640, "height": 480,
+                      "duration": 5},
+            "sticker": {"file_id": f"S{n}", "file_unique_id": f"US{n}", "type": "regular", "width": 512,
+                        "height": 512, "is_animated": False, "is_video": False},
+            "location": {"latitude": 36.47, "longitude": 110.75},
+        }  # fmt: skip
+        msg = self._message(chat_id, user_id)
+        msg[kind] = payload if payload is not None else defaults[kind]
         return self._push("message", msg)
 
     def edit_text(self, chat_id: int, user_id: int, message_id: int, text: str) -> None:
