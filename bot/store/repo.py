@@ -30,6 +30,7 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         db = Database(engine)  # one write queue shared by every aggregate (SQLite has one writer)
+        self.db = db
         self.reports = Reports(db)
         self.chats = Chats(db)
         self.llm = LLMLog(db)

@@ -8,13 +8,9 @@ import logging
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from telegram import (
-    Bot,
     Chat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     Message,
     MessageOriginChannel,
     MessageOriginChat,
@@ -27,31 +23,31 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.render.changes import answered_line
-from bot.render.html import esc, hidden_figures, render_digest
+from bot.render.html import esc
 from bot.service import chat_scope
 from bot.telegram import uploads
 from bot.telegram.commands import HINT, answer_targets
+from bot.telegram.delivery import DUPLICATE_NOTE, deliver, send_outcome  # noqa: F401  (their old home)
 from bot.telegram.intents import looks_like_report, targets_query
 from bot.telegram.links import hidden_links, on_links, shared_links
-from bot.telegram.next_steps import next_steps, step_buttons
-from bot.telegram.reply import chat_script, convert, get_state, reply, send_html, typing
+from bot.telegram.reply import chat_script, get_state, reply, send_html, typing
 from bot.telegram.state import BotState
 from extract.models import Script
-
-if TYPE_CHECKING:
-    from bot.queries.changes import NextSteps
-    from bot.service import ReportOutcome
 
 log = logging.getLogger("countybot.telegram")
 
 ACK_TEXT = "📥 已收到，正在生成摘要……"
 ACK_FILE = "📥 已收到文件《{name}》，正在读取并生成摘要……"
 QUOTA_NOTE = "今天的 AI 摘要额度已用完，以上为规则摘要。"
-DUPLICATE_NOTE = "此前已收到这份报告（或它的另一种格式，如 PDF、繁体版），以上是当时的摘要。"
 REPORT_USAGE = "在群里请回复一条报告消息并发送 /report，或者发送文件并在说明里写 /report。"
 TOO_LARGE = "文件太大（{size:.1f} MB），上限是 {limit:g} MB。可以只粘贴正文文字，或压缩后再发。"
 DOWNLOAD_FAILED = "无法下载这个文件，请稍后再试。"
+TELEGRAM_TOO_BIG = (
+    "Telegram 不让机器人下载这个文件{shown}：机器人只能下载 20 MB 以内的文件。"
+    "可以只粘贴正文文字，或压缩后再发。"
+)
+NOT_STORED = "⚠️ 存储暂时出错，这份报告没有保存。请稍后重新发送。"
+NOT_FINISHED = "⚠️ 报告已保存，但存储暂时出错，摘要还没有生成。恢复后会自动补发，无需重新发送。"
 LATE_PART_S = 0.3  # how long a text that is not a report waits for an earlier part of its paste
 _REPORT_CAPTION = re.compile(r"^/report(?:@\w+)?(?:\s|$)", re.I)
 
@@ -110,19 +106,43 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await reply(update, context, HINT)
         return
     part = {"chat_id": chat.id, "sender": f"tg:{user_id}" if user_id else None}
-    if pending:  # a later part: stored, the first part's handler (or any worker's queue) reports
+    try:  # stored before anything is said: the acknowledgement means "kept"
         await state.joiner.add(key, msg.message_id, text, first=False, **part)
+    except Exception:
+        await _not_stored(update, context)
+        return
+    if pending:  # a later part: the first part's handler (or any worker's queue) reports
         return
     # at once, while later parts may still arrive: the acknowledgement, and the quota (a database write)
     ack = start_ack(update, context, ACK_TEXT)
     day = datetime.now(state.tz).date()  # the day charged, and given back if another worker joins
     quota = asyncio.create_task(llm_allowed(state, chat.id, day))
-    report_id = await state.joiner.add(key, msg.message_id, text, first=True, **part)
+    try:
+        report_id = await state.joiner.join(key, text)
+    except Exception:  # the part is stored: the queue runner joins and answers it once the store works
+        quota.cancel()
+        await _not_finished(update, context, ack)
+        return
     if report_id is not None:  # the joined paste, stored as a report leased to this worker
         await process_report(update, context, data=report_id, ack=ack, quota=quota)
     elif await quota and state.settings.llm_config().enabled:
         # another worker joined the parts; the worker that processes the report takes the quota
         await state.svc.give_back_llm_quota(chat.id, day)
+
+
+async def _not_stored(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Storing what the user sent failed: nothing of it is kept, so nothing comes later; say so once."""
+    log.exception("storing a report from chat %s failed", update.effective_chat.id)
+    await reply(update, context, esc(NOT_STORED))
+
+
+async def _not_finished(update: Update, context: ContextTypes.DEFAULT_TYPE, ack: asyncio.Task | None) -> None:
+    """The report is stored but could not be finished now (the store failed mid-way): it is finished
+    and sent once the store works again (the queue runner), so the user must not resend it."""
+    log.exception("finishing a stored report from chat %s failed; the queue will", update.effective_chat.id)
+    if ack is not None:
+        await ack  # the acknowledgement first
+    await reply(update, context, esc(NOT_FINISHED))
 
 
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,6 +189,13 @@ def _too_large(size: int, limit: int) -> str:
     return esc(TOO_LARGE.format(size=size / 2**20, limit=limit / 2**20))
 
 
+def _telegram_too_big(size: int | None) -> str:
+    """Telegram refused the download (its Bot API serves bots files up to 20 MB): that limit, and the
+    file's size only when Telegram gave one worth saying."""
+    shown = f"（{size / 2**20:.1f} MB）" if size and size >= 2**20 else ""
+    return TELEGRAM_TOO_BIG.format(shown=shown)
+
+
 async def process_document(
     update: Update, context: ContextTypes.DEFAULT_TYPE, doc: TgDocument, *, reply_to: int | None = None
 ) -> None:
@@ -194,12 +221,10 @@ async def process_document(
             data = await uploads.fetch(context.bot, doc.file_id)
         except BadRequest as exc:
             log.info("download of %r failed: %s", name, exc)
+            # Telegram's own limit on what a bot may download, whatever our COUNTYBOT_MAX_UPLOAD_MB
             too_big = "too big" in str(exc).lower()
-            await reply(
-                update,
-                context,
-                _too_large(doc.file_size or limit + 1, limit) if too_big else DOWNLOAD_FAILED,
-            )
+            answer = esc(_telegram_too_big(doc.file_size)) if too_big else DOWNLOAD_FAILED
+            await reply(update, context, answer)
             return None
         except uploads.DownloadFailed as exc:
             await _keep_upload(update, context, doc, name, reply_to, exc.tries)
@@ -252,15 +277,11 @@ async def llm_allowed(state: BotState, chat_id: int, day: date | None = None) ->
     return await state.svc.take_llm_quota(chat_id, day, state.settings.daily_llm_limit)
 
 
-async def _digest_report(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    data,
-    filename: str | None,
-    quota: asyncio.Task | None,
-    on_stored=None,
-):
-    """(outcome, whether the LLM was allowed); outcome None when the data could not be had."""
+async def _stored_report(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, data, filename: str | None
+) -> int | None:
+    """The report's id once it is stored; None when the data could not be had, the update was sent
+    again (whoever stored the report answers it) or storing failed (the user was told)."""
     state = get_state(context)
     chat_id = update.effective_chat.id
     # stored at once, not after the chat's earlier report: the chat lock only orders the processing
@@ -268,25 +289,30 @@ async def _digest_report(
     if callable(data):
         data = await data()
         if data is None:
-            return None, False
+            return None
+    if isinstance(data, int):  # a joined paste was stored as a report when its parts were joined
+        return data
     user = update.effective_user
-    # stored before anything else (the quota is a database write too): nothing a user sent is lost;
-    # a joined paste (an int) was stored as a report when its parts were joined
-    report_id = (
-        data
-        if isinstance(data, int)
-        else await state.svc.accept(
+    try:  # stored before anything else: nothing a user sent is lost, and the acknowledgement follows
+        report_id = await state.svc.accept(
             scope=chat_scope(chat_id),
             sender=f"tg:{user.id}" if user else None,
             data=data,
             filename=filename,
             reply_to=update.effective_message.message_id,
         )
-    )
-    if state.svc.replayed(report_id):
-        return None, False  # an update sent again: whoever stored the report answers it
-    if on_stored is not None:  # what belongs with the stored bytes (a picture's Telegram reference)
-        await on_stored(report_id)
+    except Exception:
+        await _not_stored(update, context)
+        return None
+    return None if state.svc.replayed(report_id) else report_id
+
+
+async def _digest_report(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int, quota: asyncio.Task | None
+):
+    """(outcome, whether the LLM was allowed)."""
+    state = get_state(context)
+    chat_id = update.effective_chat.id
     # "typing…" while the report is worked on, not while it waits for a slot: under a burst, hundreds of
     # waiting reports would each send a chat action every few seconds (most of a worker's CPU)
     async with state.locks.hold(chat_id), state.slots.hold(), typing(context.bot, chat_id):
@@ -335,74 +361,28 @@ async def process_report(
     state = get_state(context)
     chat: Chat = update.effective_chat
     reply_to = reply_to or update.effective_message.message_id
-    if isinstance(ack, str):
+    try:
+        report_id = await _stored_report(update, context, data, filename)
+    except BaseException:
+        if quota is not None:
+            quota.cancel()
+        raise
+    if report_id is None:
+        if quota is not None:
+            quota.cancel()
+        return
+    if isinstance(ack, str):  # only now: the acknowledgement says the report is kept
         ack = start_ack(update, context, ack, reply_to)
     try:
-        outcome, use_llm = await _digest_report(update, context, data, filename, quota, on_stored)
-    finally:
-        script = await ack
-    if outcome is None:
+        if on_stored is not None:  # what belongs with the stored bytes (a picture's Telegram reference)
+            await on_stored(report_id)
+        outcome, use_llm = await _digest_report(update, context, report_id, quota)
+    except Exception:
+        # stored, not finished: this worker lets go of it, the queue runner finishes and sends it
+        state.svc.unhold(report_id)
+        await _not_finished(update, context, ack)
         return
+    script = await ack
     script = script or await chat_script(state, chat.id)
     notes = [QUOTA_NOTE] if not use_llm and outcome.status == "done" else []
     await deliver(context.bot, state, chat.id, outcome, script=script, reply_to=reply_to, notes=notes)
-
-
-async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcome, **how: Any) -> None:
-    """Delivery, the last step: send the outcome (send_outcome's options in `how`), recorded as it is
-    sent. Earlier reports of the chat, wherever they are processed, are answered first; a report another
-    worker took over (this one stalled) is left to it."""
-    async with state.svc.delivering(outcome.report_id) as ours:
-        if ours:
-            sent: list[int] = []
-            steps = await next_steps(state, chat_id, outcome)
-            await send_outcome(bot, chat_id, outcome, sent_ids=sent, steps=steps, **how)
-            if outcome.digest is not None:  # a reply to the digest (a county name, /fix) finds the report
-                await state.svc.store.corrections.remember_messages(chat_id, sent, outcome.report_id)
-
-
-async def send_outcome(
-    bot: Bot,
-    chat_id: int,
-    outcome: ReportOutcome,
-    *,
-    script: Script,
-    reply_to: int | None = None,
-    notes: list[str] | None = None,
-    lead: str = "",
-    sent_ids: list[int] | None = None,
-    steps: NextSteps | None = None,
-) -> None:
-    """The digest (with the all-figures button when some are hidden, the likeliest places when it found
-    none, the next steps for its county), or the failure's message. `lead`: Telegram HTML put before it
-    (e.g. the note on a digest sent after a restart); `sent_ids`: filled with the digest's message ids;
-    `steps`: the buttons that lead on and the earlier targets the report answers (next_steps.py)."""
-    from bot.telegram.fix import county_buttons
-
-    if outcome.status == "failed" or outcome.digest is None:
-        text = lead + "⚠️ " + esc(outcome.error or "无法处理这份报告。")
-        await send_html(bot, chat_id, text, script=script, reply_to=reply_to)
-        return
-    notes = list(notes or [])
-    if outcome.status == "duplicate":
-        notes.insert(0, DUPLICATE_NOTE)
-    digest = outcome.digest
-    rows = county_buttons(digest, outcome.report_id, script)
-    if hidden_figures(digest):
-        label = convert(f"🔢 全部 {len(digest.figures)} 个数字", script)
-        rows.append([InlineKeyboardButton(label, callback_data=f"figs:{outcome.report_id}")])
-    text = lead + render_digest(digest, notes=notes, received=outcome.received)
-    if steps is not None:
-        if buttons := step_buttons(steps, script):
-            rows.append(buttons)
-        if steps.answered:  # what the report changed, with 📈 完成情况 (to /track) under it
-            text += f"\n📈 {esc(answered_line(steps.answered))}"
-    await send_html(
-        bot,
-        chat_id,
-        text,
-        script=script,
-        reply_to=reply_to,
-        markup=InlineKeyboardMarkup(rows) if rows else None,
-        sent_ids=sent_ids,
-    )

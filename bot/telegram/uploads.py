@@ -88,7 +88,7 @@ async def fetch(bot: Bot, file_id: str, backoff: tuple[float, ...] | None = None
 
 async def retry_stored(app: Application, report_id: int, ref: UploadRef, chat_id: int) -> bool:
     """Fetch a stored upload once more; on success digest and deliver it. True when it is settled."""
-    from bot.telegram.reports import deliver
+    from bot.telegram.delivery import deliver
 
     state: BotState = app.bot_data["state"]
     try:
