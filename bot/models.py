@@ -29,7 +29,7 @@ def parse_scope(text: str) -> str:
 
 class ReportOutcome(BaseModel):
     report_id: int
-    status: Literal["done", "failed", "duplicate"]
+    status: Literal["done", "failed", "duplicate", "deleted"]  # deleted: by its chat, never sent
     digest: Digest | None  # the (first) digest; for "duplicate", the earlier report's digest
     error: str | None = None  # user-facing Chinese message when failed
     duplicate_of: int | None = None

@@ -15,7 +15,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.dedup import find_twin
@@ -31,12 +31,13 @@ from bot.models import (
 from bot.queries.period import CountyGroup, PeriodDigest, ReportBrief, build_period_digest
 from bot.queries.targets import TargetItem, TargetsAnswer
 from bot.service_chats import ChatSteps
+from bot.service_forget import ForgetSteps
 from bot.service_links import LINK_FILENAME, LinkInput, LinkSteps, with_page
-from bot.service_queue import QueueSteps, new_worker_id
+from bot.service_queue import GAVE_UP, QueueSteps, new_worker_id
 from bot.settings import Settings
 from bot.store.base import utcnow
 from bot.store.llm import StoreCallLog, StoreDigestCache
-from bot.store.queue import presence_name
+from bot.store.queue import PROCESS_ATTEMPTS, presence_name
 from bot.store.repo import Store, StoreOpenError, open_store
 from bot.store.rows import CountyLink, FigureRow, PendingReport
 from extract.errors import InputError, TooLargeError
@@ -65,6 +66,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 GENERIC_ERROR = "处理这份报告时出错了，请稍后再试。"
+PARSE_TIMEOUT = "读取这份文件超时（超过 {s:g} 秒），已停止处理。文件可能过大或格式异常，可以粘贴正文文字。"
 
 
 def _rows_for(digest: Digest, doc: Document) -> tuple[list[FigureRow], list[CountyLink]]:
@@ -97,7 +99,7 @@ def _prepare(
     return doc, hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
-class Service(QueueSteps, ChatSteps, LinkSteps):
+class Service(QueueSteps, ChatSteps, LinkSteps, ForgetSteps):
     def __init__(
         self,
         store: Store,
@@ -216,36 +218,19 @@ class Service(QueueSteps, ChatSteps, LinkSteps):
             self.unhold(report_id)  # nothing owed to a chat: the lease ends with the processing
         return outcome or await self.outcome(report_id)
 
-    async def resume_pending(self, *, older_than_s: float = 0.0, use_llm: bool = True) -> int:
-        """Finish reports left pending by a crash; returns how many were finished (done/failed/duplicate).
-
-        older_than_s: only reports claimed at least that long ago — a second process (CLI beside the bot)
-        passes a few minutes so it never takes over a report another live process is still working on."""
-        return len(await self.resume_pending_outcomes(older_than_s=older_than_s, use_llm=use_llm))
-
-    async def resume_pending_outcomes(
-        self, *, older_than_s: float = 0.0, use_llm: bool = True
-    ) -> list[ResumedReport]:
-        """resume_pending, returning each finished report's outcome with its scope and sender, so the
-        bot can send chat reports their digest."""
-        cutoff = utcnow() - timedelta(seconds=older_than_s)
-        finished: list[ResumedReport] = []
-        for row in await self.store.reports.pending(claimed_before=cutoff):
-            outcome = await self._claim_and_process(row, use_llm)
-            if outcome is None:
-                continue
-            log.info("resumed report %d: %s", row.id, outcome.status)
-            finished.append(ResumedReport(scope=row.scope, sender=row.sender, outcome=outcome))
-        return finished
-
-    async def _claim_and_process(self, row: PendingReport, use_llm: bool) -> ReportOutcome | None:
-        """None when the report is not ours to take (this process or another one works on it)."""
+    async def _claim_and_process(
+        self, row: PendingReport, use_llm: bool, *, attempt: bool = False
+    ) -> ReportOutcome | None:
+        """None when the report is not ours to take (this process or another one works on it).
+        `attempt`: a new run at a report left pending (counted; past PROCESS_ATTEMPTS it fails)."""
         if row.id in self._busy:
             return None
         lease = {"worker": self.worker_id, "lease_s": self.settings.lease_s}
-        if not await self.store.reports.claim(row.id, row.claimed_at, **lease):
+        if not await self.store.reports.claim(row.id, row.claimed_at, attempt=attempt, **lease):
             return None
         self.hold(row.id)
+        if attempt and await self.store.queue.attempts(row.id) > PROCESS_ATTEMPTS:
+            return await self._fail(row.id, GAVE_UP)
         data = await self.store.reports.raw(row.id)
         if data is None:
             return await self._fail(row.id, GENERIC_ERROR)
@@ -272,11 +257,17 @@ class Service(QueueSteps, ChatSteps, LinkSteps):
                 return link
             data, filename = link.data, link.filename
         try:
-            doc, sha = await asyncio.to_thread(
+            # bounded: a parse past the timeout fails the report (its thread finishes in the background;
+            # the caps of extract/text/limits.py keep that short)
+            parse = asyncio.to_thread(
                 _prepare, data, filename, self.settings.max_upload_bytes, link, self.settings.ocr_max_pages
             )
+            doc, sha = await asyncio.wait_for(parse, self.settings.parse_timeout_s)
         except InputError as exc:
             return await self._fail(report_id, exc.user_message)
+        except TimeoutError:
+            log.warning("reading report %d took over %.0f s", report_id, self.settings.parse_timeout_s)
+            return await self._fail(report_id, PARSE_TIMEOUT.format(s=self.settings.parse_timeout_s))
         except Exception:
             log.exception("normalising report %d failed", report_id)
             return await self._fail(report_id, GENERIC_ERROR)
@@ -319,6 +310,8 @@ class Service(QueueSteps, ChatSteps, LinkSteps):
             await self.store.images.set_ocr_text(report_id, doc.ocr.raw_text)
         if result.status == "duplicate" and result.duplicate_of is not None:
             return await self._duplicate(report_id, result.duplicate_of)
+        if result.status == "missing":  # deleted while it was digested: forget what the LLM step wrote
+            await self.forget_text(sha)
         return await self.outcome(report_id)  # done (by us or another worker): as stored, with `received`
 
     async def _fail(self, report_id: int, message: str) -> ReportOutcome:
@@ -364,8 +357,8 @@ class Service(QueueSteps, ChatSteps, LinkSteps):
     async def outcome(self, report_id: int) -> ReportOutcome:
         """The stored state of a report as an outcome (a pending one reads as failed-for-now)."""
         row = await self.store.reports.report(report_id)
-        if row is None:
-            raise KeyError(report_id)
+        if row is None:  # deleted by its chat: nothing is sent for it
+            return ReportOutcome(report_id=report_id, status="deleted", digest=None)
         if row.status == "done":
             digest = await self.digest_of(report_id)
             return ReportOutcome(report_id=report_id, status="done", digest=digest, received=row.received)

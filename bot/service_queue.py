@@ -5,6 +5,7 @@ claims, heartbeats and the status numbers. The database is the only coordinator.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import socket
@@ -14,14 +15,21 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from bot.models import ResumedReport
 from bot.store.base import utcnow
-from bot.store.queue import QueueItem, QueueStatus, WorkerSeen
+from bot.store.queue import PROCESS_ATTEMPTS, QueueItem, QueueStatus, WorkerSeen
 
 if TYPE_CHECKING:
     from bot.models import ReportOutcome
     from bot.settings import Settings
     from bot.store.repo import Store
 
+log = logging.getLogger(__name__)
+
+GAVE_UP = (
+    f"这份报告已尝试处理 {PROCESS_ATTEMPTS} 次，每次都没能完成（文件可能过大或格式异常），已停止处理。"
+    "可以检查文件后重发，或直接粘贴正文文字。"
+)
 HOLD_MAX_S = 15 * 60  # a lease is renewed at most this long (a stuck delivery is then retried elsewhere)
 _STARTED = utcnow()
 
@@ -59,6 +67,30 @@ class QueueSteps:
         worker that stored it, or the queue, answers it."""
         return report_id in self._replayed
 
+    # ---- reports left pending (the CLI's ingest: a crash of an earlier run) ----------------------
+
+    async def resume_pending(self, *, older_than_s: float = 0.0, use_llm: bool = True) -> int:
+        """Finish reports left pending by a crash; returns how many were finished (done/failed/duplicate).
+
+        older_than_s: only reports claimed at least that long ago — a second process (CLI beside the bot)
+        passes a few minutes so it never takes over a report another live process is still working on."""
+        return len(await self.resume_pending_outcomes(older_than_s=older_than_s, use_llm=use_llm))
+
+    async def resume_pending_outcomes(
+        self, *, older_than_s: float = 0.0, use_llm: bool = True
+    ) -> list[ResumedReport]:
+        """resume_pending, returning each finished report's outcome with its scope and sender, so the
+        bot can send chat reports their digest."""
+        cutoff = utcnow() - timedelta(seconds=older_than_s)
+        finished: list[ResumedReport] = []
+        for row in await self.store.reports.pending(claimed_before=cutoff):
+            outcome = await self._claim_and_process(row, use_llm, attempt=True)  # type: ignore[attr-defined]
+            if outcome is None:
+                continue
+            log.info("resumed report %d: %s", row.id, outcome.status)
+            finished.append(ResumedReport(scope=row.scope, sender=row.sender, outcome=outcome))
+        return finished
+
     # ---- leases --------------------------------------------------------------------------------
 
     def hold(self, report_id: int) -> None:
@@ -87,9 +119,18 @@ class QueueSteps:
             self.hold(item.id)
         return item
 
+    def exhausted(self, item: QueueItem) -> bool:
+        """A pending report whose processing was started PROCESS_ATTEMPTS times and never finished (it
+        crashed or stopped the workers that tried): not tried again."""
+        return item.status == "pending" and item.attempts > PROCESS_ATTEMPTS
+
     async def process_item(self, item: QueueItem, *, use_llm: bool = True) -> ReportOutcome:
-        """A claimed report's outcome: processed now if still pending, else the stored one."""
-        if item.status == "pending":
+        """A claimed report's outcome: processed now if still pending (failed when exhausted), else
+        the stored one."""
+        if self.exhausted(item):
+            log.warning("report %d gave up after %d attempts", item.id, item.attempts - 1)
+            outcome = await self._fail(item.id, GAVE_UP)  # type: ignore[attr-defined]
+        elif item.status == "pending":
             data = await self.store.reports.raw(item.id)
             if data is None:
                 return await self._fail(item.id, "处理这份报告时出错了，请稍后再试。")

@@ -87,6 +87,8 @@ class Settings(BaseSettings):
 
     # Input
     max_upload_mb: float = DEFAULT_MAX_BYTES / 2**20
+    # reading a file into text (decompression, parsing); past it the report fails with a message (issue P)
+    parse_timeout_s: float = Field(120.0, gt=0)
 
     # LLM digest cache and JSONL call log of the CLI (the bot keeps both in its database)
     data_dir: Path = Field(default_factory=default_data_dir)

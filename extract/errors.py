@@ -48,3 +48,10 @@ class ScannedPdfError(InputError):
 
 class CorruptFileError(InputError):
     user_message = "文件已损坏或格式不正确，无法打开。"
+
+
+class InflatedTooLargeError(InputError):
+    """A compressed file (a .docx's zip members, a PDF's streams) inflating past the caps of
+    extract/text/limits.py: a decompression bomb, or nothing a report would be."""
+
+    user_message = "文件解压后太大（可能是“压缩炸弹”），不像是一份报告，已拒绝处理。可以只粘贴正文文字。"

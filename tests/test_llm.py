@@ -244,7 +244,8 @@ async def test_invented_figures_and_numbers_never_reach_the_digest(server: FakeO
     assert_grounded(d, doc)
     # users are told how many numbers were dropped, never the invented text (issue 10)
     assert not any("12345" in w or "999" in w or "500" in w or "F99" in w for w in d.warnings)
-    assert "AI 给出的 6 处数字在原文中找不到，已删除" in d.warnings  # 500 12345 128% F99 999亿元 81亿元
+    # 500 12345 128% 999亿元 81亿元; F99 is no number, an id that names no candidate (issue P)
+    assert "AI 给出的 5 处数字在原文中找不到，已删除" in d.warnings
 
 
 async def test_wrong_shape_is_reasked_then_accepted(server: FakeOpenAI) -> None:

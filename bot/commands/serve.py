@@ -54,6 +54,20 @@ def preflight(token: str, api_url: str) -> str | None:
     return None
 
 
+def store_problem(db: str) -> str | None:
+    """Open the store (migrations included) and take a write before serving: None when it works, else
+    the one line to print (as `ingest` and `targets` do). PTB's start-up would print a traceback."""
+    import asyncio
+
+    from bot.store.repo import StoreOpenError, check_store
+
+    try:
+        asyncio.run(check_store(db))
+    except StoreOpenError as exc:
+        return f"countybot serve: {exc}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     import logging
     from urllib.parse import urlsplit
@@ -89,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
 
     configure_logging(token)
     log = logging.getLogger("countybot.serve")
+    if problem := store_problem(settings.db):
+        print(problem, file=sys.stderr)
+        return 2
     if problem := preflight(token, settings.telegram_api_url):
         print(problem, file=sys.stderr)
         return 2
@@ -103,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"countybot serve: 无法启动：{redact(str(exc))}", file=sys.stderr)
         return 2
     from telegram.error import InvalidToken, NetworkError
+
+    from bot.store.repo import StoreOpenError
 
     try:
         if args.webhook:
@@ -121,6 +140,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             log.info("long polling %s", settings.telegram_api_url)
             app.run_polling()
+    except StoreOpenError as exc:  # the store went away between the check and start-up
+        print(f"countybot serve: {exc}", file=sys.stderr)
+        return 2
     except InvalidToken:  # revoked between the pre-flight check and start-up
         print("countybot serve: Telegram 不接受这个机器人令牌（请核对 TELEGRAM_BOT_TOKEN）", file=sys.stderr)
         return 2

@@ -61,3 +61,13 @@ class Database:
 
     def read(self) -> Any:
         return self.engine.connect()
+
+    async def scrub(self) -> None:
+        """After a deletion: SQLite's WAL still holds the pages as they were before it (secure_delete
+        zeroes only the database file's): copy the new pages back and empty the WAL. A reader holding
+        an old snapshot can keep part of it until the next checkpoint. PostgreSQL: nothing to do here
+        (its dead rows are unreadable through SQL and vacuumed later)."""
+        if self._write_lock is None:
+            return
+        async with self._write_lock, self.engine.connect() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -46,6 +46,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
+        # a deleted report's text is overwritten with zeros, not left in freed pages (issue P)
+        cur.execute("PRAGMA secure_delete=ON")
         # the CLI and the bot may write the same file; wait for the lock instead of failing
         cur.execute("PRAGMA busy_timeout=10000")
     finally:

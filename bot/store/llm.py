@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import Database, clip, fit, to_naive_utc, utcnow
@@ -38,16 +38,25 @@ class LLMLog:
         async with self.db.read() as conn:
             return (await conn.execute(select(LLMCacheRow.data).where(LLMCacheRow.key == key))).scalar()
 
-    async def cache_put(self, key: str, data: str) -> None:
+    async def cache_put(self, key: str, data: str, doc_sha256: str | None = None) -> None:
         key = clip(LLMCacheRow.key, key)
+        values = dict(data=data, created=utcnow(), doc_sha256=doc_sha256)
         try:
             async with self.db.write() as conn:
-                await conn.execute(insert(LLMCacheRow).values(key=key, data=data, created=utcnow()))
+                await conn.execute(insert(LLMCacheRow).values(key=key, **values))
         except IntegrityError:
             async with self.db.write() as conn:
-                await conn.execute(
-                    update(LLMCacheRow).where(LLMCacheRow.key == key).values(data=data, created=utcnow())
-                )
+                await conn.execute(update(LLMCacheRow).where(LLMCacheRow.key == key).values(**values))
+
+    async def forget(self, doc_sha256: str, keys: list[str]) -> int:
+        """A deleted report's traces: the cache entries of its text (by hash, or by `keys` for entries
+        written before the hash was stored) removed, and its LLM calls' prompts, answers and quotes
+        (forget_document). Returns the rows removed or changed."""
+        keys = [clip(LLMCacheRow.key, k) for k in keys]
+        async with self.db.write() as conn:
+            mine = or_(LLMCacheRow.doc_sha256 == doc_sha256, LLMCacheRow.key.in_(keys))
+            cache = await conn.execute(delete(LLMCacheRow).where(mine))
+        return cache.rowcount + await self.forget_document(doc_sha256)
 
     async def log_call(
         self,
@@ -114,8 +123,8 @@ class StoreDigestCache:
             log.warning("unreadable LLM cache entry %s ignored", key[:16])
             return None
 
-    async def put(self, key: str, digest: Digest) -> None:
-        await self.store.llm.cache_put(key, digest.model_dump_json())
+    async def put(self, key: str, digest: Digest, doc_sha256: str | None = None) -> None:
+        await self.store.llm.cache_put(key, digest.model_dump_json(), doc_sha256)
 
 
 class StoreCallLog:

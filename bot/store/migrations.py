@@ -97,6 +97,12 @@ def _m003_workers(conn: Connection) -> None:
         Index("ix_reports_chat_delivered", t.c.chat_id, t.c.delivered_at).create(conn)
 
 
+def _m005_forget(conn: Connection) -> None:
+    # llm_cache.doc_sha256: a deleted report's cache entries are found by its text's hash
+    _add_columns(conn, "llm_cache", [Column("doc_sha256", String(64), nullable=True)])
+    if "ix_llm_cache_doc" not in {i["name"] for i in inspect(conn).get_indexes("llm_cache")}:
+        t = Table("llm_cache", MetaData(), Column("doc_sha256", String(64)))
+        Index("ix_llm_cache_doc", t.c.doc_sha256).create(conn)
 def _m004_corrections(conn: Connection) -> None:
     # issue L: the corrections and report_messages tables (tables.py); nothing else changes
     Base.metadata.create_all(conn, checkfirst=True)
@@ -138,6 +144,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (2, "reports.delivered_at: when a report's outcome reached its chat", _m002_delivered_at),
     (3, "several workers: message parts, report leases, digest claims, worker heartbeats", _m003_workers),
     (4, "corrections of a report's county or date; which report a digest message shows", _m004_corrections),
+    (5, "deletion: LLM cache entries keyed by the text they digest", _m005_forget),
     (6, "reports.source_url: the link a report was read from (issue M)", _m006_source_url),
     (7, "pictures: report_images (Telegram file ids, names, pages) and reports.ocr_text", _m007_pictures),
     (9, "figures.qualifier and figures.estimated: results as written, for tracking", _m009_figure_shape),

@@ -31,6 +31,9 @@ PRESENCE_PREFIX = "countybot:"
 _ACTIVITY = table("pg_stat_activity", column("application_name"), column("datname"))
 SENDS_AT_ONCE = 4  # PostgreSQL deliveries in flight per process (the pool: 5 connections, 10 on demand)
 MAX_ATTEMPTS = 5  # claims of one report before it is left alone (a report that kills every worker)
+# runs that started processing a report (the receiving worker's, then each claim after a crash or a
+# stop): past this, the next claim marks it failed and tells its sender once, instead of processing it
+PROCESS_ATTEMPTS = 3
 ORDER_HORIZON = timedelta(hours=1)  # an older undelivered report of the chat holds later ones back this long
 
 
@@ -212,6 +215,11 @@ class Queue:
             fenced = self._fence(report_id, worker, lease_s).values(delivered_at=utcnow())
             yield (await conn.execute(fenced)).rowcount == 1
 
+    async def attempts(self, report_id: int) -> int:
+        stmt = select(Report.attempts).where(Report.id == report_id)
+        async with self.db.read() as conn:
+            return int((await conn.execute(stmt)).scalar() or 0)
+
     async def report_for_message(self, chat_id: int, message_id: int) -> int | None:
         stmt = select(Report.id).where(Report.chat_id == chat_id, Report.reply_to == message_id).limit(1)
         async with self.db.read() as conn:
@@ -322,6 +330,7 @@ class Queue:
                 worker=worker,
                 lease_until=now + timedelta(seconds=lease_s) if worker else None,
                 claimed_at=now,
+                attempts=1 if worker else 0,  # the joining worker processes it: its first attempt
             )
             res = await conn.execute(insert(Report).values(fit(Report, report)))
             report_id = int(res.inserted_primary_key[0])

@@ -14,7 +14,15 @@ from datetime import date, datetime
 from sqlalchemy import and_, delete, exists, or_, select
 
 from bot.store.base import Database
-from bot.store.tables import DigestRow, FigureTable, LLMCacheRow, Report, ReportCounty
+from bot.store.tables import (
+    CorrectionRow,
+    DigestRow,
+    FigureTable,
+    MessagePart,
+    Report,
+    ReportCounty,
+    ReportMessage,
+)
 
 SEARCH_LIMIT = 20
 SNIPPET = 36  # characters either side of a word found in the text
@@ -110,9 +118,11 @@ class ReportList:
         return ReportEntry(*r[: len(_LISTED)], counties=counties.get(r.id, ()), sender=r.sender)
 
     async def delete_report(self, report_id: int, scope: str) -> Deleted | None:
-        """Remove a report of `scope` with its raw text, digest, figures and county links, and the
-        duplicates of it in the same scope (later sends of the same text). None when the report is not
-        this scope's (another chat's, public, or gone)."""
+        """Remove a report of `scope` with its raw text, digest, figures, county links and the message
+        parts a paste was joined from (left behind, they would be joined into the report again), and the
+        duplicates of it in the same scope (later sends of the same text). The report row is also its
+        queue entry: a delivery still owed goes with it. None when the report is not this scope's
+        (another chat's, public, or gone)."""
         async with self.db.write() as conn:
             found = (
                 await conn.execute(
@@ -126,7 +136,7 @@ class ReportList:
             dup = select(Report.id).where(Report.duplicate_of == report_id, Report.scope == scope)
             ids = [report_id, *(await conn.execute(dup)).scalars()]
             # explicit deletes: do not rely on ON DELETE CASCADE being enabled on every connection
-            for table in (FigureTable, ReportCounty, DigestRow):
+            for table in (FigureTable, ReportCounty, DigestRow, MessagePart, CorrectionRow, ReportMessage):
                 await conn.execute(delete(table).where(table.report_id.in_(ids)))
             await conn.execute(delete(Report).where(Report.id.in_(ids)))
         return Deleted(reports=len(ids), sha256=found[0], text=found[1])
@@ -135,10 +145,6 @@ class ReportList:
         stmt = select(exists().where(Report.sha256 == sha256))
         async with self.db.read() as conn:
             return bool((await conn.execute(stmt)).scalar())
-
-    async def drop_cache(self, key: str) -> None:
-        async with self.db.write() as conn:
-            await conn.execute(delete(LLMCacheRow).where(LLMCacheRow.key == key))
 
     async def search(
         self, scopes: Sequence[str], words: Sequence[str], *, limit: int = SEARCH_LIMIT

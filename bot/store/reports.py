@@ -73,6 +73,7 @@ class Reports:
             reply_to=reply_to,
             worker=worker,
             lease_until=now + timedelta(seconds=lease_s) if worker else None,
+            attempts=1 if worker else 0,  # the leased worker's run is the first attempt
         )
         async with self.db.write() as conn:
             res = await conn.execute(insert(Report).values(fit(Report, values)))
@@ -121,12 +122,15 @@ class Reports:
         return PendingReport(*row) if row else None
 
     async def claim(
-        self, report_id: int, seen_claim: datetime | None, *, worker: str | None = None, lease_s: float = 0.0
-    ) -> bool:
-        """Compare-and-swap on claimed_at so two resuming processes do not both take the report."""
+        self, report_id: int, seen_claim: datetime | None, *, worker: str | None = None, lease_s: float = 0.0,
+        attempt: bool = False,
+    ) -> bool:  # fmt: skip
+        """Compare-and-swap on claimed_at so two resuming processes do not both take the report.
+        `attempt`: the claim starts a new run at it (counted in attempts)."""
         cond = Report.claimed_at.is_(None) if seen_claim is None else Report.claimed_at == seen_claim
         now = utcnow()
-        lease = dict(worker=worker, lease_until=now + timedelta(seconds=lease_s)) if worker else {}
+        lease: dict[str, Any] = {"attempts": Report.attempts + 1} if attempt else {}
+        lease |= dict(worker=worker, lease_until=now + timedelta(seconds=lease_s)) if worker else {}
         async with self.db.write() as conn:
             res = await conn.execute(
                 update(Report)

@@ -226,10 +226,13 @@ class LLMCall(Base):
 
 class LLMCacheRow(Base):
     __tablename__ = "llm_cache"
+    __table_args__ = (Index("ix_llm_cache_doc", "doc_sha256"),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     created: Mapped[datetime] = mapped_column(DateTime)
     data: Mapped[str] = mapped_column(Text)  # Digest JSON
+    # the text the entry is about, so deleting a report finds it whatever model made it (migration 5)
+    doc_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class CorrectionRow(Base):

@@ -1,7 +1,8 @@
 """The last step of a report in a chat: its outcome sent (the digest with its buttons — all figures, the
 likeliest places, the next steps — or the failure's message), recorded as delivered in the same step,
-after the chat's earlier replies. Shared by every way a report arrives (intake.py), an upload fetched
-again (uploads.py) and the queue runner (worker.py)."""
+after the chat's earlier replies. Nothing is sent for a report its chat deleted meanwhile. Shared by
+every way a report arrives (intake.py), an upload fetched again (uploads.py) and the queue runner
+(worker.py)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcom
     """Delivery, the last step: send the outcome (send_outcome's options in `how`), recorded as it is
     sent. Earlier reports of the chat, wherever they are processed, are answered first; a report another
     worker took over (this one stalled) is left to it."""
+    if outcome.status == "deleted":  # deleted by its chat while it was digested: nothing to send
+        state.svc.unhold(outcome.report_id)
+        return
     async with state.svc.delivering(outcome.report_id) as ours:
         if ours:
             sent: list[int] = []

@@ -76,13 +76,23 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log, tell the user briefly (never a traceback), report to the admin chat if configured."""
     from telegram import Update
     from telegram.constants import ParseMode
-    from telegram.error import Forbidden, NetworkError
+    from telegram.error import Conflict, Forbidden, NetworkError
 
     error = context.error
     where = _where(update)
     if update is None and isinstance(error, NetworkError):
         # polling hiccups: PTB retries by itself
         log.warning("network error (%s): %s", where, error)
+        return
+    if update is None and isinstance(error, Conflict):
+        # another process polls with the same token: PTB retries (with a growing pause) until it stops;
+        # said once per run, not a traceback per retry
+        if not context.application.bot_data.get("conflict_said"):
+            context.application.bot_data["conflict_said"] = True
+            log.warning(
+                "another instance is polling with this bot token (409 Conflict from Telegram): only one "
+                "`countybot serve` may poll a token (use --webhook for several workers); retrying"
+            )
         return
     log.error("error handling %s", where, exc_info=error)
 

@@ -67,11 +67,15 @@ class StoredJoiner:
         """Store the part. The first part's handler then waits for the window to pass quietly and gets
         the report id of the joined paste (leased to this worker: it processes the report); later parts'
         handlers return None at once. None also when another worker joined the parts first."""
+        await self._svc().add_part(key_text(key), chat_id, sender, message_id, text)
+        return await self.join(key, text) if first else None
+
+    async def join(self, key: Hashable, text: str) -> int | None:
+        """The first part's handler, once its part (`text`) is stored: wait for the window to pass
+        quietly, then the report id of the joined paste (leased to this worker), or None when another
+        worker joined."""
         svc = self._svc()
         name = key_text(key)
-        await svc.add_part(name, chat_id, sender, message_id, text)
-        if not first:
-            return None
         # only a message long enough to have been cut at Telegram's limit waits for the rest of its paste
         window = self.window_s if len(text) >= self.min_part else 0.0
         while True:

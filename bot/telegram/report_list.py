@@ -85,7 +85,8 @@ async def _ask_delete(update: Update, context: ContextTypes.DEFAULT_TYPE, report
         return _NO_REPORT
     if not await _may_delete(update, context, entry.sender):
         return DELETE_OTHERS
-    text = f"确定删除这份报告吗？\n{esc(entry_line(entry))}\n原文、摘要、数字和县的关联都会删除，无法恢复。"
+    gone = "原文、摘要、数字、县的关联和 AI 缓存都会删除，无法恢复。"
+    text = f"确定删除这份报告吗？\n{esc(entry_line(entry))}\n{gone}"
     await send_html(
         context.bot, chat_id, text, script=await chat_script(state, chat_id), markup=_confirm(report_id)
     )
@@ -97,8 +98,11 @@ async def cmd_delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     state = get_state(context)
     scope = chat_scope(update.effective_chat.id)
     arg = _query(context).lstrip("#")
-    if arg and not arg.isdigit():
+    if arg and not arg.isdecimal():
         await reply(update, context, "用法：/delete 或 /delete 编号（编号是 /reports 列表里 # 后面的数字）")
+        return
+    if len(arg) > 18:  # as the buttons' pattern: no report has such a number (and 64 bits would overflow)
+        await reply(update, context, _NO_REPORT)
         return
     if arg:
         report_id: int | None = int(arg)

@@ -9,7 +9,6 @@ import logging
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from telegram import Document as TgDocument
 from telegram import (
@@ -28,21 +27,22 @@ from bot.render.html import esc
 from bot.service import chat_scope
 from bot.telegram import pictures, uploads
 from bot.telegram.commands import HINT, answer_targets
-from bot.telegram.intake import llm_allowed, process_report, start_ack
+from bot.telegram.intake import llm_allowed, not_finished, not_stored, process_report, start_ack
 from bot.telegram.intents import looks_like_report, targets_query
 from bot.telegram.links import hidden_links, on_links, shared_links
 from bot.telegram.pictures import progress
 from bot.telegram.reply import get_state, reply
 from bot.telegram.uploads import ACK_FILE, too_large
 
-if TYPE_CHECKING:
-    pass
-
 log = logging.getLogger("countybot.telegram")
 
 ACK_TEXT = "📥 已收到，正在生成摘要……"
 REPORT_USAGE = "在群里请回复一条报告消息并发送 /report，或者发送文件并在说明里写 /report。"
 DOWNLOAD_FAILED = "无法下载这个文件，请稍后再试。"
+TELEGRAM_TOO_BIG = (
+    "Telegram 不让机器人下载这个文件{shown}：机器人只能下载 20 MB 以内的文件。"
+    "可以只粘贴正文文字，或压缩后再发。"
+)
 LATE_PART_S = 0.3  # how long a text that is not a report waits for an earlier part of its paste
 _REPORT_CAPTION = re.compile(r"^/report(?:@\w+)?(?:\s|$)", re.I)
 
@@ -101,14 +101,23 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await reply(update, context, HINT)
         return
     part = {"chat_id": chat.id, "sender": f"tg:{user_id}" if user_id else None}
-    if pending:  # a later part: stored, the first part's handler (or any worker's queue) reports
+    try:  # stored before anything is said: the acknowledgement means "kept"
         await state.joiner.add(key, msg.message_id, text, first=False, **part)
+    except Exception:
+        await not_stored(update, context)
+        return
+    if pending:  # a later part: the first part's handler (or any worker's queue) reports
         return
     # at once, while later parts may still arrive: the acknowledgement, and the quota (a database write)
     ack = start_ack(update, context, ACK_TEXT)
     day = datetime.now(state.tz).date()  # the day charged, and given back if another worker joins
     quota = asyncio.create_task(llm_allowed(state, chat.id, day))
-    report_id = await state.joiner.add(key, msg.message_id, text, first=True, **part)
+    try:
+        report_id = await state.joiner.join(key, text)
+    except Exception:  # the part is stored: the queue runner joins and answers it once the store works
+        quota.cancel()
+        await not_finished(update, context, ack)
+        return
     if report_id is not None:  # the joined paste, stored as a report leased to this worker
         await process_report(update, context, data=report_id, ack=ack, quota=quota)
     elif await quota and state.settings.llm_config().enabled:
@@ -152,6 +161,13 @@ async def cmd_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await reply(update, context, REPORT_USAGE)
 
 
+def _telegram_too_big(size: int | None) -> str:
+    """Telegram refused the download (its Bot API serves bots files up to 20 MB): that limit, and the
+    file's size only when Telegram gave one worth saying."""
+    shown = f"（{size / 2**20:.1f} MB）" if size and size >= 2**20 else ""
+    return TELEGRAM_TOO_BIG.format(shown=shown)
+
+
 async def process_document(
     update: Update, context: ContextTypes.DEFAULT_TYPE, doc: TgDocument, *, reply_to: int | None = None
 ) -> None:
@@ -177,12 +193,10 @@ async def process_document(
             data = await uploads.fetch(context.bot, doc.file_id)
         except BadRequest as exc:
             log.info("download of %r failed: %s", name, exc)
+            # Telegram's own limit on what a bot may download, whatever our COUNTYBOT_MAX_UPLOAD_MB
             too_big = "too big" in str(exc).lower()
-            await reply(
-                update,
-                context,
-                too_large(doc.file_size or limit + 1, limit) if too_big else DOWNLOAD_FAILED,
-            )
+            answer = esc(_telegram_too_big(doc.file_size)) if too_big else DOWNLOAD_FAILED
+            await reply(update, context, answer)
             return None
         except uploads.DownloadFailed as exc:
             await _keep_upload(update, context, doc, name, reply_to, exc.tries)

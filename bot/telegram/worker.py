@@ -137,7 +137,7 @@ class Worker:
         try:
             try:  # the slot _queue_loop took for this report
                 use_llm = True
-                if item.chat_id is not None and item.status == "pending":
+                if item.chat_id is not None and item.status == "pending" and not svc.exhausted(item):
                     use_llm = await llm_allowed(self.state, item.chat_id)
                 outcome = await svc.process_item(item, use_llm=use_llm)
             finally:
@@ -165,4 +165,7 @@ class Worker:
         except TelegramError as exc:
             # the lease runs out and a worker tries again (up to MAX_ATTEMPTS claims)
             log.warning("delivering report %d failed (%s); it will be retried", item.id, type(exc).__name__)
+            svc.unhold(item.id)
+        except Exception:  # e.g. the store failing mid-run: the report stays work, retried after its lease
+            log.exception("queued report %d failed; it will be retried", item.id)
             svc.unhold(item.id)

@@ -210,20 +210,20 @@ def review(
     named = [*g.rules.people, *(Person(name=p.name) for p in part.people if p.name not in g.rules_names)]
 
     for s in sentences(answer.summary):
-        if _sentence_ok(g, s, named, part, "summary sentence"):
+        s = _chinese_only(s, part, "summary sentence")
+        if s and _sentence_ok(g, s, named, part, "summary sentence"):
             part.summary.append(s)
     for h in answer.highlights:
-        h = h.strip()
+        h = _chinese_only(h.strip(), part, "highlight")
         if h and _sentence_ok(g, h, named, part, "highlight") and h not in part.highlights:
             part.highlights.append(h)
 
     chosen: set[str] = set()  # every candidate is its own figure (one number may be two metrics' figure)
     for choice in answer.figures:
         cand = by_id.get(choice.id)
-        if cand is None:
+        if cand is None:  # a reference to nothing: no number of it is shown, none is "not found"
             note = f"figures: {choice.id} is not one of the candidate ids"
             part.reject("figure", choice.id, "unknown_id", note)
-            part.dropped["numbers"] += 1
             continue
         f = cand.figure
         if choice.id in chosen:
@@ -256,9 +256,19 @@ def review(
     return part
 
 
+def _chinese_only(s: str, part: Part, what: str) -> str:
+    """The text without the English sentences a model wrote into it ("The county held …. 抓落实…")."""
+    kept, dropped = trust.chinese_only(s)
+    if dropped:
+        part.problems.append(f"{what} is not in Chinese: {s}")
+        part.dropped["language"] += dropped
+    return kept
+
+
 def _sentence_ok(g: Grounder, s: str, people: list[Person], part: Part, what: str) -> bool:
-    """A summary sentence or highlight is kept when every number in it is the report's and every
-    title it gives a person is the report's."""
+    """A summary sentence or highlight (its English sentences already cut: the digest is Chinese, a
+    model's English paraphrase is not what the report said) is kept when every number in it is the
+    report's and every title it gives a person is the report's."""
     kind = "summary" if what.startswith("summary") else "highlight"
     bad = g.ungrounded(s)
     if bad:
@@ -305,19 +315,6 @@ def _trusted(
     return label, kind
 
 
-def _fit(sents: list[str], limit: int) -> str:
-    out = ""
-    for s in sents:
-        if len(out) + len(s) <= limit:
-            out += s
-        elif not out:
-            # one over-long sentence: cut at the last clause break so no number is split
-            cut = max(s.rfind(c, 0, limit - 1) for c in "，,、；;")
-            out = s[:cut] + "。" if cut > 0 else s[: limit - 1] + "…"
-            break
-    return out
-
-
 def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) -> Digest:
     """One digest from the chunks' parts, without another call: first part's summary, then one
     sentence from each later part while it fits; highlights round-robin; figures in part order, each
@@ -335,7 +332,7 @@ def merge(parts: list[Part], g: Grounder, *, backend: str, prompt_version: str) 
     for part in parts[1:]:
         if part.summary and part.summary[0] not in sents:
             sents.append(part.summary[0])
-    summary = _fit(sents, SUMMARY_MAX)
+    summary = trust.fit_sentences(sents, SUMMARY_MAX)
     if summary and g.ungrounded(summary):  # only possible if a cut went wrong
         summary = ""
     sources["summary"] = "llm"

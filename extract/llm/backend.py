@@ -125,7 +125,7 @@ class LLMBackend:
             return self._fallback(rules, failure_reason(exc))
         if run.validated:  # only answers that passed validation whole are served again
             try:
-                await self.cache.put(key, digest)
+                await self.cache.put(key, digest, text_sha256(doc.text))
             except Exception:
                 log.warning("digest cache put failed", exc_info=True)
         return digest

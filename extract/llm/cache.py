@@ -24,7 +24,8 @@ from extract.models import Digest, Document
 class DigestCache(Protocol):
     async def get(self, key: str) -> Digest | None: ...
 
-    async def put(self, key: str, digest: Digest) -> None: ...
+    # doc_sha256: the text's hash, so a store can forget a deleted report's entries (optional)
+    async def put(self, key: str, digest: Digest, doc_sha256: str | None = None) -> None: ...
 
 
 def text_sha256(text: str) -> str:
@@ -35,9 +36,14 @@ def cache_key(doc: Document, config: LLMConfig) -> str:
     """Server base URL + model + prompt version + sha256(normalised text), hashed again into one
     filename-safe hex key (model names carry '/' and ':'). Another server with the same model name is
     another model: it never gets this server's answers."""
+    return cache_key_for(text_sha256(doc.text), config)
+
+
+def cache_key_for(doc_sha256: str, config: LLMConfig) -> str:
+    """cache_key from the text's hash (deleting a report whose text is gone)."""
     from extract.llm.transport import log_url
 
-    raw = f"{log_url(config.base_url).rstrip('/')}|{config.model}|{prompt_version()}|{text_sha256(doc.text)}"
+    raw = f"{log_url(config.base_url).rstrip('/')}|{config.model}|{prompt_version()}|{doc_sha256}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
@@ -55,7 +61,7 @@ class MemoryCache:
             return d.model_copy(deep=True)
         return None
 
-    async def put(self, key: str, digest: Digest) -> None:
+    async def put(self, key: str, digest: Digest, doc_sha256: str | None = None) -> None:
         self._items[key] = digest.model_copy(deep=True)
         self._items.move_to_end(key)
         while len(self._items) > self._max:
@@ -79,7 +85,7 @@ class JsonDirCache:
         except (OSError, ValidationError, ValueError):
             return None
 
-    async def put(self, key: str, digest: Digest) -> None:
+    async def put(self, key: str, digest: Digest, doc_sha256: str | None = None) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         target = self._file(key)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")

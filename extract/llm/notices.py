@@ -15,6 +15,7 @@ _DROPPED = {
     "people": "AI 给出的 {n} 个人名在原文中找不到，已删除",
     "roles": "AI 写错了 {n} 处人物职务，相关句子已删除",
     "counties": "AI 给出的 {n} 个县名与报告不符，已删除",
+    "language": "AI 给出的 {n} 句不是中文，已删除",
 }
 # parts of the digest the rules filled in
 _FILLED = {

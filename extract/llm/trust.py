@@ -129,3 +129,37 @@ def role_mismatches(sentence: str, text: str, people: list[Person]) -> list[str]
             if not _role_given(text, p.name, title, roles, others):
                 bad.append(f"{p.name} {org}{title}")
     return bad
+
+
+# ---- the digest's language -------------------------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_LATIN_END = re.compile(r"(?<=[A-Za-z0-9][.!?])\s+")  # an English sentence's end inside a Chinese one
+
+
+def is_chinese(s: str) -> bool:
+    """Mostly Chinese: more CJK characters than Latin letters (GDP, 5G or a company name stay)."""
+    return len(_CJK.findall(s)) > len(_LATIN.findall(s))
+
+
+def chinese_only(s: str) -> tuple[str, int]:
+    """(the text without its English sentences, how many were cut): a Chinese digest shows no model
+    text in another language (a highlight 「Total investment 1」, an English lead-in to a summary)."""
+    pieces = _LATIN_END.split(s)
+    kept = [p for p in pieces if is_chinese(p)]
+    return "".join(kept).strip(), len(pieces) - len(kept)
+
+
+def fit_sentences(sents: list[str], limit: int) -> str:
+    """The summary within `limit` characters, whole sentences (one over-long one cut at a clause)."""
+    out = ""
+    for s in sents:
+        if len(out) + len(s) <= limit:
+            out += s
+        elif not out:
+            # one over-long sentence: cut at the last clause break so no number is split
+            cut = max(s.rfind(c, 0, limit - 1) for c in "，,、；;")
+            out = s[:cut] + "。" if cut > 0 else s[: limit - 1] + "…"
+            break
+    return out

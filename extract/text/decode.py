@@ -41,6 +41,17 @@ _ESCAPED = re.compile("[\udc80-\udcff]")  # bytes surrogateescape could not deco
 _VALID_PER_BAD = 50
 
 
+# a text file with a few control bytes (a NUL from a bad copy, a stray BEL) is text: each becomes SUB
+# before decoding (an ASCII byte, so it can never be half of a GB18030/Big5 character), then U+FFFD
+_FEW_CONTROLS_PER = 1000  # at most one control byte per this many (and at least 8 allowed)
+_CONTROLS = bytes(b for b in range(256) if b not in _NOT_CONTROL)
+_TO_SUB = bytes.maketrans(_CONTROLS, b"\x1a" * len(_CONTROLS))
+
+
+def controls_warning(n: int) -> str:
+    return f"原文有 {n} 个控制字符（如 NUL），已用 � 替换"
+
+
 def replaced_warning(n: int, encoding: str) -> str:
     """The Document warning for bytes decoded with replacement (shown under the digest)."""
     return f"原文有 {n} 个字节不是有效的 {encoding.upper()} 编码，已用 � 替换"
@@ -113,9 +124,27 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
                 raise DecodeError(f"invalid {codec} after a byte-order mark: {exc.reason}") from None
     if not data.startswith(tuple(m for m, _ in MAGIC)) and (wide := _utf16_without_bom(data)):
         return wide[0], wide[1], []
+    controls = 0 if data.startswith(tuple(m for m, _ in MAGIC)) else _few_controls(data)
+    if controls:
+        text, encoding, warnings = _decode_plain(data.translate(_TO_SUB))
+        if not _plausible(text):  # a short binary file with few control bytes: still not a report
+            raise BinaryContentError("this looks like binary data, not text")
+        return text.replace("\x1a", "\ufffd"), encoding, [*warnings, controls_warning(controls)]
     kind = binary_kind(data)
     if kind:
         raise BinaryContentError(f"this looks like {kind}, not text")
+    return _decode_plain(data)
+
+
+def _few_controls(data: bytes) -> int:
+    """How many control bytes a text file holds when they are only a few (0 when none, or when there
+    are so many that it is binary data)."""
+    n = len(data.translate(None, _NOT_CONTROL))  # in C: what is left are the control bytes
+    return n if 0 < n <= max(8, len(data) // _FEW_CONTROLS_PER) else 0
+
+
+def _decode_plain(data: bytes) -> tuple[str, str, list[str]]:
+    """Strict UTF-8, UTF-8 with a few bytes replaced, then charset-normalizer (no binary check)."""
     try:
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:

@@ -20,6 +20,8 @@ import contextlib
 import re
 from html.parser import HTMLParser
 
+from extract.text.limits import MAX_HTML_TAGS
+
 _DECLARED = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
     re.IGNORECASE,
@@ -159,6 +161,8 @@ def html_to_text(html: str) -> str:
     from lxml import etree
 
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses str input with an encoding declaration
+    if html.count("<") > MAX_HTML_TAGS:  # a tree of millions of elements: gigabytes; read it flat
+        return flat_text(html)
     try:
         # huge_tree: without it libxml2 drops everything nested deeper than 256 elements
         doc = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))

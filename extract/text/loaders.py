@@ -18,13 +18,16 @@ from extract.errors import (
     CorruptFileError,
     DecodeError,
     EmptyInputError,
+    InflatedTooLargeError,
     InputError,
     ScannedPdfError,
     TooLargeError,
     UnsupportedTypeError,
 )
 from extract.filetypes import HTML_EXTENSIONS, IMAGE_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
+from extract.text import limits
 from extract.text.decode import BOMS, decode_text, replaced_warning
+from extract.text.markdown import markdown_to_text
 from extract.text.ocr import DEFAULT_MAX_PAGES as DEFAULT_OCR_PAGES
 from extract.text.ocr import (
     OCR_NOTE,
@@ -49,8 +52,6 @@ __all__ = [
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024  # the one default; bot settings may lower or raise it
 
 _TEXT_TYPES = {"": "txt", ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md"}
-
-_MAX_UNZIPPED = 400 * 1024 * 1024  # a .docx that inflates beyond this is a zip bomb, not a report
 
 _HTML_START = re.compile(
     rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL
@@ -116,7 +117,7 @@ def load_bytes(
         text, encoding, warnings = _text_with_charset(data, charset)
         file_type = _TEXT_TYPES[ext]
         if file_type == "md":
-            text = _markdown_to_text(text)
+            text = markdown_to_text(text)
         return _checked(LoadedText(text=text, encoding=encoding, file_type=file_type, warnings=warnings))
     if ext in HTML_EXTENSIONS:
         return _checked(_load_html(data, charset, url))
@@ -151,24 +152,6 @@ def _checked(loaded: LoadedText) -> LoadedText:
     if not loaded.text.strip():
         raise EmptyInputError(f"no text in this {loaded.file_type} file")
     return loaded
-
-
-# --- plain text: extract/text/decode.py -----------------------------------------------------------
-
-_MD_RULES = (
-    (re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.M), ""),  # heading markers
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links -> their text
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # bold
-    (re.compile(r"^[ \t]{0,3}(?:[-*_][ \t]*){3,}$", re.M), ""),  # horizontal rules
-    (re.compile(r"^[ \t]{0,3}>[ \t]?", re.M), ""),  # block quotes
-)
-
-
-def _markdown_to_text(text: str) -> str:
-    for pattern, repl in _MD_RULES:
-        text = pattern.sub(repl, text)
-    return text
 
 
 # --- HTML -----------------------------------------------------------------------------------------
@@ -247,8 +230,7 @@ def _docx_text(data: bytes) -> tuple[str, date | None]:
             names = set(zf.namelist())
             if "word/document.xml" not in names:
                 raise CorruptFileError("not a Word document (no word/document.xml)")
-            if sum(i.file_size for i in zf.infolist()) > _MAX_UNZIPPED:
-                raise CorruptFileError("the .docx inflates to an implausible size")
+        limits.check_zip(data)  # inflated sizes, ratio and tag count measured before python-docx parses
         import docx
 
         document = docx.Document(io.BytesIO(data))
@@ -384,11 +366,22 @@ def _join_pdf_lines(pages: list[list[_Line]]) -> str:
 
 
 def _pdf_text(data: bytes) -> tuple[str, list[str], date | None]:
-    warnings: list[str] = []
     try:
         import pypdf
 
-        reader = pypdf.PdfReader(io.BytesIO(data))
+        with limits.bounded_pdf():
+            return _pdf_pages_text(pypdf.PdfReader(io.BytesIO(data)))
+    except InputError:
+        raise
+    except Exception as exc:  # pypdf raises many types for broken files
+        if limits.is_limit_error(exc):
+            raise InflatedTooLargeError(str(exc)) from exc
+        raise CorruptFileError(f"cannot open PDF: {type(exc).__name__}: {exc}") from exc
+
+
+def _pdf_pages_text(reader) -> tuple[str, list[str], date | None]:
+    warnings: list[str] = []
+    try:
         if reader.is_encrypted:
             try:
                 opened = reader.decrypt("")
@@ -406,13 +399,19 @@ def _pdf_text(data: bytes) -> tuple[str, list[str], date | None]:
     except InputError:
         raise
     except Exception as exc:  # pypdf raises many types for broken files
+        if limits.is_limit_error(exc):
+            raise InflatedTooLargeError(str(exc)) from exc
         raise CorruptFileError(f"cannot open PDF: {type(exc).__name__}: {exc}") from exc
     page_lines: list[list[_Line]] = []
     empty_pages: list[int] = []
+    budget = limits.PdfBudget(len(pages))
     for number, page in enumerate(pages, start=1):
+        budget.page(page)  # InflatedTooLargeError past the caps, before the page is parsed
         try:
             lines = _page_lines(page)
-        except Exception:
+        except Exception as exc:
+            if limits.is_limit_error(exc):  # pypdf's parsing budget: no report page needs that much
+                raise InflatedTooLargeError(str(exc)) from exc
             lines = []
         if not lines:
             empty_pages.append(number)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import unquote, urljoin, urlsplit
 
+from extract.text.limits import MAX_HTML_TAGS
 from extract.text.metadata import parse_date
 
 # file types a report is published as; .doc/.wps are old formats the loaders explain (not read)
@@ -111,6 +112,9 @@ def url_date(url: str | None) -> date | None:
     return None
 
 
+_HEAD_CHARS = 512 * 1024  # what page_info reads of a page past MAX_HTML_TAGS (meta, title, h1)
+
+
 def page_info(html: str, url: str | None = None) -> PageInfo:
     """Title, date, publisher, attachments and login form of a page (already decoded)."""
     import lxml.html
@@ -118,6 +122,8 @@ def page_info(html: str, url: str | None = None) -> PageInfo:
 
     info = PageInfo(url=url)
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    if html.count("<") > MAX_HTML_TAGS:  # millions of elements: gigabytes as a tree; its head is enough
+        html = html[:_HEAD_CHARS]
     try:
         doc = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
