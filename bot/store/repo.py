@@ -21,6 +21,7 @@ from bot.store.llm import LLMLog
 from bot.store.migrations import migrate
 from bot.store.queue import Queue
 from bot.store.reports import Reports
+from bot.store.sources import Sources
 
 __all__ = ["Store", "to_naive_utc", "utcnow"]
 
@@ -36,6 +37,7 @@ class Store:
         self.queue = Queue(db, self.reports)  # parts, leases, heartbeats (bot/store/queue.py)
         self.links = Links(db)  # the link a report was read from (issue M)
         self.corrections = Corrections(db)  # county/date corrections, digest messages (issue L)
+        self.sources = Sources(db)  # sources followed automatically, politeness, robots.txt (issue O)
 
     @classmethod
     async def open(cls, url: str | URL, *, name: str | None = None) -> Store:

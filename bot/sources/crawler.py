@@ -1,0 +1,232 @@
+"""Checking sources: the list page (and its next pages) or feed fetched through M's guarded fetcher with
+the host gate (robots.txt, politeness), its new document links taken as public link reports — which the
+queue's workers then fetch (attachments included) and digest like any link a person sent.
+
+    crawler = Crawler(service)
+    results = await crawler.run_due()          # every due source, claimed one by one (any worker)
+    preview = await crawler.preview(url)       # `sources check URL`: what it would take, nothing stored
+
+A check sends If-None-Match / If-Modified-Since from the last answer (a 304 costs one request); it
+follows next pages only while a page's links are all new (older pages were seen before). A check that
+fails backs off (retry_s × 2^(n−1), at most the source's period) and after `pause_after` failures in a
+row the source is paused and the admin chat told, by exactly one worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from bot.fetch.client import FetchOptions, fetch_url
+from bot.fetch.errors import LinkError
+from bot.sources.gate import HostGate
+from bot.sources.listing import Listing, looks_like_feed, parse_feed, parse_page
+
+if TYPE_CHECKING:
+    from bot.service import Service
+    from bot.store.sources import SourceInfo
+
+log = logging.getLogger("countybot.sources")
+
+PAUSED_NOTE = (
+    "⚠️ 来源已暂停：{url}\n连续 {failures} 次检查失败（最近一次：{error}）。"
+    "网站恢复后用 countybot sources add 重新加入即可继续。"
+)
+
+
+@dataclass
+class CheckResult:
+    source_id: int | None
+    url: str
+    ok: bool
+    kind: str | None = None
+    pages: int = 0
+    not_modified: bool = False
+    links: list[str] = field(default_factory=list)  # every document link the listing showed
+    new: list[str] = field(default_factory=list)  # links taken (or, for a preview, that would be)
+    disallowed: list[str] = field(default_factory=list)  # robots.txt said no
+    report_ids: list[int] = field(default_factory=list)
+    error: str | None = None
+    paused: bool = False
+    listing: Listing | None = None
+    etag: str | None = None  # the list page's validators, sent back on the next check
+    last_modified: str | None = None
+
+
+def _decode(data: bytes, charset: str | None) -> str:
+    from extract.text.decode import decode_text
+    from extract.text.html_text import declared_charset
+
+    for name in (charset, declared_charset(data)):
+        if not name:
+            continue
+        codec = "gb18030" if name.lower().replace("-", "") in ("gbk", "gb2312", "gb18030") else name
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return decode_text(data)[0]
+
+
+def read_listing(data: bytes, charset: str | None, content_type: str, url: str) -> Listing:
+    if looks_like_feed(data, content_type):
+        return parse_feed(data, url)
+    return parse_page(_decode(data, charset), url)
+
+
+def county_of(listing: Listing) -> tuple[str, str | None, str | None] | None:
+    """The county a source's page names (L's attribution over its title and text), when it is sure."""
+    from extract.pipeline import complete_county, document_from_text
+    from extract.places.counties import find_counties
+
+    text = (listing.title + "\n\n" + listing.text).strip()
+    if not text:
+        return None
+    try:
+        found = find_counties(document_from_text(text))
+    except Exception:  # an odd page must not stop a crawl: no county then
+        log.exception("reading the county of a source page failed")
+        return None
+    if not found or found[0].level != "county":
+        return None
+    c = complete_county(found[0])
+    return c.name, c.city, c.province
+
+
+class Crawler:
+    def __init__(
+        self,
+        service: Service,
+        *,
+        on_paused: Callable[[SourceInfo, int, str], Awaitable[None]] | None = None,
+    ) -> None:
+        self.service = service
+        self.store = service.store.sources
+        s = service.settings
+        self.settings = s
+        self.gate = crawl_gate(service)
+        self.options: FetchOptions = replace(s.fetch_options(), gate=self.gate)
+        self.on_paused = on_paused
+
+    # ---- one source ----------------------------------------------------------------------------
+
+    async def preview(self, url: str) -> CheckResult:
+        """A dry run: the links a check would take now; nothing is stored (robots.txt and the
+        politeness slots are, as for any request)."""
+        return await self._walk(None, url, None, None, take=False)
+
+    async def check(self, source: SourceInfo) -> CheckResult:
+        try:
+            result = await self._walk(source, source.url, source.etag, source.last_modified, take=True)
+        except LinkError as exc:
+            error = f"{type(exc).__name__}: {exc.user_message}"
+            result = CheckResult(source.id, source.url, False, error=error)
+        except Exception as exc:  # a bug or an odd page: counted as a failure, never a dead worker
+            log.exception("checking source %d failed", source.id)
+            result = CheckResult(source.id, source.url, False, error=type(exc).__name__)
+        if result.ok:
+            await self.store.checked(
+                source.id, kind=result.kind, etag=result.etag, last_modified=result.last_modified,
+                taken=len(result.report_ids),
+            )  # fmt: skip
+            if source.county is None and result.listing is not None:
+                county = await asyncio.to_thread(county_of, result.listing)
+                if county:
+                    await self.store.set_county(source.id, county, "page")
+            log.info("source %d checked: %d new of %d links", source.id, len(result.new), len(result.links))
+            return result
+        failures, paused = await self.store.failed(
+            source.id, result.error or "error", retry_base_s=self.settings.crawl_retry_s,
+            pause_after=self.settings.crawl_pause_after, taken=len(result.report_ids),
+        )  # fmt: skip
+        result.paused = paused
+        log.warning("source %d failed (%d in a row): %s", source.id, failures, result.error)
+        if paused and self.on_paused is not None:
+            try:
+                await self.on_paused(source, failures, result.error or "")
+            except Exception as exc:
+                log.warning("could not report paused source %d: %s", source.id, type(exc).__name__)
+        return result
+
+    async def _walk(
+        self, source: SourceInfo | None, url: str, etag: str | None, modified: str | None, *, take: bool
+    ) -> CheckResult:
+        result = CheckResult(source.id if source else None, url, True, etag=etag, last_modified=modified)
+        page_url: str | None = url
+        while page_url and result.pages < self.settings.crawl_max_pages:
+            headers: tuple[tuple[str, str], ...] = ()
+            if result.pages == 0 and take:
+                headers = tuple(
+                    (k, v) for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v
+                )
+            fetched = await fetch_url(page_url, replace(self.options, headers=headers))
+            result.pages += 1
+            if fetched.status == 304:
+                result.not_modified = True
+                return result
+            if result.pages == 1:
+                result.etag = fetched.headers.get("etag")
+                result.last_modified = fetched.headers.get("last-modified")
+            listing = await asyncio.to_thread(
+                read_listing, fetched.data, fetched.charset, fetched.content_type, fetched.final_url
+            )
+            result.kind = result.kind or listing.kind
+            result.listing = result.listing or listing
+            links = [e.url for e in listing.entries if e.url not in result.links]
+            result.links += links
+            known = await self.store.known(links)
+            fresh = [u for u in links if u not in known]
+            for link in fresh:
+                if not await self.gate.allowed(link):
+                    result.disallowed.append(link)
+                    continue
+                if take:
+                    assert source is not None
+                    rid = await self.store.take(source.id, link)
+                    if rid is None:
+                        continue
+                    result.report_ids.append(rid)
+                    await self.store.renew(source.id, self.service.worker_id, self.settings.crawl_lease_s)
+                result.new.append(link)
+            if len(fresh) < len(links) or not links:
+                break  # a link seen before: the pages after this one were seen too
+            page_url = listing.next_url
+        return result
+
+    # ---- due sources ---------------------------------------------------------------------------
+
+    async def run_due(self, *, limit: int | None = None) -> list[CheckResult]:
+        """Check every due source (claimed one at a time, `crawl_sources_at_once` in parallel) until
+        none is due; returns what each check found."""
+        results: list[CheckResult] = []
+        claimed = 0
+
+        async def lane() -> None:
+            nonlocal claimed
+            while limit is None or claimed < limit:
+                source = await self.store.claim_due(self.service.worker_id, self.settings.crawl_lease_s)
+                if source is None:
+                    return
+                claimed += 1
+                results.append(await self.check(source))
+
+        await asyncio.gather(*(lane() for _ in range(self.settings.crawl_sources_at_once)))
+        return results
+
+
+def crawl_gate(service: Service) -> HostGate:
+    """The service's one gate (its in-process robots.txt memo shared by the crawl and the documents)."""
+    gate = getattr(service, "_crawl_gate", None)
+    if gate is None:
+        s = service.settings
+        gate = HostGate(
+            service.store.sources,
+            s.fetch_options(),
+            interval_s=s.crawl_interval_s,
+            robots_ttl_s=s.crawl_robots_ttl_s,
+        )
+        service._crawl_gate = gate  # type: ignore[attr-defined]
+    return gate
