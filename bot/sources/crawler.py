@@ -18,7 +18,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.fetch.client import FetchOptions, fetch_url
 from bot.fetch.errors import LinkError
@@ -26,8 +26,18 @@ from bot.sources.gate import HostGate
 from bot.sources.listing import Listing, looks_like_feed, parse_feed, parse_page
 
 if TYPE_CHECKING:
-    from bot.service import Service
+    from bot.settings import Settings
+    from bot.store.repo import Store
     from bot.store.sources import SourceInfo
+
+
+class Service(Protocol):
+    """What the crawler needs of bot.service.Service (not imported: the service's link step uses the
+    crawler's gate)."""
+
+    store: Store
+    settings: Settings
+    worker_id: str
 
 log = logging.getLogger("countybot.sources")
 
