@@ -7,7 +7,8 @@ queue's workers then fetch (attachments included) and digest like any link a per
     preview = await crawler.preview(url)       # `sources check URL`: what it would take, nothing stored
 
 A check sends If-None-Match / If-Modified-Since from the last answer (a 304 costs one request); it
-follows next pages only while a page's links are all new (older pages were seen before). A check that
+follows next pages while a page has new links (newest first: a page with none means the older pages
+were taken before) — every page on a first check or after a check cut short by a dead worker. A check that
 fails backs off (retry_s × 2^(n−1), at most the source's period) and after `pause_after` failures in a
 row the source is paused and the admin chat told, by exactly one worker.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
@@ -132,7 +134,8 @@ class Crawler:
         try:
             result = await self._walk(source, source.url, source.etag, source.last_modified, take=True)
         except LinkError as exc:
-            error = f"{type(exc).__name__}: {exc.user_message}"
+            code = re.search(r"HTTP (\d{3})", str(exc))  # the status only: no server text
+            error = f"{exc.user_message}（{type(exc).__name__}{' ' + code[1] if code else ''}）"
             result = CheckResult(source.id, source.url, False, error=error)
         except Exception as exc:  # a bug or an odd page: counted as a failure, never a dead worker
             log.exception("checking source %d failed", source.id)
@@ -165,6 +168,9 @@ class Crawler:
         self, source: SourceInfo | None, url: str, etag: str | None, modified: str | None, *, take: bool
     ) -> CheckResult:
         result = CheckResult(source.id if source else None, url, True, etag=etag, last_modified=modified)
+        # every page (up to crawl_max_pages) on a first check, a preview, or after a check that was cut
+        # short (its worker died holding the claim); else up to the first page with nothing new
+        full = source is None or source.last_ok is None or source.worker is not None
         page_url: str | None = url
         while page_url and result.pages < self.settings.crawl_max_pages:
             headers: tuple[tuple[str, str], ...] = ()
@@ -201,8 +207,8 @@ class Crawler:
                     result.report_ids.append(rid)
                     await self.store.renew(source.id, self.service.worker_id, self.settings.crawl_lease_s)
                 result.new.append(link)
-            if len(fresh) < len(links) or not links:
-                break  # a link seen before: the pages after this one were seen too
+            if not links or (not fresh and not full):
+                break  # nothing new on this page: the older pages after it were taken before
             page_url = listing.next_url
         return result
 

@@ -1,6 +1,6 @@
 """Before every request the crawler makes (list pages, documents, attachments, robots.txt): the host's
-robots.txt must allow the path, and the host's politeness slot must have come — one request per
-`interval_s` per host, shared by every worker through the database (bot/store/sources.py reserve).
+robots.txt must allow the path, and the host's politeness slot must be free — one request per
+`interval_s` per host, shared by every worker through the database (bot/store/sources.py take_slot).
 
 robots.txt (RFC 9309, read with urllib.robotparser for the agent "countybot"): a 4xx answer means no
 rules (everything allowed); a 5xx or an unreachable host means "not now" (the request is refused and
@@ -11,6 +11,7 @@ reads it once a day, not once a request.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -58,9 +59,10 @@ class HostGate:
         await self.pace(url)
 
     async def pace(self, url: str) -> None:
-        wait = await self.sources.reserve(host_key(url), self.interval_s)
-        if wait > 0:
-            await asyncio.sleep(wait)
+        """Returns once this worker holds the host's slot (bot/store/sources.py take_slot)."""
+        host = host_key(url)
+        while (wait := await self.sources.take_slot(host, self.interval_s)) > 0:
+            await asyncio.sleep(wait + random.uniform(0, 0.01))  # waiters do not all wake at once
 
     async def allowed(self, url: str) -> bool:
         """Whether robots.txt lets the crawler fetch `url` (robots.txt itself always)."""
@@ -94,7 +96,7 @@ class HostGate:
         except (LinkNotFound, LinkForbidden):
             return ""  # 4xx: no rules
         except LinkError as exc:
-            raise RobotsUnavailable(f"{url}: {type(exc).__name__}") from None
+            raise RobotsUnavailable(f"{exc}") from None  # keeps "HTTP 503" for the admin
         if fetched.status >= 300:
             return ""
         return fetched.data.decode("utf-8", "replace")

@@ -46,6 +46,7 @@ class SourceInfo:
     paused: bool
     last_error: str | None
     documents: int
+    worker: str | None  # from claim_due: the worker that held it before (set: a check was cut short)
 
 
 _COLS = [getattr(SourceRow, name) for name in SourceInfo.__dataclass_fields__]
@@ -167,15 +168,15 @@ class Sources:
             source_id = (await conn.execute(candidate)).scalar()
             if source_id is None:
                 return None
+            before = (await conn.execute(select(*_COLS).where(SourceRow.id == source_id))).first()
             res = await conn.execute(
                 update(SourceRow)
                 .where(SourceRow.id == source_id, free)
                 .values(worker=worker, lease_until=now + timedelta(seconds=lease_s))
             )
-            if res.rowcount != 1:
+            if res.rowcount != 1 or before is None:
                 return None
-            row = (await conn.execute(select(*_COLS).where(SourceRow.id == source_id))).first()
-        return SourceInfo(*row) if row else None
+        return SourceInfo(*before)  # worker: the previous holder, if its check never finished
 
     async def renew(self, source_id: int, worker: str, lease_s: float) -> None:
         async with self.db.write() as conn:
@@ -283,29 +284,28 @@ class Sources:
 
     # ---- hosts: politeness and robots.txt -------------------------------------------------------
 
-    async def reserve(self, host: str, interval_s: float) -> float:
-        """The next request slot for `host`, shared by every worker: seconds to wait before it. Each
-        call takes one slot, interval_s after the previous one (the row lock orders concurrent callers;
-        SQLite has one writer)."""
-        now = utcnow()
+    async def take_slot(self, host: str, interval_s: float) -> float:
+        """Try to take `host`'s request slot now, shared by every worker: 0.0 when taken (the next one
+        opens interval_s from now), else the seconds until it opens (sleep, then try again). Taken at
+        the moment of the request, not booked ahead, so a worker delayed on its way to a booked slot
+        cannot squeeze two requests together. A compare-and-set on the host's row (next_at moves only
+        from the value this call read): atomic on PostgreSQL and SQLite alike."""
         try:
             async with self.db.write() as conn:
-                await conn.execute(insert(CrawlHost).values(host=host, next_at=now, requests=0))
+                await conn.execute(insert(CrawlHost).values(host=host, next_at=utcnow(), requests=0))
         except IntegrityError:
             pass
-        stmt = select(CrawlHost.next_at).where(CrawlHost.host == host)
-        if self.postgres:
-            stmt = stmt.with_for_update()
         async with self.db.write() as conn:
-            now = utcnow()  # after the lock: the slot is measured from when it was granted
-            next_at = (await conn.execute(stmt)).scalar() or now
-            slot = max(next_at, now)
-            await conn.execute(
+            now = utcnow()
+            seen = (await conn.execute(select(CrawlHost.next_at).where(CrawlHost.host == host))).scalar()
+            if seen is not None and seen > now:
+                return (seen - now).total_seconds()
+            moved = await conn.execute(
                 update(CrawlHost)
-                .where(CrawlHost.host == host)
-                .values(next_at=slot + timedelta(seconds=interval_s), requests=CrawlHost.requests + 1)
+                .where(CrawlHost.host == host, CrawlHost.next_at == seen)
+                .values(next_at=now + timedelta(seconds=interval_s), requests=CrawlHost.requests + 1)
             )
-        return max(0.0, (slot - now).total_seconds())
+        return 0.0 if moved.rowcount == 1 else 0.01  # another worker took it first: look again
 
     async def robots(self, host: str) -> tuple[str | None, datetime | None]:
         async with self.db.read() as conn:
