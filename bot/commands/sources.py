@@ -227,6 +227,8 @@ async def _round(service: Service) -> int:
 
     results = await Crawler(service).run_due()
     ids = [rid for r in results for rid in r.report_ids]
+    # and documents another run took but never digested (it was stopped): a live worker's are skipped
+    ids += [rid for rid in await service.store.sources.pending_reports() if rid not in ids]
     sem = asyncio.Semaphore(8)
 
     async def one(rid: int) -> str:

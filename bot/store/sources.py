@@ -271,6 +271,18 @@ class Sources:
             return None
         return report_id
 
+    async def pending_reports(self, limit: int = 1000) -> list[int]:
+        """Source documents still waiting to be digested (left by a worker that stopped, for one)."""
+        stmt = (
+            select(SourceDoc.report_id)
+            .join(Report, Report.id == SourceDoc.report_id)
+            .where(Report.status == "pending")
+            .order_by(SourceDoc.report_id)
+            .limit(limit)
+        )
+        async with self.db.read() as conn:
+            return [int(r) for r in (await conn.execute(stmt)).scalars()]
+
     async def is_source_report(self, report_id: int) -> bool:
         async with self.db.read() as conn:
             stmt = select(SourceDoc.id).where(SourceDoc.report_id == report_id).limit(1)
