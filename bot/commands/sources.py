@@ -222,14 +222,19 @@ async def _import(service: Service, path: str, every: int) -> int:
 
 async def _round(service: Service) -> int:
     import asyncio
+    from itertools import chain, zip_longest
 
     from bot.sources.crawler import Crawler
 
     results = await Crawler(service).run_due()
-    ids = [rid for r in results for rid in r.report_ids]
+    # one source's documents are one host's, fetched one a second (politeness): taken turn about across
+    # sources, so the slots fill with different hosts
+    per_source = [r.report_ids for r in results]
+    ids = [rid for rid in chain.from_iterable(zip_longest(*per_source)) if rid is not None]
     # and documents another run took but never digested (it was stopped): a live worker's are skipped
-    ids += [rid for rid in await service.store.sources.pending_reports() if rid not in ids]
-    sem = asyncio.Semaphore(8)
+    taken = set(ids)
+    ids += [rid for rid in await service.store.sources.pending_reports() if rid not in taken]
+    sem = asyncio.Semaphore(service.settings.worker_reports)
 
     async def one(rid: int) -> str:
         async with sem:
