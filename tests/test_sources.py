@@ -238,3 +238,26 @@ async def test_politeness_holds_across_three_workers(web, db_url):
     finally:
         for w in workers:
             await w.close()
+
+
+async def test_migration_10_adds_the_source_tables_to_an_older_database(db_url):
+    from sqlalchemy import delete, inspect, text
+
+    from bot.store.repo import Store
+    from bot.store.tables import SchemaVersion
+
+    store = await Store.open(db_url)
+    async with store.engine.begin() as conn:
+        for table in ("source_docs", "sources", "crawl_hosts"):
+            await conn.execute(text(f"DROP TABLE {table}"))
+        await conn.execute(delete(SchemaVersion).where(SchemaVersion.version == 10))
+    await store.close()
+    store = await Store.open(db_url)
+    try:
+        async with store.engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert {"sources", "source_docs", "crawl_hosts"} <= tables
+        source, created = await store.sources.add("https://www.example.gov.cn/zwgk/", every_s=3600)
+        assert created and source.county is None and not source.paused
+    finally:
+        await store.close()

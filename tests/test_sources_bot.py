@@ -117,3 +117,17 @@ async def test_a_dead_source_is_paused_and_the_admin_chat_told_once(env, tg, web
         notes = [t for t in tg.texts(ADMIN_CHAT) if "来源已暂停" in t]
         assert len(notes) == 1 and web.list_url(dead) in notes[0] and "2 次" in notes[0]
         assert "Traceback" not in notes[0]
+
+
+async def test_every_worker_checks_due_sources_on_its_own(env, tg, web):
+    site = web.add_site("www.linze.gov.cn", "临泽县", docs=3)
+    env.setenv("COUNTYBOT_CRAWL_TICK_S", "0.2")
+    async with running(build_application(get_settings()), poll_timeout=1) as app:
+        svc = app.bot_data["state"].svc
+        await svc.store.sources.add(web.list_url(site), every_s=3600)
+        deadline = asyncio.get_running_loop().time() + 60
+        while (await svc.store.sources.all())[0].documents < 3 or (await svc.queue_status()).pending:
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.1)
+        assert (await svc.store.sources.status()).documents == 3
+        assert len(web.hits(site.host, "/zwgk/zfxxgk/")) == 1  # checked once: next one in an hour
