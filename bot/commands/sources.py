@@ -23,6 +23,7 @@ from bot.sources.labels import county_label, every_label, parse_every, resolve_c
 if TYPE_CHECKING:
     from bot.service import Service
 
+
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     add = sub.add_parser("add", help="follow a list page or feed")
@@ -221,29 +222,12 @@ async def _import(service: Service, path: str, every: int) -> int:
 
 
 async def _round(service: Service) -> int:
-    import asyncio
-    from itertools import chain, zip_longest
-
     from bot.sources.crawler import Crawler
 
-    results = await Crawler(service).run_due()
-    # one source's documents are one host's, fetched one a second (politeness): taken turn about across
-    # sources, so the slots fill with different hosts
-    per_source = [r.report_ids for r in results]
-    ids = [rid for rid in chain.from_iterable(zip_longest(*per_source)) if rid is not None]
-    # and documents another run took but never digested (it was stopped): a live worker's are skipped
-    taken = set(ids)
-    ids += [rid for rid in await service.store.sources.pending_reports() if rid not in taken]
-    sem = asyncio.Semaphore(service.settings.worker_reports)
-
-    async def one(rid: int) -> str:
-        async with sem:
-            return (await service.process(rid)).status
-
-    statuses = await asyncio.gather(*(one(rid) for rid in ids))
+    results, statuses = await Crawler(service).run_round(left_over=True)
     failed = [r for r in results if not r.ok]
     print(
-        f"检查了 {len(results)} 个来源，新文件 {len(ids)} 篇：摘要 {statuses.count('done')} 篇，"
+        f"检查了 {len(results)} 个来源，新文件 {len(statuses)} 篇：摘要 {statuses.count('done')} 篇，"
         f"重复 {statuses.count('duplicate')} 篇，失败 {statuses.count('failed')} 篇"
     )
     for r in failed:

@@ -28,6 +28,7 @@ from bot.sources.gate import HostGate
 from bot.sources.listing import Listing, looks_like_feed, parse_feed, parse_page
 
 if TYPE_CHECKING:
+    from bot.models import ReportOutcome
     from bot.settings import Settings
     from bot.store.repo import Store
     from bot.store.sources import SourceInfo
@@ -40,6 +41,11 @@ class Service(Protocol):
     store: Store
     settings: Settings
     worker_id: str
+
+    def hold(self, report_id: int) -> None: ...
+
+    async def process(self, report_id: int, *, use_llm: bool = True) -> ReportOutcome: ...
+
 
 log = logging.getLogger("countybot.sources")
 
@@ -201,9 +207,11 @@ class Crawler:
                     continue
                 if take:
                     assert source is not None
-                    rid = await self.store.take(source.id, link)
+                    lease = self.settings.crawl_lease_s
+                    rid = await self.store.take(source.id, link, worker=self.service.worker_id, lease_s=lease)
                     if rid is None:
                         continue
+                    self.service.hold(rid)  # renewed by the worker's heartbeat until digested
                     result.report_ids.append(rid)
                     await self.store.renew(source.id, self.service.worker_id, self.settings.crawl_lease_s)
                 result.new.append(link)
@@ -231,6 +239,31 @@ class Crawler:
 
         await asyncio.gather(*(lane() for _ in range(self.settings.crawl_sources_at_once)))
         return results
+
+    async def run_round(self, *, left_over: bool = False) -> tuple[list[CheckResult], list[str]]:
+        """Every due source checked, then the documents taken digested here, `crawl_reports_at_once` at a
+        time, taken turn about across sources (one source's documents are one host's, one request a
+        second); `left_over`: also the source documents a stopped run left pending. Returns the checks and
+        the digests' statuses."""
+        from itertools import chain, zip_longest
+
+        results = await self.run_due()
+        per_source = [r.report_ids for r in results]
+        ids = [rid for rid in chain.from_iterable(zip_longest(*per_source)) if rid is not None]
+        if left_over:
+            taken = set(ids)
+            ids += [rid for rid in await self.store.pending_reports() if rid not in taken]
+        sem = asyncio.Semaphore(self.settings.crawl_reports_at_once)
+
+        async def one(rid: int) -> str:
+            async with sem:
+                try:
+                    return (await self.service.process(rid)).status
+                except Exception:  # one bad document never stops the round
+                    log.exception("digesting source document %d failed", rid)
+                    return "failed"
+
+        return results, list(await asyncio.gather(*(one(rid) for rid in ids)))
 
 
 def crawl_gate(service: Service) -> HostGate:

@@ -248,13 +248,17 @@ class Sources:
             taken |= set((await conn.execute(public)).scalars())
         return taken
 
-    async def take(self, source_id: int, url: str, *, published_hint: datetime | None = None) -> int | None:
-        """The link as a pending public report, free for any worker, and its source_docs row — one
-        transaction. None when another worker (or source) took the link first."""
+    async def take(
+        self, source_id: int, url: str, *, worker: str | None = None, lease_s: float = 0
+    ) -> int | None:
+        """The link as a pending public report and its source_docs row — one transaction. Leased to
+        `worker` (the crawler digests it itself, beside the chats' reports, not in their slots), or free
+        for any worker. None when another worker (or source) took the link first."""
         now = utcnow()
         report = dict(
             scope="public", sender=SOURCE_SENDER, filename=LINK_FILENAME, raw=url.encode("utf-8"),
-            received=now, status="pending", claimed_at=now, source_url=url[:MAX_URL],
+            received=now, status="pending", claimed_at=now, source_url=url[:MAX_URL], worker=worker,
+            lease_until=now + timedelta(seconds=lease_s) if worker else None,
         )  # fmt: skip
         try:
             async with self.db.write() as conn:
@@ -265,7 +269,7 @@ class Sources:
                         source_id=source_id, url=url[:MAX_URL], report_id=report_id, seen=now
                     )
                 )
-                if self.postgres:
+                if self.postgres and worker is None:
                     await conn.execute(select(func.pg_notify(CHANNEL, "")))  # wake idle workers
         except IntegrityError:
             return None

@@ -149,5 +149,6 @@ async def crawl_round(app: Application) -> int:
                     "could not report paused source %d to %s: %s", source.id, chat, type(exc).__name__
                 )
 
-    results = await Crawler(state.svc, on_paused=paused).run_due()
+    # the documents are digested in this round, beside (not in) the slots people's reports use
+    results, _statuses = await Crawler(state.svc, on_paused=paused).run_round()
     return sum(len(r.report_ids) for r in results)

@@ -102,8 +102,7 @@ class Worker:
     async def _crawl(self) -> None:
         from bot.telegram.sources import crawl_round
 
-        if await crawl_round(self.app):
-            self.wake.set()  # new documents wait in the queue (SQLite has no NOTIFY)
+        await crawl_round(self.app)
 
     async def _queue_loop(self) -> None:
         poll = self.state.settings.queue_poll_s
