@@ -251,3 +251,19 @@ async def test_migration_10_adds_the_source_tables_to_an_older_database(db_url):
         assert created and source.county is None and not source.paused
     finally:
         await store.close()
+
+
+async def test_a_disallowed_attachment_is_never_fetched(web, tmp_path):
+    site = web.add_site(
+        "www.daning.gov.cn", "大宁县", docs=1, pdf_every=1, robots="User-agent: *\nDisallow: /files/\n"
+    )
+    [doc] = site.docs
+    doc.pdf_path = "/files/P020250228.pdf"  # the cover page links to it; robots.txt forbids it
+    svc = await Service.create(settings_for(str(tmp_path / "s.sqlite3")))
+    try:
+        await svc.store.sources.add(web.list_url(site), every_s=3600)
+        [(_, outcome)] = await crawl_and_digest(svc, Crawler(svc))
+        assert outcome.status == "failed" and "robots.txt" in outcome.error
+        assert web.hits(site.host, doc.pdf_path) == [] and len(web.hits(site.host, doc.path)) == 1
+    finally:
+        await svc.close()

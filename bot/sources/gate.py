@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -57,6 +58,19 @@ class HostGate:
         if not await self.allowed(url):
             raise RobotsDisallowed(url)
         await self.pace(url)
+
+    def after(self, url: str) -> Callable[[str], Awaitable[None]]:
+        """The gate for a fetch whose first request, to `url`, went through this gate already (outside
+        the fetch's deadline: a document waiting its host's turn is not a slow server)."""
+        passed = [url]
+
+        async def gate(next_url: str) -> None:
+            if passed and next_url == passed[0]:
+                passed.clear()
+                return
+            await self(next_url)
+
+        return gate
 
     async def pace(self, url: str) -> None:
         """Returns once this worker holds the host's slot (bot/store/sources.py take_slot)."""
