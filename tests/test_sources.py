@@ -267,3 +267,31 @@ async def test_a_disallowed_attachment_is_never_fetched(web, tmp_path):
         assert web.hits(site.host, doc.pdf_path) == [] and len(web.hits(site.host, doc.path)) == 1
     finally:
         await svc.close()
+
+
+async def test_a_document_that_failed_for_a_passing_reason_is_tried_again_at_the_next_check(web, tmp_path):
+    site = web.add_site("www.daning.gov.cn", "大宁县", docs=3)
+    flaky = site.docs[1]
+    site.flaky[flaky.path] = 1  # one 503, then fine
+    svc = await Service.create(settings_for(str(tmp_path / "s.sqlite3")))
+    try:
+        await svc.store.sources.add(web.list_url(site), every_s=3600)
+        first = await crawl_and_digest(svc, Crawler(svc))
+        assert sorted(o.status for _, o in first) == ["done", "done", "failed"]
+        await make_due(svc)
+        [(_, outcome)] = await crawl_and_digest(svc, Crawler(svc))
+        assert outcome.status == "done" and outcome.digest.title == flaky.title
+        assert len(web.hits(site.host, flaky.path)) == 2
+        assert (await svc.store.sources.all())[0].documents == 3  # still three documents, one retried
+    finally:
+        await svc.close()
+
+
+async def test_a_preview_of_a_dead_page_says_so(web, tmp_path):
+    site = web.add_site("www.daning.gov.cn", "大宁县", docs=1, dead=True)
+    svc = await Service.create(settings_for(str(tmp_path / "s.sqlite3")))
+    try:
+        preview = await Crawler(svc).preview(web.list_url(site))
+        assert not preview.ok and "robots.txt" in preview.error
+    finally:
+        await svc.close()

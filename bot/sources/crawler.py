@@ -23,8 +23,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 
 from bot.fetch.client import FetchOptions, fetch_url
-from bot.fetch.errors import LinkError
-from bot.sources.gate import HostGate
+from bot.fetch.errors import LinkError, LinkHTTPError, LinkTimeout, LinkUnreachable
+from bot.sources.gate import HostGate, RobotsUnavailable
 from bot.sources.listing import Listing, looks_like_feed, parse_feed, parse_page
 
 if TYPE_CHECKING:
@@ -48,6 +48,9 @@ class Service(Protocol):
 
 
 log = logging.getLogger("countybot.sources")
+
+# a document whose fetch failed with one of these is retried at its source's next check (up to 3 tries)
+TRANSIENT = [e.user_message for e in (LinkTimeout, LinkHTTPError, LinkUnreachable, RobotsUnavailable)]
 
 PAUSED_NOTE = (
     "⚠️ 来源已暂停：{url}\n连续 {failures} 次检查失败（最近一次：{error}）。"
@@ -134,22 +137,39 @@ class Crawler:
     async def preview(self, url: str) -> CheckResult:
         """A dry run: the links a check would take now; nothing is stored (robots.txt and the
         politeness slots are, as for any request)."""
-        return await self._walk(None, url, None, None, take=False)
+        result = CheckResult(None, url, True)
+        try:
+            await self._walk(result, None, take=False)
+        except LinkError as exc:
+            result.ok, result.error = False, f"{exc.user_message}（{type(exc).__name__}）"
+        return result
 
     async def check(self, source: SourceInfo) -> CheckResult:
+        result = CheckResult(
+            source.id, source.url, True, etag=source.etag, last_modified=source.last_modified
+        )
         try:
-            result = await self._walk(source, source.url, source.etag, source.last_modified, take=True)
+            await self._walk(result, source, take=True)
         except LinkError as exc:
             code = re.search(r"HTTP (\d{3})", str(exc))  # the status only: no server text
-            error = f"{exc.user_message}（{type(exc).__name__}{' ' + code[1] if code else ''}）"
-            result = CheckResult(source.id, source.url, False, error=error)
+            result.ok = False
+            result.error = f"{exc.user_message}（{type(exc).__name__}{' ' + code[1] if code else ''}）"
         except Exception as exc:  # a bug or an odd page: counted as a failure, never a dead worker
             log.exception("checking source %d failed", source.id)
-            result = CheckResult(source.id, source.url, False, error=type(exc).__name__)
+            result.ok, result.error = False, type(exc).__name__
+        taken = len(result.report_ids)  # links taken before a failure are digested all the same
+        if result.ok:
+            # the host answers again: documents whose fetch failed for a passing reason get another try
+            retried = await self.store.retry_failed(
+                source.id, TRANSIENT, worker=self.service.worker_id, lease_s=self.settings.crawl_lease_s
+            )
+            for rid in retried:
+                self.service.hold(rid)
+            result.report_ids += retried
         if result.ok:
             await self.store.checked(
                 source.id, kind=result.kind, etag=result.etag, last_modified=result.last_modified,
-                taken=len(result.report_ids),
+                taken=taken,
             )  # fmt: skip
             if source.county is None and result.listing is not None:
                 county = await asyncio.to_thread(county_of, result.listing)
@@ -159,7 +179,7 @@ class Crawler:
             return result
         failures, paused = await self.store.failed(
             source.id, result.error or "error", retry_base_s=self.settings.crawl_retry_s,
-            pause_after=self.settings.crawl_pause_after, taken=len(result.report_ids),
+            pause_after=self.settings.crawl_pause_after, taken=taken,
         )  # fmt: skip
         result.paused = paused
         log.warning("source %d failed (%d in a row): %s", source.id, failures, result.error)
@@ -170,10 +190,9 @@ class Crawler:
                 log.warning("could not report paused source %d: %s", source.id, type(exc).__name__)
         return result
 
-    async def _walk(
-        self, source: SourceInfo | None, url: str, etag: str | None, modified: str | None, *, take: bool
-    ) -> CheckResult:
-        result = CheckResult(source.id if source else None, url, True, etag=etag, last_modified=modified)
+    async def _walk(self, result: CheckResult, source: SourceInfo | None, *, take: bool) -> None:
+        """Fills `result` as it goes (what was taken before a failure stays there)."""
+        url, etag, modified = result.url, result.etag, result.last_modified
         # every page (up to crawl_max_pages) on a first check, a preview, or after a check that was cut
         # short (its worker died holding the claim); else up to the first page with nothing new
         full = source is None or source.last_ok is None or source.worker is not None
@@ -188,7 +207,7 @@ class Crawler:
             result.pages += 1
             if fetched.status == 304:
                 result.not_modified = True
-                return result
+                return
             if result.pages == 1:
                 result.etag = fetched.headers.get("etag")
                 result.last_modified = fetched.headers.get("last-modified")
@@ -218,7 +237,6 @@ class Crawler:
             if not links or (not fresh and not full):
                 break  # nothing new on this page: the older pages after it were taken before
             page_url = listing.next_url
-        return result
 
     # ---- due sources ---------------------------------------------------------------------------
 

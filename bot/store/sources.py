@@ -275,6 +275,33 @@ class Sources:
             return None
         return report_id
 
+    async def retry_failed(
+        self, source_id: int, errors: list[str], *, worker: str, lease_s: float, max_tries: int = 3
+    ) -> list[int]:
+        """The source's documents whose fetch failed for a passing reason (`errors`: a timeout, a server
+        error, an unreachable host), pending again and leased to `worker` — at most `max_tries` times
+        each: a document is retried at its source's next checks, never lost to one bad minute."""
+        now = utcnow()
+        mine = select(SourceDoc.report_id).where(SourceDoc.source_id == source_id)
+        stmt = select(Report.id).where(
+            Report.id.in_(mine),
+            Report.status == "failed",
+            Report.error.in_(errors),
+            Report.attempts < max_tries - 1,
+        )
+        async with self.db.write() as conn:
+            ids = [int(r) for r in (await conn.execute(stmt)).scalars()]
+            if ids:
+                await conn.execute(
+                    update(Report)
+                    .where(Report.id.in_(ids), Report.status == "failed")
+                    .values(
+                        status="pending", error=None, processed=None, attempts=Report.attempts + 1,
+                        worker=worker, lease_until=now + timedelta(seconds=lease_s),
+                    )
+                )  # fmt: skip
+        return ids
+
     async def pending_reports(self, limit: int = 1000) -> list[int]:
         """Source documents still waiting to be digested (left by a worker that stopped, for one)."""
         stmt = (

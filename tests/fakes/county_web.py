@@ -61,6 +61,7 @@ class Site:
     docs: list[Doc] = field(default_factory=list)  # newest last
     extra_links: list[tuple[str, str]] = field(default_factory=list)  # (href, text) on the list page
     aliases: dict[str, str] = field(default_factory=dict)  # another path serving the same document
+    flaky: dict[str, int] = field(default_factory=dict)  # path -> how many more times it answers 503
 
 
 @dataclass
@@ -349,6 +350,9 @@ class CountyWeb:
         if path.startswith(LIST_PATH) and re.fullmatch(r"(?:index(?:_\d+)?\.html)?", path[len(LIST_PATH) :]):
             return self._list(site, path[len(LIST_PATH) :], headers)
         path = site.aliases.get(path, path)
+        if site.flaky.get(path, 0) > 0:
+            site.flaky[path] -= 1
+            return 503, html, "<html><body>服务器繁忙</body></html>".encode()
         for doc in site.docs:
             if doc.path == path:
                 if doc.kind == "cover":
