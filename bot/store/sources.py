@@ -304,11 +304,15 @@ class Sources(HostRows):
         return ids
 
     async def pending_reports(self, limit: int = 1000) -> list[int]:
-        """Source documents still waiting to be digested (left by a worker that stopped, for one)."""
+        """Source documents waiting to be digested that no live worker holds (left by a worker that
+        stopped): their lease ran out, or on PostgreSQL their worker is gone."""
+        free = or_(Report.lease_until.is_(None), Report.lease_until < utcnow())
+        if self.postgres:
+            free = or_(free, gone())
         stmt = (
             select(SourceDoc.report_id)
             .join(Report, Report.id == SourceDoc.report_id)
-            .where(Report.status == "pending")
+            .where(Report.status == "pending", free)
             .order_by(SourceDoc.report_id)
             .limit(limit)
         )
