@@ -295,3 +295,19 @@ async def test_a_preview_of_a_dead_page_says_so(web, tmp_path):
         assert not preview.ok and "robots.txt" in preview.error
     finally:
         await svc.close()
+
+
+async def test_a_slow_host_fails_its_check_without_holding_up_the_others(web, tmp_path):
+    slow = web.add_site("www.pinglu.gov.cn", "平陆县", docs=2, delay=1.5)
+    quick = web.add_site("www.daning.gov.cn", "大宁县", docs=2)
+    svc = await Service.create(settings_for(str(tmp_path / "s.sqlite3"), fetch_read_timeout_s=0.5))
+    try:
+        await svc.store.sources.add(web.list_url(slow), every_s=3600)
+        await svc.store.sources.add(web.list_url(quick), every_s=3600)
+        results = {r.url: r for r in await Crawler(svc).run_due()}
+        assert not results[web.list_url(slow)].ok and "robots.txt" in results[web.list_url(slow)].error
+        assert len(results[web.list_url(quick)].report_ids) == 2
+        [bad] = await svc.store.sources.troubled()
+        assert bad.url == web.list_url(slow) and bad.failures == 1 and not bad.paused
+    finally:
+        await svc.close()
