@@ -64,6 +64,8 @@ def test_add_check_run_list_remove(web, db, capsys):
     assert "大宁县（临汾市，山西省） · 手动指定 · 每 30 分钟" in capsys.readouterr().out
     assert main(["sources", "add", web.list_url(daning), "--county", "鼓楼"]) == 1
     assert "有几个地方同名" in capsys.readouterr().err
+    assert main(["sources", "add", "http://10.0.0.1/zwgk/"]) == 1  # SSRF guard: never followed
+    assert "内部网络" in capsys.readouterr().err
     assert main(["sources", "add", web.list_url(daning), "--every", "soon"]) == 2
     assert "6h" in capsys.readouterr().err
 

@@ -120,6 +120,9 @@ async def _add(
         county, how = found, "option"
     elif not quiet:
         preview = await Crawler(service).preview(url)
+        if preview.error and "LinkRefused" in preview.error:  # never followed: an internal address
+            print(f"countybot sources: {url}: {preview.error}", file=sys.stderr)
+            return 1
         if not preview.ok or preview.listing is None:
             note = f"\n  网页暂时读不到（{preview.error}），县名将在检查时识别"
         else:

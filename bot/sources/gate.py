@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from bot.fetch.client import FetchOptions, fetch_url
-from bot.fetch.errors import LinkError, LinkForbidden, LinkNotFound
+from bot.fetch.errors import LinkError, LinkForbidden, LinkNotFound, LinkRefused
 from bot.store.base import utcnow
 
 if TYPE_CHECKING:
@@ -109,6 +109,8 @@ class HostGate:
             fetched = await fetch_url(url, replace(self.options, max_bytes=512 * 1024))
         except (LinkNotFound, LinkForbidden):
             return ""  # 4xx: no rules
+        except LinkRefused:
+            raise  # an internal address: never "later"
         except LinkError as exc:
             raise RobotsUnavailable(f"{exc}") from None  # keeps "HTTP 503" for the admin
         if fetched.status >= 300:
