@@ -1,6 +1,7 @@
 """Analyst bench: the store of bench_store (10,000 synthetic reports, 300 counties, 8 figures each) and
 the time of /track (goal ≤ 100 ms), /targets with statuses, /search on a word (goal ≤ 500 ms), a county
-CSV export, and a chart (matplotlib import and PNG, goal ≤ 2 s first, ≤ 1 s after)."""
+CSV export (figures and tracking view), the next steps under a digest (goal ≤ 100 ms: every delivery
+pays it), and a chart (matplotlib import and PNG, goal ≤ 2 s first, ≤ 1 s after)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ async def _bench(db: Path) -> None:
     from bot import analyst
     from bot.service import Service
     from bot.settings import Settings
+    from extract.models import Digest
     from extract.places.gazetteer import all_counties
 
     rng = random.Random(7)
@@ -45,6 +47,15 @@ async def _bench(db: Path) -> None:
         print(f"   search (two words, {len(found)} hits, limit 20): {_ms(samples)}   goal ≤ 500 ms")  # type: ignore[arg-type]
         samples, result = await _timed(5, lambda i: analyst.export(service, names[i], scopes, "csv"))
         print(f"   export CSV ({result[2]} rows): {_ms(samples)}")  # type: ignore[index]
+        samples, result = await _timed(
+            5, lambda i: analyst.export(service, names[i], scopes, "csv", track=True)
+        )
+        print(f"   export tracking CSV ({result[2]} rows): {_ms(samples)}")  # type: ignore[index]
+        # what every digest's delivery now adds (issue N): the next-step buttons and the answered targets
+        samples, _ = await _timed(
+            10, lambda i: analyst.next_steps(service, Digest(counties=[counties[i]]), 1, scopes)
+        )
+        print(f"   next steps under a digest: {_ms(samples)}   goal ≤ 100 ms")
         samples, result = await _timed(3, lambda i: analyst.chart(service, names[i], scopes))
         png = result[1]  # type: ignore[index]
         print(

@@ -13,12 +13,14 @@ from datetime import date
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Literal
 
+from bot.queries.changes import NextSteps, answered_by
+from bot.queries.period import PeriodDigest
 from bot.queries.targets import TargetsAnswer
 from bot.queries.track import TrackAnswer
 from bot.store.analyst import ReportEntry
 from bot.track import TargetStatus, TrackedFigure, match_targets, metric_key
-from bot.track_periods import Period, parse_period
-from extract.models import County
+from bot.track_periods import parse_period
+from extract.models import County, Digest, Script
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -51,14 +53,18 @@ async def county_figures(
     )
 
 
+def tracked(statuses: Sequence[TargetStatus]) -> list[TargetStatus]:
+    """What /track lists: targets with a verdict, and those whose stop can be told (时期不详/日期不详)."""
+    return [s for s in statuses if s.status != "无后续数据" or s.stopped]
+
+
 async def track(service: Service, query: str, scopes: Sequence[str]) -> TrackAnswer:
     status, found = await find_county(service, query)
     if status != "ok":
         return _not_found(status, query, found)
     county = found[0]
     statuses = match_targets(await county_figures(service, county, scopes))
-    # a target with no verdict is listed when what stopped it can be told (时期不详/日期不详)
-    shown = [s for s in statuses if s.status != "无后续数据" or s.stopped]
+    shown = tracked(statuses)
     return TrackAnswer(
         status="ok", query=query, county=county, items=shown, untracked=len(statuses) - len(shown)
     )
@@ -72,14 +78,50 @@ def _not_found(status: Found, query: str, found: list[County]) -> TrackAnswer:
     return TrackAnswer(status=status, query=query, **{which: found})
 
 
+# ---- what a new report changed, and where to go next from its digest ------------------------------------
+
+
+async def next_steps(service: Service, digest: Digest, report_id: int, scopes: Sequence[str]) -> NextSteps:
+    """For the digest's county (its first one the report names for sure): which of /targets, /track and
+    /chart would answer with something in these scopes; and the earlier targets this report answers (of
+    each county it is sure of, up to three)."""
+    sure = [c for c in digest.counties if c.confidence == "sure"][:3]
+    if not sure:
+        return NextSteps()
+    figs = await county_figures(service, sure[0], scopes)
+    statuses = match_targets(figs)
+    answered = answered_by(statuses, report_id)
+    for county in sure[1:]:
+        answered += answered_by(match_targets(await county_figures(service, county, scopes)), report_id)
+    return NextSteps(
+        county=sure[0],
+        targets=any(f.kind == "target" for f in figs),
+        track=bool(tracked(statuses)),
+        chart=bool(figs),
+        answered=answered,
+    )
+
+
+async def period_updates(service: Service, digest: PeriodDigest, scopes: Sequence[str]) -> PeriodDigest:
+    """The period digest with each report's answers to earlier targets of its county (ReportBrief.answered)
+    and every such answer in `updates` (the daily digest's 目标完成情况更新), tracked in `scopes`."""
+    for group in digest.groups:
+        if group.county is None:
+            continue
+        statuses = match_targets(await county_figures(service, group.county, scopes))
+        for brief in group.reports:
+            answered = answered_by(statuses, brief.report_id)
+            brief.answered += [s for s in answered if s not in brief.answered]
+            digest.updates += [s for s in answered if s not in digest.updates]
+    return digest
+
+
 # ---- /targets with statuses --------------------------------------------------------------------------
 
 
 def _period_text(period: str | None, when: date | None) -> str | None:
-    """A target's period as bot.track resolves it (no period: its report's year)."""
+    """A target's period as bot.track resolves it (no period: 时期不详, never tracked)."""
     p = parse_period(period, when) if period else None
-    if p is None and not period and when is not None:
-        p = Period(when.year, 1, 12)
     return p.text() if p else None
 
 
@@ -99,7 +141,8 @@ async def targets_with_status(service: Service, query: str, scopes: list[str]) -
         s = by_figure.get((item.report_id, item.label, float(item.value), item.unit))
         if s is None:
             key = metric_key(item.label, item.county)
-            s = by_metric.get((item.county, key, item.unit, _period_text(item.period, item.report_date)))
+            when = None if item.received_only else item.report_date  # undated: no year to resolve against
+            s = by_metric.get((item.county, key, item.unit, _period_text(item.period, when)))
         if s is not None:
             item.status = s.status
             item.status_note = "；".join(x for x in (s.note, s.estimate_text, s.conflict_text) if x)
@@ -113,8 +156,16 @@ def county_title(county: County) -> str:
     return "".join(x for x in (county.province, county.city) if x and x != county.name) + county.name
 
 
-async def chart(service: Service, query: str, scopes: Sequence[str]) -> tuple[TrackAnswer, bytes | None]:
-    """The county's targets and results as PNG bytes (None when the county has none to draw)."""
+async def chart(
+    service: Service,
+    query: str,
+    scopes: Sequence[str],
+    *,
+    script: Script = "simplified",
+    more_hint: str = "/track",
+) -> tuple[TrackAnswer, bytes | None]:
+    """The county's targets and results as PNG bytes (None when the county has none to draw), its text in
+    `script`; `more_hint` names where the metrics left out of the chart are listed."""
     status, found = await find_county(service, query)
     if status != "ok":
         return _not_found(status, query, found), None
@@ -123,22 +174,30 @@ async def chart(service: Service, query: str, scopes: Sequence[str]) -> tuple[Tr
     answer = TrackAnswer(status="ok", query=query, county=county)
     if not figs:
         return answer, None
-    png = await asyncio.to_thread(_render, county.name, figs)  # matplotlib: ~0.4 s import, CPU-bound drawing
+    # matplotlib: ~0.4 s import, CPU-bound drawing
+    png = await asyncio.to_thread(_render, county.name, figs, script, more_hint)
     return answer, png
 
 
-def _render(name: str, figs: list[TrackedFigure]) -> bytes:
+def _render(name: str, figs: list[TrackedFigure], script: Script, more_hint: str) -> bytes:
     from bot.render.chart import render_chart  # lazily: matplotlib is slow to import
 
-    return render_chart(name, figs)
+    return render_chart(name, figs, script=script, more_hint=more_hint)
 
 
 async def export(
-    service: Service, query: str | None, scopes: Sequence[str], fmt: ExportFormat = "csv"
+    service: Service,
+    query: str | None,
+    scopes: Sequence[str],
+    fmt: ExportFormat = "csv",
+    *,
+    track: bool = False,
+    script: Script = "simplified",
 ) -> tuple[TrackAnswer, bytes, int]:
-    """Every figure the scopes can see for a county (or every county when query is None), as CSV/JSON.
-    Returns the answer (county resolution), the bytes and the number of rows."""
-    from bot.render.export import export_rows, to_csv, to_json
+    """Every figure the scopes can see for a county (or every county when query is None), as CSV/JSON;
+    `track`: the tracking view instead (a row per target with its result, bot/render/export.py); a CSV's
+    text in `script`. Returns the answer (county resolution), the bytes and the number of rows."""
+    from bot.render.export import export_rows, to_csv, to_json, track_rows
 
     if query is None:
         answer = TrackAnswer(status="ok", query="")
@@ -152,11 +211,11 @@ async def export(
             return answer, b"", 0
         answer.county = found[0]
         counties = [found[0]]
-    rows = []
+    rows: list = []
     for county in counties:
-        figs = await county_figures(service, county, scopes, every_kind=True)
-        rows += export_rows(figs, match_targets(figs))
-    data = to_csv(rows) if fmt == "csv" else to_json(rows)
+        figs = await county_figures(service, county, scopes, every_kind=not track)
+        rows += track_rows(match_targets(figs)) if track else export_rows(figs, match_targets(figs))
+    data = to_csv(rows, script) if fmt == "csv" else to_json(rows)
     return answer, data, len(rows)
 
 
@@ -178,6 +237,9 @@ async def delete_report(service: Service, report_id: int, scope: str) -> bool:
     if gone is None:
         return False
     if gone.sha256 and gone.text and not await service.store.analyst.text_still_stored(gone.sha256):
+        from extract.llm.cache import text_sha256
+
+        await service.store.llm.forget_document(text_sha256(gone.text))  # its prompts held the text
         config = service.settings.llm_config()
         if config.enabled:
             from extract.llm.cache import cache_key

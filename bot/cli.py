@@ -25,7 +25,7 @@ COMMANDS: dict[str, str] = {
     "sources": "official list pages and feeds followed automatically (add, list, remove, check, import, run)",
 }
 # the commands that open the store take --db (outranks COUNTYBOT_DB; default: the data dir's store)
-STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "serve", "llm", "status"}
+STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "serve", "llm", "status", "fix"}
 STORE_COMMANDS.add("sources")  # issue O
 
 

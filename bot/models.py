@@ -24,7 +24,7 @@ def parse_scope(text: str) -> str:
         return t
     if re.fullmatch(r"-?\d+", t):
         return chat_scope(int(t))
-    raise ValueError(f"scope must be 'public', 'chat:<id>' or a chat id, got {text!r}")
+    raise ValueError(f"范围（--scope）应为 public、chat:<群号> 或群号，而不是「{text}」")
 
 
 class ReportOutcome(BaseModel):

@@ -281,9 +281,12 @@ class Service(QueueSteps, ChatSteps, LinkSteps):
                 return await self._duplicate(report_id, first)
             return await self.outcome(report_id)
 
+        # the counties the chat follows: a weak prior for the report's county (issue L)
+        chat = scope_chat(scope)
+        followed = await self.followed(chat) if chat is not None else []
         try:
             # the pipeline's one way in: counties completed, LLM trouble already turned into a warning
-            digest = await make_digest(doc, self.llm if use_llm else None)
+            digest = await make_digest(doc, self.llm if use_llm else None, followed=followed)
             if link is not None:
                 digest = digest.model_copy(update={"url": link.url})
             figures, links = await asyncio.to_thread(_rows_for, digest, doc)

@@ -13,12 +13,11 @@ its direction is worded: a growth target (增长6%) is answered by a decline (�
 
 Period. `parse_period` reads 2025年, 2025年上半年/下半年, 2025年一季度…四季度, 2025年前三季度, 2025年1-9月,
 and 今年/去年/明年/上半年 against the report's date — only a dated report's: an undated report (no date in the
-text or its source; `undated`) resolves no relative period. A target without a period is taken for its dated
-report's year (work reports set the year's targets); an undated one has no verdict (日期不详). A result
-without a
-period is never matched (it may be last year's review or this year's progress); when such a result is all
-there
-is, the answer says 时期不详/日期不详 stopped it. Multi-year periods (十四五, 2021-2025年) are not tracked.
+text or its source; `undated`) resolves no relative period. A target without a period has no verdict
+(时期不详; 日期不详 when its report is undated): the pipeline gives a period wherever the text tells one.
+A result without a period is never matched (it may be last year's review or this year's progress); when
+such a result is all there is, the answer says 时期不详/日期不详 stopped it. Multi-year periods (十四五,
+2021-2025年) are not tracked.
 A target for a whole year is decided by a result for that whole year; a result for part of it (上半年,
 前三季度, 1-9月) makes it 进行中; a result for another period is not matched.
 
@@ -58,7 +57,7 @@ from bot.track_decide import (
     shown,
     signed,
 )
-from bot.track_periods import Period, parse_period
+from bot.track_periods import Period, parse_period, report_day
 from extract.figures.metrics import metric_key as _metric
 from extract.models import Digest
 
@@ -149,7 +148,7 @@ class TargetStatus(BaseModel):
 
 
 def _dated(f: TrackedFigure, *, title: bool = False) -> str:
-    bits = [f.when.isoformat() if f.when else "日期不详"]
+    bits = [report_day(f.when, f.report_date)]
     if title and f.title:
         bits.append(f"《{f.title[:30]}》")
     return f"{f.surface}（{' '.join(bits)}）"
@@ -199,9 +198,8 @@ def _when(f: TrackedFigure) -> tuple[date, int]:
 
 
 def _target_period(f: TrackedFigure) -> Period | None:
-    if f.period:
-        return parse_period(f.period, f.when)
-    return Period(f.when.year, 1, 12) if f.when else None
+    # no period (时期不详) is never tracked, dated report or not: its year would be a guess (issue K)
+    return parse_period(f.period, f.when) if f.period else None
 
 
 def _stop_reason(f: TrackedFigure) -> str:
@@ -313,7 +311,7 @@ def _status(
         latest_end = max(p.last for p, _ in partial)
         result = _newest([f for p, f in partial if p.last == latest_end])
         period = next(p for p, f in partial if f is result)
-        note = f"{period.text()}实际 {shown(result)}，全期结果尚未公布"
+        note = f"{period.text()}实际 {shown(result)}，全期实际数据尚未公布"
         return TargetStatus(result=result, status="进行中", note=note, **base)
     return TargetStatus(status="无后续数据", note="尚无同期实际数据", **base)
 

@@ -190,6 +190,16 @@ def decide(target: TrackedFigure, result: TrackedFigure, key: str) -> tuple[Stat
     return "未完成", short
 
 
+def difference(target: TrackedFigure, result: TrackedFigure, key: str) -> float:
+    """The signed result minus the target's deciding bound (its low end for a rise, high end for a fall),
+    in the target's unit — percentage points for a rate (`gap_unit`). Positive: above the target."""
+    return signed(result) - _goal(target, direction(target, key) == "up")
+
+
+def gap_unit(unit: str) -> str:
+    return _gap_unit(unit)
+
+
 def _gap_unit(unit: str) -> str:
     return "个百分点" if unit == "%" else unit
 

@@ -58,9 +58,18 @@ _RELATIVE = (
 )
 _MONTHS = re.compile(r"(\d{1,2})\s*[-—~至到－]\s*(\d{1,2})\s*月")
 _ONE_MONTH = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:份)?$")
+_MONTH_END = re.compile(r"(?<![\d-])(\d{1,2})\s*月(?:底|末)$")
 _QUARTER = re.compile(r"(?:第)?([一二三四1-4])季度")
 _FIRST_Q = re.compile(r"前([一二三])(?:个)?季度")
 _MULTI_YEAR = re.compile(r"(?:19|20)\d\d\s*[-—~至到－]\s*(?:19|20)?\d\d|十[一二三四五六]五|五年")
+
+
+def report_day(when: date | None, received: date | None) -> str:
+    """A report's own date (2024-01-10), or 日期不详 · 收到于 2026-12-07 when it states none: the day a
+    report came is never shown as if the report said it (issue K)."""
+    if when is not None:
+        return when.isoformat()
+    return f"日期不详 · 收到于 {received.isoformat()}" if received else "日期不详"
 
 
 def parse_period(period: str | None, report_date: date | None = None) -> Period | None:
@@ -68,8 +77,8 @@ def parse_period(period: str | None, report_date: date | None = None) -> Period 
     if not period:
         return None
     p = _SPACE.sub("", period)
-    if _MULTI_YEAR.search(p):
-        return None
+    if _MULTI_YEAR.search(p) or "以来" in p:
+        return None  # 2024年以来: the year so far, up to a day the text does not give (issue K)
     m = _YEAR.search(p)
     year: int | None = int(m.group(1)) if m else None
     if year is None and report_date is not None:
@@ -94,6 +103,9 @@ def parse_period(period: str | None, report_date: date | None = None) -> Period 
         if 1 <= first <= last <= 12:
             return Period(year, first, last)
         return None
+    if m2 := _MONTH_END.search(p):  # 截至10月底: a stock or a running total at that month's end
+        month = int(m2.group(1))
+        return Period(year, 1, month) if 1 <= month <= 12 else None
     if m2 := _ONE_MONTH.search(p):
         month = int(m2.group(1))
         return Period(year, month, month) if 1 <= month <= 12 else None

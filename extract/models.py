@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["target", "result"]
 Script = Literal["simplified", "traditional"]
-DateSource = Literal["meeting", "subtitle", "metadata", "dateline", "text"]
+DateSource = Literal["meeting", "subtitle", "metadata", "dateline", "text", "file"]
 
 
 def tidy_number(v: float | int) -> float | int:
@@ -27,7 +27,8 @@ class Document(BaseModel):
     published: date | None = None
     # where `published` was read (extract/text/report_date.py): the meeting subtitle
     # (——2025年1月14日在…大会…上), a date alone under the title, a publication line, a dateline
-    # with its year, or the first paragraph; None when the report never says
+    # with its year, or the first paragraph; "file": a .docx's last-saved / a PDF's creation date, trusted
+    # last and only when the text names that year or the one before (issue K); None when nothing says
     published_from: DateSource | None = None
     source: str | None = None
     authors: list[str] = Field(default_factory=list)

@@ -11,12 +11,11 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from extract.digest.rules import rules_digest
 from extract.models import County, Digest, Document
-from extract.places.attribution import attribute
 from extract.text.loaders import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # the LLM stack (openai) is imported only when a backend is actually built
+    from extract.digest.rules import rules_digest
     from extract.llm.backend import LLMBackend
 
 __all__ = [
@@ -30,6 +29,15 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+
+def __getattr__(name: str) -> object:
+    """`rules_digest` on first use: `countybot normalize` needs the loaders, not the rules' modules."""
+    if name == "rules_digest":
+        from extract.digest.rules import rules_digest
+
+        return rules_digest
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def document_from_bytes(
@@ -87,6 +95,8 @@ async def make_digest(
 
     # CPU-bound parsing in a worker thread so an event loop (the bot) keeps serving
     # followed: the full names of the counties the chat follows, a weak prior for the report's county
+    from extract.digest.rules import rules_digest
+
     digest = await asyncio.to_thread(rules_digest, doc, followed=followed)
     if llm is not None:
         rules = digest
@@ -111,4 +121,6 @@ def _key_first(rules: Digest, digest: Digest) -> Digest:
 
 def figure_owners(digest: Digest, text: str) -> list[County | None]:
     """One county per figure of `digest` (None when the digest names none); `text` is the Document's."""
+    from extract.places.attribution import attribute
+
     return attribute(digest.figures, digest.counties, text)

@@ -89,7 +89,7 @@ async def test_export_csv_every_figure_with_bom(service: Service) -> None:
     assert {r["县"] for r in rows} == {"蒲县"}
     assert {"目标", "实际"} <= {r["类型"] for r in rows}
     gdp = next(r for r in rows if r["原文写法"] == "6%左右")
-    assert gdp["状态"] == "接近目标" and gdp["日期"] == "2024-01-10"
+    assert gdp["完成情况"] == "接近目标" and gdp["日期"] == "2024-01-10"
     every, data_all, _ = await analyst.export(service, None, ["public"], "json")
     assert every.status == "ok"
     assert {r["county"] for r in json.loads(data_all)} == {"蒲县"}

@@ -124,3 +124,67 @@ def test_empty_chart_still_renders() -> None:
     fig = build_figure("蒲县", [])
     assert "暂无可对照的目标" in "".join(t.get_text() for t in _drawn_texts(fig))
     assert render_chart("蒲县", [])[:4] == b"\x89PNG"
+
+
+def _markers(fig: Figure) -> list[tuple[object, str, tuple[float, float], float]]:
+    """(axes, marker kind, centre in pixels, radius in pixels) of every visible scatter marker drawn."""
+    from matplotlib.collections import PathCollection
+
+    fig.canvas.draw()
+    out = []
+    for ax in fig.axes:
+        for coll in ax.collections:
+            if not isinstance(coll, PathCollection) or not coll.get_visible():
+                continue
+            filled = coll.get_facecolors()
+            kind = "target" if len(filled) and tuple(filled[0][:3]) == (1.0, 1.0, 1.0) else "result"
+            radius = (coll.get_sizes()[0] ** 0.5) / 2 * fig.dpi / 72 + coll.get_linewidths()[0] * fig.dpi / 72
+            for xy in coll.get_offsets():
+                cx, cy = ax.transData.transform(xy)
+                out.append((ax, kind, (cx, cy), radius))
+    return out
+
+
+def test_a_target_and_its_result_never_hide_each_other(rows: list[TrackedFigure]) -> None:
+    # the worst case too: a result equal to its target (规上 7% met by exactly 7%)
+    same = [
+        r.model_copy(update={"value": 7, "surface": "7%"}) if r.label and r.label.startswith("规上") else r
+        for r in rows
+    ]
+    for data in (rows, same):
+        marks = _markers(build_figure("蒲县", data))
+        targets = [m for m in marks if m[1] == "target"]
+        results = [m for m in marks if m[1] == "result"]
+        assert targets and results
+        for ax, _, (tx, ty), tr in targets:
+            for ax2, _, (rx, ry), rr in results:
+                if ax2 is ax:
+                    assert ((tx - rx) ** 2 + (ty - ry) ** 2) ** 0.5 >= tr + rr - 1, (tx, ty, rx, ry)
+
+
+def test_metrics_left_out_are_counted_with_where_to_read_them(rows: list[TrackedFigure]) -> None:
+    drawn = "".join(t.get_text() for t in _drawn_texts(build_figure("蒲县", rows, max_metrics=2)))
+    assert "另有 5 项未画出，见 /track" in drawn  # seven target metrics, two panels
+    cli = "".join(t.get_text() for t in _drawn_texts(build_figure("蒲县", rows, more_hint="countybot track")))
+    assert "另有 1 项未画出，见 countybot track" in cli
+    every = build_figure("蒲县", rows, max_metrics=7)
+    assert "未画出" not in "".join(t.get_text() for t in _drawn_texts(every))
+
+
+def test_results_without_targets_are_drawn_over_time() -> None:
+    digest = rules_digest(document_from_text(RESULTS))
+    results = [r for r in tracked_from_digest(digest, 2) if r.kind == "result"]
+    fig = build_figure("蒲县", results)
+    drawn = "".join(t.get_text() for t in _drawn_texts(fig))
+    assert "暂无可对照的目标" not in drawn and "实际数字变化" in drawn
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    titles = [a.get_title(loc="left") for a in panels]
+    assert len(panels) == 5 and titles[0] == "生产总值增长（%）"  # the headline metric first
+    assert {m[1] for m in _markers(fig)} == {"result"}
+
+
+def test_the_chart_is_drawn_in_the_chats_script(rows: list[TrackedFigure]) -> None:
+    drawn = "".join(t.get_text() for t in _drawn_texts(build_figure("蒲县", rows, script="traditional")))
+    assert "目標與實際" in drawn and "已完成" in drawn and "實際" in drawn
+    assert "实际" not in drawn and "规模" not in drawn
+    assert render_chart("蒲县", rows, script="traditional")[:4] == b"\x89PNG"

@@ -32,7 +32,7 @@ def ingested(db: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     assert main(["ingest", str(SEEDS)]) == 0
     out = capsys.readouterr().out
     # seeds/normalized/ (reference copies) and gold.json are not reports: five files, five new
-    assert "5 file(s), scope public: 5 new, 0 duplicate, 0 failed" in out
+    assert "共 5 份，范围 public：新增 5 份，重复 0 份，失败 0 份" in out
     return db
 
 
@@ -71,7 +71,7 @@ def test_unknown_and_ambiguous_county_exit_1(ingested: Path, capsys: pytest.Capt
 def test_ingesting_twice_adds_nothing(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _done(ingested) == 5
     assert main(["ingest", str(SEEDS)]) == 0
-    assert "0 new, 5 duplicate, 0 failed" in capsys.readouterr().out
+    assert "新增 0 份，重复 5 份，失败 0 份" in capsys.readouterr().out
     assert _done(ingested) == 5
     assert main(["targets", "大宁县", "--json"]) == 0
     targets = json.loads(capsys.readouterr().out)["targets"]
@@ -100,7 +100,7 @@ def test_ingest_reports_failures_and_never_aborts(
     rc = main(["ingest", str(bad), str(tmp_path / "missing.txt"), str(other), str(SEED_FILES[2])])
     out = capsys.readouterr().out
     assert rc == 1
-    assert "1 new, 0 duplicate, 3 failed" in out
+    assert "新增 1 份，重复 0 份，失败 3 份" in out
     assert "bad.txt:" in out and "missing.txt: 找不到" in out and "gold.json: 不支持" in out
     assert _done(db) == 1
 
@@ -124,11 +124,11 @@ def test_recursive_flag_and_default_db_location(tmp_path: Path, capsys: pytest.C
     (folder / "sub" / "b.txt").write_bytes(SEED_FILES[1].read_bytes())
     (folder / "notes.json").write_text("{}")
     assert main(["ingest", str(folder)]) == 0  # no COUNTYBOT_DB: the data dir's store, not one under the cwd
-    assert "1 file(s), scope public: 1 new" in capsys.readouterr().out
+    assert "共 1 份，范围 public：新增 1 份" in capsys.readouterr().out
     assert (tmp_path / "xdg-data" / "countybot" / "countybot.sqlite3").exists()
     assert not (tmp_path / "data").exists()
     assert main(["ingest", "-r", str(folder)]) == 0
-    assert "2 file(s), scope public: 1 new, 1 duplicate" in capsys.readouterr().out
+    assert "共 2 份，范围 public：新增 1 份，重复 1 份" in capsys.readouterr().out
 
 
 def test_the_store_is_the_same_from_any_folder(

@@ -52,11 +52,11 @@ def test_csv_round_trips_chinese_and_statuses() -> None:
         "原文写法": "6%左右",
         "类型": "目标",
         "时期": "2024年",  # 今年 in a 2024 report
-        "状态": "接近目标",
+        "完成情况": "接近目标",
         "原文": "全县地区生产总值增长6%左右",
     }
     retail = [r for r in rows if r["指标"].startswith("社会消费品零售总额")]
-    assert [(r["类型"], r["数值"], r["状态"]) for r in retail] == [
+    assert [(r["类型"], r["数值"], r["完成情况"]) for r in retail] == [
         ("目标", "5.5", "未完成"),
         ("实际", "4.2", ""),
     ]
@@ -85,7 +85,7 @@ def test_revised_target_and_formula_cells() -> None:
         ),
     ]
     rows = _read_csv(to_csv(export_rows(figs)))
-    assert [r["状态"] for r in rows] == ["已修订，现为3.5%", "无后续数据"]
+    assert [r["完成情况"] for r in rows] == ["已修订，现为3.5%", "无后续数据"]
     assert rows[1]["报告标题"] == "'=HYPERLINK(1)" and rows[1]["原文"] == "'-调整为3.5%"
 
 

@@ -139,7 +139,8 @@ def test_approximations_keep_the_written_number() -> None:
 def test_figures_next_to_dates() -> None:
     figs = find_figures("2023年12月完成投资5亿元,1-10月同比增长8.5%,增长2.3个百分点,1月份净增市场主体179户。")
     assert [f.surface for f in figs] == ["5亿元", "8.5%", "2.3个百分点", "179户"]
-    assert [f.period for f in figs] == ["2023年12月", "1-10月", "1-10月", "1月份"]
+    # undated: the year the paragraph opened with (2023年12月,…) is the year of the month spans after it
+    assert [f.period for f in figs] == ["2023年12月", "2023年1-10月", "2023年1-10月", "2023年1月份"]
 
 
 def test_offsets_order_and_quote() -> None:

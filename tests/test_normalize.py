@@ -317,7 +317,7 @@ def test_cli_bad_input_is_a_message_not_a_traceback(
 
 def test_cli_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["normalize", "/nonexistent/report.txt"]) == 1
-    assert "cannot read" in capsys.readouterr().err
+    assert "无法读取 /nonexistent/report.txt：文件或文件夹不存在" in capsys.readouterr().err
 
 
 def test_cli_respects_the_upload_limit(

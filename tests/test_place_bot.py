@@ -23,3 +23,23 @@ async def test_a_likely_county_is_marked_and_a_sure_one_is_not(env, tg):
         digest = await tg.wait_text(USER, "芦山县", timeout=30)
         place = next(line for line in digest.split("\n") if line.startswith("📍"))
         assert place == "📍 芦山县（雅安市，四川省）"  # sure, and no 范县 read out of 模范县
+
+
+async def test_the_chats_followed_county_is_a_prior_for_its_reports(env, tg):
+    # 兰考 once, in passing: alone only a candidate; for a chat following 兰考县 the likely place
+    text = (
+        "我县召开项目推进会。会议指出，要对接兰考方向的物流通道，加快项目建设。"
+        "全年完成固定资产投资12亿元，增长8%，新开工项目15个。会议要求，各部门要压实责任、"
+        "倒排工期，确保项目早日建成投产，为全年经济平稳运行打下坚实基础。"
+    )
+    follower, other = USER, USER + 1
+    async with bot():
+        tg.send_text(follower, follower, "/follow 兰考")
+        await tg.wait_text(follower, "已关注", timeout=10)
+        tg.send_text(follower, follower, text)
+        digest = await tg.wait_text(follower, "关键数字", timeout=30)
+        place = next(line for line in digest.split("\n") if line.startswith("📍"))
+        assert place.startswith("📍 兰考县") and "（可能）" in place
+        tg.send_text(other, other, text)  # the same report in a chat that follows nothing
+        digest = await tg.wait_text(other, "关键数字", timeout=30)
+        assert not any(line.startswith("📍 兰考县") for line in digest.split("\n"))

@@ -97,9 +97,13 @@ def test_a_report_without_sections_behaves_as_before() -> None:
     text = "今年以来,全县开工项目28个,完成投资12亿元。下一步,全县将新建农村公路200公里。"
     assert not Structure(text, PUB)
     figs = find_figures(text, published=PUB)
+    # issue K: 今年 resolved in every dated text (was kept as written without sections); 以来 kept:
+    # the year so far, never tracked as the whole year
     assert [(f.surface, f.kind, f.period) for f in figs] == [
-        ("28个", "result", "今年"), ("12亿元", "result", "今年"), ("200公里", "target", None),
+        ("28个", "result", "2024年以来"), ("12亿元", "result", "2024年以来"), ("200公里", "target", None),
     ]
+    # undated, 今年 is no year at all: 时期不详
+    assert [f.period for f in find_figures(text)] == [None, None, None]
 
 
 def test_a_sentence_is_no_heading() -> None:
@@ -246,10 +250,10 @@ def test_a_meeting_report_without_sections() -> None:
         "3月5日,县政府召开常务会议,听取一季度经济运行情况汇报。一季度,全县实现地区生产总值42.6亿元,"
         "同比增长5.8%。\n会议要求,各部门要确保上半年固定资产投资增长8%以上,力争全年新开工项目60个。\n"
     )
-    figs = find_figures(text)
+    figs = find_figures(text, published=date(2024, 3, 6))  # issue K: resolved against its date
     assert [(f.surface, f.kind, f.period) for f in figs] == [
-        ("42.6亿元", "result", "一季度"), ("5.8%", "result", "一季度"),
-        ("8%以上", "target", "上半年"), ("60个", "target", "全年"),
+        ("42.6亿元", "result", "2024年一季度"), ("5.8%", "result", "2024年一季度"),
+        ("8%以上", "target", "2024年上半年"), ("60个", "target", "2024年"),
     ]
 
 

@@ -440,10 +440,17 @@ async def test_a_whole_message_is_digested_without_waiting_for_the_join_window(e
     async with bot():
         tg.send_text(USER, USER, SEED0)  # 2,300 characters: no client splits that
         assert "大宁县" in await tg.wait_text(USER, DIGEST_MARK, timeout=15)
-        # a message long enough to be the first part of a split paste still waits for its other parts
-        long_first = SEED2 * 2
-        assert len(long_first) >= 3000
-        tg.send_text(USER + 1, USER + 1, long_first)
-        await tg.wait_text(USER + 1, "已收到")
-        await asyncio.sleep(1.0)
-        assert not digests(tg, USER + 1)  # not yet: its window is open
+
+
+async def test_a_message_long_enough_to_be_cut_waits_for_the_rest_of_its_paste(env, tg):
+    # the default COUNTYBOT_JOIN_MIN_CHARS: a first part near Telegram's limit, then its tail
+    env.setenv("COUNTYBOT_JOIN_WINDOW_S", "1.5")
+    long_first = SEED2 * 2
+    assert len(long_first) >= 3000
+    async with bot():
+        tg.send_text(USER, USER, long_first)
+        tg.send_text(USER, USER, SEED0)
+        digest = await tg.wait_text(USER, DIGEST_MARK, timeout=30)
+        await asyncio.sleep(2.0)
+        assert "平陆县" in digest and "大宁县" in digest  # one report: the tail joined its first part
+        assert len(digests(tg, USER)) == 1

@@ -280,5 +280,5 @@ async def test_place_queries_by_level_through_the_bot(env, tg):  # noqa: F811
         await _answer(tg, USER, "/track 长沙", "既是")
         assert _buttons(tg, USER, "既是") == ["pl:k:430100", "pl:k:430121"]
         tg.press_button(USER, USER, "pl:k:430121")
-        assert "长沙县（长沙市，湖南省）" in await tg.wait_text(USER, "还没有可以对照结果的目标")
+        assert "长沙县（长沙市，湖南省）" in await tg.wait_text(USER, "还没有可以对照实际数字的目标")
     assert_user_safe(tg, USER)

@@ -12,6 +12,48 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 
+_OS_REASONS = {  # errno -> what a user reads; the OS's own strerror is English
+    "ENOENT": "文件或文件夹不存在",
+    "EACCES": "没有权限",
+    "EPERM": "没有权限",
+    "EISDIR": "这是一个文件夹，不是文件",
+    "ENOTDIR": "路径中有一段不是文件夹",
+    "ENOSPC": "磁盘已满",
+    "EROFS": "只读文件系统",
+    "EEXIST": "已经存在",
+    "ENAMETOOLONG": "路径太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """An OSError as a short Chinese reason (the errno's name kept for anything unmapped)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_REASONS.get(name, f"系统错误 {name}" if name else "系统错误")
+
+
+def max_upload_bytes() -> int:
+    """COUNTYBOT_MAX_UPLOAD_MB for commands that need no other setting (`normalize`): Settings (and
+    pydantic-settings, a quarter of a cold start) is built only when the environment or ./.env names it."""
+    import os
+
+    from extract.text.loaders import DEFAULT_MAX_BYTES
+
+    name = "COUNTYBOT_MAX_UPLOAD_MB"  # pydantic-settings reads names case-insensitively
+    named = any(k.upper() == name for k in os.environ)
+    if not named:
+        try:
+            named = name in Path(".env").read_text(encoding="utf-8", errors="replace").upper()
+        except OSError:
+            named = False
+    if not named:
+        return DEFAULT_MAX_BYTES
+    from bot.settings import get_settings
+
+    return get_settings().max_upload_bytes
+
+
 def add_scope_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scope",

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands import add_scope_option, open_service, scopes_or_none
+from bot.commands import add_scope_option, open_service, os_reason, scopes_or_none
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +35,7 @@ async def _chart(query: str, scopes: list[str], out: Path) -> int:
     if service is None:
         return 2
     try:
-        answer, png = await chart(service, query, scopes)
+        answer, png = await chart(service, query, scopes, more_hint="countybot track")
     finally:
         await service.close()
     if answer.status != "ok":
@@ -47,7 +47,7 @@ async def _chart(query: str, scopes: list[str], out: Path) -> int:
     try:
         out.write_bytes(png)
     except OSError as exc:
-        print(f"countybot chart: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"countybot chart: 无法写入 {out}：{os_reason(exc)}", file=sys.stderr)
         return 2
-    print(f"{out} ({len(png) // 1024} KB)")
+    print(f"已写入 {out}（{len(png) // 1024} KB）")
     return 0

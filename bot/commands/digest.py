@@ -36,6 +36,7 @@ async def _digest(hours: float, scopes: list[str], *, as_json: bool) -> int:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    from bot.analyst import period_updates
     from bot.render.text import render_period_text
     from bot.settings import get_settings
 
@@ -49,6 +50,7 @@ async def _digest(hours: float, scopes: list[str], *, as_json: bool) -> int:
         until = datetime.now(UTC)
     try:
         pd = await service.period_digest(scopes, until - timedelta(hours=hours), until)
+        pd = await period_updates(service, pd, scopes)  # earlier targets the reports answer
     finally:
         await service.close()
     print(pd.model_dump_json(indent=2) if as_json else render_period_text(pd))

@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             return eval_track.run(args.gold, args.docs_dir, as_json=args.json)
         except (OSError, ValueError) as exc:
-            eval_track.fail(f"标注文件或文档读不了（cannot read pairs or documents）：{type(exc).__name__}")
+            eval_track.fail(f"标注文件或文档读不了：{type(exc).__name__}")
             return 1
 
     try:
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     docs_dir = Path(args.docs_dir)
     if not docs_dir.is_dir():
-        _fail(f"不是目录（not a directory）：{docs_dir}")
+        _fail(f"不是文件夹：{docs_dir}")
         return 1
     config = None
     if args.llm:
@@ -119,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
 
         config = Settings().llm_config()
         if not config.enabled:
-            _fail("没有配置 LLM（set OPENAI_API_KEY or OPENAI_BASE_URL），或去掉 --llm 用规则评估")
+            _fail("没有配置 LLM（请设置 OPENAI_API_KEY 或 OPENAI_BASE_URL），或去掉 --llm 用规则评估")
             return 1
     results, unreadable = _digest_all(gold.documents, docs_dir, config)
     return _report(results, unreadable, args)
@@ -140,7 +140,9 @@ def _digest_all(
         try:
             docs.append((g, document_from_bytes(path.read_bytes(), path.name)))
         except (OSError, InputError) as exc:
-            message = exc.user_message if isinstance(exc, InputError) else (exc.strerror or str(exc))
+            from bot.commands import os_reason
+
+            message = exc.user_message if isinstance(exc, InputError) else os_reason(exc)
             _fail(f"{path}: {message}")
             unreadable += 1
             docs.append((g, None))
@@ -181,8 +183,8 @@ def _report(results: list[tuple[GoldDocument, Digest]], unreadable: int, args: a
     status = 1 if unreadable else 0
     f1 = total.f1 if total.f1 is not None else total.recall
     if args.min_f1 is not None and f1 < args.min_f1:
-        name = "F1" if total.f1 is not None else "recall"
-        _fail(f"figures {name} {f1:.3f} < --min-f1 {args.min_f1}")
+        name = "F1" if total.f1 is not None else "召回率"
+        _fail(f"数字{name} {f1:.3f} 低于 --min-f1 {args.min_f1}")
         status = 1
     return status
 

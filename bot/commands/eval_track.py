@@ -84,7 +84,7 @@ def run(gold: str, docs_dir: str, *, as_json: bool) -> int:
         for s in scores:
             mark = "✓" if s.right else "✗"
             got = f"{s.got} {s.got_year or '—'}" if s.got else "（无）"
-            extra = "  ← 结果来自另一个县的报告" if s.foreign else ""
+            extra = "  ← 实际数字来自另一个县的报告" if s.foreign else ""
             print(f"{mark} {s.county} {s.year} {s.metric}: 期望 {s.expected}，得到 {got}{extra}")
         print(f"track: {right}/{len(scores)} metrics right ({share * 100:.1f}%), "
               f"{foreign} result(s) from another county")
@@ -116,10 +116,11 @@ async def _score(pairs: PairsFile, docs_dir: Path) -> list[MetricScore]:
                 figs = await county_figures(service, found[0], ["public"]) if status == "ok" else []
                 by_county[e.county] = match_targets(figs)
             want = metric_key(e.metric, e.county)
-            hits = [
-                s for s in by_county[e.county]
-                if _same(s.metric, want) and (s.period.startswith(str(e.year)) or getattr(s, "stopped", None))
-            ]
+            same = [s for s in by_county[e.county] if _same(s.metric, want)]
+            # the status of that year's target; else one whose target's year is unknown (时期不详/日期不详):
+            # never another year's status, even one a missing date stopped
+            hits = [s for s in same if s.period.startswith(str(e.year))]
+            hits = hits or [s for s in same if s.stopped and not s.period[:4].isdigit()]
             s = hits[0] if hits else None
             foreign = bool(s and s.result and about.get(s.result.report_id, e.county) != e.county)
             got_year = int(s.period[:4]) if s and s.period[:4].isdigit() else None

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands import add_scope_option, open_service, scopes_or_none
+from bot.commands import add_scope_option, open_service, os_reason, scopes_or_none
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="the file to write, - for stdout"
     )
+    parser.add_argument(
+        "--track", action="store_true", help="the tracking view: a row per target with its result (对照)"
+    )
     add_scope_option(parser)
 
 
@@ -34,10 +37,10 @@ def run(args: argparse.Namespace) -> int:
     if scopes is None:
         return 2
     query = None if args.all else args.county
-    return asyncio.run(_export(query, scopes, args.fmt or "csv", args.output))
+    return asyncio.run(_export(query, scopes, args.fmt or "csv", args.output, track=args.track))
 
 
-async def _export(query: str | None, scopes: list[str], fmt: str, output: str) -> int:
+async def _export(query: str | None, scopes: list[str], fmt: str, output: str, *, track: bool = False) -> int:
     from bot.analyst import export
     from bot.render.analyst import track_text
 
@@ -45,7 +48,7 @@ async def _export(query: str | None, scopes: list[str], fmt: str, output: str) -
     if service is None:
         return 2
     try:
-        answer, data, n = await export(service, query, scopes, fmt)  # type: ignore[arg-type]
+        answer, data, n = await export(service, query, scopes, fmt, track=track)  # type: ignore[arg-type]
     finally:
         await service.close()
     if answer.status != "ok":
@@ -58,7 +61,7 @@ async def _export(query: str | None, scopes: list[str], fmt: str, output: str) -
     try:
         Path(output).write_bytes(data)
     except OSError as exc:
-        print(f"countybot export: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"countybot export: 无法写入 {output}：{os_reason(exc)}", file=sys.stderr)
         return 2
-    print(f"{output}: {n} row(s)", file=sys.stderr)
+    print(f"已写入 {output}：{n} 行", file=sys.stderr)
     return 0

@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.commands import open_service
+from bot.commands import open_service, os_reason
 
 # a pending report older than this was abandoned by a crashed process (a live one finishes far sooner)
 STALE_S = 300.0
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if links is None:
         return 2
     if not links and not paths:
-        print("countybot ingest: give files, folders, links or --urls FILE", file=sys.stderr)
+        print("countybot ingest: 请给出文件、文件夹、链接或 --urls 文件", file=sys.stderr)
         return 2
     files, failures, skipped = collect(paths, args.recursive)
     return asyncio.run(
@@ -104,7 +104,8 @@ def _links(args: argparse.Namespace) -> tuple[list[str] | None, list[str]]:
         try:
             lines = Path(args.urls).expanduser().read_text(encoding="utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError) as exc:
-            print(f"countybot ingest: --urls {args.urls}: 无法读取（{exc}）", file=sys.stderr)
+            why = os_reason(exc) if isinstance(exc, OSError) else "不是 UTF-8 文本"
+            print(f"countybot ingest: --urls {args.urls}：无法读取（{why}）", file=sys.stderr)
             return None, paths
         links += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
     return list(dict.fromkeys(links)), paths
@@ -154,7 +155,7 @@ async def _ingest(
             transient=True,
         )
         with progress:
-            task = progress.add_task("ingest", total=len(files) + len(links or []))
+            task = progress.add_task("收录", total=len(files) + len(links or []))
             for url in links or []:  # issue M: each link stored, then fetched by the service
                 progress.update(task, description=url[:40])
                 outcome = await _submit_link(service, scope, url, use_llm)
@@ -173,7 +174,7 @@ async def _ingest(
                 try:
                     data = path.read_bytes()
                 except OSError as exc:
-                    failures.append((str(path), f"无法读取文件：{exc.strerror or exc}"))
+                    failures.append((str(path), f"无法读取文件：{os_reason(exc)}"))
                     counts["failed"] += 1
                 else:
                     outcome = await service.submit(
@@ -193,17 +194,17 @@ async def _ingest(
         _print_json(scope, total, counts, failed, resumed, items, failures, skipped)
         return 1 if failures else 0
     print(
-        f"{total} file(s), scope {scope}: "
-        f"{counts['done']} new, {counts['duplicate']} duplicate, {failed} failed"
+        f"共 {total} 份，范围 {scope}：新增 {counts['done']} 份，重复 {counts['duplicate']} 份，"
+        f"失败 {failed} 份"
     )
     if resumed:
-        print(f"also finished {resumed} report(s) left pending by an earlier run")
+        print(f"另外处理完了上次运行留下的 {resumed} 份报告")
     if failures:
-        print("failed:")
+        print("失败：")
         for path, reason in failures:
             print(f"  {path}: {reason}")
     if skipped:
-        print(f"skipped {len(skipped)} (not reports):")
+        print(f"跳过 {len(skipped)} 个（不是报告）：")
         for path, reason in skipped:
             print(f"  {path}: {reason}")
     return 1 if failures else 0

@@ -1,8 +1,11 @@
 """`countybot llm log [--json] [-n N]`: the LLM call log, newest first (time, model, mode, tokens,
 latency, outcome), like simonw/llm's `llm logs`; from the bot's database and the CLI's JSONL file.
+`countybot llm log --show N`: the N-th call of that list whole — its prompt, the model's answer (both
+redacted) and what of the answer was not taken, and why. Times in COUNTYBOT_TIMEZONE, zone written.
 `countybot llm status`: does the configured server answer? One 1-token completion, one line.
 
-Exit codes: log 0 (2 when the database cannot open); status 0 answers, 1 does not, 2 no LLM configured.
+Exit codes: log 0 (1 for a --show number with no call, 2 when the database cannot open); status 0
+answers, 1 does not, 2 no LLM configured.
 Errors are summarised by category (extract/llm/notices) and never echo the server's text.
 """
 
@@ -13,6 +16,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import tzinfo
+
     from bot.settings import Settings
     from extract.llm.calllog import CallRecord
 
@@ -22,6 +27,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     log = sub.add_parser("log", help="the LLM call log, newest first")
     log.add_argument("-n", type=int, default=20, metavar="N", help="how many calls (default 20; 0 = all)")
     log.add_argument("--json", action="store_true", help="one JSON object per line")
+    log.add_argument(
+        "--show",
+        type=int,
+        metavar="N",
+        help="print call N of the list (1 = newest) whole: prompt, answer, what was not taken and why",
+    )
     sub.add_parser("status", help="does the configured LLM server answer?")
 
 
@@ -33,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     if args.llm_command == "status":
         return asyncio.run(_status(settings))
+    if args.show is not None:
+        return asyncio.run(_show(settings, args.show, as_json=args.json))
     return asyncio.run(_log(settings, max(0, args.n), as_json=args.json))
 
 
@@ -65,17 +78,14 @@ def _exists(path: str) -> bool:
     return Path(path).exists()
 
 
-def _row(r: CallRecord) -> str:
-    tokens = f"{r.prompt_tokens or 0}+{r.completion_tokens or 0}" if r.prompt_tokens is not None else "-"
-    line = (
-        f"{r.time.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {r.model}  {r.mode:<11}  "
-        f"{tokens:>11} tok  {_latency(r.latency_ms):>8}  {r.outcome}"
-    )
-    return line + (f"  (+{len(r.overrides)} overrides)" if r.overrides else "")
+def _zone(settings: Settings) -> tzinfo:
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
 
-
-def _latency(ms: float) -> str:
-    return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.1f} s"
+    try:
+        return ZoneInfo(settings.timezone)
+    except (ValueError, KeyError):  # an unknown zone is refused by `serve`; the log still reads in UTC
+        return UTC
 
 
 async def _log(settings: Settings, limit: int, *, as_json: bool) -> int:
@@ -93,9 +103,31 @@ async def _log(settings: Settings, limit: int, *, as_json: bool) -> int:
     if not records:
         print("还没有 LLM 调用记录。")
         return 0
-    print("time                 model  mode          prompt+completion  latency  outcome")
-    for r in records:
-        print(_row(r))
+    from bot.render.calllog import HEADER, call_row
+
+    zone = _zone(settings)
+    print(HEADER)
+    for n, r in enumerate(records, 1):
+        print(call_row(n, r, zone))
+    print("看某次调用的提示、回答和未采用的内容：countybot llm log --show 编号")
+    return 0
+
+
+async def _show(settings: Settings, n: int, *, as_json: bool) -> int:
+    from bot.render.calllog import call_text
+    from bot.service import StoreOpenError
+
+    try:
+        records = await _records(settings, max(n, 1))
+    except StoreOpenError as exc:
+        print(f"countybot llm log: {exc}", file=sys.stderr)
+        return 2
+    if n < 1 or n > len(records):
+        total = "还没有调用记录" if not records else f"现有 {len(records)} 次"
+        print(f"countybot llm log: 没有编号为 {n} 的调用（{total}；1 是最新的一次）", file=sys.stderr)
+        return 1
+    rec = records[n - 1]
+    print(rec.model_dump_json() if as_json else call_text(n, rec, _zone(settings)))
     return 0
 
 

@@ -15,7 +15,7 @@ def run(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from bot.settings import get_settings
+    from bot.commands import max_upload_bytes, os_reason
     from extract.errors import InputError
     from extract.pipeline import document_from_bytes
 
@@ -27,12 +27,12 @@ def run(args: argparse.Namespace) -> int:
         try:
             data, filename = Path(args.path).read_bytes(), Path(args.path).name
         except OSError as exc:
-            print(f"countybot normalize: cannot read {args.path}: {exc.strerror or exc}", file=sys.stderr)
+            print(f"countybot normalize: 无法读取 {args.path}：{os_reason(exc)}", file=sys.stderr)
             return 1
     try:
-        doc = document_from_bytes(data, filename, max_bytes=get_settings().max_upload_bytes)
+        doc = document_from_bytes(data, filename, max_bytes=max_upload_bytes())
     except InputError as exc:
-        print(f"countybot normalize: {args.path}: {exc.user_message} ({exc})", file=sys.stderr)
+        print(f"countybot normalize: {args.path}：{exc.user_message}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))

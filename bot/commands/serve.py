@@ -28,6 +28,7 @@ def preflight(token: str, api_url: str) -> str | None:
     """Ask the Bot API who we are before serving: None when it answers, else the one line to print.
     PTB's own start-up would log a traceback per retry (with the token in the URL) instead."""
     import asyncio
+    import logging
 
     from telegram import Bot
     from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -43,11 +44,13 @@ def preflight(token: str, api_url: str) -> str | None:
     try:
         asyncio.run(ask())
     except InvalidToken:
-        return "countybot serve: Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN with @BotFather)"
+        return "countybot serve: Telegram 不接受这个机器人令牌（请在 @BotFather 核对 TELEGRAM_BOT_TOKEN）"
     except NetworkError as exc:
-        return f"countybot serve: cannot reach the Bot API at {api}: {redact(str(exc)) or type(exc).__name__}"
+        logging.getLogger("countybot.serve").warning("Bot API unreachable: %s", redact(str(exc)))
+        return f"countybot serve: 连不上 Bot API（{api}），请检查网络或 TELEGRAM_API_URL"
     except TelegramError as exc:
-        return f"countybot serve: the Bot API refused to start: {redact(str(exc))}"
+        logging.getLogger("countybot.serve").warning("Bot API refused: %s", redact(str(exc)))
+        return "countybot serve: Bot API 拒绝启动，请稍后再试（详情见日志）"
     return None
 
 
@@ -62,21 +65,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = get_settings()
     except ValidationError as exc:
-        print(
-            f"countybot serve: invalid settings: {exc.errors()[0].get('msg')} "
-            f"({'.'.join(str(x) for x in exc.errors()[0].get('loc', ()))})",
-            file=sys.stderr,
-        )
+        where = ".".join(str(x) for x in exc.errors()[0].get("loc", ()))
+        hint = "请对照 .env.example"
+        print(f"countybot serve: 设置有误：{where or '（未知项）'} 的值不对，{hint}", file=sys.stderr)
         return 2
     if settings.telegram_bot_token is None:
         print(
-            "countybot serve: TELEGRAM_BOT_TOKEN is not set "
-            "(create a bot with @BotFather and export its token)",
+            "countybot serve: 没有设置 TELEGRAM_BOT_TOKEN"
+            "（在 @BotFather 创建机器人，把令牌写入环境变量或 .env）",
             file=sys.stderr,
         )
         return 2
     if args.webhook and urlsplit(args.webhook).scheme not in ("http", "https"):
-        print(f"countybot serve: --webhook needs an http(s) URL, got {args.webhook!r}", file=sys.stderr)
+        print(f"countybot serve: --webhook 需要 http(s) 地址，而不是「{args.webhook}」", file=sys.stderr)
         return 2
     token = settings.telegram_bot_token.get_secret_value()
     from bot.service_queue import new_worker_id
@@ -98,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         app = build_application(settings, webhook=bool(args.webhook))
     except Exception as exc:  # e.g. an unknown COUNTYBOT_TIMEZONE
-        print(f"countybot serve: {exc}", file=sys.stderr)
+        log.error("cannot build the application: %s", redact(str(exc)))
+        print(f"countybot serve: 无法启动：{redact(str(exc))}", file=sys.stderr)
         return 2
     from telegram.error import InvalidToken, NetworkError
 
@@ -108,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
             # several workers behind one URL: say which one this is and where it listens
             wid = settings.worker_id
-            print(f"countybot serve: worker {wid} listening on {args.listen}:{args.port}/{path}", flush=True)
+            print(f"countybot serve: 进程 {wid} 在 {args.listen}:{args.port}/{path} 上监听", flush=True)
             app.run_webhook(
                 listen=args.listen,
                 port=args.port,
@@ -120,9 +122,10 @@ def run(args: argparse.Namespace) -> int:
             log.info("long polling %s", settings.telegram_api_url)
             app.run_polling()
     except InvalidToken:  # revoked between the pre-flight check and start-up
-        print("countybot serve: Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN)", file=sys.stderr)
+        print("countybot serve: Telegram 不接受这个机器人令牌（请核对 TELEGRAM_BOT_TOKEN）", file=sys.stderr)
         return 2
     except NetworkError as exc:  # start-up gave up on the Bot API
-        print(f"countybot serve: cannot reach the Bot API: {redact(str(exc))}", file=sys.stderr)
+        log.error("gave up on the Bot API: %s", redact(str(exc)))
+        print("countybot serve: 连不上 Bot API，已放弃（详情见日志）", file=sys.stderr)
         return 2
     return 0

@@ -69,7 +69,7 @@ def read_documents(
     from extract.pipeline import document_from_bytes
 
     for raw in paths:
-        label = "stdin" if raw == "-" else raw
+        label = "标准输入" if raw == "-" else raw
         try:
             if fetched is not None and raw in fetched:
                 got = fetched[raw]
@@ -87,22 +87,24 @@ def read_documents(
             else:
                 path = Path(raw)
                 if path.is_dir():
-                    _fail(label, "是一个目录，不是文件（is a directory）")
+                    _fail(label, "这是一个文件夹，不是文件")
                     yield label, None
                     continue
                 data, name = path.read_bytes(), path.name
             yield label, document_from_bytes(data, name, max_bytes=max_bytes)
         except FileNotFoundError:
-            _fail(label, "文件不存在（no such file）")
+            _fail(label, "文件不存在")
             yield label, None
         except PermissionError:
-            _fail(label, "没有读取权限（permission denied）")
+            _fail(label, "没有读取权限")
             yield label, None
         except InputError as exc:
             _fail(label, exc.user_message)
             yield label, None
         except OSError as exc:
-            _fail(label, f"无法读取（{exc.strerror or exc}）")
+            from bot.commands import os_reason
+
+            _fail(label, f"无法读取（{os_reason(exc)}）")
             yield label, None
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from bot.track import TargetStatus
 from extract.digest.order import rank_figures
 from extract.models import County, Digest, Figure
 
@@ -26,6 +27,7 @@ class ReportBrief(BaseModel):
     figures: list[Figure]  # key figures, most important first
     received: datetime | None = None
     targets: int = 0  # all target figures of the report (figures holds only the key ones)
+    answered: list[TargetStatus] = []  # earlier targets of its county it answers (bot.analyst.period_updates)
 
 
 class CountyGroup(BaseModel):
@@ -38,6 +40,7 @@ class PeriodDigest(BaseModel):
     until: datetime
     groups: list[CountyGroup]
     totals: dict[str, int]  # {"reports": n, "counties": n, "targets": n}
+    updates: list[TargetStatus] = []  # every answer to an earlier target (目标完成情况更新)
 
 
 def build_period_digest(rows: Sequence[PeriodRow], since: datetime, until: datetime) -> PeriodDigest:

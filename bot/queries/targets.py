@@ -138,10 +138,13 @@ def merge_targets(rows: Sequence[TargetRow]) -> list[TargetItem]:
     """Stored target figures with their reports -> the answer's items. Newest report first; the same
     (label, value, unit) shown once with its latest date; another value for the same label and period
     goes into `earlier` of the newest one."""
+    # dated reports first, newest first; an undated one after them (by the day it came): it is never
+    # placed in time as if written the day it was received (issue K)
     ordered = sorted(
         rows,
         key=lambda r: (
-            _report_date(r.published, r.received) or date.min,
+            r.published is not None,
+            r.published or date.min,
             r.received or datetime.min,
             r.report_id,
             -r.position,
@@ -162,7 +165,10 @@ def merge_targets(rows: Sequence[TargetRow]) -> list[TargetItem]:
         group = (label, r.unit, r.period) if label else None
         if group is not None and group in groups:
             newest = groups[group]
-            note = f"{r.surface} ({when.isoformat()})" if when else r.surface
+            if r.published is None:
+                note = f"{r.surface} (日期不详 · 收到于 {when.isoformat()})" if when else r.surface
+            else:
+                note = f"{r.surface} ({r.published.isoformat()})"
             if note not in newest.earlier:
                 newest.earlier.append(note)
             continue

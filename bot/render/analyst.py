@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.render.common import county_text, figure_number
+from bot.render.changes import STATUS_ICON
+from bot.render.common import county_text, date_words, figure_number
 from bot.render.export import _as_written  # 8%以上: the target as written, qualifier included
 from bot.render.html import esc
 from extract.digest.summary import clip
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
     from bot.store.analyst import ReportEntry
     from bot.track import TargetStatus, TrackedFigure
 
-STATUS_ICON = {"已完成": "🟢", "接近目标": "🟡", "未完成": "🔴", "进行中": "🔵", "无后续数据": "⚪"}
 STATUS_NAME = {"done": "", "duplicate": "重复", "failed": "失败", "pending": "处理中"}
 
 
@@ -55,7 +55,7 @@ def track_text(answer: TrackAnswer) -> str:
     head = _head(answer)
     if not answer.items:
         more = f"（{answer.untracked} 项目标尚无后续数据）" if answer.untracked else ""
-        return f"{head}：还没有可以对照结果的目标{more}。"
+        return f"{head}：还没有可以对照实际数字的目标{more}。"
     lines = [f"{head}：目标完成情况 {len(answer.items)} 项（新的时期在前）"]
     if answer.untracked:
         lines[0] += f"，另有 {answer.untracked} 项尚无后续数据"
@@ -101,7 +101,7 @@ def track_html(answer: TrackAnswer) -> str:
     head = esc(county_text(answer.county) if answer.county else answer.query)
     if not answer.items:
         more = f"（{answer.untracked} 项目标尚无后续数据）" if answer.untracked else ""
-        return f"<b>{head}</b>：还没有可以对照结果的目标{esc(more)}。发送 /targets 查看全部目标。"
+        return f"<b>{head}</b>：还没有可以对照实际数字的目标{esc(more)}。发送 /targets 查看全部目标。"
     lines = [f"<b>{head}</b> 目标完成情况（{len(answer.items)} 项，新的时期在前）"]
     if answer.untracked:
         lines.append(f"另有 {answer.untracked} 项目标尚无后续数据（/targets 可见）。")
@@ -125,7 +125,7 @@ def entry_line(r: ReportEntry) -> str:
     name = "链接" if r.filename == LINK_FILENAME else r.filename
     title = r.title or name or f"报告 #{r.id}"
     bits = [
-        r.day.isoformat() if r.day else "日期不详",
+        date_words(r.published, r.received),  # 日期不详 · 收到于 … when the report states no date
         f"《{_clip(title, 30)}》",
         "、".join(r.counties) or "未识别县",
     ]

@@ -16,6 +16,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -29,10 +30,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 
 from bot.render.common import figure_number
 from bot.track import STATUSES, Status, TargetStatus, TrackedFigure, match_targets, metric_key
-from bot.track_periods import parse_period
+from bot.track_periods import parse_period, report_day
+from extract.models import Script
 
 FONT_PACKAGE = "paperang_p2_fonts_cjk"
 FONT_FILE = "fonts/wqy-microhei.ttc"
@@ -47,6 +50,7 @@ COLORS: dict[Status, str] = {
 }
 RESULT_ONLY = "#333333"  # a result with no target for its period
 MAX_METRICS = 6
+OFFSET = 0.18  # x offset (in period columns) of a target and a result drawn for the same period
 WIDTH_PX = 1080
 DPI = 100
 # Metrics shown first when a county has more than MAX_METRICS (folded keys, see bot.track.metric_key).
@@ -109,9 +113,9 @@ def _scale(unit: str, values: Sequence[float]) -> tuple[float, str]:
 
 
 def _period_of(f: TrackedFigure) -> tuple[str, int] | None:
-    p = parse_period(f.period, f.report_date) if f.period else None
-    if p is None and f.kind == "target" and f.report_date:
-        p = parse_period(f"{f.report_date.year}年")
+    p = parse_period(f.period, f.when) if f.period else None  # an undated report resolves nothing
+    if p is None and f.kind == "target" and f.when:
+        p = parse_period(f"{f.when.year}年")
     return (p.text(), p.year * 100 + p.last) if p else None
 
 
@@ -142,6 +146,21 @@ def _panels(statuses: Sequence[TargetStatus], extra: Sequence[TrackedFigure]) ->
     return list(panels.values())
 
 
+def _result_panels(figs: Sequence[TrackedFigure]) -> list[_Panel]:
+    """A county with results but no targets: each metric's results over time (one point per period)."""
+    panels: dict[tuple[str, str], _Panel] = {}
+    seen: set[tuple[str, str, str, float]] = set()
+    for f in figs:
+        key = metric_key(f.label, f.county)
+        rp = _period_of(f)
+        if f.kind != "result" or key is None or rp is None or (key, f.unit, rp[0], f.value) in seen:
+            continue
+        seen.add((key, f.unit, rp[0], f.value))
+        panel = panels.setdefault((key, f.unit), _Panel(key, f.unit, f.label or key, []))
+        panel.points.append(_Point(rp[0], rp[1], f.value, _written(f), "result", RESULT_ONLY))
+    return list(panels.values())
+
+
 def _pick(panels: list[_Panel], limit: int) -> list[_Panel]:
     def rank(p: _Panel) -> tuple[int, int, int]:
         head = HEADLINE.index(p.key) if p.key in HEADLINE else len(HEADLINE)
@@ -163,10 +182,10 @@ def _sources(rows: Sequence[TrackedFigure], limit: int = 6) -> list[str]:
     seen: dict[int, TrackedFigure] = {}
     for r in rows:
         seen.setdefault(r.report_id, r)
-    ordered = sorted(seen.values(), key=lambda r: (r.report_date is None, r.report_date, r.report_id))
+    ordered = sorted(seen.values(), key=lambda r: (r.when is None, r.when or date.min, r.report_id))
     lines = []
     for r in ordered:
-        when = r.report_date.isoformat() if r.report_date else "日期不详"
+        when = report_day(r.when, r.report_date)  # 日期不详 · 收到于 … for an undated report
         what = f"《{r.title}》" if r.title else f"报告 #{r.report_id}"
         lines.append(" ".join(x for x in (when, what, f"来源：{r.source}" if r.source else "") if x))
     if len(lines) > limit:
@@ -180,6 +199,8 @@ def build_figure(
     *,
     max_metrics: int = MAX_METRICS,
     width_px: int = WIDTH_PX,
+    more_hint: str = "/track",
+    script: Script = "simplified",
 ) -> Figure:
     """The chart as a matplotlib Figure (tests inspect its text); `render_chart` makes the PNG."""
     family = _register_font()
@@ -188,25 +209,33 @@ def build_figure(
     rows: list[TrackedFigure] = list(figs) or [
         f for s in statuses for f in (s.target, *s.previous, *([s.result] if s.result else []))
     ]
-    panels = _pick(_panels(statuses, figs), max_metrics)
+    every = _panels(statuses, figs)
+    results_only = not every  # no target: the results over time instead of an empty frame
+    if results_only:
+        every = _result_panels(rows)
+    panels = _pick(every, max_metrics)
+    left_out = len(every) - len(panels)
     cols = 1 if len(panels) <= 2 else 2
     nrows = max(1, -(-len(panels) // cols))
     sources = _sources(rows)
     wrap = 40 if cols == 1 else 44
     foot = [line for s in sources for line in textwrap.wrap(s, wrap)] or ["（无来源）"]
+    if left_out:  # the metrics without a panel, and where to read them
+        where = f"，见 {more_hint}" if more_hint and not results_only else ""
+        foot.insert(0, f"另有 {left_out} 项未画出{where}")
     head_in, panel_in, foot_in = 1.9, 3.3, 0.45 + 0.26 * len(foot)
     height = head_in + nrows * panel_in + foot_in
     fig = Figure(figsize=(width_px / DPI, height), dpi=DPI)
     fig.patch.set_facecolor("white")
     font = {"family": family}
 
-    dates = sorted(r.report_date for r in rows if r.report_date)
+    dates = sorted(r.when for r in rows if r.when)  # the reports' own dates: the day one came is none
     ends = dict.fromkeys(d.isoformat() for d in dates[:1] + dates[-1:])  # one date shown once
     span = " 至 ".join(ends) or "报告日期不详"
     fig.text(
         0.03,
         1 - 0.45 / height,
-        f"{_place(county_title, rows)} 目标与实际",
+        f"{_place(county_title, rows)} " + ("实际数字变化" if results_only else "目标与实际"),
         fontsize=27,
         va="center",
         parse_math=False,
@@ -228,6 +257,8 @@ def build_figure(
         Line2D([], [], marker="o", ls="", ms=13, color="#333333", label="实际"),
         *[Patch(color=COLORS[s], label=s) for s in present],
     ]
+    if results_only:  # no target, no status: only the result's marker
+        handles = handles[1:2]
     fig.legend(
         handles=handles,
         loc="center left",
@@ -267,6 +298,12 @@ def build_figure(
     for line in foot:
         fig.text(0.03, y, line, fontsize=12, color="#666666", va="top", parse_math=False, **font)
         y -= 0.26 / height
+    if script == "traditional":  # every text drawn (titles, legend, ticks, labels, sources) in its script
+        from extract.text.script import to_script
+
+        for text in fig.findobj(Text):
+            if text.get_text():
+                text.set_text(to_script(text.get_text(), "traditional"))
     return fig
 
 
@@ -279,8 +316,15 @@ def _draw_panel(ax: Axes, panel: _Panel, family: str) -> None:
         "previous": {"marker": "D", "s": 80, "facecolors": "white", "linewidths": 2, "zorder": 2},
         "result": {"marker": "o", "s": 190, "linewidths": 0, "zorder": 4},
     }
+    # a target and a result of the same period sit side by side, never on top of each other
+    kinds: dict[str, set[bool]] = {}
+    for p in panel.points:
+        kinds.setdefault(p.x, set()).add(p.kind == "result")
+    both = {x for x, k in kinds.items() if len(k) == 2}
     for p in panel.points:
         x, y = pos[p.x], p.value / factor
+        if p.x in both:
+            x += OFFSET if p.kind == "result" else -OFFSET
         style = dict(styles[p.kind])
         if p.kind == "result":
             style["c"] = p.color
@@ -319,9 +363,14 @@ def render_chart(
     *,
     max_metrics: int = MAX_METRICS,
     width_px: int = WIDTH_PX,
+    more_hint: str = "/track",
+    script: Script = "simplified",
 ) -> bytes:
-    """PNG bytes, `width_px` wide (Telegram sendPhoto or `countybot chart -o out.png`)."""
-    fig = build_figure(county_title, items, max_metrics=max_metrics, width_px=width_px)
+    """PNG bytes, `width_px` wide (Telegram sendPhoto or `countybot chart -o out.png`). `more_hint`: where
+    the metrics left out are listed; `script`: the chat's."""
+    fig = build_figure(
+        county_title, items, max_metrics=max_metrics, width_px=width_px, more_hint=more_hint, script=script
+    )
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, facecolor="white")
     return buf.getvalue()

@@ -12,7 +12,7 @@ from extract.figures.signs import figure_number
 from extract.models import County
 
 KIND_ICON = {"target": "🎯", "result": "✅"}
-KIND_WORD = {"target": "目标", "result": "完成"}
+KIND_WORD = {"target": "目标", "result": "实际"}  # one word per concept (issue N)
 
 __all__ = [
     "KIND_ICON", "KIND_WORD", "county_place", "county_text", "date_words", "digest_order", "figure_number",

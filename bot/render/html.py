@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from bot.render.changes import answered_line, update_line
 from bot.render.common import KIND_ICON, county_text, date_words, digest_order, figure_parts, rank_figures
 from extract.digest.summary import clip
 from extract.models import County, Digest, Figure
@@ -105,7 +106,7 @@ def render_digest(
     if digest.figures:
         ranked = digest_order(digest)
         limit = max(limit, min(digest.key_figures, KEY_FIGURES_MAX))  # every key figure, ≤ 10
-        lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 完成）"]
+        lines += ["", "<b>关键数字</b>（🎯 目标 · ✅ 实际）"]
         lines += [figure_line(f) for f in ranked[:limit]]
         more = len(ranked) - limit
         if more > 0 and more_hint:
@@ -171,7 +172,9 @@ def render_targets(answer: TargetsAnswer, *, command: str = "/targets", buttons:
     lines = [f"<b>{esc(name)}</b> 的重点目标（来自 {answer.reports} 份报告，最新在前）", ""]
     for t in answer.targets:
         lines.append(
-            figure_line(t, icon=KIND_ICON["target"]) + (f" · <b>{esc(t.status)}</b>" if t.status else "")
+            figure_line(t, icon=KIND_ICON["target"])
+            + (f" · <b>{esc(t.status)}</b>" if t.status else "")
+            + (" · 时期不详" if t.period is None else "")  # no year: never compared (issue K)
         )
         if t.status_note and t.status != "无后续数据":
             lines.append(f"   {esc(t.status_note)}")
@@ -224,6 +227,12 @@ def render_period(
             if r.summary:
                 lines.append(esc(_clip(r.summary, 200)))
             lines += [figure_line(f, indent="   ") for f in r.figures[:per_report]]
+            if r.answered:  # what the report changed: the same line as under its digest
+                lines.append(f"   📈 {esc(answered_line(r.answered))}")
+    if digest.updates:
+        lines += ["", "<b>📈 目标完成情况更新</b>"]
+        lines += [esc(update_line(s)) for s in digest.updates]
+        lines.append("发送 /track 县名 查看对照详情。")
     return "\n".join(lines)
 
 

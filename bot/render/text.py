@@ -13,6 +13,7 @@ from datetime import date, datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
+from bot.render.changes import answered_line, update_line
 from bot.render.common import (
     KIND_ICON,
     county_place,
@@ -90,7 +91,7 @@ def render_digest_text(digest: Digest, *, color: bool, received: date | datetime
     if digest.highlights:
         lines += ["", _style("要点", _BOLD, color)]
         lines += [f"  • {h}" for h in digest.highlights]
-    lines += ["", _style("关键数字", _BOLD, color) + _style("  🎯 目标 ✅ 结果 · 未定", _DIM, color)]
+    lines += ["", _style("关键数字", _BOLD, color) + _style("  🎯 目标 ✅ 实际 · 未定", _DIM, color)]
     if digest.figures:
         shown = digest_order(digest)[:MAX_FIGURES]  # key figures first
         width = max(display_width(_shown(f)) for f in shown)
@@ -138,6 +139,8 @@ def render_targets_text(answer: TargetsAnswer) -> str:
     for i, t in enumerate(answer.targets, 1):
         _, number, what = figure_parts(t)  # 突破500亿元 / 下降3%, as written
         status = f"  【{t.status}】" if t.status else ""
+        if t.period is None:
+            status += "  【时期不详】"  # no year: never compared with a result (issue K)
         lines.append(f"{i}. {number}" + (f"  {what}" if what else "") + status)
         if t.status_note and t.status != "无后续数据":
             lines.append(f"   {t.status_note}")
@@ -176,8 +179,9 @@ def _rollup_text(answer: TargetsAnswer) -> str:
 def render_period_text(pd: PeriodDigest) -> str:
     t = pd.totals
     fmt = "%Y-%m-%d %H:%M"
+    zone = f" {pd.until.tzname()}" if pd.until.tzinfo else ""  # the CLI's times carry their zone
     lines = [
-        f"{pd.since.strftime(fmt)} 至 {pd.until.strftime(fmt)}："
+        f"{pd.since.strftime(fmt)} 至 {pd.until.strftime(fmt)}{zone}："
         f"{t.get('reports', 0)} 篇报告，{t.get('counties', 0)} 个县，{t.get('targets', 0)} 项目标",
     ]
     if not pd.groups:
@@ -195,4 +199,8 @@ def render_period_text(pd: PeriodDigest) -> str:
                 shown = f"{estimated} {number}" if estimated else number
                 mark = KIND_ICON.get(f.kind or "", "-")
                 lines.append(f"    {mark} {shown}" + (f" {words}" if words else ""))
+            if b.answered:  # the earlier targets this report answers (issue N)
+                lines.append(f"    📈 {answered_line(b.answered)}")
+    if pd.updates:
+        lines += ["", "■ 目标完成情况更新", *[f"  {update_line(s)}" for s in pd.updates]]
     return "\n".join(lines)

@@ -52,7 +52,8 @@ class ReportEntry:
 
     @property
     def day(self) -> date | None:
-        return self.published or (self.received.date() if self.received else None)
+        """The report's own date; None when it states none (shown 日期不详 · 收到于…, issue K)."""
+        return self.published
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ class Analyst:
                 estimated=bool(r.estimated),
                 undated=r.published is None,  # report_date is then the day it was received
             )
-            out.append(((when or date.min, r.report_id, r.position), fig))
+            # ordered by the report's own date: an undated one never sits where the day it came would put it
+            out.append(((r.published or date.min, r.report_id, r.position), fig))
         out.sort(key=lambda x: x[0])
         return [f for _, f in out]
 

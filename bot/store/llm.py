@@ -71,6 +71,20 @@ class LLMLog:
         async with self.db.write() as conn:
             await conn.execute(insert(LLMCall).values(fit(LLMCall, values)))
 
+    async def forget_document(self, doc_sha256: str) -> int:
+        """A deleted report's text leaves the call log too: each of its calls keeps its time, model, tokens
+        and outcome, and loses the prompt, the answer and every quote (issue N). Returns the calls changed."""
+        async with self.db.write() as conn:
+            rows = (
+                await conn.execute(select(LLMCall.id, LLMCall.data).where(LLMCall.doc_sha256 == doc_sha256))
+            ).all()
+            for row_id, data in rows:
+                rec = CallRecord.model_validate_json(data)
+                gone = {"messages": [], "response": None, "rejected": [], "overrides": [], "error": None}
+                bare = rec.model_copy(update={**gone, "forgotten": True}).model_dump_json()
+                await conn.execute(update(LLMCall).where(LLMCall.id == row_id).values(data=bare))
+        return len(rows)
+
     async def calls(self, limit: int = 100) -> list[CallRow]:
         stmt = (
             select(LLMCall.at, LLMCall.model, LLMCall.outcome, LLMCall.data)

@@ -66,7 +66,8 @@ async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = get_state(context)
     chat_id = update.effective_chat.id
     await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_PHOTO)
-    answer, png = await analyst.chart(state.svc, query, _scopes(chat_id))
+    script = await chat_script(state, chat_id)
+    answer, png = await analyst.chart(state.svc, query, _scopes(chat_id), script=script)
     if answer.status != "ok" or answer.county is None:
         markup = await _choices(update, context, answer, "c")
         await reply(update, context, not_found_html(answer, "/chart"), markup=markup)
@@ -74,39 +75,55 @@ async def cmd_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if png is None:
         await reply(update, context, f"{esc(answer.county.name)} 还没有目标或实际数字可以画图。")
         return
-    caption = (
-        f"<b>{esc(analyst.county_title(answer.county))}</b> 目标与实际（◇ 目标 · ● 实际）\n/track 看文字版"
-    )
+    # the chart's own title says 目标与实际, or 实际数字变化 for a county with results only
+    caption = f"<b>{esc(analyst.county_title(answer.county))}</b> 图表（◇ 目标 · ● 实际）\n/track 看文字版"
     await context.bot.send_photo(
         chat_id,
-        InputFile(png, filename=f"{answer.county.name}.png"),
-        caption=convert(caption, await chat_script(state, chat_id)),
+        InputFile(png, filename=convert(f"{answer.county.name}.png", script)),
+        caption=convert(caption, script),
         parse_mode=ParseMode.HTML,
     )
 
 
+TRACK_WORDS = ("对照", "對照", "完成情况", "完成情況")  # /export 大宁 对照: the tracking view
+
+
 async def cmd_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = _query(context)
+    words = _query(context).split()
+    track = bool(words) and words[-1] in TRACK_WORDS
+    query = " ".join(words[:-1] if track else words)
     if not query:
         await reply(
-            update, context, "用法：/export 县名，例如 /export 大宁（发送 CSV 文件，可用 Excel 打开）"
+            update,
+            context,
+            "用法：/export 县名，例如 /export 大宁（每个数字一行的 CSV 文件，可用 Excel 打开）；"
+            "/export 大宁 对照：每个目标一行，目标、实际、差值和完成情况对照。",
         )
         return
     state = get_state(context)
     chat_id = update.effective_chat.id
-    answer, data, n = await analyst.export(state.svc, query, _scopes(chat_id), "csv")
+    script = await chat_script(state, chat_id)
+    answer, data, n = await analyst.export(
+        state.svc, query, _scopes(chat_id), "csv", track=track, script=script
+    )
     if answer.status != "ok" or answer.county is None:
         markup = await _choices(update, context, answer, "e")
         await reply(update, context, not_found_html(answer, "/export"), markup=markup)
         return
     if not n:
-        await reply(update, context, f"{esc(answer.county.name)} 还没有可以导出的数字。")
+        what = "目标" if track else "数字"
+        await reply(update, context, f"{esc(answer.county.name)} 还没有可以导出的{what}。")
         return
-    caption = f"{esc(answer.county.name)}：{n} 个数字（UTF-8 CSV，可直接用 Excel 打开）"
+    if track:
+        caption = f"{esc(answer.county.name)}：{n} 项目标的完成情况对照（UTF-8 CSV，可直接用 Excel 打开）"
+        name = f"{answer.county.name}-完成情况.csv"
+    else:
+        caption = f"{esc(answer.county.name)}：{n} 个数字（UTF-8 CSV，可直接用 Excel 打开）"
+        name = f"{answer.county.name}-数字.csv"
     await context.bot.send_document(
         chat_id,
-        InputFile(data, filename=f"{answer.county.name}-数字.csv"),
-        caption=convert(caption, await chat_script(state, chat_id)),
+        InputFile(data, filename=convert(name, script)),
+        caption=convert(caption, script),
         parse_mode=ParseMode.HTML,
     )
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.analyst import targets_with_status
+from bot.analyst import period_updates, targets_with_status
 from bot.queries.targets import TargetsAnswer
 from bot.render.html import esc, render_figures, render_period, render_targets
 from bot.service import chat_scope
@@ -25,7 +25,7 @@ log = logging.getLogger("countybot.telegram")
 
 HELP = f"""<b>countybot · 县域报告摘要</b>
 把县政府的新闻或会议报告发给我：直接粘贴全文，或发送 {" / ".join(SUPPORTED_DESCRIPTION.split("、"))} 文件。
-我会整理出哪个县、谁讲话、要点和关键数字（🎯 目标 · ✅ 完成），数字都摘自原文。
+我会整理出哪个县、谁讲话、要点和关键数字（🎯 目标 · ✅ 实际），数字都摘自原文。
 
 {menu.help_lines()}
 群里：回复一条报告发送 /report，或发文件并在说明里写 /report；订阅和关注由群管理员设置。"""
@@ -48,7 +48,7 @@ START_ANSWERS = {
     + " / ".join(SUPPORTED_DESCRIPTION.split("、"))
     + " 文件。在群里：回复一条报告发送 /report。",
     "targets": "发送 /targets 县名，例如 /targets 大宁：列出该县各份报告里的重点目标和完成情况；"
-    "/track 县名 只看已有结果的目标。",
+    "/track 县名 只看已有实际数字的目标。",
 }
 HINT = "这看起来不像一份报告。请粘贴报告全文或发送文件；查询某县的目标可以发送 /targets 县名。"
 _SIMPLIFIED = {"简", "簡", "简体", "簡體", "简体中文", "s", "simplified", "zh-cn", "zh-hans"}
@@ -130,6 +130,7 @@ async def cmd_digest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not digest.totals.get("reports"):
         await reply(update, context, "过去 24 小时本聊天没有收到报告。")
         return
+    digest = await period_updates(state.svc, digest, [chat_scope(chat_id), "public"])
     await reply(update, context, render_period(digest, tz=state.tz), quote=False)
 
 

@@ -27,17 +27,20 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.render.changes import answered_line
 from bot.render.html import esc, hidden_figures, render_digest
 from bot.service import chat_scope
 from bot.telegram import uploads
 from bot.telegram.commands import HINT, answer_targets
 from bot.telegram.intents import looks_like_report, targets_query
 from bot.telegram.links import hidden_links, on_links, shared_links
-from bot.telegram.reply import chat_script, get_state, reply, send_html, typing
+from bot.telegram.next_steps import next_steps, step_buttons
+from bot.telegram.reply import chat_script, convert, get_state, reply, send_html, typing
 from bot.telegram.state import BotState
 from extract.models import Script
 
 if TYPE_CHECKING:
+    from bot.queries.changes import NextSteps
     from bot.service import ReportOutcome
 
 log = logging.getLogger("countybot.telegram")
@@ -332,7 +335,8 @@ async def deliver(bot: Bot, state: BotState, chat_id: int, outcome: ReportOutcom
     async with state.svc.delivering(outcome.report_id) as ours:
         if ours:
             sent: list[int] = []
-            await send_outcome(bot, chat_id, outcome, sent_ids=sent, **how)
+            steps = await next_steps(state, chat_id, outcome)
+            await send_outcome(bot, chat_id, outcome, sent_ids=sent, steps=steps, **how)
             if outcome.digest is not None:  # a reply to the digest (a county name, /fix) finds the report
                 await state.svc.store.corrections.remember_messages(chat_id, sent, outcome.report_id)
 
@@ -347,10 +351,12 @@ async def send_outcome(
     notes: list[str] | None = None,
     lead: str = "",
     sent_ids: list[int] | None = None,
+    steps: NextSteps | None = None,
 ) -> None:
     """The digest (with the all-figures button when some are hidden, the likeliest places when it found
-    none), or the failure's message. `lead`: Telegram HTML put before it (e.g. the note on a digest sent
-    after a restart); `sent_ids`: filled with the digest's message ids."""
+    none, the next steps for its county), or the failure's message. `lead`: Telegram HTML put before it
+    (e.g. the note on a digest sent after a restart); `sent_ids`: filled with the digest's message ids;
+    `steps`: the buttons that lead on and the earlier targets the report answers (next_steps.py)."""
     from bot.telegram.fix import county_buttons
 
     if outcome.status == "failed" or outcome.digest is None:
@@ -363,16 +369,18 @@ async def send_outcome(
     digest = outcome.digest
     rows = county_buttons(digest, outcome.report_id, script)
     if hidden_figures(digest):
-        label = f"📊 全部 {len(digest.figures)} 个数字"
-        if script == "traditional":
-            from bot.telegram.reply import convert
-
-            label = convert(label, script)
+        label = convert(f"🔢 全部 {len(digest.figures)} 个数字", script)
         rows.append([InlineKeyboardButton(label, callback_data=f"figs:{outcome.report_id}")])
+    text = lead + render_digest(digest, notes=notes, received=outcome.received)
+    if steps is not None:
+        if buttons := step_buttons(steps, script):
+            rows.append(buttons)
+        if steps.answered:  # what the report changed, with 📈 完成情况 (to /track) under it
+            text += f"\n📈 {esc(answered_line(steps.answered))}"
     await send_html(
         bot,
         chat_id,
-        lead + render_digest(digest, notes=notes, received=outcome.received),
+        text,
         script=script,
         reply_to=reply_to,
         markup=InlineKeyboardMarkup(rows) if rows else None,

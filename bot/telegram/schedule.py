@@ -71,6 +71,7 @@ async def daily_digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def send_daily_digest(app: Application, chat_id: int, *, day: date | None = None) -> bool:
     """The chat's last 24 hours plus public reports on the counties it follows; nothing on an empty
     day. Returns whether a digest was sent."""
+    from bot.analyst import period_updates
     from bot.render.html import render_period
     from bot.service import chat_scope
     from bot.telegram.reply import send_html
@@ -95,6 +96,12 @@ async def send_daily_digest(app: Application, chat_id: int, *, day: date | None 
             log.info("daily digest for chat %s on %s: nothing to send", chat_id, day)
             await service.digest_done(chat_id, day, empty=True)
             return False
+        # earlier targets the day's reports answer, as far as the chat can see (目标完成情况更新): a
+        # convenience, so a failure here sends the digest without it rather than not at all
+        try:
+            digest = await period_updates(service, digest, [chat_scope(chat_id), "public"])
+        except Exception:
+            log.exception("target updates for chat %s failed; the digest goes without them", chat_id)
         script = (await service.chat_settings(chat_id)).script
         text = render_period(digest, title="今日摘要：过去 24 小时的报告", tz=tz)
         await send_html(app.bot, chat_id, text, script=script)

@@ -13,6 +13,7 @@ import re
 from datetime import date, timedelta
 
 from extract.figures.periods import Layout, period_range
+from extract.figures.sections import Section
 
 # 6 weeks: a review published from late November on speaks of a year that is practically over
 ESTIMATE_WINDOW = timedelta(days=45)
@@ -29,6 +30,18 @@ def forecast_over(rng: tuple[date, date] | None, published: date | None) -> bool
         return False
     left = rng[1] - published
     return left <= ESTIMATE_WINDOW and left.days <= ESTIMATE_SHARE * (rng[1] - rng[0]).days
+
+
+def undated_review_over(
+    rng: tuple[date, date] | None, section: Section | None, published: date | None
+) -> bool:
+    """An undated text's 预计 under a review heading (一、2022年工作回顾) about a period within the year it
+    reviews: a review is written when that year is (nearly) over, so the 预计 estimates a result."""
+    if published is not None or rng is None or section is None or section.kind != "result":
+        return False
+    if not section.year:
+        return False
+    return rng[1] <= date(section.year + 1, 1, 1)
 
 
 def year_just_begun(rng: tuple[date, date], published: date) -> bool:

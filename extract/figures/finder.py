@@ -212,7 +212,7 @@ def find_figures(text: str, *, published: date | None = None, notes: list[str] |
             named = _RATIO_LABEL.match(label)
             label = named.group(0) if named else label
         shared = labeller.shared.get(i) if c.unit in _RATE_UNITS else None
-        period = period_for(layout, c.s)
+        period = period_for(layout, c.s, kinds[i])
         quote = quote_for(text, layout.span("clause", c.s))
         for metric in shared or [label]:
             figures.append(

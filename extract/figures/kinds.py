@@ -32,7 +32,7 @@ from bisect import bisect_right
 from datetime import date
 from typing import Literal
 
-from extract.figures.estimates import forecast_over, forecast_range, year_just_begun
+from extract.figures.estimates import forecast_over, forecast_range, undated_review_over, year_just_begun
 from extract.figures.frames import Frame, opens_with_qizhong, running_total
 from extract.figures.periods import Layout, period_range, tense_of
 from extract.figures.sections import Structure
@@ -184,12 +184,14 @@ class _Doc:
         """预计全年… in a review delivered at the year's end or after it: a result; else a forecast."""
         cs, ce = self.layout.span("clause", pos)
         found = self.layout.periods(cs, ce) or self.layout.periods(self.layout.span("sentence", pos)[0], pos)
+        sec = self.layout.structure.section_at(pos)  # no period: the review's year, or a past 2019年，…
         if found:
             m = found[-1]
             rng = forecast_range(m, self.published, self.context_year(m.start()))
-            return RESULT if forecast_over(rng, self.published) else TARGET
-        sec = self.layout.structure.section_at(pos)  # no period said: in the review, the year just ended
-        return RESULT if sec is not None and sec.kind == RESULT else TARGET
+            over = forecast_over(rng, self.published) or undated_review_over(rng, sec, self.published)
+            return RESULT if over else TARGET
+        year, own = self.layout.clause_year(pos), self.layout.structure.year
+        return RESULT if (sec is not None and sec.kind == RESULT) or (year and own and year < own) else TARGET
 
     def own(self, lo: int, start: int, end: int, post_end: int) -> str | None:
         """Steps 1-2: the figure's own words before and right after it."""

@@ -43,9 +43,9 @@ _OBJECT_VERB = re.compile(
     r"^(?:抓好|抓实|加快|推进|建设|实施|谋划|紧盯|引进|打造|争取|推动|开工|签约|力促|确保|力争)"
 )
 _TAIL_STRIP = re.compile(
-    r"(?:达到|达|为|是|突破|超过|超|逾|约|近|不少于|不低于|不超过|不高于|不足|不到|接近|将近|大约|稳定在|保持在|控制在|恢复到|增至|降至|至|了|共|的|和|及|与|完成|"
+    r"(?:达到|达|为|是|突破|迈上|迈过|站上|跨上|跨越|超过|超|逾|约|近|不少于|不低于|不超过|不高于|不足|不到|接近|将近|大约|稳定在|保持在|控制在|恢复到|增至|降至|至|了|共|的|和|及|与|完成|"
     r"(?:提升|提高|上升|下降|降低|减少|扩大|增加)(?:至|到)|"
-    r"实现|分别|中有|常年|始终|一直|保持|平均|均|每(?:公斤|千克|斤|吨|亩|人|户|平方米))+$"
+    r"实现|实际|分别|中有|常年|始终|一直|保持|平均|均|每(?:公斤|千克|斤|吨|亩|人|户|平方米))+$"
 )
 # 较上年, 比2020年, 比去年全年, 较年初, 是去年同期: the base of a comparison, not part of the metric
 _COMPARE = re.compile(
@@ -53,7 +53,7 @@ _COMPARE = re.compile(
     r"|(?:到|至)(?:去年|上年|(?:19|20)\d{2}年)同期"
 )
 _CHANGE = re.compile(
-    r"^(?:同比|同口径)?(?:负增长|增长|下降|提高|提升|减少|增加|降低|上涨|下跌|下滑|回落|净增|增速)$"
+    r"^(?:同比|同口径|可比)?(?:负增长|增长|下降|提高|提升|减少|增加|降低|上涨|下跌|下滑|回落|净增|增速)$"
 )
 # Enumerated modifiers: 省、市、县重点项目 -> 重点项目, 水泥、电力等重点行业 -> 重点行业
 _PAIRED = ("城镇", "农村", "城市", "乡村", "国家", "省级", "市级", "县级")
@@ -283,7 +283,7 @@ class Labeller:
         bare = label.replace("分别", "")
         if _CHANGE.match(bare):
             return self._change(i, raw, bare)
-        if "、" in raw and "分别" not in raw and not self.counts[i]:
+        if any(w in raw for w in "、均和") and "分别" not in raw and not self.counts[i]:
             shared = shared_metrics(clean_label(raw, keep_list=True))
             group = self.group(i)
             if shared and len(group) == len(shared):  # 刑事发案率、治安受案率同比下降39.41%、23.38%: one each
@@ -349,10 +349,13 @@ class Labeller:
         """同比增长 after a figure: the change of that figure's metric (…80亿元,同比增长6%)."""
         part = self.layout.span("part", self.spans[i][0])
         before = [j for j in range(i) if self.spans[j][0] >= part[0]]
-        if "分别" in raw:  # 分别增长4.6%、7.3%: one earlier figure per figure of the group
-            group = self.group(i)
+        group = self.group(i)
+        if "分别" in raw or len(group) > 1:
+            # 分别增长4.6%、7.3% / 分别完成25600元和12100元，增长10%和12%: one earlier figure per figure of
+            # the group (without 分别, only when those earlier figures are of as many different subjects)
             subjects = [self.subjects[j] for j in before[-len(group) :]]
-            if len(subjects) == len(group) and all(subjects):
+            distinct = "分别" in raw or len(set(subjects)) == len(group)
+            if len(subjects) == len(group) and all(subjects) and distinct:
                 for j, subj in zip(group[1:], subjects[1:], strict=True):
                     self._forced[j] = (self._join(subj, bare), subj or "")
                 return self._join(subjects[0], bare), subjects[0] or ""

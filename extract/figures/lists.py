@@ -3,7 +3,8 @@
 - 城镇和农村居民人均可支配收入分别增长5%、7% / 城乡居民人均可支配收入分别增长5%和7%
   -> 城镇居民人均可支配收入增长, 农村居民人均可支配收入增长 (城乡 and 进出口 name two metrics; a short first
   item takes the last item's tail);
-- 工业投资、技改投资增长20%以上 -> 工业投资增长, 技改投资增长 (one rate of change, one figure per metric).
+- 工业投资、技改投资增长20%以上 -> 工业投资增长, 技改投资增长 (one rate of change, one figure per metric);
+  so is 全部财政收入和一般预算收入均增长17%以上 (均: each of them).
 """
 
 from __future__ import annotations
@@ -54,13 +55,24 @@ def split_subject(subject: str, n: int) -> list[str] | None:
     return None
 
 
+def _named(item: str) -> bool:
+    from extract.figures.metrics import METRICS
+
+    return any(item in names for names in METRICS.values())
+
+
 def shared_metrics(label: str) -> list[str]:
     """工业投资、技改投资增长 -> [工业投资增长, 技改投资增长]; [] when the label is one metric."""
     m = _CHANGE_END.search(label)
-    if not m or "、" not in label or "等" in label:
+    body = label[: m.start()] if m else ""
+    both = body.endswith("均")  # 全部财政收入和一般预算收入均增长17%: 均 says each of them
+    # …和… without 均: only when every item is a metric of the vocabulary (全部财政收入和一般预算收入增长17%)
+    parts = _SEP.split(body)
+    known = not both and "、" not in body and len(parts) > 1 and all(map(_named, _distribute(parts)))
+    if not m or ("、" not in label and not both and not known) or "等" in label:
         return []
     change = m.group(0)
-    items = label[: m.start()].split("、")
+    items = _SEP.split(body[:-1] if both else body) if both or known else body.split("、")
     if len(items) < 2 or any(len(t) < 2 for t in items) or len(items[-1]) < _SHORT:
         return []
     return [t + change for t in _distribute(items)]

@@ -4,10 +4,10 @@ and which one a figure stands under (its clause, its ；-part, or the period fra
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from datetime import date
+from bisect import bisect_left, bisect_right
+from datetime import date, timedelta
 
-from extract.figures.sections import Structure, five_year_frame, resolve
+from extract.figures.sections import Structure, five_year_frame, resolve_year
 from extract.text.segment import Segments
 
 # Periods: 2024年, 2023年12月, 1-4月, 1月份, 今年1-8月, 全年, 上半年, 前三季度, 一季度, 前8个月 ...
@@ -104,6 +104,20 @@ class Layout(Segments):
         self._periods: list[re.Match[str]] | None = None
         self.frames: dict[int, list[tuple[int, str]]] = {}  # sentence start -> (clause start, period)
         self._period_starts: list[int] = []
+        self._years: list[tuple[int, int]] | None = None  # (offset, year) of clause-opening years
+
+    def clause_year(self, pos: int) -> int | None:
+        """The year a clause opening with it (2023年,全县… / 到2025年…) set earlier in pos's paragraph."""
+        if self._years is None:
+            self._years = []
+            for m in _YEAR_AT_CLAUSE.finditer(self.text):
+                cs = self.span("clause", m.start())[0]
+                if self.text[cs : m.start()].strip() in _CLAUSE_LEAD:
+                    self._years.append((m.start(), int(m.group(1))))
+        i = bisect_right(self._years, (pos, 10_000)) - 1
+        if i < 0 or self._years[i][0] < self.span("paragraph", pos)[0]:
+            return None
+        return self._years[i][1]
 
     @property
     def structure(self) -> Structure:
@@ -127,13 +141,30 @@ class Layout(Segments):
 
 
 # ---- periods --------------------------------------------------------------------------------------
+# 2023年,… / 2023年前三季度,… opens a clause about 2023 (2023年底 / 2023年以来 / 2023年前 do not)
+_YEAR_AT_CLAUSE = re.compile(
+    r"((?:19|20)\d{2})年(?!底|末|以来|前(?!三季度|[\d一二三四五六七八九十]{1,2}个月))"
+)
+_CLAUSE_LEAD = {"", "在", "于", "到", "截至", "自", "从", "据"}
+_THIS_YEAR = ("今年", "本年", "年内", "年底")
+# A result is about a period that is over, or ends within weeks of the report (a year-end review in
+# December): a bare 全年 / 1-10月 result in a report of early January is last year's.
+_RESULT_GRACE = timedelta(days=62)
 _FRAME_CLAUSE = re.compile(r"^(?:到|截至|截止|至|自|今年以来|[\s]*)")
+
+
+# 较一季度、上半年和前三季度: every period of a compared list is a base
+_BASE_LIST = re.compile(
+    r"[较比与是](?:[一二三四1-4]季度|[上下]半年|前三季度|全年|去年|上年|同期|\d{1,2}(?:[-—~至]\d{1,2})?月份?|[、和及与])*$"
+)
 
 
 def _is_base(text: str, m: re.Match[str]) -> bool:
     """较上年, 比2020年, 是去年同期, 恢复到2019年同期: a comparison base, not the figure's period."""
     s = m.start()
-    return (s > 0 and text[s - 1] in "较比与是") or text.startswith("同期", m.end())
+    if (s > 0 and text[s - 1] in "较比与是") or text.startswith("同期", m.end()):
+        return True
+    return s > 0 and text[s - 1] in "、和及与" and _BASE_LIST.search(text, max(0, s - 24), s) is not None
 
 
 _COUNT_START = re.compile(r"\s*(?:\d|[两二三四五六七八九十百千万]+[个项条次户人名家座处所台辆场批万亿])")
@@ -147,24 +178,61 @@ def _starts_with_number(text: str, clause: tuple[int, int]) -> bool:
     return not (m and m.end() > m.start())
 
 
-def period_for(layout: Layout, start: int) -> str | None:
-    """The period stated for a figure (see _stated_period); in a report with sections, resolved to the
-    calendar (今年 -> 2025年, 全年 in the review -> 2024年) and, when none is stated, the section's."""
+def period_for(layout: Layout, start: int, kind: str | None = None) -> str | None:
+    """The period stated for a figure (see _stated_period) as a calendar period (今年 -> 2025年, 全年
+    after 2023年, -> 2023年, 全年 in the review -> 2024年); when none is stated, its section's or review
+    paragraph's. None when the text never says which year (an undated 今年, 上半年, 1-4月): 时期不详.
+    `kind`: a result's bare part-year (全年, 1-10月) not over by the report's date is last year's."""
     found = _stated_period(layout, start)
     structure = layout.structure
-    if not structure:
-        return found  # as written: a report without sections behaves as it always did
+    base = structure.year  # the report's year; None for an undated text
     if structure.in_main(start):
-        return structure.main_period(start) if found is None else resolve(found, layout.published, None)
+        return structure.main_period(start) if found is None else resolve_year(found, base, None)
     sec = structure.section_at(start)
-    year = sec.year if sec is not None else None
+    clause_year = layout.clause_year(start)
     if found is not None:
-        return resolve(found, layout.published, year)
+        if found.startswith(_THIS_YEAR):
+            clause_year = None  # 今年 after “2022年…” in an undated speech is not 2022: the text's own year
+        context = clause_year or (sec.year if sec is not None else None)
+        if context is None and kind == "result":
+            context = structure.subject_year  # 全年 in a communiqué about 2023
+        if context is None and base is None:
+            context = _named_before(layout.text, found, start)  # 上半年 after 2021年上半年,…
+        period = resolve_year(found, base, context)
+        if period is not None and context is None and kind == "result" and layout.published is not None:
+            period = _over_by(found, period, layout.published)
+        return period
     sent = layout.span("sentence", start)
     span = five_year_frame(layout.text, sent[0], start)  # “十四五”时期,全县…年均增长6.2%
     if span is not None:
         return span
-    return sec.period if sec is not None else None
+    if sec is not None:
+        return sec.period
+    # a result in a paragraph that opened with its year (2009年,我市…。完成财政总收入50.8亿元): that year's
+    if kind == "result" and clause_year and (base is None or clause_year <= base):
+        return f"{clause_year}年"
+    # a result of a 统计公报 names no period: the year its title reports on
+    return f"{structure.subject_year}年" if kind == "result" and structure.subject_year else None
+
+
+def _named_before(text: str, found: str, pos: int) -> int | None:
+    """The year an undated text wrote this same part-year with, earlier (2021年上半年 … 上半年)."""
+    if found.startswith(("今年", "明年", "去年", "上年", "本年", "来年", "全年", "当年")):
+        return None
+    years = re.findall(r"((?:19|20)\d{2})年" + re.escape(found), text[:pos])
+    return int(years[-1]) if years else None
+
+
+def _over_by(found: str, period: str, published: date) -> str:
+    """A result's period read against the report's own year that is not over by its date: last year's."""
+    m = PERIOD_RE.match(found)
+    if m is None or m.group("year") or m.group("rel") in ("今年", "明年", "去年", "上年", "本年", "来年"):
+        return period  # a stated year stays as it is
+    rng = period_range(m, published, None)
+    if rng is None or rng[1] <= published + _RESULT_GRACE:
+        return period
+    y = int(period[:4])
+    return f"{y - 1}{period[4:]}"
 
 
 def _stated_period(layout: Layout, start: int) -> str | None:
@@ -198,11 +266,16 @@ def _own_period(layout: Layout, pos: int) -> str | None:
             if not _is_base(text, m) and not (compound and m.group(0) == "当年")
         ]
         if found:
-            return found[-1].group(0)
+            return _expression(text, found[-1])
         if cs <= part_start or _starts_with_number(text, (cs, hi)):
             return None
         hi = cs - 1  # the previous clause, up to its closing mark
         cs = layout.span("clause", hi)[0]
+
+
+def _expression(text: str, m: re.Match[str]) -> str:
+    """The period as written, 以来 kept: 今年以来 is the year so far, not the whole year."""
+    return m.group(0) + "以来" if text.startswith("以来", m.end()) else m.group(0)
 
 
 def _frame(layout: Layout, sent: tuple[int, int], pos: int) -> str | None:
@@ -227,5 +300,5 @@ def _sentence_frames(layout: Layout, sent: tuple[int, int]) -> list[tuple[int, s
         rest = body[lead.end() :] if lead else body
         m = PERIOD_RE.match(rest)
         if m and m.end() and (cs == sent[0] or not rest[m.end() :].strip("以来前底末 ")):
-            out.append((cs, m.group(0)))
+            out.append((cs, _expression(rest, m)))
     return out

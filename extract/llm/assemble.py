@@ -15,23 +15,25 @@ from dataclasses import dataclass, field
 
 from extract.digest.grounding import number_forms, ungrounded_numbers
 from extract.figures.numerals import parse_quantity
+from extract.figures.sections import own_year, resolve_year
 from extract.figures.signs import MINUS, fell_before, minus_before
 from extract.llm import notices, trust
+from extract.llm.calllog import Rejection
 from extract.llm.prompt import NumberedFigure
 from extract.llm.schema import AddedFigure, Answer
+from extract.llm.surfaces import clause_of as _clause
+from extract.llm.surfaces import find_surface as _find_surface
 from extract.models import County, Digest, Document, Figure, Person
 from extract.places.gazetteer import lookup
 from extract.places.people import find_people
-from extract.text.segment import marks, sentences
+from extract.text.segment import sentences
 
 SUMMARY_MAX = 200
 HIGHLIGHTS_MIN, HIGHLIGHTS_MAX = 3, 5
 LABEL_MAX = 40
 # units that make a "figure" a date or a duration, never a key figure
 _TIME_UNITS = {"年", "月", "日", "号", "时", "点", "分", "秒", "周年", "个月", "季度", "世纪"}
-_CLAUSE_STOPS = marks("clause", colons=False)  # 。！？!?；;，, and the line end
 _RISE_END = re.compile(r"(?:增长|增速|增幅|提高|提升|增加|上升|上涨)$")  # a label saying growth
-_NUMERAL_CHARS = set("0123456789.,零〇一二两三四五六七八九十百千万亿")
 
 
 class Grounder:
@@ -61,6 +63,12 @@ class Part:
     problems: list[str] = field(default_factory=list)  # for the re-ask and the call log, never a user
     dropped: Counter[str] = field(default_factory=Counter)  # what users are told: kinds and counts
     overrides: list[str] = field(default_factory=list)  # labels/kinds not taken (call log only)
+    rejected: list[Rejection] = field(default_factory=list)  # every drop and override, for the call log
+
+    def reject(self, what: str, item: str, reason: str, detail: str, *, problem: bool = True) -> None:
+        """A part of the answer not taken: a problem (re-ask, then warning) or an override (log only)."""
+        (self.problems if problem else self.overrides).append(detail)
+        self.rejected.append(Rejection(what=what, item=item, reason=reason, detail=detail))  # type: ignore[arg-type]
 
 
 def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | None:
@@ -70,57 +78,45 @@ def _clean_label(g: Grounder, label: str | None, fallback: str | None) -> str | 
     return fallback if g.ungrounded(label) else label
 
 
+_YEAR_WRITTEN = re.compile(r"(?:19|20)\d{2}年")
+
+
 def _period(g: Grounder, period: str | None, fallback: str | None) -> str | None:
-    """The model's period when the report writes it (2024年, 1-4月, 去年), else the rules' one."""
+    """The model's period when the report writes it with its year (2024年, 2024年1-4月), else the rules'
+    one. A relative one (今年, 全年, 1-4月) is the rules' calendar period, or resolved against the report's
+    own year; None (时期不详) when the report has none (issue K: an undated 今年 is no year)."""
     if not period:
         return fallback
     period = period.strip()
-    if period == fallback or (period in g.doc.text and not g.ungrounded(period)):
+    if period == fallback:
         return period
-    return fallback
+    if period not in g.doc.text or g.ungrounded(period):
+        return fallback
+    if _YEAR_WRITTEN.match(period):
+        return period
+    if fallback is not None:
+        return fallback
+    return resolve_year(period, own_year(g.doc.text, g.doc.published), None)
 
 
-def _find_surface(text: str, surface: str, lo: int, hi: int) -> int:
-    """Offset of `surface` as a whole number (not the tail of a longer one: 50亿元 inside 350亿元),
-    preferring an occurrence inside [lo, hi)."""
-    best = -1
-    start = text.find(surface)
-    while start >= 0:
-        before = text[start - 1] if start > 0 else ""
-        if not (before and before in _NUMERAL_CHARS and surface[0] in _NUMERAL_CHARS):
-            if lo <= start < hi:
-                return start
-            if best < 0:
-                best = start
-        start = text.find(surface, start + 1)
-    return best
-
-
-def _clause(text: str, start: int, end: int) -> str:
-    i = max(text.rfind(c, 0, start) for c in _CLAUSE_STOPS) + 1
-    stops = [j for j in (text.find(c, end) for c in _CLAUSE_STOPS) if j >= 0]
-    j = min(stops) if stops else len(text)
-    return text[i:j].strip()
-
-
-def _added(g: Grounder, a: AddedFigure, lo: int, hi: int) -> tuple[Figure | None, str | None]:
+def _added(g: Grounder, a: AddedFigure, lo: int, hi: int) -> tuple[Figure | None, tuple[str, str] | None]:
     text = g.doc.text
     surface = a.surface.strip()
     if not surface:
-        return None, "added figure with an empty surface"
+        return None, ("empty", "added figure with an empty surface")
     pos = _find_surface(text, surface, lo, hi)
     if pos < 0:
-        return None, f"added figure {surface!r} does not occur in the report text"
+        return None, ("not_in_text", f"added figure {surface!r} does not occur in the report text")
     number = surface.lstrip(MINUS)  # 增长-6.3%: the model may copy the printed minus
     parsed = parse_quantity(number)
     if parsed is None:
-        return None, f"added figure {surface!r} is not a number with a unit"
+        return None, ("not_a_number", f"added figure {surface!r} is not a number with a unit")
     value, unit = parsed
     at = pos + len(surface) - len(number)
     if minus_before(text, at) or fell_before(text, at):  # the sign is the report's, never the model's
         value = -value
     if unit in _TIME_UNITS:
-        return None, f"added figure {surface!r} is a date or duration, not a key figure"
+        return None, ("date_or_duration", f"added figure {surface!r} is a date or duration, not a key figure")
     period = _period(g, a.period, None)
     fig = Figure(
         surface=surface,
@@ -141,10 +137,10 @@ def _same_mention(a: Figure, b: Figure) -> bool:
     return (a.value, a.unit, a.start) == (b.value, b.unit, b.start)
 
 
-def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
+def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[Rejection]]:
     rules_by_name = {c.name: c for c in g.rules.counties}
     out: list[County] = []
-    problems: list[str] = []
+    problems: list[Rejection] = []
     for raw in names:
         name = raw.strip()
         if not name:
@@ -168,23 +164,25 @@ def _counties(g: Grounder, names: list[str]) -> tuple[list[County], list[str]]:
         elif found is None:
             found = next((c for c in g.rules.counties if name in c.name or c.name in name), None)
         if found is None:
-            problems.append(f"county {name!r} is not a county named in the report")
+            problems.append(Rejection(what="county", item=name, reason="county_not_named",
+                                      detail=f"county {name!r} is not a county named in the report"))
         elif all(c.name != found.name for c in out):
             out.append(found)
     return out, problems
 
 
-def _people(g: Grounder, people: list) -> tuple[list[Person], list[str]]:
+def _people(g: Grounder, people: list) -> tuple[list[Person], list[Rejection]]:
     text = g.people_text
     rules_roles = {p.name: p.role for p in g.rules.people}
     out: list[Person] = []
-    problems: list[str] = []
+    problems: list[Rejection] = []
     for p in people:
         name = p.name.strip()
         if not name:
             continue
         if not (2 <= len(name) <= 10) or name not in text or any(ch.isdigit() for ch in name):
-            problems.append(f"person {name!r} does not occur in the report")
+            problems.append(Rejection(what="person", item=name, reason="not_in_text",
+                                      detail=f"person {name!r} does not occur in the report"))
             continue
         role = p.role.strip() if p.role else None
         names = [*rules_roles, *(q.name.strip() for q in people)]
@@ -205,7 +203,8 @@ def review(
     by_id = {c.id: c for c in candidates}
 
     part.people, problems = _people(g, answer.people)
-    part.problems += problems
+    part.problems += [r.detail for r in problems]
+    part.rejected += problems
     part.dropped["people"] += len(problems)
     # titles are checked against the report's own roles (the rules'), never the model's
     named = [*g.rules.people, *(Person(name=p.name) for p in part.people if p.name not in g.rules_names)]
@@ -222,7 +221,8 @@ def review(
     for choice in answer.figures:
         cand = by_id.get(choice.id)
         if cand is None:
-            part.problems.append(f"figures: {choice.id} is not one of the candidate ids")
+            note = f"figures: {choice.id} is not one of the candidate ids"
+            part.reject("figure", choice.id, "unknown_id", note)
             part.dropped["numbers"] += 1
             continue
         f = cand.figure
@@ -238,18 +238,20 @@ def review(
     for a in answer.added:
         fig, problem = _added(g, a, lo, hi)
         if problem:
-            part.problems.append(problem)
-            if "does not occur" in problem:
+            part.reject("added", a.surface, *problem)
+            if problem[0] == "not_in_text":
                 part.dropped["numbers"] += 1
         elif fig is not None and not any(_same_mention(fig, f) for f in part.figures):
             win = trust.window(g.doc.text, fig)
             if fig.label and not trust.label_supported(fig.label, win):
-                part.overrides.append(f"added {fig.surface}: label {fig.label!r} not supported by {win!r}")
+                note = f"added {fig.surface}: label {fig.label!r} not supported by {win!r}"
+                part.reject("label", fig.surface, "label_unsupported", note, problem=False)
                 fig.label = None
             part.figures.append(fig)
 
     part.counties, problems = _counties(g, answer.counties)
-    part.problems += problems
+    part.problems += [r.detail for r in problems]
+    part.rejected += problems
     part.dropped["counties"] += len(problems)
     return part
 
@@ -257,21 +259,25 @@ def review(
 def _sentence_ok(g: Grounder, s: str, people: list[Person], part: Part, what: str) -> bool:
     """A summary sentence or highlight is kept when every number in it is the report's and every
     title it gives a person is the report's."""
+    kind = "summary" if what.startswith("summary") else "highlight"
     bad = g.ungrounded(s)
     if bad:
-        part.problems.append(f"{what} has numbers not in the report ({', '.join(bad)}): {s}")
+        detail = f"{what} has numbers not in the report ({', '.join(bad)}): {s}"
+        part.reject(kind, s, "numbers_not_in_text", detail)
         part.dropped["numbers"] += len(bad)
         return False
     said = find_people(Document(text=s))  # 县委书记张三强调…: names the sentence gives a title
     unknown = [p.name for p in said if p.name not in g.people_text]
     if unknown:
-        part.problems.append(f"{what} names people the report does not ({', '.join(unknown)}): {s}")
+        note = f"{what} names people the report does not ({', '.join(unknown)}): {s}"
+        part.reject(kind, s, "people_not_in_text", note)
         part.dropped["people"] += len(unknown)
         return False
     extra = [Person(name=p.name) for p in said if all(p.name != q.name for q in people)]
     roles = trust.role_mismatches(s, g.doc.text, [*people, *extra])
     if roles:
-        part.problems.append(f"{what} gives a role the report does not give ({'; '.join(roles)}): {s}")
+        note = f"{what} gives a role the report does not give ({'; '.join(roles)}): {s}"
+        part.reject(kind, s, "role_not_given", note)
         part.dropped["roles"] += 1
         return False
     return True
@@ -284,15 +290,17 @@ def _trusted(
     kind unless the clause makes the rules sure of the other one. Each override goes to the call log."""
     win = trust.window(g.doc.text, f)
     if label and label != f.label and f.value < 0 and _RISE_END.search(label):
-        part.overrides.append(f"{fid} {f.surface}: label {label!r} says growth of a fall; rules' {f.label!r}")
+        note = f"{fid} {f.surface}: label {label!r} says growth of a fall; rules' {f.label!r}"
+        part.reject("label", f"{fid} {f.surface}", "label_says_growth", note, problem=False)
         label = f.label
     if label and label != f.label and not trust.label_supported(label, win):
         note = f"{fid} {f.surface}: label {label!r} unsupported by {win!r}; rules' {f.label!r}"
-        part.overrides.append(note)
+        part.reject("label", f"{fid} {f.surface}", "label_unsupported", note, problem=False)
         label = f.label
     sure = trust.sure_kind(win)
     if kind != f.kind and f.kind is not None and sure == f.kind:
-        part.overrides.append(f"{fid} {f.surface}: kind {kind!r} flipped the rules' sure {f.kind!r}; kept")
+        note = f"{fid} {f.surface}: kind {kind!r} flipped the rules' sure {f.kind!r}; kept"
+        part.reject("kind", f"{fid} {f.surface}", "kind_flipped", note, problem=False)
         kind = f.kind
     return label, kind
 

@@ -205,7 +205,7 @@ class _Run:
             if repairs:
                 self.repair_tokens += comp.prompt_tokens + comp.completion_tokens
             outcome, part, problems = self._judge(comp, candidates, chunk)
-            await self._log(comp, outcome, "; ".join(problems)[:500] or None, part.overrides if part else [])
+            await self._log(comp, outcome, "; ".join(problems)[:500] or None, part)
             if outcome == "refusal":
                 raise LLMFailure("the model refused", "refused")
             if outcome == "length":
@@ -360,17 +360,14 @@ class _Run:
         self.b.breaker.success()
         return completion_from(resp, messages, mode, (time.perf_counter() - t0) * 1000)
 
-    async def _log(
-        self, comp: Completion, outcome: Outcome, error: str | None, overrides: list[str] | None = None
-    ) -> None:
+    async def _log(self, comp: Completion, outcome: Outcome, error: str | None, part: Part | None) -> None:
         await self._record_call(
-            comp.mode, outcome, error, comp.latency_ms, comp.prompt_tokens, comp.completion_tokens, overrides
+            comp.mode, outcome, error, comp.latency_ms, comp.messages, comp.prompt_tokens,
+            comp.completion_tokens, response=comp.content, part=part,
         )
 
-    async def _log_error(
-        self, exc: Exception, mode: str, messages: list[prompt.Message], latency: float
-    ) -> None:
-        await self._record_call(mode, classify(exc, mode, self.cfg.mode), short_error(exc), latency)
+    async def _log_error(self, exc: Exception, mode: str, messages: list[prompt.Message], ms: float) -> None:
+        await self._record_call(mode, classify(exc, mode, self.cfg.mode), short_error(exc), ms, messages)
 
     async def _record_call(
         self,
@@ -378,22 +375,22 @@ class _Run:
         outcome: Outcome,
         error: str | None,
         latency_ms: float,
+        messages: list[prompt.Message],
         prompt_tokens: int | None = None,
         completion_tokens: int | None = None,
-        overrides: list[str] | None = None,
+        *,
+        response: str | None = None,
+        part: Part | None = None,  # what of the answer was not taken, and why
     ) -> None:
         await self.b._record(
             CallRecord(
-                base_url=self.b._log_url,
-                model=self.cfg.model,
-                mode=mode,
-                prompt_tokens=prompt_tokens,
-                completion_tokens=completion_tokens,
-                latency_ms=round(latency_ms, 1),
-                outcome=outcome,
-                error=error,
-                prompt_version=self.pv,
-                doc_sha256=self.doc_sha,
-                overrides=overrides or [],
+                base_url=self.b._log_url, model=self.cfg.model, mode=mode,
+                prompt_tokens=prompt_tokens, completion_tokens=completion_tokens,
+                latency_ms=round(latency_ms, 1), outcome=outcome, error=error,
+                prompt_version=self.pv, doc_sha256=self.doc_sha,
+                overrides=part.overrides if part else [],
+                messages=[dict(m) for m in messages],
+                response=response,
+                rejected=part.rejected if part else [],
             )
         )

@@ -31,6 +31,34 @@ Outcome = Literal[
 ]
 
 
+class Rejection(BaseModel):
+    """One thing of an answer that was not taken, and why (issue N: `countybot llm log --show N`).
+    `reason` is a code the CLI words for people; `detail` the exact line the model was re-asked with."""
+
+    what: Literal["figure", "added", "summary", "highlight", "person", "county", "label", "kind"]
+    item: str  # the candidate id (F3), the surface (123亿元), the sentence or the name
+    reason: Literal[
+        "unknown_id",  # a candidate id the prompt never gave
+        "not_in_text",  # an added figure / a person that does not occur in the report
+        "not_a_number",  # an added figure that is no number with a unit
+        "date_or_duration",  # an added figure that is a date or a duration
+        "empty",  # an added figure without a surface
+        "numbers_not_in_text",  # a sentence with numbers the report does not state
+        "people_not_in_text",  # a sentence naming people the report does not name
+        "role_not_given",  # a sentence giving a person a title the report does not give them
+        "county_not_named",  # a county the report does not name
+        "label_unsupported",  # a label its figure's clause does not support: the rules' label kept
+        "label_says_growth",  # a growth label on a fall: the rules' label kept
+        "kind_flipped",  # target/result flipped against the clause's sure cue: the rules' kind kept
+    ]
+    detail: str = ""
+
+    @field_validator("item", "detail", mode="after")
+    @classmethod
+    def _redacted(cls, v: str) -> str:
+        return redact(v) or ""
+
+
 class CallRecord(BaseModel):
     time: datetime = Field(default_factory=lambda: datetime.now(UTC))
     base_url: str
@@ -46,8 +74,14 @@ class CallRecord(BaseModel):
     # what was not taken from an accepted answer: labels its clause does not support, kinds the rules
     # are sure of, sentences naming a person with a role the report does not give
     overrides: list[str] = Field(default_factory=list)
+    # issue N (like simonw/llm's `llm logs`): the messages sent, the model's answer as it came, and what
+    # of it was not taken and why; records written before these existed read as empty
+    messages: list[dict[str, str]] = Field(default_factory=list)
+    response: str | None = None
+    rejected: list[Rejection] = Field(default_factory=list)
+    forgotten: bool = False  # its report was deleted: prompt, answer and quotes removed with it
 
-    @field_validator("error", "base_url", mode="after")
+    @field_validator("error", "base_url", "response", mode="after")
     @classmethod
     def _redacted(cls, v: str | None) -> str | None:
         return redact(v)
@@ -56,6 +90,11 @@ class CallRecord(BaseModel):
     @classmethod
     def _redacted_all(cls, v: list[str]) -> list[str]:
         return [redact(x) or "" for x in v]
+
+    @field_validator("messages", mode="after")
+    @classmethod
+    def _redacted_messages(cls, v: list[dict[str, str]]) -> list[dict[str, str]]:
+        return [{k: redact(str(x)) or "" for k, x in m.items()} for m in v]
 
 
 @runtime_checkable

@@ -9,7 +9,7 @@ import json
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -62,6 +62,7 @@ def completion_from(resp: object, messages: list[Message], mode: str, latency_ms
         completion_tokens=int(completion_tokens),
         latency_ms=latency_ms,
         mode=mode,
+        messages=messages,
     )
 
 
@@ -78,6 +79,7 @@ class Completion:
     completion_tokens: int
     latency_ms: float
     mode: str
+    messages: list[Message] = field(default_factory=list)  # as sent, for the call log
 
 
 def log_url(url: str | None) -> str:

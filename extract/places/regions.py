@@ -136,7 +136,9 @@ def _by_region(region: _Tally, county: object) -> bool:
     if "title" in region.zones and "title" not in county_zones:
         return True
     county_mentions = getattr(county, "strong", 0) + getattr(county, "weak", 0)
-    if not getattr(county, "strong", 0) and not county_zones & {"title", "lead"} and region.mentions >= 3:
+    uses = getattr(county, "place_uses", 0)  # 易县站在…, 易县作为…: a two-character name used as a place
+    named_in_full = region.mentions >= 3 * max(uses, 1)
+    if not getattr(county, "strong", 0) and not county_zones & {"title", "lead"} and named_in_full:
         return True  # the counties are only short names in the body (亚东, 祥云): the region is named in full
     lead_only = "lead" in region.zones and not county_zones & {"title", "lead"}
     return lead_only and region.mentions >= 3 * max(county_mentions, 1)

@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from extract.errors import (
     CorruptFileError,
@@ -54,6 +55,9 @@ class LoadedText:  # internal (loaders -> normalisation): a dataclass, cheaper t
     file_type: str  # "txt", "md", "html", "docx", "pdf"
     warnings: list[str] = field(default_factory=list)
     page: PageInfo | None = None  # an HTML page's own title, date, publisher, attachments (issue M)
+    # a .docx's last-saved / a PDF's creation date ("file", trusted last; see report_date); an HTML page's
+    # own date is page.published
+    file_date: date | None = None
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -103,10 +107,13 @@ def load_bytes(
     if ext in HTML_EXTENSIONS:
         return _checked(_load_html(data, charset, url))
     if ext == ".docx":
-        return _checked(LoadedText(text=_docx_text(data), encoding=None, file_type="docx"))
+        text, saved = _docx_text(data)
+        return _checked(LoadedText(text=text, encoding=None, file_type="docx", file_date=saved))
     if ext == ".pdf":
-        text, warnings = _pdf_text(data)
-        return _checked(LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings))
+        text, warnings, created = _pdf_text(data)
+        return _checked(
+            LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings, file_date=created)
+        )
     if ext == ".doc":
         raise UnsupportedTypeError(
             "unsupported file type '.doc' (old Word format)",
@@ -201,8 +208,14 @@ def _load_html(data: bytes, charset: str | None = None, url: str | None = None) 
 # --- .docx ----------------------------------------------------------------------------------------
 
 
-def _docx_text(data: bytes) -> str:
-    """Paragraphs and table rows in document order (a row's cells joined by a space)."""
+def _day(value: object) -> date | None:
+    """A file metadata timestamp as a day (a datetime's date; anything else, or nothing, None)."""
+    return value.date() if isinstance(value, datetime) else None
+
+
+def _docx_text(data: bytes) -> tuple[str, date | None]:
+    """Paragraphs and table rows in document order (a row's cells joined by a space), and the day the
+    file was last saved (core properties `modified`, else `created`): when the report was finished."""
     import zipfile
 
     try:
@@ -221,7 +234,11 @@ def _docx_text(data: bytes) -> str:
         raise
     except Exception as exc:  # python-docx / zipfile / lxml: any failure means an unreadable file
         raise CorruptFileError(f"cannot open .docx: {type(exc).__name__}: {exc}") from exc
-    return "\n".join(lines)
+    saved = None
+    with contextlib.suppress(Exception):  # a malformed date in docProps/core.xml loses the date only
+        props = document.core_properties
+        saved = _day(props.modified) or _day(props.created)
+    return "\n".join(lines), saved
 
 
 def _docx_blocks(container, lines: list[str]) -> None:
@@ -342,7 +359,7 @@ def _join_pdf_lines(pages: list[list[_Line]]) -> str:
     return "".join(out)
 
 
-def _pdf_text(data: bytes) -> tuple[str, list[str]]:
+def _pdf_text(data: bytes) -> tuple[str, list[str], date | None]:
     warnings: list[str] = []
     try:
         import pypdf
@@ -358,6 +375,10 @@ def _pdf_text(data: bytes) -> tuple[str, list[str]]:
                     "the PDF is password-protected", user_message="PDF 文件有密码保护，无法读取。"
                 )
         pages = list(reader.pages)
+        created = None
+        with contextlib.suppress(Exception):  # /CreationDate (else /ModDate); a bad one loses the date only
+            info = reader.metadata
+            created = (_day(info.creation_date) or _day(info.modification_date)) if info else None
     except InputError:
         raise
     except Exception as exc:  # pypdf raises many types for broken files
@@ -376,4 +397,4 @@ def _pdf_text(data: bytes) -> tuple[str, list[str]]:
         raise ScannedPdfError("scanned PDF: no text layer; OCR is not supported")
     if empty_pages:
         warnings.append(f"PDF 第 {'、'.join(map(str, empty_pages))} 页没有文字层（可能是扫描图片），已跳过")
-    return _join_pdf_lines(page_lines), warnings
+    return _join_pdf_lines(page_lines), warnings, created

@@ -71,13 +71,34 @@ def _clean_source(value: str) -> str | None:
     return value
 
 
+# A page's font-size and print widgets after the date: 时间:2024-03-27 09:58 大 中 小 / 【打印】【关闭】
+_WIDGETS = re.compile(
+    r"(?:\s*(?:(?:字号|字体)\s*[:：]?\s*)?[【\[]?\s*[大中小](?:\s+[大中小]){1,2}\s*[】\]]?"
+    r"|\s*[【\[]?(?:打印|关闭|打印本页|关闭窗口|收藏)[】\]]?)+$"
+)
+# A site's name before the date label: 中国网 china.com.cn 时间: 2011-04-15
+_SITE_LEAD = re.compile(
+    rf"^(?P<site>[^\s:：]{{2,20}}?(?:网|报|台|在线)(?:\s+[A-Za-z0-9.\-]+)?)\s+(?=(?:{_DATE_LABELS})\s*[:：])"
+)
+
+
 def parse_meta_line(line: str) -> MetaFields | None:
     """Fields of a metadata line such as `2024-03-05 10:20:00 来源:某某新闻网` or `发布时间:2024-03-05`.
 
-    None when the line is not one: it must start with a date or a known label, be short, hold no sentence
-    punctuation, and a generic `时间:`/`日期:` must be followed by nothing but a date.
+    None when the line is not one: it must start with a date or a known label (or a site's name before a
+    date label), be short, hold no sentence punctuation, and a generic `时间:`/`日期:` must be followed by
+    nothing but a date (and the page's font-size / print widgets).
     """
-    if len(line) > _META_MAX_LEN or line[0] not in _META_FIRST_CHARS or _NOT_META.search(line):
+    if len(line) > _META_MAX_LEN or _NOT_META.search(line):
+        return None
+    site = _SITE_LEAD.match(line)
+    if site:
+        fields = parse_meta_line(line[site.end() :])
+        if fields is not None and fields.source is None:
+            fields.source = _clean_source(site.group("site").split()[0])
+        return fields
+    line = _WIDGETS.sub("", line) or line
+    if line[0] not in _META_FIRST_CHARS:
         return None
     fields = MetaFields()
     rest = line

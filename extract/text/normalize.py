@@ -13,6 +13,7 @@ Every rule is line-local and reaches a fixed point, so normalising a normalised 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from extract.errors import EmptyInputError
 from extract.models import Document
@@ -114,10 +115,16 @@ def _classify(lines: list[str], meta: _Meta) -> list[str]:
 
 
 def normalize(
-    text: str, *, encoding: str | None = None, file_type: str = "txt", page: PageInfo | None = None
+    text: str,
+    *,
+    encoding: str | None = None,
+    file_type: str = "txt",
+    page: PageInfo | None = None,
+    file_date: date | None = None,
 ) -> Document:
     """Normalise report text (already decoded) into a `Document`. Never raises on any str. `page`: what
-    an HTML page said about itself (its date and publisher, read from tags the text no longer has)."""
+    an HTML page said about itself (its date and publisher, read from tags the text no longer has);
+    `file_date`: a .docx's last-saved / a PDF's creation date (see extract.text.report_date)."""
     text = clean_unicode(text)
     text, glosses = strip_glosses(text)
     text, script = simplify(text)
@@ -126,8 +133,9 @@ def normalize(
     title = body[0] if len(body) > 1 and is_headline(body[0]) else None
     text = "\n".join(body)
     if page is not None and page.published is not None:
-        meta.published = page.published  # the page's own date: a metadata line the text lost
-    published, published_from = report_date(text, title, meta.published)
+        # the page's own date (meta tag, info table, URL) when the text shows no publication line of its own
+        meta.published = meta.published or page.published
+    published, published_from = report_date(text, title, meta.published, file_date=file_date)
     return Document(
         text=text,
         title=title,
@@ -155,7 +163,13 @@ def normalize_bytes(
     """Load a file's bytes (txt/md/html/docx/pdf) and normalise it. Raises extract.errors.InputError,
     EmptyInputError too when nothing but page furniture (or invisible characters) is left."""
     loaded = load_bytes(data, filename, max_bytes=max_bytes, charset=charset, url=url)
-    doc = normalize(loaded.text, encoding=loaded.encoding, file_type=loaded.file_type, page=loaded.page)
+    doc = normalize(
+        loaded.text,
+        encoding=loaded.encoding,
+        file_type=loaded.file_type,
+        page=loaded.page,
+        file_date=loaded.file_date,
+    )
     if url and not doc.url:
         doc.url = url  # a fetched file (a PDF behind a link): its link is its source
     if not doc.text:

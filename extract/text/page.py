@@ -23,7 +23,8 @@ ATTACHMENT_EXTENSIONS = (".pdf", ".docx", ".doc", ".wps", ".txt")
 _ATTACH_EXT = re.compile(r"\.(pdf|docx|doc|wps|txt)(?:$|[?#])", re.I)
 _META_DATE_NAMES = (
     "pubdate", "publishdate", "article:published_time", "og:article:published_time", "og:release_date",
-    "firstpublishedtime", "publishtime", "dc.date", "dc.date.issued", "date",
+    "firstpublishedtime", "publishtime", "publish_time", "publish_date", "datepublished", "dc.date",
+    "dc.date.issued", "date",
 )  # fmt: skip
 _META_TITLE_NAMES = ("articletitle", "og:title")
 _META_PUBLISHER_NAMES = ("contentsource", "source")

@@ -10,6 +10,9 @@ In order of trust:
 3. ``dateline``: ``新华社北京2024年1月5日电``, ``本报讯（记者 张三）2024年1月5日，`` — with its year
    written (a bare 1月5日 is not dated: there was no publication line to give it a year).
 4. ``text``: a date written with its year near the start of the first paragraph (``2024年3月5日，…``).
+5. ``file``: the date the file carries (a .docx's last-saved, a PDF's creation date), only when the text
+   names that year or the year before: a template's date (python-docx's own is 2013) or a file re-saved
+   years later never dates a report about other years.
 
 Nothing found: (None, None), and the digest says 日期不详 rather than show the day it was received.
 """
@@ -96,10 +99,22 @@ def _subtitle_date(text: str) -> date | None:
     return None
 
 
+_YEAR_WRITTEN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def _file_date_fits(text: str, found: date) -> bool:
+    """The text names the file date's year or the year before (a January report reviews last year)."""
+    if not date(2000, 1, 1) <= found <= date.today():
+        return False
+    years = {int(y) for y in _YEAR_WRITTEN.findall(text)}
+    return found.year in years or found.year - 1 in years
+
+
 def report_date(
-    text: str, title: str | None, published: date | None
+    text: str, title: str | None, published: date | None, *, file_date: date | None = None
 ) -> tuple[date | None, DateSource | None]:
-    """(the report's own date, where it was read) from the normalised body and the metadata date."""
+    """(the report's own date, where it was read) from the normalised body, the metadata date and the
+    file's own date."""
     if (found := _meeting_date(text)) is not None:
         return found, "meeting"
     if (found := _subtitle_date(text)) is not None:
@@ -112,4 +127,6 @@ def report_date(
     m = _FULL_DATE.search(para[:_FIRST_PARA_CHARS])
     if m and (found := _make(m["y"], m["m"], m["d"])):
         return found, "text"
+    if file_date is not None and _file_date_fits(text, file_date):
+        return file_date, "file"
     return None, None

@@ -95,7 +95,7 @@ class Workers:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError(f"worker {name} exited: {worker.output()[-3000:]}")
-            if "listening on" in worker.output() and "is up as" in worker.output() and _accepts(port):
+            if "上监听" in worker.output() and "is up as" in worker.output() and _accepts(port):
                 return worker
             time.sleep(0.1)
         raise RuntimeError(f"worker {name} did not start: {worker.output()[-3000:]}")

@@ -116,7 +116,7 @@ def test_cli_reads_hard_but_valid_files(tmp_path, monkeypatch, capsys, name):
     path = tmp_path / name
     path.write_bytes(make())
     rc, out = _ingest(tmp_path, monkeypatch, capsys, str(path))
-    assert rc == 0 and "1 new" in out, out
+    assert rc == 0 and "新增 1 份" in out, out
     [(filename, status, _, _)] = _rows(tmp_path)
     assert (filename, status) == (name, "done")
     rc = main(["summarize", "--offline", str(path)])
@@ -138,7 +138,7 @@ def test_cli_number_with_320_digits_gives_a_digest(tmp_path, monkeypatch, capsys
     path = tmp_path / "huge.txt"
     path.write_bytes(_huge_number_report())
     rc, out = _ingest(tmp_path, monkeypatch, capsys, str(path))
-    assert rc == 0 and "1 new" in out and "Traceback" not in out, out
+    assert rc == 0 and "新增 1 份" in out and "Traceback" not in out, out
 
 
 def test_cli_folder_lists_every_skipped_file_with_its_reason(tmp_path, monkeypatch, capsys):
@@ -151,8 +151,8 @@ def test_cli_folder_lists_every_skipped_file_with_its_reason(tmp_path, monkeypat
     (folder / ".hidden.txt").write_text("x", encoding="utf-8")
     (folder / "sub" / "b.txt").write_text(SEED2, encoding="utf-8")
     rc, out = _ingest(tmp_path, monkeypatch, capsys, str(folder))
-    assert rc == 0 and "1 new" in out, out
-    skipped = out[out.index("skipped") :]
+    assert rc == 0 and "新增 1 份" in out, out
+    skipped = out[out.index("跳过") :]
     for name, reason in (
         ("表格.xlsx", ".xlsx"),
         ("photo.png", ".png"),

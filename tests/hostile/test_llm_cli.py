@@ -71,10 +71,10 @@ def test_log_lists_calls_of_the_cli_and_the_bot(
 
     assert main(["llm", "log"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
-    assert lines[0].split() == ["time", "model", "mode", "prompt+completion", "latency", "outcome"]
-    assert len(lines) == 3
-    for line in lines[1:]:
-        assert "test-model" in line and "json_schema" in line and " tok " in line and " ms  ok" in line
+    assert lines[0].split() == ["编号", "时间", "模型", "模式", "token（输入+输出）", "耗时", "结果"]
+    assert len(lines) == 4 and "--show" in lines[-1]
+    for n, line in enumerate(lines[1:3], 1):
+        assert line.split()[0] == str(n) and " CST  test-model  json_schema  " in line and " ms  成功" in line
 
     assert main(["llm", "log", "--json", "-n", "1"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
