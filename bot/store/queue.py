@@ -90,6 +90,9 @@ def gone(worker_column: object = Report.worker) -> object:
     )
 
 
+_gone = gone  # the name other branches may still use
+
+
 def _free(now: datetime, postgres: bool) -> object:
     free = or_(Report.lease_until.is_(None), Report.lease_until < now)
     return or_(free, gone()) if postgres else free
