@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -173,3 +174,44 @@ def test_a_crawl_killed_mid_way_loses_nothing(web, db_url, tmp_path):
     assert taken == 25 and len(set(urls)) == 25
     assert {u.split(str(web.port), 1)[1] for u in urls} == docs
     assert done_n == 25
+
+
+def test_politeness_holds_across_three_worker_processes(web, db_url, tmp_path):
+    """Three `countybot sources run` processes at once on one store, two sites each followed twice (list
+    page and feed: the processes race for the same links) — measured at the server."""
+    import itertools
+
+    sites = [
+        web.add_site(h, c, docs=6, feed=True) for h, c in zip(HOSTS[:2], ("临泽县", "大宁县"), strict=True)
+    ]
+    interval = 0.25
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("COUNTYBOT_", "OPENAI_", "TELEGRAM_"))},
+        "COUNTYBOT_DB": db_url,
+        "COUNTYBOT_FETCH_ALLOW": "127.0.0.0/8",
+        "COUNTYBOT_CRAWL_INTERVAL_S": str(interval),
+        "COUNTYBOT_CRAWL_SOURCES_AT_ONCE": "1",
+        "COUNTYBOT_TEST_HOSTS": ",".join(HOSTS),
+    }
+    csv = tmp_path / "s.csv"
+    csv.write_text(
+        "".join(f"{s.county},{web.list_url(s)}\n{s.county},{web.feed_url(s)}\n" for s in sites),
+        encoding="utf-8",
+    )
+    countybot = [sys.executable, "-m", "tests.fakes.resolving"]
+    subprocess.run(
+        [*countybot, "sources", "import", str(csv)], env=env, cwd=ROOT, check=True, capture_output=True
+    )
+    procs = [
+        subprocess.Popen([*countybot, "sources", "run"], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outs = [p.communicate(timeout=300)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs), outs
+    assert sum(int(re.search(r"摘要 (\d+) 篇", o)[1]) for o in outs) == 12, outs
+    for site in sites:
+        assert all(len(web.hits(site.host, d.path)) == 1 for d in site.docs)  # each document once
+        times = sorted(h.at for h in web.hits(site.host))
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        assert len(times) >= 9 and min(gaps) >= interval * 0.6, gaps
+        assert (times[-1] - times[0]) / len(gaps) >= interval * 0.95, gaps
