@@ -184,7 +184,7 @@ def test_politeness_holds_across_three_worker_processes(web, db_url, tmp_path):
     sites = [
         web.add_site(h, c, docs=6, feed=True) for h, c in zip(HOSTS[:2], ("临泽县", "大宁县"), strict=True)
     ]
-    interval = 0.25
+    interval = 0.5
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("COUNTYBOT_", "OPENAI_", "TELEGRAM_"))},
         "COUNTYBOT_DB": db_url,
@@ -213,5 +213,6 @@ def test_politeness_holds_across_three_worker_processes(web, db_url, tmp_path):
         assert all(len(web.hits(site.host, d.path)) == 1 for d in site.docs)  # each document once
         times = sorted(h.at for h in web.hits(site.host))
         gaps = [b - a for a, b in itertools.pairwise(times)]
-        assert len(times) >= 9 and min(gaps) >= interval * 0.6, gaps
+        # a slot is taken just before its request; a process starting cold sends its first one ~0.1 s later
+        assert len(times) >= 9 and min(gaps) >= interval - 0.2, gaps
         assert (times[-1] - times[0]) / len(gaps) >= interval * 0.95, gaps
