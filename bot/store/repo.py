@@ -22,6 +22,7 @@ from bot.store.llm import LLMLog
 from bot.store.migrations import migrate
 from bot.store.queue import Queue
 from bot.store.reports import Reports
+from bot.store.sources import Sources
 
 __all__ = ["Store", "to_naive_utc", "utcnow"]
 
@@ -39,6 +40,7 @@ class Store:
         self.links = Links(db)  # the link a report was read from (issue M)
         self.corrections = Corrections(db)  # county/date corrections, digest messages (issue L)
         self.images = Images(db)  # the pictures a report was read from, its OCR text (issue M)
+        self.sources = Sources(db)  # sources followed automatically, politeness, robots.txt (issue O)
 
     @classmethod
     async def open(cls, url: str | URL, *, name: str | None = None) -> Store:

@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import analyst, commands, durable, fix, menu, pictures, reports, schedule
+from bot.telegram import analyst, commands, durable, fix, menu, pictures, reports, schedule, sources
 from bot.telegram.access import gate
 from bot.telegram.durable import DurableUpdates, WorkerApplication
 from bot.telegram.errors import install_token_redaction, on_error
@@ -116,6 +116,8 @@ def register(app: Application) -> None:
         (("following",), analyst.cmd_following),
         (("unfollow",), analyst.cmd_unfollow),
         (("fix",), fix.cmd_fix),
+        (("watch",), sources.cmd_watch),  # issue O
+        (("unwatch",), sources.cmd_unwatch),
     ):
         app.add_handler(CommandHandler(names, callback, filters=messages))
     app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:"))
