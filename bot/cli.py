@@ -22,9 +22,11 @@ COMMANDS: dict[str, str] = {
     "llm": "the LLM call log (llm log) and whether the server answers (llm status)",
     "status": "the shared queue, the workers seen and the next daily digests",
     "fix": "correct a stored report's county and/or date (kept as a correction)",
+    "sources": "official list pages and feeds followed automatically (add, list, remove, check, import, run)",
 }
 # the commands that open the store take --db (outranks COUNTYBOT_DB; default: the data dir's store)
 STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "serve", "llm", "status", "fix"}
+STORE_COMMANDS.add("sources")  # issue O
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

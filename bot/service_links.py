@@ -76,8 +76,20 @@ class LinkSteps:
             if await self.store.reports.mark_duplicate(report_id, first):
                 return await self._duplicate(report_id, first)
             return await self.outcome(report_id)
+        options = self.settings.fetch_options()
+        gate = None
+        if await self.store.sources.is_source_report(report_id):
+            # issue O: a document a source listed is fetched under robots.txt and the host's politeness
+            from dataclasses import replace
+
+            from bot.sources.crawler import crawl_gate
+
+            gate = crawl_gate(self)  # type: ignore[arg-type]
+            options = replace(options, gate=gate.after(url))
         try:
-            linked = await fetch_report(url, self.settings.fetch_options())
+            if gate is not None:
+                await gate(url)  # the host's turn comes before the fetch's own deadline starts
+            linked = await fetch_report(url, options)
         except InputError as exc:
             log.info("link of report %d not read: %s", report_id, type(exc).__name__)
             return await self._fail(report_id, exc.user_message)

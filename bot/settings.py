@@ -135,6 +135,21 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(5, ge=0, le=10)
     links_per_message: int = Field(3, ge=1)  # links read from one chat message
 
+    # Sources followed automatically (issue O; README "Sources")
+    crawl: bool = True  # `countybot serve` workers check due sources (off: only `countybot sources run`)
+    crawl_every_s: float = Field(6 * 3600, ge=60)  # a source's default period (`--every`)
+    crawl_interval_s: float = Field(1.0, ge=0)  # politeness: one request per host this often, all workers
+    crawl_tick_s: float = Field(60.0, gt=0)  # how often a worker looks for due sources
+    crawl_sources_at_once: int = Field(4, ge=1)  # sources one worker checks at once
+    # documents from sources one worker digests at once — apart from COUNTYBOT_WORKER_REPORTS, so a crawl
+    # (each document waiting its host's politeness slot) never holds the slots people's reports need
+    crawl_reports_at_once: int = Field(16, ge=1)
+    crawl_max_pages: int = Field(5, ge=1)  # list pages followed in one check (next page, 下一页)
+    crawl_lease_s: float = Field(120.0, gt=0)  # a check's claim, renewed with every link taken
+    crawl_retry_s: float = Field(300.0, gt=0)  # first retry after a failed check, doubling each time
+    crawl_pause_after: int = Field(5, ge=1)  # failed checks in a row before a source is paused
+    crawl_robots_ttl_s: float = Field(86400.0, gt=0)  # robots.txt is read again after this long
+
     @field_validator("fetch_allow", mode="before")
     @classmethod
     def _split_hosts(cls, v: object) -> object:

@@ -42,6 +42,8 @@ async def _status(n: int, *, as_json: bool) -> int:
             due = last_due(sub, now) + timedelta(days=1)  # the next moment after now
             upcoming.append((due.astimezone(UTC), sub.chat_id, due.astimezone(ZoneInfo(sub.timezone))))
         upcoming.sort()
+        sources = await service.store.sources.status()  # issue O
+        troubled = await service.store.sources.troubled(n)
     finally:
         await service.close()
     oldest = queue.oldest_pending
@@ -61,6 +63,17 @@ async def _status(n: int, *, as_json: bool) -> int:
             for w in workers
         ],
         "next_digests": [{"chat_id": c, "at": local.isoformat()} for _, c, local in upcoming[:n]],
+        "sources": {
+            "total": sources.total,
+            "due": sources.due,
+            "failing": sources.failing,
+            "paused": sources.paused,
+            "documents": sources.documents,
+            "troubled": [
+                {"id": s.id, "url": s.url, "failures": s.failures, "paused": s.paused, "error": s.last_error}
+                for s in troubled
+            ],
+        },
     }
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -80,4 +93,11 @@ async def _status(n: int, *, as_json: bool) -> int:
     print(f"接下来的每日摘要：{len(upcoming)} 个订阅")
     for _, chat, local_at in upcoming[:n]:
         print(f"  群 {chat}：{local_at:%Y-%m-%d %H:%M %Z}")
+    print(
+        f"自动跟踪的来源：{sources.total} 个（{sources.due} 个待检查，{sources.failing} 个连续失败，"
+        f"{sources.paused} 个已暂停），已收录 {sources.documents} 篇"
+    )
+    for s in troubled:
+        state = "已暂停" if s.paused else "失败"
+        print(f"  #{s.id} {s.url}：{state}，连续 {s.failures} 次（{s.last_error or ''}）")
     return 0

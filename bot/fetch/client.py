@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import urljoin, urlsplit
@@ -60,6 +61,10 @@ class FetchOptions:
     total_timeout_s: float = 60.0
     max_redirects: int = 5
     allow: AllowList = field(default_factory=AllowList)
+    # issue O: awaited before every request (each redirect hop too) with its URL — the crawler's
+    # robots.txt check and per-host politeness; raises a LinkError to refuse the request
+    gate: Callable[[str], Awaitable[None]] | None = None
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers (If-None-Match, If-Modified-Since)
 
 
 @dataclass(slots=True)
@@ -71,6 +76,7 @@ class Fetched:
     charset: str | None  # from the Content-Type header
     filename: str | None  # from Content-Disposition
     data: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # the response's (ETag, Last-Modified …)
 
 
 def check_scheme(url: str) -> httpx.URL:
@@ -169,8 +175,10 @@ async def fetch_url(url: str, options: FetchOptions, client: httpx.AsyncClient |
 async def _fetch(url: str, options: FetchOptions, client: httpx.AsyncClient) -> Fetched:
     current = str(check_scheme(url))
     for _hop in range(options.max_redirects + 1):
+        if options.gate is not None:
+            await options.gate(current)
         try:
-            async with client.stream("GET", current) as response:
+            async with client.stream("GET", current, headers=dict(options.headers)) as response:
                 if response.status_code in _REDIRECTS and response.headers.get("location"):
                     target = urljoin(current, response.headers["location"])
                     current = str(check_scheme(target))
@@ -218,4 +226,5 @@ async def _read(url: str, current: str, response: httpx.Response, options: Fetch
         charset=charset,
         filename=_disposition_name(response.headers),
         data=b"".join(chunks),
+        headers={k.lower(): v for k, v in response.headers.items()},
     )

@@ -135,6 +135,11 @@ def _m009_figure_shape(conn: Connection) -> None:
     )
 
 
+def _m010_sources(conn: Connection) -> None:
+    # issue O: sources, the document links they gave, per-host politeness and robots.txt (tables.py)
+    Base.metadata.create_all(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Migration]] = [
     (
         1,
@@ -148,6 +153,7 @@ MIGRATIONS: list[tuple[int, str, Migration]] = [
     (6, "reports.source_url: the link a report was read from (issue M)", _m006_source_url),
     (7, "pictures: report_images (Telegram file ids, names, pages) and reports.ocr_text", _m007_pictures),
     (9, "figures.qualifier and figures.estimated: results as written, for tracking", _m009_figure_shape),
+    (10, "sources followed automatically: sources, source_docs, crawl_hosts (issue O)", _m010_sources),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -80,21 +80,25 @@ def presence_name(worker_id: str) -> str:
     return (PRESENCE_PREFIX + worker_id).encode()[:63].decode(errors="ignore")
 
 
-def _gone() -> object:
+def gone(worker_column: object = Report.worker) -> object:
     """The report's worker is a running worker (it has a heartbeat row) with no connection left: it died.
-    Workers without a heartbeat row (a CLI run, a test's service) keep their leases until they expire."""
-    name = func.substr(literal(PRESENCE_PREFIX) + Report.worker, 1, 63)
+    Workers without a heartbeat row (a CLI run, a test's service) keep their leases until they expire.
+    `worker_column`: another leased row's worker (a source's, bot/store/sources.py)."""
+    name = func.substr(literal(PRESENCE_PREFIX) + worker_column, 1, 63)
     return and_(
-        exists().where(WorkerRow.worker_id == Report.worker),
+        exists().where(WorkerRow.worker_id == worker_column),
         # this database's sessions only: a worker of the same name on another database of the cluster
         # (staging beside production) is another worker
         ~exists().where(_ACTIVITY.c.application_name == name, _ACTIVITY.c.datname == func.current_database()),
     )
 
 
+_gone = gone  # the name other branches may still use
+
+
 def _free(now: datetime, postgres: bool) -> object:
     free = or_(Report.lease_until.is_(None), Report.lease_until < now)
-    return or_(free, _gone()) if postgres else free
+    return or_(free, gone()) if postgres else free
 
 
 def _earlier_owed(now: datetime) -> object:

@@ -26,6 +26,7 @@ from bot.store.migrations import migrate
 from bot.store.queue import Queue
 from bot.store.report_list import ReportList
 from bot.store.reports import Reports
+from bot.store.sources import Sources
 from bot.store.tables import SchemaVersion
 from bot.store.tracking import Tracking
 
@@ -46,6 +47,7 @@ class Store:
         self.links = Links(db)  # the link a report was read from (issue M)
         self.corrections = Corrections(db)  # county/date corrections, digest messages (issue L)
         self.images = Images(db)  # the pictures a report was read from, its OCR text (issue M)
+        self.sources = Sources(db)  # sources followed automatically, politeness, robots.txt (issue O)
 
     @classmethod
     async def open(cls, url: str | URL, *, name: str | None = None) -> Store:

@@ -264,6 +264,8 @@ class ReportMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+
+
 class ReportImage(Base):
     """Issue M (migration 7): the pictures a report was read from, in page order (an album's photos,
     a photo, an image file): Telegram's file_id to fetch it again, and its name."""
@@ -277,3 +279,61 @@ class ReportImage(Base):
     file_id: Mapped[str | None] = mapped_column(String(300))
     file_unique_id: Mapped[str | None] = mapped_column(String(100))
     file_name: Mapped[str | None] = mapped_column(String(500))
+
+
+class SourceRow(Base):
+    """A page that lists documents, or a feed, checked on its schedule by whichever worker claims it
+    (issue O, migration 10). The claim is worker + lease_until, as for reports."""
+
+    __tablename__ = "sources"
+    __table_args__ = (Index("ix_sources_due", "paused", "next_check"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    county: Mapped[str | None] = mapped_column(String(100))  # full name; NULL until a page names it
+    city: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    county_from: Mapped[str | None] = mapped_column(String(10))  # "option" or "page"
+    kind: Mapped[str | None] = mapped_column(String(10))  # "page" or "feed" (known after a check)
+    every_s: Mapped[int] = mapped_column(Integer)
+    added: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[str | None] = mapped_column(String(200))  # "cli", "tg:<user>"
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)  # the chat that /watch'ed it
+    next_check: Mapped[datetime] = mapped_column(DateTime)
+    worker: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_checked: Mapped[datetime | None] = mapped_column(DateTime)
+    last_ok: Mapped[datetime | None] = mapped_column(DateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in a row
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    documents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # links taken so far
+
+
+class SourceDoc(Base):
+    """A document link a source listed, taken once (the URL is unique across every source): it became
+    the public link report `report_id`."""
+
+    __tablename__ = "source_docs"
+    __table_args__ = (Index("ix_source_docs_report", "report_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+    seen: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CrawlHost(Base):
+    """Per host, shared by every worker: the next moment a request may start (politeness) and the
+    host's robots.txt as last read."""
+
+    __tablename__ = "crawl_hosts"
+
+    host: Mapped[str] = mapped_column(String(255), primary_key=True)
+    next_at: Mapped[datetime] = mapped_column(DateTime)
+    robots: Mapped[str | None] = mapped_column(Text)  # "" = none (404): everything allowed
+    robots_at: Mapped[datetime | None] = mapped_column(DateTime)
+    requests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

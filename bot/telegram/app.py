@@ -36,6 +36,7 @@ from bot.telegram import (
     report_list,
     reports,
     schedule,
+    sources,
     tracking,
     uploads,
 )
@@ -128,6 +129,8 @@ def register(app: Application) -> None:
         (("following",), tracking.cmd_following),
         (("unfollow",), tracking.cmd_unfollow),
         (("fix",), fix.cmd_fix),
+        (("watch",), sources.cmd_watch),  # issue O
+        (("unwatch",), sources.cmd_unwatch),
     ):
         app.add_handler(CommandHandler(names, callback, filters=messages))
     app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:"))

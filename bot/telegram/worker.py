@@ -58,6 +58,8 @@ class Worker:
             asyncio.create_task(self._queue_loop()),
             asyncio.create_task(self._every(settings.schedule_tick_s, self._tick, "schedule tick")),
         ]
+        if settings.crawl:  # issue O: due sources, claimed like reports (bot/sources/crawler.py)
+            self._tasks.append(asyncio.create_task(self._every(settings.crawl_tick_s, self._crawl, "crawl")))
         log.info("worker %s started", self.worker_id)
 
     async def stop(self) -> None:
@@ -101,6 +103,11 @@ class Worker:
 
     async def _tick(self) -> None:
         await schedule.tick(self.app)
+
+    async def _crawl(self) -> None:
+        from bot.telegram.sources import crawl_round
+
+        await crawl_round(self.app)
 
     async def _queue_loop(self) -> None:
         poll = self.state.settings.queue_poll_s
