@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.models import ReportOutcome
     from bot.settings import Settings
     from bot.store.repo import Store
+    from bot.store.rows import PendingReport
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,10 @@ class QueueSteps:
             self, report_id: int, scope: str, data: bytes, filename: str | None, use_llm: bool
         ) -> ReportOutcome: ...
 
+        async def _claim_and_process(
+            self, row: PendingReport, use_llm: bool, *, attempt: bool = False
+        ) -> ReportOutcome | None: ...
+
         async def _fail(self, report_id: int, message: str) -> ReportOutcome: ...
 
         async def outcome(self, report_id: int) -> ReportOutcome: ...
@@ -84,7 +89,7 @@ class QueueSteps:
         cutoff = utcnow() - timedelta(seconds=older_than_s)
         finished: list[ResumedReport] = []
         for row in await self.store.reports.pending(claimed_before=cutoff):
-            outcome = await self._claim_and_process(row, use_llm, attempt=True)  # type: ignore[attr-defined]
+            outcome = await self._claim_and_process(row, use_llm, attempt=True)
             if outcome is None:
                 continue
             log.info("resumed report %d: %s", row.id, outcome.status)
@@ -129,7 +134,7 @@ class QueueSteps:
         the stored one."""
         if self.exhausted(item):
             log.warning("report %d gave up after %d attempts", item.id, item.attempts - 1)
-            outcome = await self._fail(item.id, GAVE_UP)  # type: ignore[attr-defined]
+            outcome = await self._fail(item.id, GAVE_UP)
         elif item.status == "pending":
             data = await self.store.reports.raw(item.id)
             if data is None:
