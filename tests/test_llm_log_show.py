@@ -29,7 +29,7 @@ def _lying(request: dict[str, Any]) -> Reply:
     ids = candidate_ids(request)
     a["figures"].append({"id": "F99", "label": "虚构", "kind": "result", "period": None})
     a["added"].append({"surface": "999亿元", "label": "总产值", "kind": "result", "period": None})
-    a["summary"] = f"全县投资增长77.7%，密钥{KEY}。"
+    a["summary"] = f"全县投资增长77.7%。密钥{KEY}。"
     for f in a["figures"]:
         if f["id"] == ids["241条"]:
             f["label"] = "重点项目总投资"
@@ -67,12 +67,14 @@ def test_show_prints_prompt_answer_and_what_was_dropped_and_why(
     assert "数字 F99：不是给出的候选编号，已删除" in dropped
     assert "补充的数字 999亿元：原文中没有，已删除" in dropped
     assert "摘要句「全县投资增长77.7%" in dropped and "含原文没有的数字，已删除" in dropped
+    assert "摘要句「密钥***" in dropped and "不是中文，已删除" in dropped  # cut for its language, key masked
     assert "241条：所在分句不支持这个说法，改用规则的标签" in dropped
     # the same call as JSON: the record, with the reasons as codes
     assert main(["llm", "log", "--show", "1", "--json"]) == 0
     rec = CallRecord.model_validate_json(capsys.readouterr().out)
     reasons = {(r.what, r.reason) for r in rec.rejected}
     assert {("figure", "unknown_id"), ("added", "not_in_text"), ("summary", "numbers_not_in_text")} <= reasons
+    assert ("summary", "not_chinese") in reasons
     assert ("label", "label_unsupported") in reasons
     assert rec.messages[0]["role"] == "system" and rec.response and KEY not in rec.model_dump_json()
 

@@ -48,6 +48,7 @@ REASONS = {
     "label_unsupported": "所在分句不支持这个说法，改用规则的标签",
     "label_says_growth": "把下降说成增长，改用规则的标签",
     "kind_flipped": "与所在分句的说法相反，保留规则的判断",
+    "not_chinese": "不是中文，已删除",
 }
 
 

@@ -258,10 +258,11 @@ def review(
 
 def _chinese_only(s: str, part: Part, what: str) -> str:
     """The text without the English sentences a model wrote into it ("The county held …. 抓落实…")."""
-    kept, dropped = trust.chinese_only(s)
-    if dropped:
-        part.problems.append(f"{what} is not in Chinese: {s}")
-        part.dropped["language"] += dropped
+    kept, cut = trust.chinese_only(s)
+    kind = "summary" if what.startswith("summary") else "highlight"
+    for piece in cut:  # each in the call log with its reason (countybot llm log --show)
+        part.reject(kind, piece.strip(), "not_chinese", f"{what} is not in Chinese: {piece.strip()}")
+        part.dropped["language"] += 1
     return kept
 
 

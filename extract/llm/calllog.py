@@ -50,6 +50,7 @@ class Rejection(BaseModel):
         "label_unsupported",  # a label its figure's clause does not support: the rules' label kept
         "label_says_growth",  # a growth label on a fall: the rules' label kept
         "kind_flipped",  # target/result flipped against the clause's sure cue: the rules' kind kept
+        "not_chinese",  # a sentence in another language than the digest's (a Chinese digest shows none)
     ]
     detail: str = ""
 

@@ -143,12 +143,11 @@ def is_chinese(s: str) -> bool:
     return len(_CJK.findall(s)) > len(_LATIN.findall(s))
 
 
-def chinese_only(s: str) -> tuple[str, int]:
-    """(the text without its English sentences, how many were cut): a Chinese digest shows no model
+def chinese_only(s: str) -> tuple[str, list[str]]:
+    """(the text without its English sentences, the sentences cut): a Chinese digest shows no model
     text in another language (a highlight 「Total investment 1」, an English lead-in to a summary)."""
     pieces = _LATIN_END.split(s)
-    kept = [p for p in pieces if is_chinese(p)]
-    return "".join(kept).strip(), len(pieces) - len(kept)
+    return "".join(p for p in pieces if is_chinese(p)).strip(), [p for p in pieces if not is_chinese(p)]
 
 
 def fit_sentences(sents: list[str], limit: int) -> str:
