@@ -25,7 +25,7 @@ async def _timed(n: int, make) -> tuple[list[float], object]:  # type: ignore[no
 
 
 async def _bench(db: Path) -> None:
-    from bot import analyst
+    from bot import report_list, tracking
     from bot.service import Service
     from bot.settings import Settings
     from extract.models import Digest
@@ -39,24 +39,26 @@ async def _bench(db: Path) -> None:
         scopes = ["public", "chat:1"]
         names = [c.name for c in counties[:10]]
 
-        samples, _ = await _timed(10, lambda i: analyst.track(service, names[i], scopes))
+        samples, _ = await _timed(10, lambda i: tracking.track(service, names[i], scopes))
         print(f"   track ({N_REPORTS:,} reports): {_ms(samples)}   goal ≤ 100 ms")
-        samples, _ = await _timed(10, lambda i: analyst.targets_with_status(service, names[i], scopes))
+        samples, _ = await _timed(10, lambda i: tracking.targets_with_status(service, names[i], scopes))
         print(f"   targets with statuses: {_ms(samples)}")
-        samples, found = await _timed(5, lambda i: analyst.search(service, scopes, names[i][:2] + " 推进会"))
+        samples, found = await _timed(
+            5, lambda i: report_list.search(service, scopes, names[i][:2] + " 推进会")
+        )
         print(f"   search (two words, {len(found)} hits, limit 20): {_ms(samples)}   goal ≤ 500 ms")  # type: ignore[arg-type]
-        samples, result = await _timed(5, lambda i: analyst.export(service, names[i], scopes, "csv"))
+        samples, result = await _timed(5, lambda i: tracking.export(service, names[i], scopes, "csv"))
         print(f"   export CSV ({result[2]} rows): {_ms(samples)}")  # type: ignore[index]
         samples, result = await _timed(
-            5, lambda i: analyst.export(service, names[i], scopes, "csv", track=True)
+            5, lambda i: tracking.export(service, names[i], scopes, "csv", track=True)
         )
         print(f"   export tracking CSV ({result[2]} rows): {_ms(samples)}")  # type: ignore[index]
         # what every digest's delivery now adds (issue N): the next-step buttons and the answered targets
         samples, _ = await _timed(
-            10, lambda i: analyst.next_steps(service, Digest(counties=[counties[i]]), 1, scopes)
+            10, lambda i: tracking.next_steps(service, Digest(counties=[counties[i]]), 1, scopes)
         )
         print(f"   next steps under a digest: {_ms(samples)}   goal ≤ 100 ms")
-        samples, result = await _timed(3, lambda i: analyst.chart(service, names[i], scopes))
+        samples, result = await _timed(3, lambda i: tracking.chart(service, names[i], scopes))
         png = result[1]  # type: ignore[index]
         print(
             f"   chart: first {samples[0] * 1000:.0f} ms (matplotlib import)   goal ≤ 2 s; "

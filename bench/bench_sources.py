@@ -81,7 +81,7 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.Popen:
 async def _counts(db_url: str) -> tuple[int, int, int]:
     from sqlalchemy import func, select, text
 
-    from bot.store.db import open_store
+    from bot.store.repo import open_store
     from bot.store.tables import Report
 
     store = await open_store(db_url)
@@ -138,7 +138,7 @@ async def _all_due(db_url: str) -> None:
     from sqlalchemy import update
 
     from bot.store.base import utcnow
-    from bot.store.db import open_store
+    from bot.store.repo import open_store
     from bot.store.tables import SourceRow
 
     store = await open_store(db_url)

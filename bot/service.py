@@ -36,10 +36,9 @@ from bot.service_links import LINK_FILENAME, LinkInput, LinkSteps, with_page
 from bot.service_queue import GAVE_UP, QueueSteps, new_worker_id
 from bot.settings import Settings
 from bot.store.base import utcnow
-from bot.store.db import StoreOpenError, open_store
 from bot.store.llm import StoreCallLog, StoreDigestCache
 from bot.store.queue import PROCESS_ATTEMPTS, presence_name
-from bot.store.repo import Store
+from bot.store.repo import Store, StoreOpenError, open_store
 from bot.store.rows import CountyLink, FigureRow, PendingReport
 from extract.errors import InputError, TooLargeError
 from extract.models import Digest, Document

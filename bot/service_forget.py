@@ -25,7 +25,7 @@ class ForgetSteps:
     async def delete_report(self, report_id: int, scope: str) -> bool:
         """Delete a report of `scope` (never another chat's, never a public one from a chat) with all
         that was derived from it. False when it is not this scope's."""
-        gone = await self.store.analyst.delete_report(report_id, scope)
+        gone = await self.store.report_list.delete_report(report_id, scope)
         if gone is None:
             return False
         if gone.sha256:
@@ -37,7 +37,7 @@ class ForgetSteps:
 
     async def forget_text(self, sha256: str) -> None:
         """The LLM traces of a text no stored report holds any more (another chat's copy keeps them)."""
-        if not await self.store.analyst.text_still_stored(sha256):
+        if not await self.store.report_list.text_still_stored(sha256):
             from extract.llm.cache import cache_key_for
 
             config = self.settings.llm_config()

@@ -20,6 +20,8 @@ from extract.text.page import PageInfo
 
 if TYPE_CHECKING:
     from bot.models import ReportOutcome
+    from bot.settings import Settings
+    from bot.store.repo import Store
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +54,31 @@ def with_page(doc: Document, page: PageInfo | None) -> Document:
 
 
 class LinkSteps:
+    store: Store
+    settings: Settings
+
+    if TYPE_CHECKING:  # the steps of the host (bot.service.Service) this side calls
+
+        async def _fail(self, report_id: int, message: str) -> ReportOutcome: ...
+
+        async def _duplicate(self, report_id: int, first: int) -> ReportOutcome: ...
+
+        async def outcome(self, report_id: int) -> ReportOutcome: ...
+
     async def _link_input(self, report_id: int, scope: str, data: bytes) -> LinkInput | ReportOutcome:
         """The fetched report, or the outcome when there is nothing to fetch (a duplicate, a bad link)."""
         from bot.fetch import fetch_report
 
         url = data.decode("utf-8", "replace").strip()
-        await self.store.links.set_source_url(report_id, url)  # type: ignore[attr-defined]
-        first = await self.store.links.find_done(scope, url, other_than=report_id)  # type: ignore[attr-defined]
+        await self.store.links.set_source_url(report_id, url)
+        first = await self.store.links.find_done(scope, url, other_than=report_id)
         if first is not None:
-            if await self.store.reports.mark_duplicate(report_id, first):  # type: ignore[attr-defined]
-                return await self._duplicate(report_id, first)  # type: ignore[attr-defined]
-            return await self.outcome(report_id)  # type: ignore[attr-defined]
-        options = self.settings.fetch_options()  # type: ignore[attr-defined]
+            if await self.store.reports.mark_duplicate(report_id, first):
+                return await self._duplicate(report_id, first)
+            return await self.outcome(report_id)
+        options = self.settings.fetch_options()
         gate = None
-        if await self.store.sources.is_source_report(report_id):  # type: ignore[attr-defined]
+        if await self.store.sources.is_source_report(report_id):
             # issue O: a document a source listed is fetched under robots.txt and the host's politeness
             from dataclasses import replace
 
@@ -79,10 +92,10 @@ class LinkSteps:
             linked = await fetch_report(url, options)
         except InputError as exc:
             log.info("link of report %d not read: %s", report_id, type(exc).__name__)
-            return await self._fail(report_id, exc.user_message)  # type: ignore[attr-defined]
+            return await self._fail(report_id, exc.user_message)
         except Exception:
             log.exception("fetching the link of report %d failed", report_id)
             from bot.fetch import LinkError
 
-            return await self._fail(report_id, LinkError.user_message)  # type: ignore[attr-defined]
+            return await self._fail(report_id, LinkError.user_message)
         return LinkInput(linked.data, linked.filename, linked.charset, url, linked.final_url, linked.page)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.models import ReportOutcome
     from bot.settings import Settings
     from bot.store.repo import Store
+    from bot.store.rows import PendingReport
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,20 @@ class QueueSteps:
 
     on_durable: Callable[[], None] | None
     _replayed: set[int]
+
+    if TYPE_CHECKING:  # the steps of the host (bot.service.Service) this side calls
+
+        async def _process(
+            self, report_id: int, scope: str, data: bytes, filename: str | None, use_llm: bool
+        ) -> ReportOutcome: ...
+
+        async def _claim_and_process(
+            self, row: PendingReport, use_llm: bool, *, attempt: bool = False
+        ) -> ReportOutcome | None: ...
+
+        async def _fail(self, report_id: int, message: str) -> ReportOutcome: ...
+
+        async def outcome(self, report_id: int) -> ReportOutcome: ...
 
     def durable(self) -> None:
         if self.on_durable is not None:
@@ -74,7 +89,7 @@ class QueueSteps:
         cutoff = utcnow() - timedelta(seconds=older_than_s)
         finished: list[ResumedReport] = []
         for row in await self.store.reports.pending(claimed_before=cutoff):
-            outcome = await self._claim_and_process(row, use_llm, attempt=True)  # type: ignore[attr-defined]
+            outcome = await self._claim_and_process(row, use_llm, attempt=True)
             if outcome is None:
                 continue
             log.info("resumed report %d: %s", row.id, outcome.status)
@@ -119,16 +134,16 @@ class QueueSteps:
         the stored one."""
         if self.exhausted(item):
             log.warning("report %d gave up after %d attempts", item.id, item.attempts - 1)
-            outcome = await self._fail(item.id, GAVE_UP)  # type: ignore[attr-defined]
+            outcome = await self._fail(item.id, GAVE_UP)
         elif item.status == "pending":
             data = await self.store.reports.raw(item.id)
             if data is None:
-                return await self._fail(item.id, "处理这份报告时出错了，请稍后再试。")  # type: ignore[attr-defined]
-            outcome = await self._process(  # type: ignore[attr-defined]
+                return await self._fail(item.id, "处理这份报告时出错了，请稍后再试。")
+            outcome = await self._process(
                 item.id, item.scope, data, item.filename, use_llm
             )
         else:
-            outcome = await self.outcome(item.id)  # type: ignore[attr-defined]
+            outcome = await self.outcome(item.id)
         if item.chat_id is None:
             await self.release(item.id)
         return outcome

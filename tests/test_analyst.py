@@ -1,6 +1,7 @@
-"""The analyst's queries (bot.analyst over bot/store/analyst.py) on SQLite and PostgreSQL: invented report
-pairs (tests/test_track.py) go through the real Service and pipeline, then tracking, /targets statuses,
-export, search, the chat's report list and delete are read back from the store."""
+"""The analyst's queries (bot.tracking and bot.report_list over bot/store/tracking.py and
+bot/store/report_list.py) on SQLite and PostgreSQL: invented report pairs (tests/test_track.py) go
+through the real Service and pipeline, then tracking, /targets statuses, export, search, the chat's
+report list and delete are read back from the store."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot import analyst
+from bot import report_list, tracking
 from bot.service import Service, chat_scope
 from bot.settings import Settings
 from bot.store.tables import DigestRow, FigureTable, Report, ReportCounty
@@ -43,7 +44,7 @@ async def _count(service: Service, table: type, report_id: int) -> int:
 async def test_track_matches_targets_with_later_results(service: Service) -> None:
     for text in PAIR:
         await _submit(service, text)
-    answer = await analyst.track(service, "蒲县", ["public"])
+    answer = await tracking.track(service, "蒲县", ["public"])
     assert answer.status == "ok" and answer.county is not None and answer.county.name == "蒲县"
     got = {s.metric: s for s in answer.items}
     assert got["地区生产总值增长"].status == "接近目标"  # 6%左右 against 5.9%
@@ -61,13 +62,13 @@ async def test_track_matches_targets_with_later_results(service: Service) -> Non
     assert gdp.result is not None and gdp.result.report_date.isoformat() == "2025-01-12"
     assert "6%左右" in gdp.target.quote and gdp.result.value == 5.9
     # another chat's scope sees none of the public pair unless it asks for public
-    assert (await analyst.track(service, "蒲县", [A])).items == []
+    assert (await tracking.track(service, "蒲县", [A])).items == []
 
 
 async def test_targets_answer_carries_status_and_revision(service: Service) -> None:
     for text in PAIR:
         await _submit(service, text)
-    answer = await analyst.targets_with_status(service, "蒲县", ["public"])
+    answer = await tracking.targets_with_status(service, "蒲县", ["public"])
     by_label = {t.label: t for t in answer.targets}
     gdp = next(t for t in answer.targets if t.surface == "6%左右")
     assert gdp.status == "接近目标" and "5.9%" in gdp.status_note
@@ -82,7 +83,7 @@ async def test_export_csv_every_figure_with_bom(service: Service) -> None:
     for text in PAIR:
         await _submit(service, text)
     await _submit(service, TARGET_REPORT.replace("蒲县", "吉县"), scope=B)  # another chat's: not exported
-    answer, data, n = await analyst.export(service, "蒲县", ["public", A], "csv")
+    answer, data, n = await tracking.export(service, "蒲县", ["public", A], "csv")
     assert answer.status == "ok" and data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == n and n >= 12
@@ -90,10 +91,10 @@ async def test_export_csv_every_figure_with_bom(service: Service) -> None:
     assert {"目标", "实际"} <= {r["类型"] for r in rows}
     gdp = next(r for r in rows if r["原文写法"] == "6%左右")
     assert gdp["完成情况"] == "接近目标" and gdp["日期"] == "2024-01-10"
-    every, data_all, _ = await analyst.export(service, None, ["public"], "json")
+    every, data_all, _ = await tracking.export(service, None, ["public"], "json")
     assert every.status == "ok"
     assert {r["county"] for r in json.loads(data_all)} == {"蒲县"}
-    _, mine, _ = await analyst.export(service, None, [B], "json")
+    _, mine, _ = await tracking.export(service, None, [B], "json")
     assert {r["county"] for r in json.loads(mine)} == {"吉县"}
 
 
@@ -102,14 +103,14 @@ async def test_search_by_word_county_and_figure_only_in_visible_scopes(service: 
     own = await _submit(service, MIDYEAR_REPORT, scope=A)
     other = await _submit(service, TARGET_REPORT, scope=B)
     mine = [A, "public"]
-    assert {r.id for r in await analyst.search(service, mine, "蒲县")} == {public, own}
-    assert [r.id for r in await analyst.search(service, mine, "5.9%")] == [public]  # a figure, % escaped
-    assert [r.id for r in await analyst.search(service, mine, "上半年 蒲县")] == [own]  # every word
-    hit = (await analyst.search(service, mine, "固定资产投资"))[0]
+    assert {r.id for r in await report_list.search(service, mine, "蒲县")} == {public, own}
+    assert [r.id for r in await report_list.search(service, mine, "5.9%")] == [public]  # a figure, % escaped
+    assert [r.id for r in await report_list.search(service, mine, "上半年 蒲县")] == [own]  # every word
+    hit = (await report_list.search(service, mine, "固定资产投资"))[0]
     assert "固定资产投资" in hit.snippet and hit.counties == ("蒲县",)
-    assert await analyst.search(service, mine, "粮食产量") == []  # only in chat B's report
-    assert [r.id for r in await analyst.search(service, [B], "粮食")] == [other]
-    assert await analyst.search(service, mine, "100%") == []  # LIKE wildcards are literal
+    assert await report_list.search(service, mine, "粮食产量") == []  # only in chat B's report
+    assert [r.id for r in await report_list.search(service, [B], "粮食")] == [other]
+    assert await report_list.search(service, mine, "100%") == []  # LIKE wildcards are literal
 
 
 async def test_chat_lists_and_deletes_only_its_own_reports(service: Service) -> None:
@@ -119,24 +120,24 @@ async def test_chat_lists_and_deletes_only_its_own_reports(service: Service) -> 
     assert again.status == "duplicate" and again.duplicate_of == mine
     theirs = await _submit(service, RESULT_REPORT, scope=B, sender="tg:2")
     public = await _submit(service, MIDYEAR_REPORT)
-    listed = await analyst.chat_reports(service, A)
+    listed = await report_list.chat_reports(service, A)
     assert [r.id for r in listed] == [twin, mine] and listed[1].counties == ("蒲县",)
     assert listed[1].day is not None and listed[1].day.isoformat() == "2024-01-10"
     # another chat's report and a public one cannot be deleted from chat A
-    assert not await analyst.delete_report(service, theirs, A)
-    assert not await analyst.delete_report(service, public, A)
-    assert await analyst.owned_report(service, theirs, A) is None
+    assert not await report_list.delete_report(service, theirs, A)
+    assert not await report_list.delete_report(service, public, A)
+    assert await report_list.owned_report(service, theirs, A) is None
     assert await _count(service, FigureTable, theirs) > 0
     # its own report goes with its digest, figures, county links and raw text, and its duplicate
     assert await _count(service, FigureTable, mine) > 0
-    assert await analyst.delete_report(service, mine, A)
+    assert await report_list.delete_report(service, mine, A)
     for table in (Report, DigestRow, FigureTable, ReportCounty):
         assert await _count(service, table, mine) == 0, table
     assert await _count(service, Report, twin) == 0
-    assert await analyst.chat_reports(service, A) == []
+    assert await report_list.chat_reports(service, A) == []
     assert await service.report_digest(mine, A) is None
-    assert (await analyst.targets_with_status(service, "蒲县", [A])).targets == []
-    assert not await analyst.delete_report(service, mine, A)  # already gone
+    assert (await tracking.targets_with_status(service, "蒲县", [A])).targets == []
+    assert not await report_list.delete_report(service, mine, A)  # already gone
     assert await _count(service, Report, theirs) == 1 and await _count(service, Report, public) == 1
 
 
@@ -153,9 +154,9 @@ async def test_delete_drops_the_llm_cache_entry_of_a_text_no_longer_stored(db_ur
         text = await _normalized(service, mine)
         key = cache_key(SimpleNamespace(text=text), settings.llm_config())  # type: ignore[arg-type]
         await service.store.llm.cache_put(key, "{}")
-        assert await analyst.delete_report(service, mine, A)
+        assert await report_list.delete_report(service, mine, A)
         assert await service.store.llm.cache_get(key) == "{}"  # chat B's copy still uses it
-        assert await analyst.delete_report(service, twin, B)
+        assert await report_list.delete_report(service, twin, B)
         assert await service.store.llm.cache_get(key) is None
     finally:
         await service.close()
@@ -167,7 +168,7 @@ async def _normalized(service: Service, report_id: int) -> str:
 
 
 def test_search_snippet_never_cuts_a_number() -> None:
-    from bot.store.analyst import SNIPPET, _snippet
+    from bot.store.report_list import SNIPPET, _snippet
 
     # the window ends between the 1 and the 7 of 17.5%
     filler = "乙" * (SNIPPET - 19)

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.analyst import export, track
 from bot.cli import main
 from bot.fixes import fix_report, parse_date, parse_fix
 from bot.render.html import render_digest
 from bot.service import Service
 from bot.settings import Settings
+from bot.tracking import export, track
 from tests.conftest import SEEDS
 
 # a report that never names its place (nor its county's officials): what the no-county flow is for

@@ -218,8 +218,8 @@ def test_cli_ingest_urls_from_a_file(web: FakeWeb, tmp_path: Path) -> None:
 
 
 def test_a_failed_link_is_listed_as_a_link() -> None:
-    from bot.render.analyst import entry_line
-    from bot.store.analyst import ReportEntry
+    from bot.render.report_list import entry_line
+    from bot.store.report_list import ReportEntry
 
     entry = ReportEntry(1, "chat:1", "failed", None, LINK_FILENAME, None, None)
     assert "《链接》" in entry_line(entry) and LINK_FILENAME not in entry_line(entry)

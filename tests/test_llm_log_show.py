@@ -132,7 +132,7 @@ def test_a_deleted_report_takes_its_text_out_of_the_call_log(
     calls with time, model, tokens and outcome, and nothing of the text."""
     import asyncio
 
-    from bot.analyst import delete_report
+    from bot.report_list import delete_report
     from bot.service import Service
     from bot.settings import get_settings
 

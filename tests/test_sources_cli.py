@@ -154,7 +154,7 @@ def test_a_crawl_killed_mid_way_loses_nothing(web, db_url, tmp_path):
     import asyncio
 
     async def state() -> tuple[int, int, list[str]]:
-        from bot.store.db import open_store
+        from bot.store.repo import open_store
 
         store = await open_store(db_url)
         try:

@@ -13,7 +13,7 @@ import time
 from bot.service import Service
 from bot.settings import get_settings
 from bot.telegram import menu
-from bot.telegram.analyst import EDITED
+from bot.telegram.report_list import EDITED
 from tests.test_telegram_bot import DIGEST_MARK, USER, bot, env, tg  # noqa: F401  (fixtures)
 from tests.test_track import MIDYEAR_REPORT, RESULT_REPORT, REVISION_REPORT, TARGET_REPORT
 

@@ -14,7 +14,7 @@ from bot.settings import get_settings
 from bot.telegram import schedule
 from bot.telegram.access import REFUSAL
 from bot.telegram.errors import USER_ERROR_TEXT
-from bot.telegram.reports import QUOTA_NOTE
+from bot.telegram.intake import QUOTA_NOTE
 from tests import tgkit
 from tests.conftest import SEEDS
 from tests.fakes.openai_server import FakeOpenAI, error

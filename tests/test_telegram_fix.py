@@ -14,7 +14,7 @@ from bot.models import ReportOutcome
 from bot.render.html import html_to_plain
 from bot.service import Service
 from bot.settings import get_settings
-from bot.telegram.reports import send_outcome
+from bot.telegram.delivery import send_outcome
 from extract.models import County
 from tests.conftest import SEEDS
 from tests.test_fix import NO_PLACE, UNDATED

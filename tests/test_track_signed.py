@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from bot.queries.track import TrackAnswer
-from bot.render.analyst import track_html, track_text
+from bot.render.tracking import track_html, track_text
 from bot.track import TargetStatus, TrackedFigure, match_targets, metric_key, tracked_from_digest
 from extract.figures.metrics import METRICS, canonical_name, same_metric
 from extract.figures.metrics import metric_key as core_key
@@ -341,7 +341,7 @@ async def test_store_keeps_qualifier_estimate_and_undated(db_url: str) -> None:
             counties=[CountyLink(county="大宁县", city="临汾市", province="山西省", position=0)],
         )
         assert done.status == "done"
-        rows = await store.analyst.tracked_rows("大宁县", "临汾市", "山西省", ["public"])
+        rows = await store.tracking.tracked_rows("大宁县", "临汾市", "山西省", ["public"])
         assert [(r.qualifier, r.estimated, r.undated) for r in rows] == [("突破", True, True)]
         assert rows[0].when is None  # never the day it was received
     finally:

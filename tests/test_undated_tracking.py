@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from bot import analyst
-from bot.render.analyst import entry_line
+from bot import report_list, tracking
 from bot.render.html import render_targets
+from bot.render.report_list import entry_line
 from bot.render.text import render_targets_text
 from bot.service import Service
 from bot.settings import Settings
@@ -56,7 +56,7 @@ async def _submit(service: Service, text: str) -> int:
 async def test_an_undated_paste_received_today_never_decides_this_years_targets(service: Service) -> None:
     await _submit(service, TARGETS)
     await _submit(service, RESULTS)
-    before = {s.metric: s.status for s in (await analyst.track(service, "蒲县", ["public"])).items}
+    before = {s.metric: s.status for s in (await tracking.track(service, "蒲县", ["public"])).items}
     assert before == {"社会消费品零售总额增长": "进行中"}
     undated = await _submit(service, UNDATED)
 
@@ -69,13 +69,13 @@ async def test_an_undated_paste_received_today_never_decides_this_years_targets(
 
     # the verdicts are those of the dated reports alone: 6.8% "今年" received today does not make the
     # sales target 已完成, nor 7.2% the GDP target; the undated 力争9% is no target of this year
-    after = await analyst.track(service, "蒲县", ["public"])
+    after = await tracking.track(service, "蒲县", ["public"])
     verdicts = {s.metric: s.status for s in after.items if s.status != "无后续数据"}
     assert verdicts == before
     # what it stopped is said (bot.track): the undated 7.2% is there, but with no year to answer for
     stopped = [s for s in after.items if s.status == "无后续数据"]
     assert all(s.stopped in ("日期不详", "时期不详") for s in stopped), stopped
-    statuses = await analyst.targets_with_status(service, "蒲县", ["public"])
+    statuses = await tracking.targets_with_status(service, "蒲县", ["public"])
     undated_targets = [t for t in statuses.targets if t.report_id == undated]
     assert [t.surface for t in undated_targets] == ["9%"]
     assert undated_targets[0].status is None or undated_targets[0].status == "无后续数据"
@@ -93,13 +93,13 @@ async def test_an_undated_paste_received_today_never_decides_this_years_targets(
 
 async def test_every_figure_of_an_undated_report_is_shown_undated(service: Service) -> None:
     report_id = await _submit(service, UNDATED)
-    entries = await analyst.chat_reports(service, "public")
+    entries = await report_list.chat_reports(service, "public")
     line = entry_line(next(e for e in entries if e.id == report_id))
     assert f"日期不详 · 收到于 {TODAY}" in line
-    county = (await analyst.find_county(service, "蒲县"))[1][0]
-    figs = await analyst.county_figures(service, county, ["public"])
+    county = (await tracking.find_county(service, "蒲县"))[1][0]
+    figs = await tracking.county_figures(service, county, ["public"])
     assert figs and all(f.undated and f.when is None for f in figs)
-    _, data, n = await analyst.export(service, "蒲县", ["public"])
+    _, data, n = await tracking.export(service, "蒲县", ["public"])
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert n == len(rows) - 1 and rows[1:]
     date_col = rows[0].index(next(h for h in rows[0] if "日期" in h))

@@ -28,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _chart(query: str, scopes: list[str], out: Path) -> int:
-    from bot.analyst import chart
-    from bot.render.analyst import track_text
+    from bot.render.tracking import track_text
+    from bot.tracking import chart
 
     service = await open_service("chart")
     if service is None:

@@ -36,9 +36,9 @@ async def _digest(hours: float, scopes: list[str], *, as_json: bool) -> int:
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from bot.analyst import period_updates
     from bot.render.text import render_period_text
     from bot.settings import get_settings
+    from bot.tracking import period_updates
 
     settings = get_settings()
     service = await open_service("digest", settings)

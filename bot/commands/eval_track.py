@@ -92,9 +92,9 @@ def run(gold: str, docs_dir: str, *, as_json: bool) -> int:
 
 
 async def _score(pairs: PairsFile, docs_dir: Path) -> list[MetricScore]:
-    from bot.analyst import county_figures, find_county
     from bot.commands import open_service
     from bot.track import match_targets, metric_key
+    from bot.tracking import county_figures, find_county
 
     service = await open_service("eval")
     if service is None:

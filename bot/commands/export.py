@@ -41,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _export(query: str | None, scopes: list[str], fmt: str, output: str, *, track: bool = False) -> int:
-    from bot.analyst import export
-    from bot.render.analyst import track_text
+    from bot.render.tracking import track_text
+    from bot.tracking import export
 
     service = await open_service("export")
     if service is None:

@@ -59,7 +59,7 @@ def store_problem(db: str) -> str | None:
     the one line to print (as `ingest` and `targets` do). PTB's start-up would print a traceback."""
     import asyncio
 
-    from bot.store.db import StoreOpenError, check_store
+    from bot.store.repo import StoreOpenError, check_store
 
     try:
         asyncio.run(check_store(db))
@@ -121,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.store.db import StoreOpenError
+    from bot.store.repo import StoreOpenError
 
     try:
         if args.webhook:

@@ -32,8 +32,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _targets(query: str, scopes: list[str], *, as_json: bool) -> int:
-    from bot.analyst import targets_with_status
     from bot.render.text import render_targets_text
+    from bot.tracking import targets_with_status
 
     service = await open_service("targets")
     if service is None:

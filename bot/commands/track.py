@@ -28,8 +28,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _track(query: str, scopes: list[str], *, as_json: bool) -> int:
-    from bot.analyst import track
-    from bot.render.analyst import track_text
+    from bot.render.tracking import track_text
+    from bot.tracking import track
 
     service = await open_service("track")
     if service is None:

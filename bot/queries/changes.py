@@ -1,5 +1,5 @@
 """What a new report changed: the earlier targets of its county it answers (pure; bot/track.py decides the
-statuses, bot/analyst.py reads the store), and where its digest's buttons may lead."""
+statuses, bot/tracking.py reads the store), and where its digest's buttons may lead."""
 
 from __future__ import annotations
 

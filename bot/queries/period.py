@@ -27,7 +27,7 @@ class ReportBrief(BaseModel):
     figures: list[Figure]  # key figures, most important first
     received: datetime | None = None
     targets: int = 0  # all target figures of the report (figures holds only the key ones)
-    answered: list[TargetStatus] = []  # earlier targets of its county it answers (bot.analyst.period_updates)
+    answered: list[TargetStatus] = []  # earlier targets of its county it answers (bot/tracking.py)
 
 
 class CountyGroup(BaseModel):

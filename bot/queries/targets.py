@@ -34,7 +34,7 @@ class TargetItem(BaseModel):
     earlier: list[
         str
     ] = []  # e.g. ["40亿元 (2023-02-01)"] when another report gave another value for this label
-    status: str | None = None  # 已完成/接近目标/未完成/进行中/无后续数据 (bot.analyst.targets_with_status)
+    status: str | None = None  # 已完成/接近目标/未完成/进行中/无后续数据 (bot.tracking.targets_with_status)
     status_note: str = ""  # how the status was decided
 
 

@@ -1,4 +1,4 @@
-"""The answer of /track and `countybot track` (pure model; bot/analyst.py fills it, bot/render shows it)."""
+"""The answer of /track and `countybot track` (pure model; bot/tracking.py fills it, bot/render shows it)."""
 
 from __future__ import annotations
 

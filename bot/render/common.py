@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Literal, Protocol
 
 from extract.digest.order import digest_order, rank_figures
+from extract.digest.summary import clip
 from extract.figures.signs import figure_number
 from extract.models import County
 
@@ -69,3 +70,8 @@ def figure_parts(f: Labelled, *, period_in_label: bool = True) -> tuple[str, str
     number, label = figure_number(f)
     words = figure_words(SimpleNamespace(label=label, period=f.period), period_in_label=period_in_label)
     return (ESTIMATED_WORD if getattr(f, "estimated", False) else ""), number, words
+
+
+def one_line(text: str, limit: int) -> str:
+    """A title or snippet on one line, clipped to `limit` (never inside a number, as bot.render.html)."""
+    return clip(" ".join(text.split()), limit)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -17,9 +17,6 @@ from bot.store.tables import LLMCacheRow, LLMCall
 from extract.llm.calllog import CallRecord
 from extract.llm.redact import redact
 from extract.models import Digest
-
-if TYPE_CHECKING:
-    from bot.store.repo import Store
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +101,16 @@ class LLMLog:
             return [CallRow(*r) for r in (await conn.execute(stmt)).all()]
 
 
+class HasLLM(Protocol):
+    """What the adapters need of a Store (bot/store/repo.py): its LLM aggregate. A protocol, so this
+    module need not import the façade that imports it."""
+
+    @property
+    def llm(self) -> LLMLog: ...
+
+
 class StoreDigestCache:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: HasLLM) -> None:
         self.store = store
 
     async def get(self, key: str) -> Digest | None:
@@ -125,7 +130,7 @@ class StoreDigestCache:
 class StoreCallLog:
     """Each CallRecord whole as JSON, plus time/model/outcome/document columns for queries."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: HasLLM) -> None:
         self.store = store
 
     async def record(self, rec: CallRecord) -> None:

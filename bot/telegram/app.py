@@ -27,12 +27,25 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import analyst, commands, durable, fix, menu, pictures, reports, schedule, sources
+from bot.telegram import (
+    commands,
+    durable,
+    fix,
+    menu,
+    pictures,
+    report_list,
+    reports,
+    schedule,
+    sources,
+    tracking,
+    uploads,
+)
 from bot.telegram.access import gate
 from bot.telegram.durable import DurableUpdates, WorkerApplication
 from bot.telegram.errors import install_token_redaction, on_error
 from bot.telegram.joiner import StoredJoiner
 from bot.telegram.state import BotState
+from bot.telegram.worker import Worker
 
 if TYPE_CHECKING:
     from bot.service import Service
@@ -107,14 +120,14 @@ def register(app: Application) -> None:
         (("subscribe",), commands.cmd_subscribe),
         (("unsubscribe",), commands.cmd_unsubscribe),
         (("follow",), commands.cmd_follow),
-        (("track",), analyst.cmd_track),
-        (("chart",), analyst.cmd_chart),
-        (("export",), analyst.cmd_export),
-        (("reports",), analyst.cmd_reports),
-        (("delete",), analyst.cmd_delete),
-        (("search",), analyst.cmd_search),
-        (("following",), analyst.cmd_following),
-        (("unfollow",), analyst.cmd_unfollow),
+        (("track",), tracking.cmd_track),
+        (("chart",), tracking.cmd_chart),
+        (("export",), tracking.cmd_export),
+        (("reports",), report_list.cmd_reports),
+        (("delete",), report_list.cmd_delete),
+        (("search",), report_list.cmd_search),
+        (("following",), tracking.cmd_following),
+        (("unfollow",), tracking.cmd_unfollow),
         (("fix",), fix.cmd_fix),
         (("watch",), sources.cmd_watch),  # issue O
         (("unwatch",), sources.cmd_unwatch),
@@ -122,11 +135,11 @@ def register(app: Application) -> None:
         app.add_handler(CommandHandler(names, callback, filters=messages))
     app.add_handler(CallbackQueryHandler(commands.on_figures_button, pattern=r"^figs:"))
     app.add_handler(CallbackQueryHandler(commands.on_start_button, pattern=r"^start:(send|targets|daily)$"))
-    app.add_handler(CallbackQueryHandler(analyst.on_report_button, pattern=r"^rep:\w+:\d{1,18}$"))
+    app.add_handler(CallbackQueryHandler(report_list.on_report_button, pattern=r"^rep:\w+:\d{1,18}$"))
     app.add_handler(CallbackQueryHandler(fix.on_fix_button, pattern=r"^fix:"))  # a county for a report
     app.add_handler(CallbackQueryHandler(fix.on_place_button, pattern=r"^pl:"))  # 长沙: city or county
     app.add_handler(CallbackQueryHandler(commands.on_stale_button))  # validated there: never an error
-    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, analyst.on_edited))
+    app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, report_list.on_edited))
     app.add_handler(MessageHandler(messages & filters.Document.ALL, reports.on_document))
     # a reply with a place's name to a digest that found none (anything else goes on to on_text)
     app.add_handler(MessageHandler(messages & filters.REPLY & filters.TEXT & ~filters.COMMAND, fix.on_reply))
@@ -155,8 +168,6 @@ async def on_startup(app: Application) -> None:
         state.service = await Service.create(state.settings)
     # reports left by a stopped or dead worker (this one earlier, or another) are the queue runner's:
     # it starts at once, beside the updates, and never takes a report a live worker holds
-    from bot.telegram.worker import Worker
-
     state.svc.on_durable = app.bot_data[
         "updates"
     ].stored  # the webhook may answer once a part/report is stored
@@ -172,14 +183,10 @@ async def on_startup(app: Application) -> None:
     log.info("countybot is up as @%s (worker %s)", app.bot.username, state.svc.worker_id)
 
 
-RESUMED_NOTE = "🔄 重启后补发：这份报告在机器人重启前没来得及处理，以下是它的结果。\n\n"
-
-
 async def finish_backlog(app: Application) -> None:
     """Uploads stored while Telegram would not hand them over (reports left pending by a crash are the
     queue runner's, bot/telegram/worker.py)."""
     from bot.service import scope_chat
-    from bot.telegram import uploads
 
     state: BotState = app.bot_data["state"]
     try:

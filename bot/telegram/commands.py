@@ -9,15 +9,16 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.analyst import period_updates, targets_with_status
 from bot.queries.targets import TargetsAnswer
 from bot.render.html import esc, render_figures, render_period, render_targets
 from bot.service import chat_scope
 from bot.settings import format_clock, parse_clock
 from bot.telegram import menu, schedule
 from bot.telegram.access import ADMINS_ONLY, is_admin
+from bot.telegram.place_buttons import place_buttons
 from bot.telegram.reply import chat_script, get_state, reply, send_html
 from bot.telegram.state import BotState
+from bot.tracking import period_updates, targets_with_status
 from extract.models import Script
 from extract.text.loaders import SUPPORTED_DESCRIPTION
 
@@ -109,8 +110,6 @@ def targets_reply(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The answer's HTML and its choice buttons: the places a name may mean (长沙), the closest names to
     an unknown one, a province's namesakes (海南)."""
-    from bot.telegram.fix import place_buttons
-
     places = {"ambiguous": answer.candidates, "unknown": answer.suggestions}.get(answer.status, answer.others)
     markup = place_buttons(places, command, script) if places else None
     return render_targets(answer, command=name, buttons=markup is not None), markup

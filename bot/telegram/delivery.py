@@ -1,6 +1,8 @@
 """The last step of a report in a chat: its outcome sent (the digest with its buttons — all figures, the
 likeliest places, the next steps — or the failure's message), recorded as delivered in the same step,
-after the chat's earlier replies. Nothing is sent for a report its chat deleted meanwhile."""
+after the chat's earlier replies. Nothing is sent for a report its chat deleted meanwhile. Shared by
+every way a report arrives (intake.py), an upload fetched again (uploads.py) and the queue runner
+(worker.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +13,14 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from bot.render.changes import answered_line
 from bot.render.html import esc, hidden_figures, render_digest
 from bot.telegram.next_steps import next_steps, step_buttons
+from bot.telegram.place_buttons import county_buttons
 from bot.telegram.reply import convert, send_html
+from bot.telegram.state import BotState
 from extract.models import Script
 
 if TYPE_CHECKING:
     from bot.queries.changes import NextSteps
     from bot.service import ReportOutcome
-    from bot.telegram.state import BotState
 
 DUPLICATE_NOTE = "此前已收到这份报告（或它的另一种格式，如 PDF、繁体版），以上是当时的摘要。"
 
@@ -54,8 +57,6 @@ async def send_outcome(
     none, the next steps for its county), or the failure's message. `lead`: Telegram HTML put before it
     (e.g. the note on a digest sent after a restart); `sent_ids`: filled with the digest's message ids;
     `steps`: the buttons that lead on and the earlier targets the report answers (next_steps.py)."""
-    from bot.telegram.fix import county_buttons
-
     if outcome.status == "failed" or outcome.digest is None:
         text = lead + "⚠️ " + esc(outcome.error or "无法处理这份报告。")
         await send_html(bot, chat_id, text, script=script, reply_to=reply_to)

@@ -20,12 +20,13 @@ from bot.models import chat_scope
 from bot.queries.places import code_of, place_by_code, place_query
 from bot.render.html import esc, render_digest
 from bot.render.places import ambiguous_text, choice_label, unknown_text, unsure
+from bot.telegram import commands, tracking
 from bot.telegram.reply import chat_script, convert, get_state, reply, send_html
-from extract.models import County, Digest, Script
+from bot.telegram.reports import on_text
+from extract.models import County, Script
 
 log = logging.getLogger("countybot.telegram")
 
-CANDIDATE_BUTTONS = 4
 USAGE = (
     "用法：回复一条摘要发送 /fix 县=县名 日期=2024-01-15，或 /fix 编号 县=县名 日期=2024-01-15"
     "（编号是 /reports 列表里 # 后面的数字，不写则是最新的一份；县和日期可只写一个，"
@@ -34,43 +35,6 @@ USAGE = (
 NOT_YOURS = "找不到这份报告：它可能已被删除，或不是本聊天发送的（只能更正本聊天发送的报告）。"
 OTHERS = "在群里只有发送这份报告的人或群管理员可以更正它。"
 NO_DIGEST = "这份报告还没有摘要（还在处理或处理失败），暂时无法更正。"
-
-
-# ---- buttons ----------------------------------------------------------------------------------------------
-
-
-def county_buttons(digest: Digest, report_id: int, script: Script) -> list[list[InlineKeyboardButton]]:
-    """A digest that found no place (or only a likely one): a button per likeliest place
-    (Digest.county_candidates) it does not show already."""
-    if not unsure(digest):
-        return []
-    shown = {(c.name, c.city, c.province) for c in digest.counties}
-    rows = []
-    others = [c for c in digest.county_candidates if (c.name, c.city, c.province) not in shown]
-    for c in others[:CANDIDATE_BUTTONS]:
-        code = code_of(c) or code_of(c.model_copy(update={"level": "county"}))
-        if code:
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        convert(f"📍 {choice_label(c)}", script), callback_data=f"fix:{report_id}:{code}"
-                    )
-                ]
-            )
-    return rows
-
-
-def place_buttons(places: list[County], command: str, script: Script) -> InlineKeyboardMarkup | None:
-    """One button per place a name may mean (or per closest name): pressing it runs `command` for it.
-    `command` is a one-letter code: t /targets, k /track, c /chart, e /export, f /follow."""
-    rows = []
-    for c in places[:8]:
-        code = code_of(c)
-        if code:
-            rows.append(
-                [InlineKeyboardButton(convert(choice_label(c), script), callback_data=f"pl:{command}:{code}")]
-            )
-    return InlineKeyboardMarkup(rows) if rows else None
 
 
 # ---- who may correct, and what ----------------------------------------------------------------------------
@@ -89,7 +53,7 @@ async def _may_correct(update: Update, context: ContextTypes.DEFAULT_TYPE, repor
         return NOT_YOURS
     if chat.type == ChatType.PRIVATE or target.scope != chat_scope(chat.id):
         return None
-    entry = await state.svc.store.analyst.owned_report(report_id, chat_scope(chat.id))
+    entry = await state.svc.store.report_list.owned_report(report_id, chat_scope(chat.id))
     user = update.effective_user
     if entry is not None and user is not None and entry.sender == f"tg:{user.id}":
         return None
@@ -162,7 +126,7 @@ def _fix_buttons(result: FixResult, script: Script) -> InlineKeyboardMarkup | No
 
 
 async def _newest_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
-    entries = await get_state(context).svc.store.analyst.chat_reports(
+    entries = await get_state(context).svc.store.report_list.chat_reports(
         chat_scope(update.effective_chat.id), limit=1
     )
     return entries[0].id if entries else None
@@ -218,8 +182,6 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A reply to one of the bot's messages. To a digest that found no place (or only a likely one), a
     short text is that place (set as a correction); everything else is an ordinary message
     (bot/telegram/reports.py)."""
-    from bot.telegram.reports import on_text
-
     state = get_state(context)
     msg = update.effective_message
     text = (msg.text or "").strip()
@@ -242,8 +204,6 @@ _PLACE_BUTTON = re.compile(r"^pl:([tkcef]):(\d{6,12})$")
 
 async def on_place_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A choice among the places a name may mean: run the command for the chosen one."""
-    from bot.telegram import analyst, commands
-
     query = update.callback_query
     m = _PLACE_BUTTON.match(query.data or "")
     place = place_by_code(m.group(2)) if m else None
@@ -254,9 +214,9 @@ async def on_place_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     context.args = place_query(place).split()
     handler = {
         "t": commands.cmd_targets,
-        "k": analyst.cmd_track,
-        "c": analyst.cmd_chart,
-        "e": analyst.cmd_export,
+        "k": tracking.cmd_track,
+        "c": tracking.cmd_chart,
+        "e": tracking.cmd_export,
         "f": commands.cmd_follow,
     }[m.group(1)]
     await handler(update, context)

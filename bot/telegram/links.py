@@ -15,6 +15,7 @@ from bot.fetch.errors import LinkSchemeError
 from bot.fetch.report import find_links
 from bot.render.html import esc
 from bot.service_links import LINK_FILENAME
+from bot.telegram.intake import process_report
 from bot.telegram.intents import cjk_count, looks_like_report
 from bot.telegram.reply import get_state, reply
 
@@ -47,8 +48,6 @@ async def on_links(
     update: Update, context: ContextTypes.DEFAULT_TYPE, links: list[str], *, reply_to: int | None = None
 ) -> None:
     """Each link (up to the setting) becomes a report; a non-web link gets its message at once."""
-    from bot.telegram.reports import process_report
-
     state = get_state(context)
     limit = state.settings.links_per_message
     for url in links[:limit]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton
 
-from bot import analyst
+from bot import tracking
 from bot.models import chat_scope
 from bot.queries.changes import NextSteps
 from bot.queries.places import code_of
@@ -35,7 +35,7 @@ async def next_steps(state: BotState, chat_id: int, outcome: ReportOutcome) -> N
         return NextSteps()
     try:
         scopes = [chat_scope(chat_id), "public"]
-        steps = await analyst.next_steps(state.svc, outcome.digest, outcome.report_id, scopes)
+        steps = await tracking.next_steps(state.svc, outcome.digest, outcome.report_id, scopes)
     except Exception:  # the buttons are a convenience: the digest goes out without them
         log.exception("next steps of report %d failed", outcome.report_id)
         return NextSteps()

@@ -28,7 +28,9 @@ from telegram.ext import CommandHandler, ContextTypes
 from bot.render.html import esc
 from bot.store.images import ImageRef
 from bot.telegram import uploads
+from bot.telegram.intake import process_report
 from bot.telegram.reply import chat_script, convert, get_state, reply
+from bot.telegram.uploads import ACK_FILE, too_large
 from extract.filetypes import IMAGE_EXTENSIONS
 
 log = logging.getLogger("countybot.telegram")
@@ -134,14 +136,13 @@ async def process_pictures(
     reply_to: int | None = None,
 ) -> None:
     """Download the pictures (an album packed in page order), store them with their references, OCR."""
-    from bot.telegram.reports import ACK_FILE, _too_large, process_report
     from extract.text.ocr import pack
 
     state = get_state(context)
     limit = state.settings.max_upload_bytes
     declared = sum(p.size or 0 for p in pictures)
     if declared > limit:
-        await reply(update, context, _too_large(declared, limit))
+        await reply(update, context, too_large(declared, limit))
         return
 
     async def download() -> bytes | None:
@@ -155,7 +156,7 @@ async def process_pictures(
                 return None
         raw = pack(data) if len(data) > 1 else data[0]
         if len(raw) > limit:
-            await reply(update, context, _too_large(len(raw), limit))
+            await reply(update, context, too_large(len(raw), limit))
             return None
         return raw
 

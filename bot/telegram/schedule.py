@@ -71,10 +71,10 @@ async def daily_digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def send_daily_digest(app: Application, chat_id: int, *, day: date | None = None) -> bool:
     """The chat's last 24 hours plus public reports on the counties it follows; nothing on an empty
     day. Returns whether a digest was sent."""
-    from bot.analyst import period_updates
     from bot.render.html import render_period
     from bot.service import chat_scope
     from bot.telegram.reply import send_html
+    from bot.tracking import period_updates
 
     state = app.bot_data["state"]
     service = state.svc

@@ -20,6 +20,9 @@ from typing import TYPE_CHECKING
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, TelegramError
 
+from bot.render.html import esc
+from bot.telegram.delivery import deliver
+
 if TYPE_CHECKING:
     from telegram.ext import Application
 
@@ -36,6 +39,8 @@ SAVED = (
     "⚠️ 暂时无法从 Telegram 下载文件《{name}》（已重试 {tries} 次）。"
     "文件信息（名称、说明）已保存，稍后会自动重新下载，成功后发送摘要，不需要重新发送。"
 )
+ACK_FILE = "📥 已收到文件《{name}》，正在读取并生成摘要……"
+TOO_LARGE = "文件太大（{size:.1f} MB），上限是 {limit:g} MB。可以只粘贴正文文字，或压缩后再发。"
 GONE = "这个文件已无法从 Telegram 下载（可能已过期或太大），请重新发送。"
 FETCHED_NOTE = "📥 文件《{name}》已重新下载。\n\n"
 
@@ -59,6 +64,11 @@ class UploadRef:
             return cls(**json.loads(raw[len(AWAITING) :].decode("utf-8")))
         except (ValueError, TypeError):
             return None
+
+
+def too_large(size: int, limit: int) -> str:
+    """The answer to a file (or pictures) past COUNTYBOT_MAX_UPLOAD_MB, as Telegram HTML."""
+    return esc(TOO_LARGE.format(size=size / 2**20, limit=limit / 2**20))
 
 
 class DownloadFailed(Exception):
@@ -88,8 +98,6 @@ async def fetch(bot: Bot, file_id: str, backoff: tuple[float, ...] | None = None
 
 async def retry_stored(app: Application, report_id: int, ref: UploadRef, chat_id: int) -> bool:
     """Fetch a stored upload once more; on success digest and deliver it. True when it is settled."""
-    from bot.telegram.delivery import deliver
-
     state: BotState = app.bot_data["state"]
     try:
         data = await fetch(app.bot, ref.file_id, backoff=())

@@ -19,6 +19,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.store.queue import CHANNEL, presence_name
 from bot.telegram import schedule
+from bot.telegram.delivery import deliver
+from bot.telegram.intake import QUOTA_NOTE, llm_allowed
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from bot.telegram.state import BotState
 
 log = logging.getLogger("countybot.worker")
+
+# the lead of a digest the queue runner delivers for a report a stopped worker left
+RESUMED_NOTE = "🔄 重启后补发：这份报告在机器人重启前没来得及处理，以下是它的结果。\n\n"
 
 
 class Worker:
@@ -135,10 +140,6 @@ class Worker:
         self.wake.set()  # room for the next report
 
     async def _handle(self, item: QueueItem) -> None:
-        from bot.telegram.app import RESUMED_NOTE
-        from bot.telegram.delivery import deliver
-        from bot.telegram.reports import QUOTA_NOTE, llm_allowed
-
         svc, settings = self.state.svc, self.state.settings
         try:
             try:  # the slot _queue_loop took for this report

@@ -1,4 +1,4 @@
-"""The running frame of assign_kinds (step 7) and two span tests it shares: the kind a report, a section,
+"""The running frame of assign_kinds (step 7) and a span test it shares: the kind a report, a section,
 a paragraph or a list sets for the figures that have no cue of their own.
 
 A section heading (一、…工作回顾 / 二、…工作安排) sets the report's default; a time frame opening a
@@ -10,13 +10,10 @@ opens a list whose items (1.…；2.…) share its kind.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from extract.figures.cues import Doc
 from extract.figures.periods import Layout
 from extract.figures.sections import Kind, Section
-
-if TYPE_CHECKING:
-    from extract.figures.kinds import _Doc
 
 _LIST_ITEM = re.compile(
     r"\s*(?:\d{1,2}[.、．]|[(（][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]+是)"
@@ -24,7 +21,7 @@ _LIST_ITEM = re.compile(
 
 
 class Frame:
-    def __init__(self, doc: _Doc, layout: Layout) -> None:
+    def __init__(self, doc: Doc, layout: Layout) -> None:
         self.doc, self.layout = doc, layout
         self.report: Kind | None = None  # set by time frames
         self.kind: Kind | None = None  # the paragraph's, falls back to the report's
@@ -75,15 +72,6 @@ class Frame:
             if sent[1] > sent[0]:
                 self.apply(*self.doc.scope(sent[0], sent[1], sent[1]), sent[0])
             pos = sent[1] + 1
-
-
-def running_total(m: re.Match[str]) -> bool:
-    """1-9月, 前三季度, 上半年, 一季度, 前8个月: a year's running total so far (not 明年上半年, nor a
-    single month, which may be a deadline: 6月底前)."""
-    if m.group("rel") in ("明年", "来年"):
-        return False
-    return bool((m.group("m1") and m.group("m2")) or m.group("half") == "上半年" or m.group("q3")
-                or m.group("q") in ("一", "1") or m.group("nm"))
 
 
 def opens_with_qizhong(text: str, layout: Layout, cs: int, sent_start: int) -> bool:

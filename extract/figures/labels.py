@@ -4,11 +4,10 @@ and periods from extract.figures.periods."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from functools import cache
 
 from extract.figures.lists import shared_metrics, split_subject
 from extract.figures.periods import PERIOD_RE, Layout
+from extract.figures.place_names import is_place, strip_place
 
 # ---- labels ---------------------------------------------------------------------------------------
 # A label is the short metric phrase a figure measures. Three shapes occur in reports:
@@ -57,7 +56,6 @@ _CHANGE = re.compile(
 )
 # Enumerated modifiers: 省、市、县重点项目 -> 重点项目, 水泥、电力等重点行业 -> 重点行业
 _PAIRED = ("城镇", "农村", "城市", "乡村", "国家", "省级", "市级", "县级")
-_GENERIC_PLACES = {"城区", "市区", "地区", "郊区", "矿区", "新区", "园区", "景区", "社区", "山区", "林区"}
 
 # The noun after a number: up to punctuation or another number, cut at a verb or adverb.
 _POST_RAW = re.compile(r"[^\s，,。；;：:！!？?、“”\"‘’（）()《》\d]{1,16}")
@@ -84,33 +82,6 @@ _METRIC_TAIL = re.compile(
 _LEAD_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余)")
 _CLOSING_QUALIFIER = re.compile(r"^(?:以上|以下)[ \u3000]?(?=[、，,；;和及与])")
 _GAP_QUALIFIER = re.compile(r"^(?:左右|以内|之内|上下|之多|有余|以上|以下)")  # 7%以上、8%以上: a list
-
-
-@cache
-def _places() -> tuple[Mapping[str, object], frozenset[str]]:
-    from extract.places.gazetteer import index  # lazily: the gazetteer loads once per process
-
-    idx = index()
-    return idx.forms, idx.prefixes
-
-
-def is_place(label: str) -> bool:
-    """Whether the label is nothing but a county-level place name (会理市)."""
-    if len(label) < 2 or label[-1] not in "县市区旗" or label in _GENERIC_PLACES:
-        return False
-    return label in _places()[0]
-
-
-def strip_place(label: str) -> str:
-    """Drop a county-level place name that opens a label (某某县地区生产总值 -> 地区生产总值)."""
-    forms, prefixes = _places()
-    if label[:2] not in prefixes:
-        return label
-    for k in range(min(len(label) - 2, 9), 1, -1):
-        head = label[:k]
-        if head[-1] in "县市区旗" and head not in _GENERIC_PLACES and head in forms:
-            return label[k:]
-    return label
 
 
 def _strip_periods(label: str) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from extract.figures.metrics import METRICS
+
 _SEP = re.compile(r"以及|、|和|及|与")
 # A compound naming two metrics, in the order reports list them (城乡 = 城镇 then 农村)
 _PAIRS = {"城乡": ("城镇", "农村"), "进出口": ("进口", "出口")}
@@ -56,8 +58,6 @@ def split_subject(subject: str, n: int) -> list[str] | None:
 
 
 def _named(item: str) -> bool:
-    from extract.figures.metrics import METRICS
-
     return any(item in names for names in METRICS.values())
 
 

@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from extract.figures.place_names import strip_place
+
 # canonical name -> the names reports use for it (the canonical one included). Order does not matter: the
 # longest name found wins, so 单位生产总值能耗 folds as a whole before 生产总值 could.
 METRICS: dict[str, tuple[str, ...]] = {
@@ -194,8 +196,6 @@ def metric_key(label: str | None) -> tuple[str, str]:
 def _strip_county(text: str) -> str:
     if len(text) <= 3:
         return text
-    from extract.figures.labels import strip_place  # lazily: the gazetteer loads once per process
-
     return strip_place(text)
 
 

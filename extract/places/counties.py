@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extract.models import County, Document
 from extract.places.evidence import held_up, inside_word, place_use, slogan
 from extract.places.gazetteer import FULL, SHORT, Entry, index
 from extract.places.scan import scan as _scan
-from extract.places.subjects import counties_from_tallies
+from extract.places.subjects import Tally, counties_from_tallies
 
 # Where a mention stands and how much it says about the subject of the report.
 ZONE_WEIGHT = {"title": 3.0, "source": 2.0, "file": 2.0, "lead": 2.0, "authors": 1.0, "body": 1.0}
@@ -96,25 +96,6 @@ class _Hit:
     end: int
     text: str  # the zone's text, for context checks
     candidates: list[Entry]
-
-
-@dataclass(slots=True)
-class _Tally:
-    entry: Entry | None  # None: a name shared by several counties that the text does not resolve
-    name: str
-    score: float = 0.0
-    strong: int = 0
-    weak: int = 0
-    first: tuple[int, int] = (99, 10**9)
-    zones: set[str] = field(default_factory=set)
-    weak_freq: int = 0
-    forms: set[str] = field(default_factory=set)
-    place_uses: int = 0  # bare short names used as a place (evidence.place_use)
-    full: int = 0  # mentions by a full name or alias (吉县 too, though one so short counts as weak)
-    full_zones: set[str] = field(default_factory=set)
-    context: bool = False  # the report names the county's city or province
-    followed: bool = False  # the chat follows this county (a weak prior)
-    officials: int = 0  # later mentions of an official named with this county (某县委书记张三 … 张三指出)
 
 
 def report_zones(doc: Document) -> list[tuple[str, str]]:
@@ -232,7 +213,7 @@ def _resolve(candidates: list[Entry], ctx: _Context, anchors: set[str]) -> list[
     return candidates
 
 
-def _accept(t: _Tally, ctx: _Context) -> bool:
+def _accept(t: Tally, ctx: _Context) -> bool:
     if t.strong:
         return True
     if t.entry is None:
@@ -258,17 +239,17 @@ def _names_a_city_or_province(forms: set[str]) -> bool:
 
 def county_tallies(
     doc: Document, person_names: Iterable[str] = (), followed: Iterable[str] = ()
-) -> list[_Tally]:
+) -> list[Tally]:
     """The counties the report names well enough to be its subject, weightiest first."""
     return accepted(*all_tallies(doc, person_names, followed))
 
 
-def accepted(ranked: list[_Tally], ctx: _Context) -> list[_Tally]:
+def accepted(ranked: list[Tally], ctx: _Context) -> list[Tally]:
     """The tallies that may be a subject: enough evidence, or a followed county mentioned at all."""
     return [t for t in ranked if _accept(t, ctx) or (t.followed and t.entry is not None)]
 
 
-def candidate(t: _Tally) -> bool:
+def candidate(t: Tally) -> bool:
     """Whether a mention, too weak to be a subject, is still worth offering as a candidate: the full
     name, a short name used as a place, or a short name that is no everyday word (not 新兴 in 新兴产业)."""
     return t.entry is not None and bool(t.strong or t.place_uses or t.weak_freq < COMMON_WORD or t.followed)
@@ -279,7 +260,7 @@ def all_tallies(
     person_names: Iterable[str] = (),
     followed: Iterable[str] = (),
     roles: Mapping[str, str] | None = None,
-) -> tuple[list[_Tally], _Context]:
+) -> tuple[list[Tally], _Context]:
     """Every county the report mentions (outside longer words), weightiest first: the accepted ones and
     the passing mentions that make candidates when no county is sure. `followed`: the full names of the
     counties the chat follows, a weak prior. `roles`: person -> role as read (某县委书记): each later
@@ -298,7 +279,7 @@ def all_tallies(
     ctx = _Context(zones)
     # unambiguous strong mentions anchor the resolution of shared names
     anchors = {h.candidates[0].code for h in hits if len(h.candidates) == 1 and h.how != SHORT}
-    tallies: dict[str, _Tally] = {}
+    tallies: dict[str, Tally] = {}
     order = {z: i for i, (z, _) in enumerate(zones)}
     for h in hits:
         resolved = _resolve(h.candidates, ctx, anchors)
@@ -312,7 +293,7 @@ def all_tallies(
             continue
         probe = resolved[0]
         weak = _is_weak(h) and not _named_before(h.text, h.start, probe)
-        t = tallies.setdefault(key, _Tally(entry=entry, name=probe.name))
+        t = tallies.setdefault(key, Tally(entry=entry, name=probe.name))
         head = not weak and _names_itself(h)
         # a short name used as a place; a full name too (建设“六个X县”), which lets a single one deep in
         # the body be the subject of a report that otherwise says only 我县
@@ -349,7 +330,7 @@ def all_tallies(
 OFFICIAL_WEIGHT = WEAK_FACTOR  # per later mention of an official named with the county (at most 4 counted)
 
 
-def _officials(tallies: dict[str, _Tally], roles: Mapping[str, str], zones: list[tuple[str, str]]) -> None:
+def _officials(tallies: dict[str, Tally], roles: Mapping[str, str], zones: list[tuple[str, str]]) -> None:
     """某县委书记张三 … 张三指出 … 张三要求: the official's later mentions speak for 某县 — only for a
     county the report itself names (the role is read from the report)."""
     for name, role in roles.items():

@@ -7,17 +7,37 @@ clearly about them too, and each gets its `County.confidence`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 from extract.models import County
-
-if TYPE_CHECKING:
-    from extract.places.counties import _Tally
+from extract.places.gazetteer import Entry
 
 _HEAD_ZONES = frozenset({"title", "lead", "source", "file", "authors", "head"})
 
 
-def _is_subject(t: _Tally, top: _Tally) -> bool:
+@dataclass(slots=True)
+class Tally:
+    """One county's evidence in a report, counted by counties.py, weighed here."""
+
+    entry: Entry | None  # None: a name shared by several counties that the text does not resolve
+    name: str
+    score: float = 0.0
+    strong: int = 0
+    weak: int = 0
+    first: tuple[int, int] = (99, 10**9)
+    zones: set[str] = field(default_factory=set)
+    weak_freq: int = 0
+    forms: set[str] = field(default_factory=set)
+    place_uses: int = 0  # bare short names used as a place (evidence.place_use)
+    full: int = 0  # mentions by a full name or alias (吉县 too, though one so short counts as weak)
+    full_zones: set[str] = field(default_factory=set)
+    context: bool = False  # the report names the county's city or province
+    followed: bool = False  # the chat follows this county (a weak prior)
+    officials: int = 0  # later mentions of an official named with this county (某县委书记张三 … 张三指出)
+
+
+def _is_subject(t: Tally, top: Tally) -> bool:
     if t is top:
         return True
     if t.entry is None:
@@ -26,7 +46,7 @@ def _is_subject(t: _Tally, top: _Tally) -> bool:
     return "title" in t.zones or (mentions >= 2 and t.strong >= 1 and t.score >= 0.3 * top.score)
 
 
-def counties_from_tallies(tallies: list[_Tally]) -> list[County]:
+def counties_from_tallies(tallies: list[Tally]) -> list[County]:
     if not tallies:
         return []
     top = tallies[0]
@@ -43,7 +63,7 @@ def counties_from_tallies(tallies: list[_Tally]) -> list[County]:
     return out
 
 
-def confidence(t: _Tally, tallies: list[_Tally]) -> Literal["sure", "likely"]:
+def confidence(t: Tally, tallies: list[Tally]) -> Literal["sure", "likely"]:
     """"sure": the full name (twice, or once where the report names itself — title, lead, source, file,
     byline — or beside short mentions), or the short name used as a place again and again with its city or
     province named. Anything less — a short name once or twice, a followed county's passing mention — and a

@@ -1,8 +1,9 @@
-"""The analyst's tools on top of the Service: target tracking, charts, exports, a chat's reports, search
-and delete. The CLI commands (track, chart, export, targets) and the bot's handlers call these.
+"""A county's targets and results on top of the Service: tracked (each target with its result), the
+targets a report answered (next steps, daily digest), charted and exported. The CLI commands (track,
+chart, export, targets) and the bot's handlers call these; a chat's report list is bot/report_list.py.
 
 Scopes as everywhere: "public" for CLI-ingested reports, "chat:<id>" for a chat; a chat sees its own
-reports and public ones, and deletes only its own."""
+reports and public ones."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from bot.queries.changes import NextSteps, answered_by
 from bot.queries.period import PeriodDigest
 from bot.queries.targets import TargetsAnswer
 from bot.queries.track import TrackAnswer
-from bot.store.analyst import ReportEntry
 from bot.track import TargetStatus, TrackedFigure, match_targets, metric_key
 from bot.track_periods import parse_period
 from extract.models import County, Digest, Script
@@ -47,7 +47,7 @@ async def county_figures(
     service: Service, county: County, scopes: Sequence[str], *, every_kind: bool = False
 ) -> list[TrackedFigure]:
     kinds = None if every_kind else ("target", "result")
-    return await service.store.analyst.tracked_rows(
+    return await service.store.tracking.tracked_rows(
         county.name, county.city, county.province, scopes, kinds=kinds
     )
 
@@ -200,9 +200,8 @@ async def export(
 
     if query is None:
         answer = TrackAnswer(status="ok", query="")
-        counties = [
-            County(name=n, city=c, province=p) for n, c, p in await service.store.analyst.all_counties(scopes)
-        ]
+        found = await service.store.tracking.all_counties(scopes)
+        counties = [County(name=n, city=c, province=p) for n, c, p in found]
     else:
         status, found = await find_county(service, query)
         answer = _not_found(status, query, found)
@@ -216,24 +215,3 @@ async def export(
         rows += track_rows(match_targets(figs)) if track else export_rows(figs, match_targets(figs))
     data = to_csv(rows, script) if fmt == "csv" else to_json(rows)
     return answer, data, len(rows)
-
-
-# ---- a chat's reports ------------------------------------------------------------------------------
-
-
-async def chat_reports(service: Service, scope: str, *, limit: int = 20) -> list[ReportEntry]:
-    return await service.store.analyst.chat_reports(scope, limit=limit)
-
-
-async def owned_report(service: Service, report_id: int, scope: str) -> ReportEntry | None:
-    return await service.store.analyst.owned_report(report_id, scope)
-
-
-async def delete_report(service: Service, report_id: int, scope: str) -> bool:
-    """Delete a report of `scope` with everything derived from it (Service.delete_report)."""
-    return await service.delete_report(report_id, scope)
-
-
-async def search(service: Service, scopes: Sequence[str], text: str) -> list[ReportEntry]:
-    words = [w for w in text.split() if w][:5]
-    return await service.store.analyst.search(scopes, words)

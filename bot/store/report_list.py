@@ -1,6 +1,6 @@
-"""The analyst's queries: tracked figures (targets and results of a county), a chat's report list, search
-and delete. Built on the same tables as bot/store/reports.py; only SQLAlchemy constructs, so SQLite and
-PostgreSQL behave the same (LIKE with escaping, case-insensitive for Latin words on both).
+"""A chat's reports: the list (/reports), one report it owns, search and delete. Built on the same tables
+as bot/store/reports.py; only SQLAlchemy constructs, so SQLite and PostgreSQL behave the same (LIKE
+with escaping, case-insensitive for Latin words on both).
 
 Scopes are always checked here: a chat lists, searches and deletes only what its scopes allow."""
 
@@ -10,12 +10,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, delete, exists, or_, select
 
 from bot.store.base import Database
-from bot.store.reports import _county_cond
 from bot.store.tables import (
     CorrectionRow,
     DigestRow,
@@ -25,7 +23,6 @@ from bot.store.tables import (
     ReportCounty,
     ReportMessage,
 )
-from bot.track import TrackedFigure, infer_qualifier
 
 SEARCH_LIMIT = 20
 SNIPPET = 36  # characters either side of a word found in the text
@@ -75,89 +72,9 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-class Analyst:
+class ReportList:
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    async def tracked_rows(
-        self,
-        county: str,
-        city: str | None,
-        province: str | None,
-        scopes: Sequence[str],
-        *,
-        kinds: Sequence[str] | None = ("target", "result"),
-    ) -> list[TrackedFigure]:
-        """Figures of done reports in `scopes` about the county, as bot.track reads them, ordered by
-        report date (published, else received), report id and position. kinds=None: every figure."""
-        stmt = (
-            select(
-                FigureTable.county,
-                FigureTable.city,
-                FigureTable.province,
-                FigureTable.position,
-                FigureTable.label,
-                FigureTable.value,
-                FigureTable.unit,
-                FigureTable.surface,
-                FigureTable.kind,
-                FigureTable.period,
-                FigureTable.quote,
-                FigureTable.qualifier,
-                FigureTable.estimated,
-                Report.id.label("report_id"),
-                Report.published,
-                Report.received,
-                Report.title,
-                Report.source,
-            )
-            .join(Report, Report.id == FigureTable.report_id)
-            .where(_county_cond(FigureTable, county, city, province))
-            .where(Report.status == "done", Report.scope.in_(list(scopes)))
-        )
-        if kinds is not None:
-            stmt = stmt.where(FigureTable.kind.in_(list(kinds)))
-        async with self.db.read() as conn:
-            rows = (await conn.execute(stmt)).all()
-        out: list[tuple[tuple[Any, ...], TrackedFigure]] = []
-        for r in rows:
-            when = r.published or (r.received.date() if r.received else None)
-            fig = TrackedFigure(
-                county=r.county,
-                city=r.city,
-                province=r.province,
-                report_id=r.report_id,
-                report_date=when,
-                title=r.title,
-                source=r.source,
-                label=r.label,
-                value=r.value,
-                unit=r.unit,
-                surface=r.surface,
-                kind=r.kind if r.kind in ("target", "result") else None,
-                period=r.period,
-                quote=r.quote or "",
-                qualifier=r.qualifier or infer_qualifier(r.surface, r.quote or ""),
-                estimated=bool(r.estimated),
-                undated=r.published is None,  # report_date is then the day it was received
-            )
-            # ordered by the report's own date: an undated one never sits where the day it came would put it
-            out.append(((r.published or date.min, r.report_id, r.position), fig))
-        out.sort(key=lambda x: x[0])
-        return [f for _, f in out]
-
-    async def all_counties(self, scopes: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
-        """Every county with figures in done reports of these scopes (export --all)."""
-        stmt = (
-            select(FigureTable.county, FigureTable.city, FigureTable.province)
-            .join(Report, Report.id == FigureTable.report_id)
-            .where(FigureTable.county.is_not(None))
-            .where(Report.status == "done", Report.scope.in_(list(scopes)))
-            .distinct()
-        )
-        async with self.db.read() as conn:
-            rows = (await conn.execute(stmt)).all()
-        return sorted({(r[0], r[1], r[2]) for r in rows}, key=lambda c: (c[2] or "", c[1] or "", c[0]))
 
     async def _counties_of(self, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         if not ids:
