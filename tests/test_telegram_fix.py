@@ -62,6 +62,23 @@ def _corrections(report_id: int) -> int:
         con.close()
 
 
+async def _recorded(chat_id: int, message_id: int) -> None:
+    """Wait until the bot has recorded which report a digest message shows (it can only once Telegram
+    answered the send, a moment after the fake server shows the message; a person replies later)."""
+    for _ in range(250):
+        con = sqlite3.connect(get_settings().db.removeprefix("sqlite:///"))
+        try:
+            row = con.execute(
+                "SELECT 1 FROM report_messages WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+            ).fetchone()
+        finally:
+            con.close()
+        if row:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"digest message {message_id} never recorded")
+
+
 async def _report_ids(tg, chat_id: int) -> list[int]:  # noqa: F811
     """The chat's reports as /reports lists them (newest first)."""
     await _answer(tg, chat_id, "/reports", "本聊天的报告")
@@ -143,6 +160,7 @@ async def test_fix_by_number_usage_and_choices(env, tg):  # noqa: F811
                 break
             await asyncio.sleep(0.02)
         shown = _message_id(tg, USER, "平陆县（运城市")
+        await _recorded(USER, shown)  # the bot learns a message's id from Telegram's answer to its send
         again = await _answer(tg, USER, "/fix 日期=2023-12-29", "已更正（日期：2023-12-29）", reply_to=shown)
         assert "平陆县" in again
         assert _corrections(older) == 2
