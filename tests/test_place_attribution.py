@@ -292,3 +292,18 @@ def test_an_officials_county_gains_from_their_mentions() -> None:
     assert [c.name for c in digest.counties] == ["兰考县", "婺源县"]
     # without the official's mentions, 婺源县 (named twice) would lead
     assert [c.name for c in attribute_places(Document(text=text), ["张三"]).places][:1] == ["婺源县"]
+
+
+def test_a_county_that_speaks_as_itself_keeps_its_report_against_a_region_it_names() -> None:
+    # made up: a county's work report names a city-level new area as often as itself, as its opportunity
+    text = (
+        "各位代表：现在，我代表县人民政府向大会作工作报告。\n一、2017年工作回顾\n2017年，全县紧紧抓住京津冀协同"
+        "发展和雄安新区规划建设的重大历史机遇，全县生产总值增长8%。\n各位代表，进入新时代，蠡县站在了新的历史"
+        "起点。特别是雄安新区这一千年大计落户保定，使我们的区位优势得到充分释放。蠡县作为京津休闲旅游的"
+        "“后花园”、雄安新区的建材供应地，市场将不断扩大。这将对蠡县经济社会跨越发展产生巨大的拉动作用。"
+    )
+    places = rules_digest(document_from_bytes(text.encode("utf-8"), None)).counties
+    assert places and places[0].name == "蠡县", places
+    # a report whose title names the area stays the area's, however the body speaks
+    titled = "雄安新区2024年工作报告\n" + text
+    assert rules_digest(document_from_bytes(titled.encode("utf-8"), None)).counties[0].name == "雄安新区"

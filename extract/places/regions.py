@@ -22,6 +22,10 @@ from extract.places.counties import (
 from extract.places.gazetteer import FULL, Region, lookup, regions
 
 _HEAD_ZONES = {"title", "lead", "source", "authors"}
+# a report that speaks as a county (全县, 我县, 本旗 …): the city or province it names is its setting, not its
+# author (易县's report names 雄安新区 as an opportunity as often as itself). Not 全区: an autonomous region's
+# own report says 全区.
+_SPEAKS_AS_COUNTY = re.compile(r"(?:全|我|本)(?:县|旗)(?!域|委|级)")
 
 
 @dataclass(slots=True)
@@ -100,7 +104,7 @@ def attribute_places(
     tallies = accepted(ranked, ctx)
     counties = counties_from_tallies(tallies)
     region = _region_tally(doc)
-    if counties and region and _by_region(region, tallies[0]):
+    if counties and region and _by_region(region, tallies[0]) and not _speaks_as(doc, counties[0], region):
         places = [region.region.county()]  # 2026年某省政府工作报告: its counties are what it talks about
     elif counties:
         places = counties
@@ -126,6 +130,14 @@ def find_places(
 ) -> list[County]:
     """The counties the report is about; when it is about none, the city or province it is by."""
     return attribute_places(doc, person_names, followed).places
+
+
+def _speaks_as(doc: Document, county: County, region: _Tally) -> bool:
+    """The report speaks as the county it names (全县, 我县 … twice or more) and its title does not name
+    the city or province: the county's report, whatever else it names."""
+    if "title" in region.zones or not county.name.endswith(("县", "旗")):
+        return False
+    return len(_SPEAKS_AS_COUNTY.findall(doc.text)) >= 2
 
 
 def _by_region(region: _Tally, county: object) -> bool:
