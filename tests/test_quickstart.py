@@ -6,6 +6,7 @@ is a valid systemd unit that runs `countybot serve` with settings named as in .e
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shlex
 import shutil
@@ -77,7 +78,7 @@ def test_the_unit_runs_countybot_serve_with_settings_named_as_in_env_example() -
     assert Path(argv[0]).is_absolute() and Path(argv[0]).name == "countybot" and argv[1] == "serve"
     args = build_parser("serve").parse_args(argv[1:])  # the CLI takes exactly these arguments
     assert args.command == "serve" and args.webhook is None
-    names = _env_example_names()
+    names = {*_env_example_names(), "XDG_DATA_HOME"}  # the standard name the default data dir follows
     for assignment in service.get("Environment", []):
         for pair in shlex.split(assignment):
             assert pair.split("=", 1)[0] in names, pair  # every setting the unit sets is a real one
@@ -89,6 +90,30 @@ def test_the_unit_runs_countybot_serve_with_settings_named_as_in_env_example() -
     assert service["WorkingDirectory"] == [f"/var/lib/{state}"]
     assert service["User"] == [state] and unit["Install"]["WantedBy"] == ["multi-user.target"]
     assert "deploy/countybot.service" in README
+
+
+def test_the_services_store_is_where_the_readmes_service_cli_looks() -> None:
+    """systemd's order: the unit's Environment=, then the EnvironmentFile= (a copy of .env.example) over it —
+    its empty COUNTYBOT_DATA_DIR= must still leave the store in the state directory."""
+    from bot.settings import Settings
+
+    service = _unit()["Service"]
+    resolved: dict[str, str] = {}
+    for assignment in service["Environment"]:
+        resolved.update(pair.split("=", 1) for pair in shlex.split(assignment))
+    for line in (ROOT / ".env.example").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            key, _, value = line.partition("=")
+            resolved[key] = value
+    (state,) = service["StateDirectory"]
+    with pytest.MonkeyPatch.context() as mp:
+        for key in [k for k in os.environ if k.startswith("COUNTYBOT_")]:
+            mp.delenv(key)
+        for key, value in resolved.items():
+            mp.setenv(key, value)
+        settings = Settings(_env_file=None)
+    assert settings.data_dir == Path(f"/var/lib/{state}")
+    assert settings.db == f"sqlite:////var/lib/{state}/countybot.sqlite3"
 
 
 def test_env_example_is_readable_as_a_systemd_environment_file() -> None:
