@@ -144,36 +144,36 @@ async def _wait_until(moment: datetime) -> None:
 
 
 async def test_subscribe_on_one_worker_fires_on_another_and_once_a_day(tg, pg_url, tmp_path):
-    all_running, one_killed, admin = -1001, -1002, 7
-    for g in (all_running, one_killed):
+    chat_b, chat_c, admin = -1001, -1002, 7
+    for g in (chat_b, chat_c):
         tg.set_member(g, admin, "creator")
     with Workers(tg, pg_url, tmp_path) as w:
-        # with all three running: subscribed on A, digest once
-        at = _next_minute(datetime.now(UTC))
-        w.send_text("A", all_running, admin, f"/subscribe {at:%H:%M}")
-        await tg.wait_text(all_running, "已订阅", timeout=20)
-        w.send_text("B", all_running, admin, SEED0)
-        await tg.wait_text(all_running, DIGEST_MARK, timeout=60)
-        await _wait_until(at + timedelta(seconds=1))
-        await tg.wait_text(all_running, "今日摘要", timeout=20)
-        # with A killed: subscribed on A just before, so only B or C can send it
-        at2 = _next_minute(datetime.now(UTC))
-        w.send_text("A", one_killed, admin, f"/subscribe {at2:%H:%M}")
-        await tg.wait_text(one_killed, "已订阅", timeout=20)
-        w.send_text("C", one_killed, admin, SEED2)
-        await tg.wait_text(one_killed, DIGEST_MARK, timeout=60)
+        # one minute for both chats (the test waits for a minute boundary once, not twice): both subscribed
+        # on A, which is killed before the minute, so only B or C can send each day's digest, once
+        at = _next_minute(datetime.now(UTC), at_least_s=40)
+        w.send_text("A", chat_b, admin, f"/subscribe {at:%H:%M}")
+        await tg.wait_text(chat_b, "已订阅", timeout=20)
+        w.send_text("A", chat_c, admin, f"/subscribe {at:%H:%M}")
+        await tg.wait_text(chat_c, "已订阅", timeout=20)
+        w.send_text("B", chat_b, admin, SEED0)
+        await tg.wait_text(chat_b, DIGEST_MARK, timeout=60)
+        w.send_text("C", chat_c, admin, SEED2)
+        await tg.wait_text(chat_c, DIGEST_MARK, timeout=60)
+        assert datetime.now(UTC) < at, "the setup outlasted the minute it was given"
         w.kill("A")
-        await _wait_until(at2 + timedelta(seconds=1))
-        daily = await tg.wait_text(one_killed, "今日摘要", timeout=20)
+        await _wait_until(at + timedelta(seconds=1))
+        await tg.wait_text(chat_b, "今日摘要", timeout=20)
+        daily = await tg.wait_text(chat_c, "今日摘要", timeout=20)
         assert "平陆县" in daily
         await _settle(3)  # several more ticks on every live worker
-        senders = [n for n in "BC" if f"daily digest sent to chat {one_killed}" in w.workers[n].output()]
-        assert len(senders) == 1, senders
-    for g in (all_running, one_killed):
+        for chat in (chat_b, chat_c):
+            senders = [n for n in "BC" if f"daily digest sent to chat {chat}" in w.workers[n].output()]
+            assert len(senders) == 1, (chat, senders)
+    for g in (chat_b, chat_c):
         assert sum("今日摘要" in t for t in tg.texts(g)) == 1, g
     svc = await _open(pg_url)
     try:
         day = datetime.now(UTC).date()
-        assert await svc.digest_sent(all_running, day) and await svc.digest_sent(one_killed, day)
+        assert await svc.digest_sent(chat_b, day) and await svc.digest_sent(chat_c, day)
     finally:
         await svc.close()
