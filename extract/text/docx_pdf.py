@@ -183,28 +183,22 @@ def pdf_text(data: bytes) -> tuple[str, list[str], date | None]:
 
 
 def _pdf_pages_text(reader) -> tuple[str, list[str], date | None]:
+    """The pages' text (pdf_text maps what pypdf raises here to the user's errors)."""
     warnings: list[str] = []
-    try:
-        if reader.is_encrypted:
-            try:
-                opened = reader.decrypt("")
-            except Exception:
-                opened = 0
-            if not opened:
-                raise CorruptFileError(
-                    "the PDF is password-protected", user_message="PDF 文件有密码保护，无法读取。"
-                )
-        pages = list(reader.pages)
-        created = None
-        with contextlib.suppress(Exception):  # /CreationDate (else /ModDate); a bad one loses the date only
-            info = reader.metadata
-            created = (_day(info.creation_date) or _day(info.modification_date)) if info else None
-    except InputError:
-        raise
-    except Exception as exc:  # pypdf raises many types for broken files
-        if limits.is_limit_error(exc):
-            raise InflatedTooLargeError(str(exc)) from exc
-        raise CorruptFileError(f"cannot open PDF: {type(exc).__name__}: {exc}") from exc
+    if reader.is_encrypted:
+        try:
+            opened = reader.decrypt("")
+        except Exception:
+            opened = 0
+        if not opened:
+            raise CorruptFileError(
+                "the PDF is password-protected", user_message="PDF 文件有密码保护，无法读取。"
+            )
+    pages = list(reader.pages)
+    created = None
+    with contextlib.suppress(Exception):  # /CreationDate (else /ModDate); a bad one loses the date only
+        info = reader.metadata
+        created = (_day(info.creation_date) or _day(info.modification_date)) if info else None
     page_lines: list[list[_Line]] = []
     empty_pages: list[int] = []
     budget = limits.PdfBudget(len(pages))
