@@ -10,3 +10,11 @@ SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
 )
 # what a user is told (the aliases .text/.markdown/.htm... are accepted but not advertised)
 SUPPORTED_DESCRIPTION = ".txt、.md、.docx、.pdf、.html、.jpg、.png"
+
+# A picture album (several photos of one report) stored as one report: this line, then the pictures' sizes
+# (extract/text/ocr.py packs and unpacks it). Here so the loaders recognise one without importing OCR.
+BUNDLE_MAGIC = b"countybot:pictures:v1\n"
+
+
+def is_bundle(data: bytes) -> bool:
+    return data.startswith(BUNDLE_MAGIC)

@@ -31,7 +31,9 @@ def test_normalize_builds_no_settings_and_pipeline_no_rules(tmp_path: Path) -> N
         "from bot.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    rc = main(['normalize', {str(SEED_FILES[0])!r}])\n"
-        "heavy = ['pydantic_settings', 'bot.settings', 'extract.digest.rules', 'extract.figures.finder']\n"
+        "heavy = ['pydantic_settings', 'bot.settings', 'extract.digest.rules', 'extract.figures.finder',"
+        " 'pydantic', 'extract.models', 'zipfile', 'extract.text.ocr', 'extract.text.html_text',"
+        " 'dataclasses']\n"
         "print(rc, [m for m in heavy if m in sys.modules])\n"
     )
     assert _modules_after(code, tmp_path) == "0 []"
@@ -48,3 +50,14 @@ def test_normalize_reads_the_cap_from_a_dotenv(
     assert "上限" in capsys.readouterr().err
     (tmp_path / ".env").write_text("# nothing set here\n", encoding="utf-8")
     assert main(["normalize", str(SEED_FILES[0])]) == 0
+
+
+def test_normalize_prints_the_documents_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The text path skips building a Document (no pydantic to import): it must print that Document's text,
+    for a traditional report with glosses and page furniture as for the others."""
+    from extract.pipeline import document_from_bytes
+
+    for path in SEED_FILES:
+        assert main(["normalize", str(path)]) == 0
+        printed = capsys.readouterr().out
+        assert printed == document_from_bytes(path.read_bytes(), path.name).text + "\n"

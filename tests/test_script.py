@@ -8,6 +8,7 @@ from extract.text.script import (
     converter,
     is_traditional,
     simplify,
+    simplify_lines,
     to_script,
     to_simplified,
     traditional_share,
@@ -68,6 +69,12 @@ def test_mixed_input_comes_out_fully_simplified() -> None:
     assert t2s_changes_nothing(out)
     assert simplified_quote in out  # the simplified line keeps 显著 (not 显着)
     assert "县长说：“这是简体引语中的话。”" in out
+    # the lines normalisation takes: the same, line for line (the kept line put back at its own place)
+    lines, _ = simplify_lines(mixed)
+    assert lines == out.split("\n") and lines[-3] == simplified_quote
+    twice = mixed + simplified_quote + "\n" + mixed  # kept lines further on, after converted ones
+    assert simplify_lines(twice)[0] == simplify(twice)[0].split("\n")
+    assert simplify_lines(twice)[0].count(simplified_quote) == 3
 
 
 def test_to_script_for_replies() -> None:

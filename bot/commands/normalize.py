@@ -12,12 +12,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     from pathlib import Path
 
     from bot.commands import max_upload_bytes, os_reason
     from extract.errors import InputError
-    from extract.pipeline import document_from_bytes
 
     if args.path == "-":
         stdin = getattr(sys.stdin, "buffer", None)
@@ -30,12 +28,18 @@ def run(args: argparse.Namespace) -> int:
             print(f"countybot normalize: 无法读取 {args.path}：{os_reason(exc)}", file=sys.stderr)
             return 1
     try:
-        doc = document_from_bytes(data, filename, max_bytes=max_upload_bytes())
+        if args.json:
+            import json
+
+            from extract.pipeline import document_from_bytes
+
+            doc = document_from_bytes(data, filename, max_bytes=max_upload_bytes())
+            print(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        else:  # the same passes without building a Document: no pydantic to import (issue N's speed goal)
+            from extract.text.normalize import load_normalized
+
+            print(load_normalized(data, filename, max_bytes=max_upload_bytes())[1].text)
     except InputError as exc:
         print(f"countybot normalize: {args.path}：{exc.user_message}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2))
-    else:
-        print(doc.text)
     return 0

@@ -74,13 +74,16 @@ _MENU_MAX_LEN = 80
 # A line naming only the site or office that publishes it ("某某县人民政府", "某某县政府门户网站"): the
 # page header a browser copy starts with. An official notice's signature line (落款) goes with it. Not
 # report text, but it names the issuer: normalize keeps it as the source when nothing else gives one.
-_SITE_HEADER = re.compile(
-    r"^[\u4e00-\u9fff]{2,16}(?:人民政府|政府)(?:门户网站|门户网|网站|网)?$|^[\u4e00-\u9fff]{2,16}门户网站?$"
-)
+# Read without a regex: = ^[\u4e00-\u9fff]{2,16}(?:人民政府|政府)(?:门户网站|门户网|网站|网)?$ or
+# ^[\u4e00-\u9fff]{2,16}门户网站?$ (a class over the CJK block is slow to compile; this runs on short lines)
+_SITES = ("门户网站", "门户网", "网站", "网", "")
+_SITE_ENDINGS = tuple({o + s for o in ("人民政府", "政府") for s in _SITES} | {"门户网站", "门户网"})
 
 
 def is_site_header(line: str) -> bool:
-    return _SITE_HEADER.match(line) is not None
+    if not line.endswith(_SITE_ENDINGS) or not (min(line) >= "\u4e00" and max(line) <= "\u9fff"):
+        return False
+    return any(line.endswith(end) and 2 <= len(line) - len(end) <= 16 for end in _SITE_ENDINGS)
 
 
 def is_boilerplate(line: str) -> bool:
@@ -106,13 +109,15 @@ def is_boilerplate(line: str) -> bool:
         return True
     if n <= _MENU_MAX_LEN and _is_menu(line):
         return True
-    if _SITE_HEADER.match(line):
+    if is_site_header(line):
         return True
     return n <= COPYRIGHT_MAX_LEN and _COPYRIGHT.search(line) is not None
 
 
 def _is_menu(line: str) -> bool:
     """Four or more short word items between bars, or three with 首页 among them."""
+    if "|" not in line and "｜" not in line and "丨" not in line:
+        return False  # one item: no split needed
     items = [i for i in _MENU_SEP.split(line) if i]
     if len(items) < 3 or not all(_MENU_ITEM.fullmatch(i) for i in items):
         return False

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from extract.errors import (
     CorruptFileError,
@@ -21,20 +21,21 @@ from extract.errors import (
     TooLargeError,
     UnsupportedTypeError,
 )
-from extract.filetypes import HTML_EXTENSIONS, IMAGE_EXTENSIONS, SUPPORTED_DESCRIPTION, SUPPORTED_EXTENSIONS
-from extract.text.decode import BOMS, decode_text, replaced_warning
-from extract.text.docx_pdf import docx_text, pdf_text
-from extract.text.markdown import markdown_to_text
-from extract.text.ocr import DEFAULT_MAX_PAGES as DEFAULT_OCR_PAGES
-from extract.text.ocr import (
-    OCR_NOTE,
-    OcrText,
+from extract.filetypes import (
+    HTML_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    SUPPORTED_DESCRIPTION,
+    SUPPORTED_EXTENSIONS,
     is_bundle,
-    ocr_pictures,
-    ocr_scanned_pdf,
-    unpack,
 )
-from extract.text.page import PageInfo
+from extract.text.decode import BOMS, decode_text, replaced_warning
+from extract.text.markdown import markdown_to_text
+
+# .docx/.pdf reading (zipfile, pypdf) and OCR (onnxruntime) are imported by the branch that needs them: a
+# text report, the common case, starts without them (issue N: `countybot normalize`'s start)
+if TYPE_CHECKING:
+    from extract.text.ocr import OcrText
+    from extract.text.page import PageInfo
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -54,17 +55,32 @@ _HTML_START = re.compile(
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class LoadedText:  # internal (loaders -> normalisation): a dataclass, cheaper than a model to build
-    text: str
-    encoding: str | None = None
-    file_type: str  # "txt", "md", "html", "docx", "pdf"; "image" (OCR), "pdf" with `ocr` for a scan
-    warnings: list[str] = field(default_factory=list)
-    page: PageInfo | None = None  # an HTML page's own title, date, publisher, attachments (issue M)
-    # a .docx's last-saved / a PDF's creation date ("file", trusted last; see report_date); an HTML page's
-    # own date is page.published
-    file_date: date | None = None
-    ocr: OcrText | None = None  # issue M: the text was read from pictures (extract/text/ocr.py)
+class LoadedText:
+    """Internal (loaders -> normalisation). A plain class: a model costs more to build, and dataclasses
+    imports inspect, a tenth of `countybot normalize`'s start (issue N)."""
+
+    __slots__ = ("encoding", "file_date", "file_type", "ocr", "page", "text", "warnings")
+
+    def __init__(
+        self,
+        *,
+        text: str,
+        file_type: str,  # "txt", "md", "html", "docx", "pdf"; "image" (OCR), "pdf" with `ocr` for a scan
+        encoding: str | None = None,
+        warnings: list[str] | None = None,
+        page: PageInfo | None = None,  # an HTML page's own title, date, publisher, attachments (issue M)
+        # a .docx's last-saved / a PDF's creation date ("file", trusted last; see report_date); an HTML
+        # page's own date is page.published
+        file_date: date | None = None,
+        ocr: OcrText | None = None,  # issue M: the text was read from pictures (extract/text/ocr.py)
+    ) -> None:
+        self.text = text
+        self.file_type = file_type
+        self.encoding = encoding
+        self.warnings = warnings if warnings is not None else []
+        self.page = page
+        self.file_date = file_date
+        self.ocr = ocr
 
 
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]{0,7}$")
@@ -91,12 +107,12 @@ def load_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     charset: str | None = None,
     url: str | None = None,
-    ocr_pages: int = DEFAULT_OCR_PAGES,
+    ocr_pages: int | None = None,
 ) -> LoadedText:
     """Decode a file's bytes into text. `filename` only picks the type: no name or no extension is text.
     A fetched page passes the charset its server declared (used after a BOM, before `<meta>`) and its URL
     (for relative attachment links and the date in its path). Pictures and PDFs without a text layer are
-    read by OCR, at most `ocr_pages` pages."""
+    read by OCR, at most `ocr_pages` pages (None: extract.text.ocr's default)."""
     if len(data) > max_bytes:
         raise TooLargeError(
             f"file is {_mb(len(data))}, over the {_mb(max_bytes)} limit",
@@ -106,7 +122,9 @@ def load_bytes(
         raise EmptyInputError("empty file")
     ext = _extension(filename)
     if ext in IMAGE_EXTENSIONS or is_bundle(data):
-        return _ocr_loaded(ocr_pictures(unpack(data), max_pages=ocr_pages), "image")
+        from extract.text.ocr import ocr_pictures, unpack
+
+        return _ocr_loaded(ocr_pictures(unpack(data), **_pages(ocr_pages)), "image")
     if ext in _TEXT_TYPES:
         if _HTML_START.match(data[:1024]):  # a saved web page without its .html name
             return _checked(_load_html(data, charset, url))
@@ -118,13 +136,19 @@ def load_bytes(
     if ext in HTML_EXTENSIONS:
         return _checked(_load_html(data, charset, url))
     if ext == ".docx":
+        from extract.text.docx_pdf import docx_text
+
         text, saved = docx_text(data)
         return _checked(LoadedText(text=text, encoding=None, file_type="docx", file_date=saved))
     if ext == ".pdf":
+        from extract.text.docx_pdf import pdf_text
+
         try:
             text, warnings, created = pdf_text(data)
         except ScannedPdfError:
-            return _ocr_loaded(ocr_scanned_pdf(data, max_pages=ocr_pages), "pdf")
+            from extract.text.ocr import ocr_scanned_pdf
+
+            return _ocr_loaded(ocr_scanned_pdf(data, **_pages(ocr_pages)), "pdf")
         return _checked(
             LoadedText(text=text, encoding=None, file_type="pdf", warnings=warnings, file_date=created)
         )
@@ -137,7 +161,13 @@ def load_bytes(
     raise UnsupportedTypeError(f"unsupported file type {ext!r}; supported: {supported}")
 
 
+def _pages(ocr_pages: int | None) -> dict[str, int]:
+    return {} if ocr_pages is None else {"max_pages": ocr_pages}
+
+
 def _ocr_loaded(ocr: OcrText, file_type: str) -> LoadedText:
+    from extract.text.ocr import OCR_NOTE
+
     warnings = [OCR_NOTE]
     if ocr.total_pages > ocr.pages:
         warnings.append(f"共 {ocr.total_pages} 页，只识别了前 {ocr.pages} 页")
@@ -145,7 +175,7 @@ def _ocr_loaded(ocr: OcrText, file_type: str) -> LoadedText:
 
 
 def _checked(loaded: LoadedText) -> LoadedText:
-    if not loaded.text.strip():
+    if not loaded.text or loaded.text.isspace():  # (strip() would copy the text)
         raise EmptyInputError(f"no text in this {loaded.file_type} file")
     return loaded
 
@@ -164,12 +194,12 @@ def _text_with_charset(data: bytes, charset: str | None) -> tuple[str, str | Non
 
 
 def _charset_codec(name: str | None) -> str | None:
+    if not name:
+        return None  # (a file, not a fetched page: no html_text to import)
     import codecs
 
     from extract.text.html_text import CHARSET_ALIASES
 
-    if not name:
-        return None
     name = name.strip().strip("\"'").lower()
     try:
         return codecs.lookup(CHARSET_ALIASES.get(name, name)).name

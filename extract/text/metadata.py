@@ -9,7 +9,6 @@ state stays None. All functions work on one whitespace-normalised, simplified li
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
 # --- dates ----------------------------------------------------------------------------------------
@@ -55,12 +54,14 @@ _NOT_META = re.compile(r"[。，,；;！？!?]")
 _META_FIRST_CHARS = frozenset("0123456789【[(（" + "".join(label[0] for label in _ALL_LABELS.split("|")))
 
 
-@dataclass
-class MetaFields:
-    published: date | None = None
-    source: str | None = None
-    authors: list[str] = field(default_factory=list)
-    credits: list[str] = field(default_factory=list)  # author fields as written ("记者:张三")
+class MetaFields:  # plain classes here: dataclasses imports inspect, a tenth of a text's cold start
+    __slots__ = ("authors", "credits", "published", "source")
+
+    def __init__(self) -> None:
+        self.published: date | None = None
+        self.source: str | None = None
+        self.authors: list[str] = []
+        self.credits: list[str] = []  # author fields as written ("记者:张三")
 
 
 def _clean_source(value: str) -> str | None:
@@ -76,6 +77,7 @@ _WIDGETS = re.compile(
     r"(?:\s*(?:(?:字号|字体)\s*[:：]?\s*)?[【\[]?\s*[大中小](?:\s+[大中小]){1,2}\s*[】\]]?"
     r"|\s*[【\[]?(?:打印|关闭|打印本页|关闭窗口|收藏)[】\]]?)+$"
 )
+_WIDGET_LAST_CHARS = frozenset("大中小】]印闭页口藏")  # the last character of any _WIDGETS match
 # A site's name before the date label: 中国网 china.com.cn 时间: 2011-04-15
 _SITE_LEAD = re.compile(
     rf"^(?P<site>[^\s:：]{{2,20}}?(?:网|报|台|在线)(?:\s+[A-Za-z0-9.\-]+)?)\s+(?=(?:{_DATE_LABELS})\s*[:：])"
@@ -91,15 +93,17 @@ def parse_meta_line(line: str) -> MetaFields | None:
     """
     if len(line) > _META_MAX_LEN or _NOT_META.search(line):
         return None
-    site = _SITE_LEAD.match(line)
+    site = _SITE_LEAD.match(line) if ":" in line or "：" in line else None  # it ends with a label's colon
     if site:
         fields = parse_meta_line(line[site.end() :])
         if fields is not None and fields.source is None:
             fields.source = _clean_source(site.group("site").split()[0])
         return fields
-    line = _WIDGETS.sub("", line) or line
+    # the first character before the widgets go: stripping a suffix keeps it (an all-widget line stays whole)
     if line[0] not in _META_FIRST_CHARS:
         return None
+    if line[-1] in _WIDGET_LAST_CHARS:  # _WIDGETS is tried at every position: only when it can end here
+        line = _WIDGETS.sub("", line) or line
     fields = MetaFields()
     rest = line
     lead = _LEADING_DATE.match(line)
@@ -218,11 +222,13 @@ _CREDIT_RESTS = ("系", "为", "单位", "是")
 _EDITOR_LABELS = frozenset({"责任编辑", "责编", "编辑", "审核", "校对", "编审", "审校"})
 
 
-@dataclass
 class Credit:
-    authors: list[str] = field(default_factory=list)
-    source: str | None = None
-    written: list[str] = field(default_factory=list)  # each credit naming someone, as written
+    __slots__ = ("authors", "source", "written")
+
+    def __init__(self, authors: list[str] | None = None, source: str | None = None) -> None:
+        self.authors = authors if authors is not None else []
+        self.source = source
+        self.written: list[str] = []  # each credit naming someone, as written
 
 
 def _credit(content: str) -> Credit | None:

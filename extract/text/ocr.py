@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from extract.errors import CorruptFileError, EmptyInputError, TooLargeError
+from extract.filetypes import BUNDLE_MAGIC, is_bundle
 
 if TYPE_CHECKING:  # the layout (and `statistics`) load with the first picture: the CLI starts fast
     from extract.text.ocr_layout import Box, PageLayout
@@ -38,7 +39,6 @@ UNSURE = 0.90  # a digit the recogniser was less sure of than this marks its num
 DEFAULT_MAX_PAGES = 30
 OCR_NOTE = "文字由图片识别，数字请以原件为准"  # the first warning of every digest of a picture
 UNSURE_MARK = "识别可能有误"  # after a figure whose digits OCR was unsure of
-BUNDLE_MAGIC = b"countybot:pictures:v1\n"  # an album's pages stored as one report
 
 # The bot sets this to see page progress (called from the worker thread: page, pages); the CLI does not.
 PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("countybot_ocr_progress", default=None)
@@ -217,10 +217,6 @@ def pack(pictures: list[bytes]) -> bytes:
     """An album's pictures, in order, as one report's bytes: magic, a JSON line of sizes, the bytes."""
     head = json.dumps([len(p) for p in pictures]).encode("ascii")
     return BUNDLE_MAGIC + head + b"\n" + b"".join(pictures)
-
-
-def is_bundle(data: bytes) -> bool:
-    return data.startswith(BUNDLE_MAGIC)
 
 
 def unpack(data: bytes) -> list[bytes]:

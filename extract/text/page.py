@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import unquote, urljoin, urlsplit
 
-from extract.text.limits import MAX_HTML_TAGS
 from extract.text.metadata import parse_date
 
 # file types a report is published as; .doc/.wps are old formats the loaders explain (not read)
@@ -119,6 +118,8 @@ def page_info(html: str, url: str | None = None) -> PageInfo:
     """Title, date, publisher, attachments and login form of a page (already decoded)."""
     import lxml.html
     from lxml import etree
+
+    from extract.text.limits import MAX_HTML_TAGS  # (zipfile with it: pasted text never needs either)
 
     info = PageInfo(url=url)
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)

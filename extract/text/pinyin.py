@@ -116,10 +116,9 @@ _TOKEN = f"[{_LETTERS}]{{1,6}}[1-5]?"
 _LOOKBEHIND = "(?:(?<=[{cjk}]{p})|(?<=[{supp}]{p}))"
 _GLOSS = "[(（]" + _LOOKBEHIND.format(cjk=_BMP_CJK, supp=_SUPP_CJK, p="[(（]") + f"({_TOKEN})[)）]"
 # The same for ASCII "(" only: a literal first character makes the scan several times faster, and
-# full-width "（" is rare in these reports.
-_ASCII_GLOSS_RE = re.compile(
-    r"\(" + _LOOKBEHIND.format(cjk=_BMP_CJK, supp=_SUPP_CJK, p=r"\(") + f"({_TOKEN})[)）]"
-)
+# full-width "（" is rare in these reports. Two passes, BMP then supplementary ideographs: one look-behind
+# each is a quarter faster than their alternation, and the second pass visits only the "(" left over.
+_ASCII_GLOSS_RES = tuple(re.compile(rf"\((?<=[{cjk}]\()({_TOKEN})[)）]") for cjk in (_BMP_CJK, _SUPP_CJK))
 
 
 @lru_cache(maxsize=1)
@@ -135,6 +134,7 @@ def _gloss_run_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 _RUN_MARKS = (")(", ")（", "）(", "）（")
+_ASCII_RUN = re.compile(r"\)\(")  # the regex engine finds a frequent pair several times faster than `in`
 
 
 @lru_cache(maxsize=1)
@@ -155,15 +155,19 @@ def strip_glosses(text: str) -> tuple[str, int]:
         return text, 0
     spellings = _gloss_spellings()
     fullwidth = "（" in text or "）" in text
-    if ")(" not in text and not (fullwidth and any(mark in text for mark in _RUN_MARKS)):
+    if not _ASCII_RUN.search(text) and not (fullwidth and any(mark in text for mark in _RUN_MARKS)):
         # The usual case: no runs, and every parenthesised spelling after a CJK character is a syllable.
         # split() keeps the scan in C: [text, letters, text, letters, ..., text]
-        parts = (_gloss_re() if "（" in text else _ASCII_GLOSS_RE).split(text)
-        if len(parts) == 1:
-            return text, 0
-        letters = parts[1::2]
-        if spellings.issuperset(letters):
-            return "".join(parts[::2]), len(letters)
+        out, count = text, 0
+        for gloss_re in (_gloss_re(),) if "（" in text else _ASCII_GLOSS_RES:
+            parts = gloss_re.split(out)
+            letters = parts[1::2]
+            if not spellings.issuperset(letters):
+                break  # a real parenthetical among them: the careful pass below, on the whole text
+            if letters:
+                out, count = "".join(parts[::2]), count + len(letters)
+        else:
+            return out, count
     removed = 0
     gloss_run_re, run_piece_re = _gloss_run_re()
 

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
-from extract.models import DateSource
+if TYPE_CHECKING:  # only an annotation: normalising text imports no pydantic
+    from extract.models import DateSource
 
 _YMD = r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
 # The same subtitle written in Chinese numerals: ——二〇二五年一月十四日在…
@@ -77,7 +79,7 @@ def _meeting_date(text: str) -> date | None:
 
 
 def _first_paragraph(text: str, title: str | None) -> str:
-    for line in text.split("\n")[:6]:
+    for line in text.split("\n", 6)[:6]:  # (a bounded split: not the whole report for six lines)
         if line != title and len(line) >= 20:
             return line
     return ""

@@ -19,12 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.models import Script
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only annotations: normalising text imports no pydantic
     import opencc
 
-__all__ = ["Script", "converter", "is_traditional", "simplify", "to_script", "to_simplified"]
+    from extract.models import Script
+
+__all__ = ["converter", "is_traditional", "simplify", "simplify_lines", "to_script", "to_simplified"]
 
 TRADITIONAL_SHARE = 0.02  # share of CJK characters t2s would change that makes a text traditional
 _SAMPLE_CHARS = 200_000  # longer texts are judged on evenly spread slices of this many characters
@@ -172,33 +172,45 @@ def is_traditional(text: str) -> bool:
     return found / max(1, len(_cjk_re().findall(sample))) >= TRADITIONAL_SHARE
 
 
-def _tw2s_lines(text: str) -> str:
-    """tw2s on every line except simplified lines that tw2s would damage (no traditional char, but 著 ...)."""
+def _tw2s_split(text: str) -> list[str]:
+    """The lines of `text` after tw2s, except simplified lines that tw2s would damage (no traditional
+    char, but 著 ...), which stay as written.
+
+    The whole text is converted in one call (OpenCC is much slower on many pieces) and those lines put
+    back: tw2s maps phrases, never a line break, so line i of the result is line i of the input."""
     trad_re, tw2s_only_re = _char_sets()
-    tw2s = converter("tw2s")
-    out: list[str] = []
-    done = 0  # text[:done] is handled
+    keep: dict[int, str] = {}  # line number -> the line as written
+    done = line_no = 0  # text[:done] is handled; line_no counts its line breaks
     for m in tw2s_only_re.finditer(text):
         if m.start() < done:
             continue  # a line already looked at
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
         end = len(text) if end < 0 else end
+        line_no += text.count("\n", done, start)
         if not trad_re.search(text, start, end):  # a simplified line: keep it as it is
-            out.append(tw2s.convert(text[done:start]) if start > done else "")
-            out.append(text[start:end])
-        else:
-            out.append(tw2s.convert(text[done:end]))
+            keep[line_no] = text[start:end]
         done = end
-    out.append(tw2s.convert(text[done:]) if done < len(text) else "")
-    return "".join(out)
+    lines = converter("tw2s").convert(text).split("\n")
+    if keep and len(lines) != text.count("\n") + 1:  # never seen; line by line if an OpenCC release did it
+        lines = [converter("tw2s").convert(line) for line in text.split("\n")]
+    for n, line in keep.items():
+        lines[n] = line
+    return lines
+
+
+def simplify_lines(text: str) -> tuple[list[str], Script]:
+    """`simplify` as lines (`text.split("\n")`): normalisation works on lines, so no join to split again."""
+    if not is_traditional(text):
+        return text.split("\n"), "simplified"
+    return _tw2s_split(text), "traditional"
 
 
 def simplify(text: str) -> tuple[str, Script]:
     """(simplified text, script the input was written in)."""
     if not is_traditional(text):
         return text, "simplified"
-    return _tw2s_lines(text), "traditional"
+    return "\n".join(_tw2s_split(text)), "traditional"
 
 
 def to_simplified(text: str) -> str:
