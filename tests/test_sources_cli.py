@@ -115,7 +115,7 @@ def test_check_of_an_unreachable_host_says_it_cannot_connect_not_robots(web, db,
 
 def test_links_on_an_unreachable_host_of_the_site_are_skipped_with_the_reason(web, db, fake_dns, capsys):
     """RFC 9309: a robots.txt that cannot be fetched means "not now" for that host — its links are not
-    taken, the list says why (無法连接, not "robots.txt 不允许"), and the rest of the source goes on."""
+    taken, the list says why (无法连接, not "robots.txt 不允许"), and the rest of the source goes on."""
     fake_dns("files.linze.gov.cn", "127.0.0.1")
     port = closed_port()
     gone = [f"http://files.linze.gov.cn:{port}/zwgk/t20250101_{n}.html" for n in (1, 2)]
