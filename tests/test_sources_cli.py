@@ -111,6 +111,14 @@ def test_check_of_an_unreachable_host_says_it_cannot_connect_not_robots(web, db,
         err = capsys.readouterr().err
         assert "无法连接" in err and "robots.txt" not in err, err
     assert count(db, "SELECT count(*) FROM sources") == 0
+    # followed anyway (--county: no preview), its failed check says the same, in the run and the list
+    assert main(["sources", "add", "http://www.nowhere.gov.cn/zwgk/", "--county", "临泽"]) == 0
+    assert main(["sources", "run"]) == 0
+    out = capsys.readouterr().out
+    assert "⚠️ http://www.nowhere.gov.cn/zwgk/：无法连接" in out and "robots.txt" not in out
+    assert main(["sources", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "连续失败 1 次（无法连接" in out and "robots.txt" not in out
 
 
 def test_links_on_an_unreachable_host_of_the_site_are_skipped_with_the_reason(web, db, fake_dns, capsys):
