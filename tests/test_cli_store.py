@@ -78,6 +78,35 @@ def test_ingesting_twice_adds_nothing(ingested: Path, capsys: pytest.CaptureFixt
     assert len([t for t in targets if t["surface"] == "45亿元"]) == 1
 
 
+def test_ingest_json_gives_a_duplicate_no_report_id_of_its_own(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A re-sent report is kept as a row pointing at the first (its text is not stored again): its JSON
+    entry says so — `report_id` null, `duplicate_of` the report that holds the text, `received_id` that
+    row — and an entry with nothing stored has no id at all (no 0)."""
+    seed = str(SEED_FILES[0])
+    assert main(["ingest", "--offline", "--json", seed]) == 0
+    [first] = json.loads(capsys.readouterr().out)["reports"]
+    assert first["status"] == "done" and first["report_id"] == first["received_id"] == 1
+    assert main(["ingest", "--offline", "--json", seed, "ftp://example.gov.cn/a.txt", "missing.txt"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    by_path = {Path(r["path"]).name: r for r in out["reports"]}
+    again = by_path[Path(seed).name]
+    assert again["status"] == "duplicate" and again["report_id"] is None and again["duplicate_of"] == 1
+    con = sqlite3.connect(db)
+    try:
+        rows = con.execute("SELECT id, status, duplicate_of, raw IS NULL FROM reports ORDER BY id").fetchall()
+    finally:
+        con.close()
+    assert rows == [(1, "done", None, 0), (again["received_id"], "duplicate", 1, 1)]
+    assert again["title"] == first["title"]  # the digest shown is the first report's
+    for name in ("a.txt", "missing.txt"):  # refused as written / not found: nothing stored
+        entry = by_path[name]
+        assert entry["status"] == "failed" and entry["report_id"] is None and entry["received_id"] is None
+        assert set(entry) == set(again)  # every entry has the same keys
+    assert (out["new"], out["duplicate"], out["failed"]) == (0, 1, 2)
+
+
 def test_digest_json_and_text(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest", "--json"]) == 0
     pd = json.loads(capsys.readouterr().out)

@@ -14,17 +14,15 @@ from bot.settings import get_settings
 from bot.telegram import schedule
 from bot.telegram.app import build_application, running
 from bot.telegram.sources import crawl_round
+from tests import tgkit
 from tests.fakes.county_web import CountyWeb
 from tests.fakes.telegram_server import FakeTelegram
 from tests.test_sources import make_due
+from tests.tgkit import bot_env
+
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
 
 GROUP, ADMIN_USER, MEMBER, ADMIN_CHAT = -100777, 7, 8, 99
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
 
 
 @pytest.fixture
@@ -37,21 +35,13 @@ def web(fake_dns):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def env(monkeypatch, tg, db_url):
-    for k, v in {
-        "TELEGRAM_BOT_TOKEN": tg.token,
-        "TELEGRAM_API_URL": tg.url,
-        "COUNTYBOT_DB": db_url,
-        "COUNTYBOT_TIMEZONE": "UTC",
-        "COUNTYBOT_ADMIN_CHAT": str(ADMIN_CHAT),
-        "COUNTYBOT_FETCH_ALLOW": "127.0.0.0/8",
-        "COUNTYBOT_CRAWL_INTERVAL_S": "0.02",
-        "COUNTYBOT_CRAWL_RETRY_S": "0.01",
-        "COUNTYBOT_CRAWL_PAUSE_AFTER": "2",
-        "COUNTYBOT_CRAWL_TICK_S": "3600",  # the test runs the crawl round itself
-        "COUNTYBOT_SCHEDULE_TICK_S": "3600",
-        "COUNTYBOT_QUEUE_POLL_S": "0.2",
-    }.items():
-        monkeypatch.setenv(k, v)
+    bot_env(
+        monkeypatch, tg, db_url,
+        timezone="UTC", admin_chat=ADMIN_CHAT, fetch_allow="127.0.0.0/8",
+        crawl_interval_s=0.02, crawl_retry_s=0.01, crawl_pause_after=2,
+        crawl_tick_s=3600,  # the test runs the crawl round itself
+        schedule_tick_s=3600, queue_poll_s=0.2,
+    )  # fmt: skip
     return monkeypatch
 
 

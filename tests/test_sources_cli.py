@@ -93,6 +93,61 @@ def test_add_check_run_list_remove(web, db, capsys):
     assert "临泽县" in out and "大宁县" not in out.split("已不再跟踪")[-1]
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then closed): a connection there is refused."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_check_of_an_unreachable_host_says_it_cannot_connect_not_robots(web, db, fake_dns, capsys):
+    """A host that does not resolve, or refuses the connection, never gets its robots.txt read: the
+    message names the connection (the fetcher's 「无法连接」), not the site's robots.txt."""
+    fake_dns("www.closed.gov.cn", "127.0.0.1")
+    for url in ("http://www.nowhere.gov.cn/zwgk/", f"http://www.closed.gov.cn:{closed_port()}/zwgk/"):
+        assert main(["sources", "check", url]) == 1
+        err = capsys.readouterr().err
+        assert "无法连接" in err and "robots.txt" not in err, err
+    assert count(db, "SELECT count(*) FROM sources") == 0
+    # followed anyway (--county: no preview), its failed check says the same, in the run and the list
+    assert main(["sources", "add", "http://www.nowhere.gov.cn/zwgk/", "--county", "临泽"]) == 0
+    assert main(["sources", "run"]) == 0
+    out = capsys.readouterr().out
+    assert "⚠️ http://www.nowhere.gov.cn/zwgk/：无法连接" in out and "robots.txt" not in out
+    assert main(["sources", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "连续失败 1 次（无法连接" in out and "robots.txt" not in out
+
+
+def test_links_on_an_unreachable_host_of_the_site_are_skipped_with_the_reason(web, db, fake_dns, capsys):
+    """RFC 9309: a robots.txt that cannot be fetched means "not now" for that host — its links are not
+    taken, the list says why (无法连接, not "robots.txt 不允许"), and the rest of the source goes on."""
+    fake_dns("files.linze.gov.cn", "127.0.0.1")
+    port = closed_port()
+    gone = [f"http://files.linze.gov.cn:{port}/zwgk/t20250101_{n}.html" for n in (1, 2)]
+    nowhere = "http://att.linze.gov.cn/zwgk/t20250102_3.html"  # does not resolve
+    site = web.add_site(
+        "www.linze.gov.cn", "临泽县", docs=2,
+        extra_links=[(u, f"临泽县关于第{n}批项目的公示") for n, u in enumerate([*gone, nowhere], 1)],
+    )  # fmt: skip
+    assert main(["sources", "check", web.list_url(site)]) == 0
+    out = capsys.readouterr().out
+    assert "会收录 2 个新链接（共 5 个" in out
+    for url in gone:
+        assert f"✗ {url}（无法连接到 files.linze.gov.cn:{port}，暂不收录" in out
+    assert f"✗ {nowhere}（无法连接到 att.linze.gov.cn，暂不收录" in out
+    assert "robots.txt" not in out
+
+    assert main(["sources", "add", web.list_url(site)]) == 0
+    capsys.readouterr()
+    assert main(["sources", "run"]) == 0  # the reachable documents are taken; the source did not fail
+    out = capsys.readouterr().out
+    assert "检查了 1 个来源，新文件 2 篇：摘要 2 篇" in out and "⚠️" not in out
+    assert count(db, "SELECT failures FROM sources") == 0
+
+
 def test_import_csv_and_the_example_file_fetch_nothing(db, tmp_path, capsys):
     csv = tmp_path / "s.csv"
     csv.write_text(

@@ -12,26 +12,14 @@ import pytest
 from bot.service import Service
 from bot.settings import Settings
 from bot.telegram.joiner import join_parts
-from tests.conftest import SEEDS
+from tests import tgkit
 from tests.fakes.openai_server import FakeOpenAI, Reply, grounded_reply
-from tests.fakes.telegram_server import FakeTelegram
 from tests.fakes.workers import Workers, split_in
+from tests.tgkit import DIGEST_MARK, SEED0, SEED2, digests
 
 pytest.importorskip("asyncpg", reason="asyncpg (the PostgreSQL driver, dev extra) is not installed")
 
-SEED0 = (SEEDS / "000_e5000fd4f8434fdf.txt").read_text(encoding="utf-8")  # 大宁县
-SEED2 = (SEEDS / "002_583cfe85666f49d1.txt").read_text(encoding="utf-8")  # 平陆县
-DIGEST_MARK = "关键数字"
-
-
-def digests(tg: FakeTelegram, chat_id: int) -> list[str]:
-    return [t for t in tg.texts(chat_id) if DIGEST_MARK in t]
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
 
 
 async def _open(db_url: str) -> Service:

@@ -13,29 +13,23 @@ from bot.service import chat_scope
 from bot.settings import get_settings
 from bot.telegram import schedule
 from bot.telegram.app import build_application, running
+from tests import tgkit
 from tests.conftest import SEEDS
 from tests.fakes.telegram_server import FakeTelegram
+from tests.tgkit import bot_env
+
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
 
 SEED0 = (SEEDS / "000_e5000fd4f8434fdf.txt").read_text(encoding="utf-8")
 ADMIN = 7
 
 
 @pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 def env(monkeypatch, tg, db_url):
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", tg.url)
-    monkeypatch.setenv("COUNTYBOT_DB", db_url)
-    monkeypatch.setenv("COUNTYBOT_TIMEZONE", "UTC")
-    monkeypatch.setenv("COUNTYBOT_ADMIN_CHAT", str(ADMIN))
-    monkeypatch.setenv("COUNTYBOT_DIGEST_RETRY_S", "0.2")
-    monkeypatch.setenv("COUNTYBOT_DIGEST_ATTEMPTS", "2")
-    monkeypatch.setenv("COUNTYBOT_SCHEDULE_TICK_S", "3600")  # the test runs the tick itself
+    bot_env(
+        monkeypatch, tg, db_url, timezone="UTC", admin_chat=ADMIN, digest_retry_s=0.2, digest_attempts=2,
+        schedule_tick_s=3600,  # the test runs the tick itself
+    )  # fmt: skip
     return monkeypatch
 
 

@@ -1,10 +1,16 @@
 """Shared pieces of the Telegram tests: the real PTB Application from `countybot serve`'s builder,
-the real Service on an SQLite file and the loopback fake Bot API (tests/fakes/telegram_server.py)."""
+the real Service on an SQLite file and the loopback fake Bot API (tests/fakes/telegram_server.py).
+
+The fixtures `tg` (the fake Bot API) and `env` (the bot pointed at it, an SQLite store, a short join
+window) are the only ones: a test module takes them with `from tests.tgkit import env, tg`. A module
+whose bot needs more (another store, a model, shorter ticks) writes its own `env` on `bot_env`.
+"""
 
 from __future__ import annotations
 
 import re
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 
@@ -27,12 +33,23 @@ def tg():
         yield server
 
 
-@pytest.fixture
-def env(monkeypatch, tmp_path, tg):
+def bot_env(monkeypatch: pytest.MonkeyPatch, tg: FakeTelegram, db: str, **settings: object) -> None:
+    """The bot's environment against the fake Bot API: its token and URL, the store `db`, and each
+    setting as its COUNTYBOT_ variable (`queue_poll_s=0.2` → COUNTYBOT_QUEUE_POLL_S=0.2)."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
     monkeypatch.setenv("TELEGRAM_API_URL", tg.url)
-    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    monkeypatch.setenv("COUNTYBOT_JOIN_WINDOW_S", str(WINDOW))
+    monkeypatch.setenv("COUNTYBOT_DB", db)
+    for name, value in settings.items():
+        monkeypatch.setenv(f"COUNTYBOT_{name.upper()}", str(value))
+
+
+def sqlite_db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path, tg):
+    bot_env(monkeypatch, tg, sqlite_db(tmp_path), join_window_s=WINDOW)
     return monkeypatch
 
 

@@ -222,13 +222,19 @@ async def _submit_link(service, scope: str, url: str, use_llm: bool):  # type: i
 
 
 def _json_item(path: Path, outcome: object) -> dict:
+    """One file's --json entry. `report_id` is the stored report holding the file's text and digest —
+    its own, or None for a duplicate, whose text is report `duplicate_of`'s. `received_id` is the row that
+    records this send: for a duplicate a row of its own that points at `duplicate_of` and keeps no text
+    (the bot's /reports lists such rows); None when nothing was stored."""
     from bot.models import ReportOutcome
 
     assert isinstance(outcome, ReportOutcome)
     d = outcome.digest
+    received = outcome.report_id or None  # 0: nothing stored (a link refused as written)
     return {
         "path": str(path),
-        "report_id": outcome.report_id,
+        "report_id": None if outcome.status == "duplicate" else received,
+        "received_id": received,
         "status": outcome.status,
         "duplicate_of": outcome.duplicate_of,
         "error": outcome.error,
@@ -253,11 +259,14 @@ def _print_json(
     import json
 
     read = {i["path"] for i in items}
-    items += [
-        {"path": p, "report_id": None, "status": "failed", "error": reason}
+    items += [  # failed before anything was stored: the same keys, nothing to point at
+        {
+            "path": p, "report_id": None, "received_id": None, "status": "failed", "duplicate_of": None,
+            "error": reason, "title": None, "published": None, "counties": [], "figures": 0, "targets": 0,
+        }
         for p, reason in failures
         if p not in read
-    ]
+    ]  # fmt: skip
     data = {
         "scope": scope,
         "files": total,

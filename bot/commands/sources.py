@@ -180,7 +180,7 @@ async def _check(service: Service, url: str) -> int:
         return 1
     preview = await Crawler(service).preview(url)
     if not preview.ok or preview.listing is None:
-        print(f"countybot sources: {url}: 读取失败（{preview.error}）", file=sys.stderr)
+        print(f"countybot sources: {url}: {preview.error or '读取失败'}", file=sys.stderr)
         return 1
     county = county_of(preview.listing)
     kind = "订阅源（RSS/Atom）" if preview.kind == "feed" else "列表页"
@@ -191,6 +191,8 @@ async def _check(service: Service, url: str) -> int:
         print(f"  + {link}")
     for link in preview.disallowed:
         print(f"  ✗ {link}（robots.txt 不允许）")
+    for link, why in preview.skipped.items():
+        print(f"  ✗ {link}（{why}）")
     return 0
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.fetch.client import FetchOptions, fetch_url
 from bot.fetch.errors import LinkError, LinkHTTPError, LinkTimeout, LinkUnreachable
-from bot.sources.gate import HostGate, RobotsUnavailable
+from bot.sources.gate import HostGate, RobotsUnavailable, host_key
 from bot.sources.listing import Listing, looks_like_feed, parse_feed, parse_page
 
 if TYPE_CHECKING:
@@ -69,6 +69,9 @@ class CheckResult:
     links: list[str] = field(default_factory=list)  # every document link the listing showed
     new: list[str] = field(default_factory=list)  # links taken (or, for a preview, that would be)
     disallowed: list[str] = field(default_factory=list)  # robots.txt said no
+    # not taken this time, with why: the link's host (another host of the same site) could not be
+    # reached or its robots.txt read — RFC 9309's "complete disallow" for now; tried again next check
+    skipped: dict[str, str] = field(default_factory=dict)
     report_ids: list[int] = field(default_factory=list)
     error: str | None = None
     paused: bool = False
@@ -196,6 +199,7 @@ class Crawler:
         # every page (up to crawl_max_pages) on a first check, a preview, or after a check that was cut
         # short (its worker died holding the claim); else up to the first page with nothing new
         full = source is None or source.last_ok is None or source.worker is not None
+        failed_hosts: dict[str, str] = {}  # a host whose robots.txt could not be read: asked once a walk
         page_url: str | None = url
         while page_url and result.pages < self.settings.crawl_max_pages:
             headers: tuple[tuple[str, str], ...] = ()
@@ -221,6 +225,9 @@ class Crawler:
             known = await self.store.known(links)
             fresh = [u for u in links if u not in known]
             for link in fresh:
+                if (why := await self._unreadable_host(link, failed_hosts)) is not None:
+                    result.skipped[link] = why
+                    continue
                 if not await self.gate.allowed(link):
                     result.disallowed.append(link)
                     continue
@@ -237,6 +244,21 @@ class Crawler:
             if not links or (not fresh and not full):
                 break  # nothing new on this page: the older pages after it were taken before
             page_url = listing.next_url
+
+    async def _unreadable_host(self, link: str, failed: dict[str, str]) -> str | None:
+        """Why `link`'s host cannot be asked now (its robots.txt unread: no answer, or an error answer),
+        or None when its rules are known. A failure is kept in `failed` for the rest of the walk, so a
+        dead host costs one try, not one per link."""
+        host = host_key(link)
+        if host in failed:
+            return failed[host]
+        try:
+            await self.gate.rules_for(link)
+        except LinkUnreachable:
+            failed[host] = f"无法连接到 {host}，暂不收录，下次检查再试"
+        except RobotsUnavailable:
+            failed[host] = f"{host} 的 robots.txt 暂时读不到，暂不收录，下次检查再试"
+        return failed.get(host)
 
     # ---- due sources ---------------------------------------------------------------------------
 

@@ -3,9 +3,11 @@ robots.txt must allow the path, and the host's politeness slot must be free — 
 `interval_s` per host, shared by every worker through the database (bot/store/sources.py take_slot).
 
 robots.txt (RFC 9309, read with urllib.robotparser for the agent "countybot"): a 4xx answer means no
-rules (everything allowed); a 5xx or an unreachable host means "not now" (the request is refused and
-the check fails, to be retried). The text is kept in crawl_hosts for `robots_ttl_s`, so every worker
-reads it once a day, not once a request.
+rules (everything allowed); a 5xx or an unreachable host means "not now" (RFC 9309 2.3.1.4: assume
+complete disallow — the request is refused and the check fails, to be retried). The refusal says why:
+RobotsUnavailable when robots.txt answered with an error, the fetcher's own LinkUnreachable (「无法连接」)
+when the host cannot be resolved or refuses the connection — nothing about the site's rules then. The
+text is kept in crawl_hosts for `robots_ttl_s`, so every worker reads it once a day, not once a request.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from bot.fetch.client import FetchOptions, fetch_url
-from bot.fetch.errors import LinkError, LinkForbidden, LinkNotFound, LinkRefused
+from bot.fetch.errors import LinkError, LinkForbidden, LinkNotFound, LinkRefused, LinkUnreachable
 from bot.store.base import utcnow
 
 if TYPE_CHECKING:
@@ -83,8 +85,12 @@ class HostGate:
         parts = urlsplit(url)
         if parts.path == "/robots.txt":
             return True
-        rules = await self._rules(parts.scheme, host_key(url))
+        rules = await self.rules_for(url)
         return rules.can_fetch(AGENT, url)
+
+    async def rules_for(self, url: str) -> RobotFileParser:
+        """The robots.txt rules of `url`'s host (read when not known); raises like `_fetch_robots`."""
+        return await self._rules(urlsplit(url).scheme, host_key(url))
 
     async def _rules(self, scheme: str, host: str) -> RobotFileParser:
         memo = self._parsed.get(host)
@@ -111,6 +117,8 @@ class HostGate:
             return ""  # 4xx: no rules
         except LinkRefused:
             raise  # an internal address: never "later"
+        except LinkUnreachable:
+            raise  # no answer at all: the host is the trouble, not its rules (the message says so)
         except LinkError as exc:
             raise RobotsUnavailable(f"{exc}") from None  # keeps "HTTP 503" for the admin
         if fetched.status >= 300:

@@ -13,7 +13,8 @@ templates of real government sites — `govcn` is the saved www.gov.cn page test
 with its 政府信息公开 table and content element refilled, `trs` is the county layout of tests/pages.py — in
 UTF-8 or GBK, cover pages whose report is a PDF attachment, a robots.txt, an ETag/Last-Modified on the
 list (a conditional request gets 304), an optional RSS feed, and misbehaviour: `delay` (slow host),
-`dead` (every request 503), `drop` (the connection closed unanswered).
+`dead` (every request 503), `drop` (the connection closed unanswered). The server itself is
+tests/fakes/http_server.py's.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from email.utils import format_datetime
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from tests.fakes.http_server import LoopbackHTTP
 
 GOVCN = Path(__file__).resolve().parent.parent / "pages_real" / "govcn_5351586.html"
 PER_PAGE = 10
@@ -232,50 +235,30 @@ def _midday(day: date):  # type: ignore[no-untyped-def]
 # ---- the server --------------------------------------------------------------------------------
 
 
-class CountyWeb:
+class CountyWeb(LoopbackHTTP):
     def __init__(self, today: date | None = None) -> None:
         self.today = today or date(2025, 3, 1)
         self.sites: dict[str, Site] = {}
         self.requests: list[Hit] = []
         self._pdfs: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
-        web = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower()
-                hit = Hit(time.monotonic(), host, self.path, {k.lower(): v for k, v in self.headers.items()})
-                with web._lock:
-                    web.requests.append(hit)
-                site = web.sites.get(host)
-                if site is not None and site.delay:
-                    time.sleep(site.delay)
-                if site is not None and site.drop:
-                    self.close_connection = True
-                    hit.status = -1
-                    return
-                status, headers, body = web.answer(site, self.path, hit.headers)
-                hit.status = status
-                try:
-                    self.send_response(status)
-                    for k, v in headers.items():
-                        self.send_header(k, v)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
-                    self.close_connection = True
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.server.request_queue_size = 128
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def on_get(self, request: BaseHTTPRequestHandler) -> None:
+        host = (request.headers.get("Host") or "").rsplit(":", 1)[0].lower()
+        hit = Hit(time.monotonic(), host, request.path, self.headers_of(request))
+        with self._lock:
+            self.requests.append(hit)
+        site = self.sites.get(host)
+        if site is not None and site.delay:
+            time.sleep(site.delay)
+        if site is not None and site.drop:
+            request.close_connection = True
+            hit.status = -1
+            return
+        status, headers, body = self.answer(site, request.path, hit.headers)
+        hit.status = status
+        self.send(request, status, headers, body)
 
     # ---- sites ---------------------------------------------------------------------------------
 
@@ -381,11 +364,3 @@ class CountyWeb:
         if headers.get("if-none-match") == etag:
             return 304, {"ETag": etag}, b""
         return 200, out, body
-
-    def __enter__(self) -> CountyWeb:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()

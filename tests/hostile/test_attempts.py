@@ -10,21 +10,15 @@ import signal
 import sqlite3
 import time
 
-import pytest
-
 from bot.store.queue import PROCESS_ATTEMPTS
+from tests import tgkit
 from tests.fakes.openai_server import FakeOpenAI, Reply
-from tests.fakes.telegram_server import FakeTelegram
 from tests.hostile.bombs import Served, markup_bomb
 from tests.tgkit import DIGEST_MARK, SEED0, SEED2, USER, assert_user_safe
 
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
+
 GAVE_UP = "已停止处理"
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
 
 
 def _wait(predicate, timeout: float = 60.0) -> None:

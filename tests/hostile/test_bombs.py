@@ -10,18 +10,14 @@ import time
 
 import pytest
 
-from tests.fakes.telegram_server import FakeTelegram
+from tests import tgkit
 from tests.hostile.bombs import MB, Served, docx_bomb, markup_bomb, pdf_bomb
 from tests.tgkit import USER, assert_user_safe
 
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
+
 PEAK_MB = 300  # the worker process's whole peak resident set, Python and libraries included
 REFUSAL_S = 20.0  # sent → refused, on this shared 2-core machine
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
 
 
 def _wait(predicate, timeout: float) -> None:

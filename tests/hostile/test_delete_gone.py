@@ -15,9 +15,13 @@ import pytest
 
 from bot.settings import get_settings
 from bot.telegram.app import build_application, running
+from tests import tgkit
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram_server import FakeTelegram
 from tests.hostile.deletion import REPORT, files_holding, labelling_reply, rows_holding, settle
+from tests.tgkit import bot_env, sqlite_db
+
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
 
 USER = 42
 MARK = "关键数字"
@@ -31,19 +35,11 @@ def llm():
 
 
 @pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 def env(monkeypatch, tmp_path, tg, llm):
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", tg.url)
-    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    monkeypatch.setenv("COUNTYBOT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("COUNTYBOT_JOIN_WINDOW_S", "0.3")
-    monkeypatch.setenv("COUNTYBOT_QUEUE_POLL_S", "0.2")  # the sweep that re-joined freed parts: often
+    # queue_poll_s: the sweep that re-joined freed parts, often
+    bot_env(
+        monkeypatch, tg, sqlite_db(tmp_path), data_dir=tmp_path / "data", join_window_s=0.3, queue_poll_s=0.2
+    )
     monkeypatch.setenv("OPENAI_BASE_URL", llm.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-delete")
     return tmp_path

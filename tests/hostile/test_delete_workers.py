@@ -13,22 +13,19 @@ import pytest
 from sqlalchemy import inspect, text
 
 from bot.store.repo import Store
+from tests import tgkit
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram_server import FakeTelegram
 from tests.fakes.workers import Workers, split_in
 from tests.hostile.deletion import PHRASE, REPORT, labelling_reply, settle
+
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
 
 pytest.importorskip("asyncpg", reason="asyncpg (the PostgreSQL driver, dev extra) is not installed")
 
 CHAT = 42
 MARK = "关键数字"
 SECOND = REPORT.replace("黎川县", "南丰县").replace("18.6亿元", "21.4亿元")  # another report, same phrase
-
-
-@pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
 
 
 def _press(w: Workers, worker: str, data: str) -> None:

@@ -4,37 +4,30 @@ invented numbers; a key-echoing 401 never reaches the Telegram message."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.settings import get_settings
 from bot.telegram.app import build_application, running
+from tests import tgkit
 from tests.fakes.openai_server import FakeOpenAI, openai_401
 from tests.fakes.telegram_server import FakeTelegram
 from tests.hostile.conftest import REPORT, answering
 from tests.hostile.test_llm_warnings import INVENTED, _lie
+from tests.tgkit import bot_env, sqlite_db
+
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
 
 USER = 77
 KEY = "sk-" + "Hn5Vb8Kc" * 6
 
 
 @pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tg: FakeTelegram, server: FakeOpenAI) -> None:
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", tg.url)
-    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    monkeypatch.setenv("COUNTYBOT_JOIN_WINDOW_S", "0.3")
+    bot_env(monkeypatch, tg, sqlite_db(tmp_path), join_window_s=0.3, model="test-model")
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("COUNTYBOT_MODEL", "test-model")
 
 
 async def test_traditional_chat_reads_counts_not_invented_numbers(

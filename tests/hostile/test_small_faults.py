@@ -13,34 +13,19 @@ import subprocess
 import sys
 import time
 
-import pytest
-
 from bot.cli import main
 from bot.settings import get_settings
 from bot.telegram.app import build_application, running
 from bot.telegram.errors import USER_ERROR_TEXT
 from extract.llm import notices
+from tests import tgkit
 from tests.conftest import ROOT
 from tests.fakes.openai_server import FakeOpenAI, Reply, grounded_answer
-from tests.fakes.telegram_server import FakeTelegram
 from tests.hostile.conftest import make_backend, report
 from tests.hostile.deletion import settle
 from tests.tgkit import DIGEST_MARK, SEED2, USER, assert_user_safe
 
-
-@pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def env(monkeypatch, tmp_path, tg):
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", tg.url)
-    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    monkeypatch.setenv("COUNTYBOT_JOIN_WINDOW_S", "0.3")
-    return monkeypatch
+env, tg = tgkit.env, tgkit.tg  # the fixtures (tests/tgkit.py)
 
 
 def _with_controls(text: str) -> bytes:

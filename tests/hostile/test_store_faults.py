@@ -22,10 +22,12 @@ import pytest
 
 from bot.settings import get_settings
 from bot.telegram.app import build_application, running
+from tests import tgkit
 from tests.fakes.openai_server import FakeOpenAI, grounded_reply
-from tests.fakes.telegram_server import FakeTelegram
 from tests.hostile.deletion import settle
-from tests.tgkit import DIGEST_MARK, SEED0, SEED2, USER, assert_user_safe
+from tests.tgkit import DIGEST_MARK, SEED0, SEED2, USER, assert_user_safe, bot_env, sqlite_db
+
+tg = tgkit.tg  # the fixture (tests/tgkit.py)
 
 ACK = "已收到"
 NOT_STORED = "没有保存"
@@ -52,19 +54,9 @@ def read_only(db: Path):
 
 
 @pytest.fixture
-def tg():
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
 def env(monkeypatch, tmp_path, tg):
-    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", tg.token)
-    monkeypatch.setenv("TELEGRAM_API_URL", tg.url)
-    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'bot.sqlite3'}")
-    monkeypatch.setenv("COUNTYBOT_JOIN_WINDOW_S", "0.3")
-    monkeypatch.setenv("COUNTYBOT_QUEUE_POLL_S", "0.3")
-    monkeypatch.setenv("COUNTYBOT_LEASE_S", "2")  # a report let go of mid-run is free again soon
+    # lease_s: a report let go of mid-run is free again soon
+    bot_env(monkeypatch, tg, sqlite_db(tmp_path), join_window_s=0.3, queue_poll_s=0.3, lease_s=2)
     return tmp_path / "bot.sqlite3"
 
 
