@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -27,9 +26,6 @@ __all__ = [
     "make_digest",
     "rules_digest",
 ]
-
-log = logging.getLogger(__name__)
-
 
 def __getattr__(name: str) -> object:
     """`rules_digest` on first use: `countybot normalize` needs the loaders, not the rules' modules."""
@@ -72,7 +68,9 @@ def complete_county(county: County) -> County:
 
         found = [c for c in lookup(county.name) if c.name == county.name]
     except Exception:  # the gazetteer is an aid here, never a reason to lose a report
-        log.exception("gazetteer lookup failed for %s", county.name)
+        import logging  # only on this rare path: logging costs a cold start ~5 ms
+
+        logging.getLogger(__name__).exception("gazetteer lookup failed for %s", county.name)
         return county
     return found[0] if len(found) == 1 else county
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.render.common import figure_number
-from bot.track import STATUSES
 
 if TYPE_CHECKING:
     from bot.track import TargetStatus
@@ -20,6 +19,8 @@ def answered_line(answered: Sequence[TargetStatus]) -> str:
     """「回答了此前 3 项目标：2 项已完成，1 项未完成」 (statuses in bot.track's order); "" when none."""
     if not answered:
         return ""
+    from bot.track import STATUSES  # here: a digest with nothing answered (the CLI's) needs no bot.track
+
     counts = {s: sum(1 for a in answered if a.status == s) for s in STATUSES}
     parts = [f"{n} 项{s}" for s, n in counts.items() if n]
     return f"回答了此前 {len(answered)} 项目标：" + "，".join(parts)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.models import MANUAL
 from bot.queries.places import level_name, level_word, place_query
 from bot.render.common import county_text, figure_words
 from extract.models import County, Digest
@@ -114,5 +113,9 @@ def no_county_text(digest: Digest, *, cli: bool = False) -> str:
 
 def corrected_text(digest: Digest) -> str:
     """ "已人工更正：县、日期" when a person set those parts (bot/store/corrections.py); "" otherwise."""
+    if not digest.sources:  # a rules digest: nothing set by hand, and no need to load bot.models
+        return ""
+    from bot.models import MANUAL  # here: bot.models builds pydantic models a CLI digest never uses
+
     parts = [word for part, word in _PARTS.items() if digest.sources.get(part) == MANUAL]
     return f"已人工更正：{'、'.join(parts)}" if parts else ""

@@ -25,7 +25,6 @@ from bot.render.common import (
     figure_words,
 )
 from extract.models import County, Digest, Figure
-from extract.text.ocr import UNSURE_MARK
 
 if TYPE_CHECKING:
     from bot.queries.period import PeriodDigest
@@ -69,6 +68,8 @@ def _figure_line(f: Figure, width: int, color: bool) -> str:
     label = figure_number(f)[1] or ""
     extra = figure_words(SimpleNamespace(label=label, period=f.period), period_in_label=False)[len(label) :]
     if f.ocr_unsure:  # read from a picture with unsure digits (issue M)
+        from extract.text.ocr import UNSURE_MARK  # here: a text report's digest needs no OCR module
+
         extra += f"（⚠️{UNSURE_MARK}）"
     return f"  {mark} {surface}  {label}{_style(extra, _DIM, color)}".rstrip()
 

@@ -15,8 +15,6 @@ a tall screenshot is cut at blank rows into slices the detector can read.
 from __future__ import annotations
 
 import io
-import json
-import logging
 import threading
 import warnings
 from collections.abc import Callable
@@ -29,8 +27,6 @@ from extract.filetypes import BUNDLE_MAGIC, is_bundle
 
 if TYPE_CHECKING:  # the layout (and `statistics`) load with the first picture: the CLI starts fast
     from extract.text.ocr_layout import Box, PageLayout
-
-log = logging.getLogger(__name__)
 
 MAX_PIXELS = 60_000_000  # 60 MP: a phone photo is 12-50 MP; a 10,000 × 10,000 picture is refused
 OCR_SIDE = 2400  # longer side a page is scaled to before OCR (A4 at ~200 dpi: enough for 10 pt text)
@@ -215,6 +211,8 @@ def _run(ocr, img) -> list[tuple[list, str, list[float]]]:
 
 def pack(pictures: list[bytes]) -> bytes:
     """An album's pictures, in order, as one report's bytes: magic, a JSON line of sizes, the bytes."""
+    import json  # only for albums: a text report's cold start needs no json
+
     head = json.dumps([len(p) for p in pictures]).encode("ascii")
     return BUNDLE_MAGIC + head + b"\n" + b"".join(pictures)
 
@@ -223,6 +221,8 @@ def unpack(data: bytes) -> list[bytes]:
     """pack()'s pictures; any other bytes are one picture."""
     if not is_bundle(data):
         return [data]
+    import json
+
     head, _, body = data[len(BUNDLE_MAGIC) :].partition(b"\n")
     try:
         sizes = [int(n) for n in json.loads(head)]
@@ -290,7 +290,9 @@ def ocr_pictures(
             try:
                 progress(number, len(todo))
             except Exception:  # progress is a courtesy: never a reason to stop reading
-                log.debug("progress callback failed", exc_info=True)
+                import logging  # imported here: a text report's cold start needs no logging
+
+                logging.getLogger(__name__).debug("progress callback failed", exc_info=True)
         rgb = open_picture(data)
         pages.append(PageLayout(width=rgb.shape[1], height=rgb.shape[0], boxes=read_boxes(rgb)))
     return finish(pages, total)

@@ -1,0 +1,78 @@
+"""Issue N (cold start): `countybot summarize --offline` on a plain-text report imports only what a
+text report needs — no logging, no HTML parser, no bot.track — so it starts within 4x a bare
+`import opencc, pydantic` (the figure itself is in `make bench`, bench/bench_cold.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SEED_FILES
+
+
+def _modules_after(code: str, cwd: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COUNTYBOT_", "OPENAI_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=cwd, env=env, timeout=60, check=False
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    return proc.stdout.decode().splitlines()[-1]
+
+
+def test_summarize_offline_on_text_skips_what_a_text_report_never_needs(tmp_path: Path) -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from bot.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc = main(['summarize', '--offline', {str(SEED_FILES[0])!r}])\n"
+        "heavy = ['logging', 'html.parser', 'extract.text.html_text', 'bot.track', 'bot.models',"
+        " 'extract.text.ocr']\n"
+        "print(rc, [m for m in heavy if m in sys.modules])\n"
+    )
+    assert _modules_after(code, tmp_path) == "0 []"
+
+
+def test_normalize_on_text_skips_logging_and_html(tmp_path: Path) -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from bot.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc = main(['normalize', {str(SEED_FILES[0])!r}])\n"
+        "heavy = ['logging', 'html.parser', 'extract.text.html_text']\n"
+        "print(rc, [m for m in heavy if m in sys.modules])\n"
+    )
+    assert _modules_after(code, tmp_path) == "0 []"
+
+
+def test_a_short_text_is_judged_without_building_the_regex_classes(tmp_path: Path) -> None:
+    code = (
+        "from extract.text import script\n"
+        "r = [script.is_traditional(t) for t in ('大宁县召开项目推进会', '縣長會議', 'abc', '')]\n"
+        "print(r, script._char_sets.cache_info().currsize)\n"
+    )
+    assert _modules_after(code, tmp_path) == "[False, True, False, False] 0"
+
+
+def test_short_and_long_texts_are_judged_alike() -> None:
+    """The set lookups for a short text say what the regex classes say (the rule itself is unchanged)."""
+    from extract.text import script
+
+    trad_re, _ = script._char_sets()
+
+    def by_regex(sample: str) -> bool:  # the judgement as written before, on the regex class
+        found = len(trad_re.findall(sample))
+        needed = max(1, -(-len(sample) * 2 // 100))
+        if found >= needed:
+            return True
+        return bool(found) and found / max(1, len(script._cjk_re().findall(sample))) >= 0.02
+
+    texts = [p.read_text(encoding="utf-8") for p in SEED_FILES]
+    samples = [t[i : i + n] for t in texts for n in (40, 400, 3000) for i in range(0, 3000, 700)]
+    samples += ["一", "縣", "大宁县縣", "abc縣", "大宁县" * 40 + "縣", "大宁县" * 60 + "縣"]
+    assert any(by_regex(s) for s in samples) and not all(by_regex(s) for s in samples)
+    for s in samples:
+        assert len(s) <= script._SHORT_TEXT
+        assert script.is_traditional(s) == by_regex(s), s[:20]
