@@ -156,6 +156,10 @@ def _run_rules(docs: Iterator[tuple[str, Document | None]], args: argparse.Names
         if doc.url:  # issue M: the link it was read from
             digest = digest.model_copy(update={"url": doc.url})
         _emit(digest, as_json=args.json, color=color, first=first)
+        if first:
+            from bot.cli import resume_gc  # the start-up is over (see bot.cli)
+
+            resume_gc()
         first = False
     return status
 
@@ -165,8 +169,11 @@ def _run_llm(
 ) -> int:
     import asyncio
 
+    from bot.cli import resume_gc
     from extract.llm.backend import LLMBackend
     from extract.pipeline import make_digest
+
+    resume_gc()  # an LLM run is no quick start-up: collect as usual (see bot.cli)
 
     async def go() -> int:
         backend = LLMBackend(config)
