@@ -158,3 +158,37 @@ def test_a_deleted_report_takes_its_text_out_of_the_call_log(
     rec = CallRecord.model_validate_json(capsys.readouterr().out)
     assert rec.forgotten and rec.messages == [] and rec.response is None and rec.rejected == []
     assert rec.prompt_tokens and rec.outcome == "ok"
+
+
+def test_a_calls_number_stays_as_new_calls_arrive(
+    env: Path, server: FakeOpenAI, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Calls are numbered from the first one logged (like a shell's history): the list shows the newest,
+    highest number first, and `--show 1` is the same call before and after others arrive — from the CLI's
+    own log and the bot's table alike."""
+    server.default = grounded_reply
+
+    def show(n: int) -> CallRecord:
+        assert main(["llm", "log", "--show", str(n), "--json"]) == 0
+        return CallRecord.model_validate_json(capsys.readouterr().out)
+
+    def another(n: int) -> str:  # another text: a cached answer would make no call
+        path = env.with_name(f"report{n}.txt")
+        path.write_text(env.read_text(encoding="utf-8") + f"\n会议共{n + 10}人参加。\n", encoding="utf-8")
+        return str(path)
+
+    assert main(["summarize", "--json", str(env)]) == 0  # call 1, in the CLI's JSONL log
+    capsys.readouterr()
+    first = show(1)
+    assert main(["summarize", "--json", another(2)]) == 0  # call 2
+    assert main(["ingest", another(3)]) == 0  # call 3, in the store's llm_calls table
+    capsys.readouterr()
+    assert main(["llm", "log"]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()[1:-1]
+    assert [r.split()[0] for r in rows] == ["3", "2", "1"]
+    assert show(1) == first  # still the first call
+    assert show(3).time > show(2).time > first.time
+    assert main(["llm", "log", "-n", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[0] == "3"  # the newest keeps its number
+    assert main(["llm", "log", "--show", "4"]) == 1
+    assert "现有 3 次，编号 1–3，3 是最新的一次" in capsys.readouterr().err

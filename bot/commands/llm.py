@@ -1,7 +1,9 @@
 """`countybot llm log [--json] [-n N]`: the LLM call log, newest first (time, model, mode, tokens,
 latency, outcome), like simonw/llm's `llm logs`; from the bot's database and the CLI's JSONL file.
-`countybot llm log --show N`: the N-th call of that list whole — its prompt, the model's answer (both
-redacted) and what of the answer was not taken, and why. Times in COUNTYBOT_TIMEZONE, zone written.
+`countybot llm log --show N`: call N of that list whole — its prompt, the model's answer (both redacted)
+and what of the answer was not taken, and why. Calls are numbered from the first one logged, like a shell's
+history, so a number stays the same call as new calls arrive (the list shows the newest, highest, first).
+Times in COUNTYBOT_TIMEZONE, zone written.
 `countybot llm status`: does the configured server answer? One 1-token completion, one line.
 
 Exit codes: log 0 (1 for a --show number with no call, 2 when the database cannot open); status 0
@@ -31,7 +33,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--show",
         type=int,
         metavar="N",
-        help="print call N of the list (1 = newest) whole: prompt, answer, what was not taken and why",
+        help="print call N of the list whole (a number stays its call as calls arrive): prompt, answer, "
+        "what was not taken and why",
     )
     sub.add_parser("status", help="does the configured LLM server answer?")
 
@@ -50,14 +53,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 # -- log ----------------------------------------------------------------------------------------------
-async def _records(settings: Settings, limit: int) -> list[CallRecord]:
-    """The bot's llm_calls table (if its database exists) and the CLI's JSONL log, merged by time."""
+async def _records(settings: Settings, limit: int) -> tuple[list[CallRecord], int]:
+    """The newest `limit` calls (0: all), newest first, of the bot's llm_calls table (if its database
+    exists) and the CLI's JSONL log merged by time; and how many calls there are in all (the newest's
+    number)."""
     from bot.service import open_store
     from bot.store.db import database_url, is_memory
     from bot.store.llm import StoreCallLog
     from extract.llm.calllog import JsonlCallLog
 
     records = JsonlCallLog(settings.data_dir / "llm" / "llm_calls.jsonl").read()
+    total = len(records)
     url = database_url(settings.db)
     sqlite_missing = url.get_backend_name() == "sqlite" and (
         is_memory(url) or not _exists(url.database or "")
@@ -65,11 +71,13 @@ async def _records(settings: Settings, limit: int) -> list[CallRecord]:
     if not sqlite_missing:  # never create a database just to read it
         store = await open_store(settings.db)
         try:
-            records += await StoreCallLog(store).read(limit or 1_000_000)
+            log = StoreCallLog(store)
+            total += await log.count()
+            records += await log.read(limit or 1_000_000)
         finally:
             await store.close()
     records.sort(key=lambda r: r.time, reverse=True)
-    return records[:limit] if limit else records
+    return (records[:limit] if limit else records), total
 
 
 def _exists(path: str) -> bool:
@@ -92,7 +100,7 @@ async def _log(settings: Settings, limit: int, *, as_json: bool) -> int:
     from bot.service import StoreOpenError
 
     try:
-        records = await _records(settings, limit)
+        records, total = await _records(settings, limit)
     except StoreOpenError as exc:
         print(f"countybot llm log: {exc}", file=sys.stderr)
         return 2
@@ -107,8 +115,8 @@ async def _log(settings: Settings, limit: int, *, as_json: bool) -> int:
 
     zone = _zone(settings)
     print(HEADER)
-    for n, r in enumerate(records, 1):
-        print(call_row(n, r, zone))
+    for i, r in enumerate(records):
+        print(call_row(total - i, r, zone))
     print("看某次调用的提示、回答和未采用的内容：countybot llm log --show 编号")
     return 0
 
@@ -118,15 +126,16 @@ async def _show(settings: Settings, n: int, *, as_json: bool) -> int:
     from bot.service import StoreOpenError
 
     try:
-        records = await _records(settings, max(n, 1))
+        records, _ = await _records(settings, 0)  # all of them: call n is the n-th oldest
     except StoreOpenError as exc:
         print(f"countybot llm log: {exc}", file=sys.stderr)
         return 2
-    if n < 1 or n > len(records):
-        total = "还没有调用记录" if not records else f"现有 {len(records)} 次"
-        print(f"countybot llm log: 没有编号为 {n} 的调用（{total}；1 是最新的一次）", file=sys.stderr)
+    total = len(records)
+    if n < 1 or n > total:
+        have = "还没有调用记录" if not total else f"现有 {total} 次，编号 1–{total}，{total} 是最新的一次"
+        print(f"countybot llm log: 没有编号为 {n} 的调用（{have}）", file=sys.stderr)
         return 1
-    rec = records[n - 1]
+    rec = records[total - n]
     print(rec.model_dump_json() if as_json else call_text(n, rec, _zone(settings)))
     return 0
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.base import Database, clip, fit, to_naive_utc, utcnow
@@ -100,6 +100,10 @@ class LLMLog:
         async with self.db.read() as conn:
             return [CallRow(*r) for r in (await conn.execute(stmt)).all()]
 
+    async def count_calls(self) -> int:
+        async with self.db.read() as conn:
+            return int((await conn.execute(select(func.count()).select_from(LLMCall))).scalar_one())
+
 
 class HasLLM(Protocol):
     """What the adapters need of a Store (bot/store/repo.py): its LLM aggregate. A protocol, so this
@@ -145,3 +149,6 @@ class StoreCallLog:
     async def read(self, limit: int = 100) -> list[CallRecord]:
         """Newest first."""
         return [CallRecord.model_validate_json(r.data) for r in await self.store.llm.calls(limit)]
+
+    async def count(self) -> int:
+        return await self.store.llm.count_calls()
