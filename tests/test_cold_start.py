@@ -47,37 +47,6 @@ def test_normalize_on_text_skips_logging_and_html(tmp_path: Path) -> None:
     assert _modules_after(code, tmp_path) == "0 []"
 
 
-def test_a_short_text_is_judged_without_building_the_regex_classes(tmp_path: Path) -> None:
-    code = (
-        "from extract.text import script\n"
-        "r = [script.is_traditional(t) for t in ('大宁县召开项目推进会', '縣長會議', 'abc', '')]\n"
-        "print(r, script._char_sets.cache_info().currsize)\n"
-    )
-    assert _modules_after(code, tmp_path) == "[False, True, False, False] 0"
-
-
-def test_short_and_long_texts_are_judged_alike() -> None:
-    """The set lookups for a short text say what the regex classes say (the rule itself is unchanged)."""
-    from extract.text import script
-
-    trad_re, _ = script._char_sets()
-
-    def by_regex(sample: str) -> bool:  # the judgement as written before, on the regex class
-        found = len(trad_re.findall(sample))
-        needed = max(1, -(-len(sample) * 2 // 100))
-        if found >= needed:
-            return True
-        return bool(found) and found / max(1, len(script._cjk_re().findall(sample))) >= 0.02
-
-    texts = [p.read_text(encoding="utf-8") for p in SEED_FILES]
-    samples = [t[i : i + n] for t in texts for n in (40, 400, 3000) for i in range(0, 3000, 700)]
-    samples += ["一", "縣", "大宁县縣", "abc縣", "大宁县" * 40 + "縣", "大宁县" * 60 + "縣"]
-    assert any(by_regex(s) for s in samples) and not all(by_regex(s) for s in samples)
-    for s in samples:
-        assert len(s) <= script._SHORT_TEXT
-        assert script.is_traditional(s) == by_regex(s), s[:20]
-
-
 def test_start_up_runs_no_garbage_collection_until_the_first_report_is_out(tmp_path: Path) -> None:
     """A cold start allocates long-lived objects only: collecting them then is wasted (bot.cli); after the
     first report collection runs as usual, and is on again when main() returns."""

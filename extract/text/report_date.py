@@ -69,6 +69,8 @@ def _cn_number(s: str) -> int:
 def _meeting_date(text: str) -> date | None:
     head = "\n".join(text[:_MEETING_CHARS].split("\n")[:_MEETING_LINES])
     for line in head.split("\n"):
+        if "年" not in line or "在" not in line:
+            continue  # both regexes need a 年 (the date) and a 在 (…会议上): most lines have not both
         m = _MEETING.search(line)
         if m and (found := _make(m["y"], m["m"], m["d"])):
             return found

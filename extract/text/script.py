@@ -131,22 +131,10 @@ def read_char_data(path: Path = CHAR_DATA) -> tuple[set[str], set[str]] | None:
 
 
 @lru_cache(maxsize=1)
-def _char_set_data() -> tuple[frozenset[str], frozenset[str]]:
-    """(traditional characters, characters only tw2s changes)."""
-    traditional, tw2s_only = read_char_data() or derive_char_sets()
-    return frozenset(traditional), frozenset(tw2s_only)
-
-
-@lru_cache(maxsize=1)
 def _char_sets() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The same as regex classes (built and compiled in ~5 ms: only for texts longer than _SHORT_TEXT)."""
-    traditional, tw2s_only = _char_set_data()
+    """(traditional characters, characters only tw2s changes) as regex classes."""
+    traditional, tw2s_only = read_char_data() or derive_char_sets()
     return re.compile(_char_class(traditional)), re.compile(_char_class(tw2s_only))
-
-
-# Up to this many characters a text is judged by set lookups, which need no regex class built: a short
-# report, a reply, a place name looked up (a cold start's first text is often one of these).
-_SHORT_TEXT = 4000
 
 
 def _sample(text: str) -> str:
@@ -170,22 +158,15 @@ def traditional_share(text: str) -> float:
 def is_traditional(text: str) -> bool:
     """True when at least ~2 % of the CJK characters are traditional forms."""
     sample = _sample(text)
+    trad_re, _ = _char_sets()
     # Enough traditional characters to be 2 % of ALL characters is enough for 2 % of the CJK ones:
     # stop counting there (the common case for a traditional report) without counting CJK at all.
     needed = max(1, math.ceil(TRADITIONAL_SHARE * len(sample)))
     found = 0
-    if len(sample) <= _SHORT_TEXT:
-        traditional = _char_set_data()[0]
-        for ch in sample:
-            if ch in traditional:
-                found += 1
-                if found >= needed:
-                    return True
-    else:
-        for _ in _char_sets()[0].finditer(sample):
-            found += 1
-            if found >= needed:
-                return True
+    for _ in trad_re.finditer(sample):
+        found += 1
+        if found >= needed:
+            return True
     if not found:
         return False
     return found / max(1, len(_cjk_re().findall(sample))) >= TRADITIONAL_SHARE
