@@ -117,4 +117,7 @@ def console() -> None:
 
 
 if __name__ == "__main__":
-    console()
+    # `python -m bot.cli`: run the imported module `bot.cli`, whose GC-pause flag the commands resume
+    from bot.cli import console as run_console
+
+    run_console()

@@ -84,3 +84,23 @@ def test_the_script_leaves_a_quick_commands_heap_to_the_os(tmp_path: Path) -> No
     assert frozen_at_exit("normalize", str(SEED_FILES[0])) == "frozen True"
     db = tmp_path / "store.sqlite3"
     assert frozen_at_exit("targets", "大宁", "--db", str(db)) == "frozen False"
+
+
+def test_python_m_resumes_collection_after_the_first_report_too(tmp_path: Path) -> None:
+    """`python -m bot.cli` runs a __main__ copy of the module: the commands must resume the pause the
+    imported `bot.cli` holds, or collection stays off for the whole run."""
+    seed = str(SEED_FILES[0])
+    code = (
+        "import gc, io, contextlib, runpy, sys\n"
+        "import extract.digest.rules as rules\n"
+        "digest, seen = rules.rules_digest, []\n"
+        "rules.rules_digest = lambda doc: (seen.append(gc.isenabled()), digest(doc))[1]\n"
+        f"sys.argv = ['bot.cli', 'summarize', '--offline', {seed!r}, {seed!r}, {seed!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        runpy.run_module('bot.cli', run_name='__main__')\n"
+        "    except SystemExit as exc:\n"
+        "        rc = exc.code\n"
+        "print(rc, seen)\n"
+    )
+    assert _modules_after(code, tmp_path) == "0 [False, True, True]"

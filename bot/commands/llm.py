@@ -53,31 +53,59 @@ def run(args: argparse.Namespace) -> int:
 
 
 # -- log ----------------------------------------------------------------------------------------------
-async def _records(settings: Settings, limit: int) -> tuple[list[CallRecord], int]:
-    """The newest `limit` calls (0: all), newest first, of the bot's llm_calls table (if its database
-    exists) and the CLI's JSONL log merged by time; and how many calls there are in all (the newest's
-    number)."""
-    from bot.service import open_store
-    from bot.store.db import database_url, is_memory
-    from bot.store.llm import StoreCallLog
-    from extract.llm.calllog import JsonlCallLog
+class _Logs:
+    """The CLI's JSONL log (read whole: it holds this machine's CLI calls) and the bot's llm_calls table if
+    its database exists (read by the rows needed). Calls are numbered 1.. from the first one logged."""
 
-    records = JsonlCallLog(settings.data_dir / "llm" / "llm_calls.jsonl").read()
-    total = len(records)
-    url = database_url(settings.db)
-    sqlite_missing = url.get_backend_name() == "sqlite" and (
-        is_memory(url) or not _exists(url.database or "")
-    )
-    if not sqlite_missing:  # never create a database just to read it
-        store = await open_store(settings.db)
-        try:
-            log = StoreCallLog(store)
-            total += await log.count()
-            records += await log.read(limit or 1_000_000)
-        finally:
-            await store.close()
-    records.sort(key=lambda r: r.time, reverse=True)
-    return (records[:limit] if limit else records), total
+    def __init__(self, settings: Settings) -> None:
+        from extract.llm.calllog import JsonlCallLog
+
+        self.settings = settings
+        self.jsonl = JsonlCallLog(settings.data_dir / "llm" / "llm_calls.jsonl").read()
+        self.store = None
+
+    async def __aenter__(self) -> _Logs:
+        from bot.service import open_store
+        from bot.store.db import database_url, is_memory
+
+        url = database_url(self.settings.db)
+        missing = url.get_backend_name() == "sqlite" and (is_memory(url) or not _exists(url.database or ""))
+        if not missing:  # never create a database just to read it
+            self.store = await open_store(self.settings.db)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.store is not None:
+            await self.store.close()
+
+    async def _table(self, limit: int, *, oldest_first: bool = False) -> tuple[list[CallRecord], int]:
+        if self.store is None:
+            return [], 0
+        from bot.store.llm import StoreCallLog
+
+        return await StoreCallLog(self.store).read_counted(limit, oldest_first=oldest_first)
+
+    async def newest(self, limit: int) -> tuple[list[CallRecord], int]:
+        """The newest `limit` calls (0: all), newest first, and the newest's number."""
+        table, counted = await self._table(limit or 1_000_000_000)
+        records = sorted([*self.jsonl, *table], key=lambda r: r.time, reverse=True)
+        return (records[:limit] if limit else records), len(self.jsonl) + counted
+
+    async def number(self, n: int) -> tuple[CallRecord | None, int]:
+        """Call `n` and how many there are; reads only the rows between it and the nearer end of the table."""
+        total = len(self.jsonl) + (await self.store.llm.count_calls() if self.store is not None else 0)
+        if not 1 <= n <= total:
+            return None, total
+        if n <= total // 2:  # nearer the first: the first n of each log hold it
+            table, _ = await self._table(n, oldest_first=True)
+            return sorted([*self.jsonl, *table], key=lambda r: r.time)[n - 1], total
+        for _ in range(3):  # nearer the newest; again if the bot logged calls meanwhile
+            records, now = await self.newest(total - n + 1)
+            if now == total:
+                return records[total - n], total
+            total = now
+        records, total = await self.newest(0)
+        return records[total - n], total
 
 
 def _exists(path: str) -> bool:
@@ -100,7 +128,8 @@ async def _log(settings: Settings, limit: int, *, as_json: bool) -> int:
     from bot.service import StoreOpenError
 
     try:
-        records, total = await _records(settings, limit)
+        async with _Logs(settings) as logs:
+            records, total = await logs.newest(limit)
     except StoreOpenError as exc:
         print(f"countybot llm log: {exc}", file=sys.stderr)
         return 2
@@ -126,16 +155,15 @@ async def _show(settings: Settings, n: int, *, as_json: bool) -> int:
     from bot.service import StoreOpenError
 
     try:
-        records, _ = await _records(settings, 0)  # all of them: call n is the n-th oldest
+        async with _Logs(settings) as logs:
+            rec, total = await logs.number(n)
     except StoreOpenError as exc:
         print(f"countybot llm log: {exc}", file=sys.stderr)
         return 2
-    total = len(records)
-    if n < 1 or n > total:
+    if rec is None:
         have = "还没有调用记录" if not total else f"现有 {total} 次，编号 1–{total}，{total} 是最新的一次"
         print(f"countybot llm log: 没有编号为 {n} 的调用（{have}）", file=sys.stderr)
         return 1
-    rec = records[total - n]
     print(rec.model_dump_json() if as_json else call_text(n, rec, _zone(settings)))
     return 0
 

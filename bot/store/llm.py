@@ -27,6 +27,7 @@ class CallRow:
     model: str | None
     outcome: str | None
     data: str  # the whole CallRecord as JSON
+    id: int = 0  # the row's id: calls are numbered in this order
 
 
 class LLMLog:
@@ -91,18 +92,21 @@ class LLMLog:
                 await conn.execute(update(LLMCall).where(LLMCall.id == row_id).values(data=bare))
         return len(rows)
 
-    async def calls(self, limit: int = 100) -> list[CallRow]:
-        stmt = (
-            select(LLMCall.at, LLMCall.model, LLMCall.outcome, LLMCall.data)
-            .order_by(LLMCall.id.desc())
-            .limit(limit)
-        )
+    async def calls(self, limit: int = 100, *, oldest_first: bool = False) -> list[CallRow]:
+        """Newest first (or oldest first)."""
+        order = LLMCall.id.asc() if oldest_first else LLMCall.id.desc()
+        stmt = select(LLMCall.at, LLMCall.model, LLMCall.outcome, LLMCall.data, LLMCall.id).order_by(order)
         async with self.db.read() as conn:
-            return [CallRow(*r) for r in (await conn.execute(stmt)).all()]
+            return [CallRow(*r) for r in (await conn.execute(stmt.limit(limit))).all()]
 
-    async def count_calls(self) -> int:
+    async def count_calls(self, up_to_id: int | None = None) -> int:
+        """How many calls there are (with an id up to `up_to_id`: what a read that saw it could number,
+        whatever the bot logged since)."""
+        stmt = select(func.count()).select_from(LLMCall)
+        if up_to_id is not None:
+            stmt = stmt.where(LLMCall.id <= up_to_id)
         async with self.db.read() as conn:
-            return int((await conn.execute(select(func.count()).select_from(LLMCall))).scalar_one())
+            return int((await conn.execute(stmt)).scalar_one())
 
 
 class HasLLM(Protocol):
@@ -150,5 +154,11 @@ class StoreCallLog:
         """Newest first."""
         return [CallRecord.model_validate_json(r.data) for r in await self.store.llm.calls(limit)]
 
-    async def count(self) -> int:
-        return await self.store.llm.count_calls()
+    async def read_counted(self, limit: int, *, oldest_first: bool = False) -> tuple[list[CallRecord], int]:
+        """`limit` calls, newest (or oldest) first, and how many calls there were when they were read: a
+        call logged meanwhile is neither listed nor counted, so numbers stay right (`countybot llm log`)."""
+        rows = await self.store.llm.calls(limit, oldest_first=oldest_first)
+        if not rows:
+            return [], 0
+        total = await self.store.llm.count_calls(None if oldest_first else rows[0].id)
+        return [CallRecord.model_validate_json(r.data) for r in rows], total
