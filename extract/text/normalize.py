@@ -39,7 +39,8 @@ if TYPE_CHECKING:  # pydantic is imported only when a Document is built: `county
 # A line goes through the line rules when it may be metadata, a byline, a breadcrumb or boilerplate: short,
 # without sentence punctuation, opening with a bracket, starting like a notice or a footer, or
 # (up to the length of a copyright notice) holding one of the copyright tells. Without these no rule
-# fires on a long line, so most body paragraphs skip the rules (`in` is cheaper than a regex).
+# fires on a long line, so most body paragraphs skip the rules (`in` is cheaper than a regex; the tells are
+# one regex, tried on a line only when the cheaper tests have passed).
 _COPYRIGHT_TELLS = ("版权", "opyright", "©", "转载", "侵权", "未经", "ICP", "公网安备", "网站标识码")
 _COPYRIGHT_TELL = re.compile("|".join(map(re.escape, _COPYRIGHT_TELLS)))  # per line: cheaper than per text
 _RULE_STARTS = (
