@@ -73,8 +73,8 @@ def test_log_lists_calls_of_the_cli_and_the_bot(
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].split() == ["编号", "时间", "模型", "模式", "token（输入+输出）", "耗时", "结果"]
     assert len(lines) == 4 and "--show" in lines[-1]
-    for n, line in enumerate(lines[1:3], 1):
-        assert line.split()[0] == str(n) and " CST  test-model  json_schema  " in line and " ms  成功" in line
+    for n, line in zip(("2", "1"), lines[1:3], strict=True):  # numbered from the first, newest first
+        assert line.split()[0] == n and " CST  test-model  json_schema  " in line and " ms  成功" in line
 
     assert main(["llm", "log", "--json", "-n", "1"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()
