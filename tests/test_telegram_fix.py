@@ -93,7 +93,8 @@ async def test_no_county_asks_and_a_reply_sets_it_also_after_a_restart(env, tg):
         asked = await tg.wait_text(USER, ASKED, timeout=30)
         assert DIGEST_MARK in asked and "回复本消息写县名" in asked
         # a reply with a place's name (traditional here) sets the report's county
-        fixed = await _answer(tg, USER, "臨澤", "已更正", reply_to=_message_id(tg, USER, ASKED))
+        await _recorded(USER, asked_id := _message_id(tg, USER, ASKED))  # as a person's reply comes later
+        fixed = await _answer(tg, USER, "臨澤", "已更正", reply_to=asked_id)
         assert "临泽县（张掖市，甘肃省）" in fixed and "已人工更正：县" in fixed and ASKED not in fixed
         targets = await _answer(tg, USER, "/targets 临泽", "重点目标")
         assert "6%左右" in targets and "25万吨以上" in targets
