@@ -37,7 +37,7 @@ class _NoCache:
     async def get(self, key: str) -> Digest | None:
         return None
 
-    async def put(self, key: str, digest: Digest) -> None:
+    async def put(self, key: str, digest: Digest, doc_sha256: str | None = None) -> None:
         return None
 
 

@@ -9,6 +9,8 @@ import gc
 import importlib
 import sys
 
+from bot.commands import pause_gc, resume_gc
+
 COMMANDS: dict[str, str] = {
     "normalize": "print the normalised text of a report (--json: the Document)",
     "summarize": "print a digest per report",
@@ -30,20 +32,9 @@ STORE_COMMANDS = {"ingest", "targets", "track", "chart", "export", "digest", "se
 STORE_COMMANDS.add("sources")  # issue O
 
 
-# Cyclic garbage collection waits while a command starts (issue N): a cold start allocates long-lived
-# objects only (modules, compiled patterns, pydantic schemas), and the ~100 collections they trigger
-# free nothing yet cost ~10 ms of a ~0.2 s `summarize --offline`. Commands other than these resume it
-# once their module is loaded; these call resume_gc() after their first report (normalize has one).
+# Cyclic garbage collection waits while these commands start, until their first report is out (see
+# bot.commands.pause_gc); every other command resumes it once its module is loaded.
 GC_WAITS_FOR_FIRST_REPORT = {"normalize", "summarize"}
-_gc_paused = False  # main() turned collection off (never set when a caller had it off already)
-
-
-def resume_gc() -> None:
-    """Turn cyclic garbage collection back on if main() paused it (it always does on return)."""
-    global _gc_paused
-    if _gc_paused:
-        _gc_paused = False
-        gc.enable()
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -73,10 +64,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args_list = sys.argv[1:] if argv is None else argv
     chosen = args_list[0] if args_list and args_list[0] in COMMANDS else None
-    global _gc_paused
-    if gc.isenabled():
-        gc.disable()
-        _gc_paused = True
+    pause_gc()
     try:
         return _main(args_list if argv is None else argv, chosen)
     finally:
@@ -117,7 +105,4 @@ def console() -> None:
 
 
 if __name__ == "__main__":
-    # `python -m bot.cli`: run the imported module `bot.cli`, whose GC-pause flag the commands resume
-    from bot.cli import console as run_console
-
-    run_console()
+    console()

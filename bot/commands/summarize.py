@@ -157,7 +157,7 @@ def _run_rules(docs: Iterator[tuple[str, Document | None]], args: argparse.Names
             digest = digest.model_copy(update={"url": doc.url})
         _emit(digest, as_json=args.json, color=color, first=first)
         if first:
-            from bot.cli import resume_gc  # the start-up is over (see bot.cli)
+            from bot.commands import resume_gc  # the start-up is over
 
             resume_gc()
         first = False
@@ -169,11 +169,11 @@ def _run_llm(
 ) -> int:
     import asyncio
 
-    from bot.cli import resume_gc
+    from bot.commands import resume_gc
     from extract.llm.backend import LLMBackend
     from extract.pipeline import make_digest
 
-    resume_gc()  # an LLM run is no quick start-up: collect as usual (see bot.cli)
+    resume_gc()  # an LLM run is no quick start-up: collect as usual
 
     async def go() -> int:
         backend = LLMBackend(config)
