@@ -1,6 +1,9 @@
-"""Issue N: `countybot normalize` starts without pydantic-settings (Settings is built only when the upload cap
-is set), yet the cap set in the environment or in ./.env still holds; `extract.pipeline` imports the rules
-only when a digest is made."""
+"""Issue N, the CLI's start: `countybot normalize` starts without pydantic-settings (Settings is built only
+when the upload cap is set), yet the cap set in the environment or in ./.env still holds; `extract.pipeline`
+imports the rules only when a digest is made. `countybot summarize --offline` on a plain-text report imports
+only what a text report needs, collects no garbage until its first report is out and leaves its heap to the
+OS at exit, so it starts within 4x a bare `import opencc, pydantic` (the figure itself is in `make bench`,
+bench/bench_cold.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from tests.conftest import ROOT, SEED_FILES
 
 
 def _modules_after(code: str, cwd: Path) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COUNTYBOT_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COUNTYBOT_", "OPENAI_"))}
     env["PYTHONPATH"] = str(ROOT)
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, cwd=cwd, env=env, timeout=60, check=False
@@ -61,3 +64,87 @@ def test_normalize_prints_the_documents_text(tmp_path: Path, capsys: pytest.Capt
         assert main(["normalize", str(path)]) == 0
         printed = capsys.readouterr().out
         assert printed == document_from_bytes(path.read_bytes(), path.name).text + "\n"
+
+
+def test_summarize_offline_on_text_skips_what_a_text_report_never_needs(tmp_path: Path) -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from bot.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc = main(['summarize', '--offline', {str(SEED_FILES[0])!r}])\n"
+        "heavy = ['logging', 'html.parser', 'extract.text.html_text', 'bot.track', 'bot.models',"
+        " 'extract.text.ocr']\n"
+        "print(rc, [m for m in heavy if m in sys.modules])\n"
+    )
+    assert _modules_after(code, tmp_path) == "0 []"
+
+
+def test_normalize_on_text_skips_logging_and_html(tmp_path: Path) -> None:
+    code = (
+        "import sys, io, contextlib\n"
+        "from bot.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc = main(['normalize', {str(SEED_FILES[0])!r}])\n"
+        "heavy = ['logging', 'html.parser', 'extract.text.html_text']\n"
+        "print(rc, [m for m in heavy if m in sys.modules])\n"
+    )
+    assert _modules_after(code, tmp_path) == "0 []"
+
+
+def test_start_up_runs_no_garbage_collection_until_the_first_report_is_out(tmp_path: Path) -> None:
+    """A cold start allocates long-lived objects only: collecting them then is wasted (bot.cli); after the
+    first report collection runs as usual, and is on again when main() returns."""
+    code = (
+        "import gc, sys, io, contextlib\n"
+        "from bot.cli import main\n"
+        "seen = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and seen.append(1))\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc = main(['summarize', '--offline', {str(SEED_FILES[0])!r}])\n"
+        "one = len(seen)\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    rc += main(['summarize', '--offline', *{[str(p) for p in SEED_FILES]!r}])\n"
+        "print(rc, one, len(seen) > one, gc.isenabled())\n"
+    )
+    assert _modules_after(code, tmp_path) == "0 0 True True"
+
+
+def test_the_script_leaves_a_quick_commands_heap_to_the_os(tmp_path: Path) -> None:
+    """`countybot normalize|summarize` end with the heap frozen: the interpreter's teardown would collect
+    cycles among everything the run built (~25 ms of a cold summarize) that the OS reclaims anyway; a
+    command that holds a store (targets) ends as Python normally does."""
+
+    def frozen_at_exit(*argv: str) -> str:
+        code = (
+            "import atexit, gc, sys\n"
+            "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+            f"sys.argv = ['countybot', *{list(argv)!r}]\n"
+            "from bot.cli import console\n"
+            "console()\n"
+        )
+        return _modules_after(code, tmp_path)
+
+    assert frozen_at_exit("summarize", "--offline", str(SEED_FILES[0])) == "frozen True"
+    assert frozen_at_exit("normalize", str(SEED_FILES[0])) == "frozen True"
+    db = tmp_path / "store.sqlite3"
+    assert frozen_at_exit("targets", "大宁", "--db", str(db)) == "frozen False"
+
+
+def test_python_m_resumes_collection_after_the_first_report_too(tmp_path: Path) -> None:
+    """`python -m bot.cli` runs a __main__ copy of the module: the commands must resume the pause the
+    imported `bot.cli` holds, or collection stays off for the whole run."""
+    seed = str(SEED_FILES[0])
+    code = (
+        "import gc, io, contextlib, runpy, sys\n"
+        "import extract.digest.rules as rules\n"
+        "digest, seen = rules.rules_digest, []\n"
+        "rules.rules_digest = lambda doc: (seen.append(gc.isenabled()), digest(doc))[1]\n"
+        f"sys.argv = ['bot.cli', 'summarize', '--offline', {seed!r}, {seed!r}, {seed!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        runpy.run_module('bot.cli', run_name='__main__')\n"
+        "    except SystemExit as exc:\n"
+        "        rc = exc.code\n"
+        "print(rc, seen)\n"
+    )
+    assert _modules_after(code, tmp_path) == "0 [False, True, True]"

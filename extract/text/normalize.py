@@ -176,20 +176,7 @@ def normalize(
 def _document(n: Normalized, encoding: str | None, file_type: str) -> Document:
     from extract.models import Document
 
-    return Document(
-        text=n.text,
-        title=n.title,
-        published=n.published,
-        published_from=n.published_from,
-        source=n.source,
-        url=n.url,
-        authors=n.authors,
-        credits=n.credits,
-        script=n.script,
-        glosses_stripped=n.glosses_stripped,
-        encoding=encoding,
-        file_type=file_type,
-    )
+    return Document(**n._asdict(), encoding=encoding, file_type=file_type)
 
 
 def load_normalized(
