@@ -304,13 +304,7 @@ class FakeTelegram:
             "mime_type": mime_type or "application/octet-stream",
             "file_size": f.size,
         }
-        if media_group_id is not None:
-            msg["media_group_id"] = media_group_id
-        if caption is not None:
-            msg["caption"] = caption
-            if entities := self._command_entities(caption):
-                msg["caption_entities"] = entities
-        return self._push("message", msg)
+        return self._push_with_caption(msg, caption, media_group_id)
 
     def send_photo(
         self,
@@ -334,6 +328,11 @@ class FakeTelegram:
             {"file_id": f.file_id, "file_unique_id": f"U{f.file_id}", "width": 1240, "height": 1754,
              "file_size": f.size},
         ]  # fmt: skip
+        return self._push_with_caption(msg, caption, media_group_id)
+
+    def _push_with_caption(self, msg: dict, caption: str | None, media_group_id: str | None) -> int:
+        """A file's message (a document or a photo) with its caption (commands marked, as Telegram does) and
+        its album's media_group_id, pushed as an update."""
         if media_group_id is not None:
             msg["media_group_id"] = media_group_id
         if caption is not None:
