@@ -16,9 +16,11 @@ import pytest
 from bot.cli import main
 from extract.llm.calllog import CallRecord
 from tests.fakes.openai_server import FakeOpenAI, Reply, grounded_answer, grounded_reply
-from tests.hostile.conftest import REPORT, candidate_ids
+from tests.hostile import conftest as hostile
+from tests.hostile.conftest import candidate_ids
 
 KEY = "sk-" + "Qm7Rt2" * 8
+llm_cli_env = hostile.llm_cli_env  # the fixture (shared with tests/hostile/test_llm_cli.py)
 
 
 def _lying(request: dict[str, Any]) -> Reply:
@@ -37,15 +39,9 @@ def _lying(request: dict[str, Any]) -> Reply:
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: FakeOpenAI) -> Path:
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
-    monkeypatch.setenv("COUNTYBOT_MODEL", "test-model")
-    monkeypatch.setenv("COUNTYBOT_DATA_DIR", str(tmp_path / "data-dir"))
-    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    path = tmp_path / "report.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    return path
+def env(llm_cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)  # a key the lying model echoes: the log must mask it
+    return llm_cli_env
 
 
 def test_show_prints_prompt_answer_and_what_was_dropped_and_why(

@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from extract.llm.backend import LLMBackend, RetryPolicy
 from extract.llm.calllog import MemoryCallLog
@@ -61,3 +64,16 @@ def answering(edit: Callable[[dict[str, Any], dict[str, Any]], None]) -> Callabl
         return Reply(content=json.dumps(a, ensure_ascii=False))
 
     return reply
+
+
+@pytest.fixture
+def llm_cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: FakeOpenAI) -> Path:
+    """The CLI against the fake LLM server (its model, a data dir and a store under tmp_path); REPORT as a
+    file, whose path it returns."""
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("COUNTYBOT_MODEL", "test-model")
+    monkeypatch.setenv("COUNTYBOT_DATA_DIR", str(tmp_path / "data-dir"))
+    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    return path

@@ -16,14 +16,8 @@ from tests.hostile.conftest import REPORT
 
 
 @pytest.fixture
-def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, server: FakeOpenAI) -> Path:
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("COUNTYBOT_MODEL", "test-model")
-    monkeypatch.setenv("COUNTYBOT_DATA_DIR", str(tmp_path / "data-dir"))
-    monkeypatch.setenv("COUNTYBOT_DB", f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    path = tmp_path / "report.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    return path
+def env(llm_cli_env: Path) -> Path:  # (tests/hostile/conftest.py)
+    return llm_cli_env
 
 
 def test_status_answers(env: Path, server: FakeOpenAI, capsys: pytest.CaptureFixture[str]) -> None:
